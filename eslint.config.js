@@ -12,20 +12,33 @@ const noElectronInCore = {
 const rendererBoundaries = {
   patterns: [
     { group: ['node:*'], message: 'The renderer never imports node built-ins.' },
-    { group: ['**/src-main/**', '*/src-main/*'], message: 'The renderer talks to main through the bridge only.' },
+    {
+      group: ['**/src-main/**', '*/src-main/*'],
+      message: 'The renderer talks to main through the bridge only.',
+    },
     { group: ['electron'], message: 'The renderer never imports electron.' },
   ],
 };
 const pureModelBoundaries = {
   patterns: [
     ...rendererBoundaries.patterns,
-    { group: ['react', 'react-*', 'konva', 'konva/*'], message: 'src-renderer/model is pure TS: no React or Konva.' },
+    {
+      group: ['react', 'react-*', 'konva', 'konva/*'],
+      message: 'src-renderer/model is pure TS: no React or Konva.',
+    },
   ],
 };
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'tests/e2e/artifacts/**', 'tools/export-radio/**', 'coverage/**'],
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'tests/e2e/artifacts/**',
+      'tools/export-radio/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -49,7 +62,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {

@@ -1,0 +1,59 @@
+import { type ServiceHandlers } from '../../src-preload/contract/spec';
+import { type ImageId } from '../../src-preload/contract/ids';
+import { EventHub } from './service/event-hub';
+import { unavailableGroup } from './service/unavailable';
+import { SettingsStore } from './settings/settings-store';
+
+export interface ServiceOptions {
+  readonly dataDir: string;
+  readonly mode: 'electron' | 'browser';
+  readonly version: string;
+}
+
+/** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
+export interface MediaFile {
+  readonly path: string;
+  readonly contentType: string;
+}
+export type MediaVariant = 'original' | 'thumbnail';
+
+/**
+ * RadioLabelService: the contract implemented on top of the core modules. The Electron IPC adapter, the
+ * browser-mode HTTP adapter and the CLI all drive this one object.
+ */
+export interface RadioLabelService {
+  readonly handlers: ServiceHandlers;
+  readonly events: EventHub;
+  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile | undefined>;
+  dispose(): Promise<void>;
+}
+
+export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
+  const events = new EventHub();
+  const settings = new SettingsStore(options.dataDir);
+  const pending = 'not wired into the service yet';
+
+  const handlers: ServiceHandlers = {
+    projects: unavailableGroup('projects', pending),
+    images: unavailableGroup('images', pending),
+    labels: unavailableGroup('labels', pending),
+    annotations: unavailableGroup('annotations', pending),
+    inference: unavailableGroup('inference', pending),
+    jobs: unavailableGroup('jobs', pending),
+    exports: unavailableGroup('exports', pending),
+    models: unavailableGroup('models', pending),
+    settings: {
+      get: () => Promise.resolve(settings.get()),
+      update: (patch) => Promise.resolve(settings.update(patch)),
+      appInfo: () =>
+        Promise.resolve({ name: 'RadioLabel' as const, version: options.version, mode: options.mode }),
+    },
+  };
+
+  return {
+    handlers,
+    events,
+    resolveMedia: () => Promise.resolve(undefined),
+    dispose: () => Promise.resolve(),
+  };
+}

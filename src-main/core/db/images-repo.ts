@@ -1,0 +1,254 @@
+import { type Statement } from 'better-sqlite3';
+import { type ImageStatus } from '../../../src-preload/contract/geometry';
+import { asImageId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { type ImageRow } from '../../../src-preload/contract/groups/images';
+import { NotFoundError } from './errors';
+import { type Db } from './open-db';
+
+/** One image as stored (the path is project-relative where possible; never sent to the renderer). */
+export interface ImageRecord {
+  readonly id: ImageId;
+  readonly path: string;
+  readonly name: string;
+  readonly sha256: string;
+  readonly format: string;
+  readonly bytes: number;
+  readonly widthPx: number;
+  readonly heightPx: number;
+  readonly status: ImageStatus;
+  readonly missing: boolean;
+  readonly revision: number;
+  readonly addedAtMs: number;
+}
+
+export interface NewImage {
+  readonly path: string;
+  readonly name: string;
+  readonly sha256: string;
+  readonly format: string;
+  readonly bytes: number;
+  readonly widthPx: number;
+  readonly heightPx: number;
+}
+
+export type InsertImageResult = { kind: 'added'; id: ImageId } | { kind: 'duplicate'; id: ImageId };
+
+export type ImageSort = 'added' | 'name' | 'status';
+
+export interface ImageQuery {
+  readonly offset?: number;
+  readonly limit?: number;
+  readonly status?: ImageStatus;
+  readonly nameContains?: string;
+  readonly labelId?: LabelId;
+  readonly sort?: ImageSort;
+}
+
+export const MAX_PAGE_ROWS = 1000;
+
+interface RawImage {
+  id: number;
+  path: string;
+  name: string;
+  sha256: string;
+  format: string;
+  bytes: number;
+  width: number;
+  height: number;
+  status: ImageStatus;
+  missing: number;
+  revision: number;
+  added_at: number;
+}
+
+interface RawRow {
+  id: number;
+  name: string;
+  width: number;
+  height: number;
+  status: ImageStatus;
+  missing: number;
+  annotation_count: number;
+  cached: number;
+}
+
+const ORDER_BY: Record<ImageSort, string> = {
+  added: 'i.id',
+  name: 'i.name, i.id',
+  status: 'i.status, i.name, i.id',
+};
+
+/** Image rows: insert (dedup by content hash), lookups and the paged, indexed list the image panel shows. */
+export class ImagesRepo {
+  readonly #db: Db;
+  readonly #insert: Statement;
+  readonly #byId: Statement;
+  readonly #bySha: Statement;
+  readonly #setStatus: Statement;
+  readonly #setMissing: Statement;
+  readonly #relink: Statement;
+  readonly #count: Statement;
+  readonly #rowById: Statement;
+  readonly #pages = new Map<string, { items: Statement; total: Statement }>();
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      `INSERT INTO images (path, name, sha256, format, bytes, width, height, added_at)
+       VALUES (@path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs)
+       ON CONFLICT (sha256) DO NOTHING`,
+    );
+    this.#byId = db.prepare('SELECT * FROM images WHERE id = ?');
+    this.#bySha = db.prepare('SELECT * FROM images WHERE sha256 = ?');
+    this.#setStatus = db.prepare('UPDATE images SET status = ? WHERE id = ?');
+    this.#setMissing = db.prepare('UPDATE images SET missing = ? WHERE id = ?');
+    this.#relink = db.prepare('UPDATE images SET path = ?, name = ?, missing = 0 WHERE id = ?');
+    this.#count = db.prepare('SELECT COUNT(*) FROM images').pluck();
+    this.#rowById = db.prepare(`SELECT ${ROW_COLUMNS} FROM images i WHERE i.id = ?`);
+  }
+
+  insert(image: NewImage, addedAtMs = Date.now()): InsertImageResult {
+    const info = this.#insert.run({ ...image, addedAtMs });
+    if (info.changes === 1) return { kind: 'added', id: asImageId(Number(info.lastInsertRowid)) };
+    const existing = this.findBySha(image.sha256);
+    if (!existing) throw new Error(`insert of ${image.path} neither added nor found a duplicate`);
+    return { kind: 'duplicate', id: existing.id };
+  }
+
+  get(id: ImageId): ImageRecord {
+    const raw = this.#byId.get(id) as RawImage | undefined;
+    if (!raw) throw new NotFoundError(`image ${id} does not exist in this project`, { imageId: id });
+    return toRecord(raw);
+  }
+
+  tryGet(id: ImageId): ImageRecord | undefined {
+    const raw = this.#byId.get(id) as RawImage | undefined;
+    return raw && toRecord(raw);
+  }
+
+  findBySha(sha256: string): ImageRecord | undefined {
+    const raw = this.#bySha.get(sha256) as RawImage | undefined;
+    return raw && toRecord(raw);
+  }
+
+  count(): number {
+    return this.#count.get() as number;
+  }
+
+  setStatus(id: ImageId, status: ImageStatus): void {
+    if (this.#setStatus.run(status, id).changes === 0) {
+      throw new NotFoundError(`image ${id} does not exist in this project`, { imageId: id });
+    }
+  }
+
+  setMissing(id: ImageId, missing: boolean): void {
+    this.#setMissing.run(missing ? 1 : 0, id);
+  }
+
+  relink(id: ImageId, storedPath: string, name: string): void {
+    this.#relink.run(storedPath, name, id);
+  }
+
+  /** Every image, in id order, without loading them all at once (for missing-file checks). */
+  *iterate(): IterableIterator<ImageRecord> {
+    const stmt = this.#db.prepare('SELECT * FROM images ORDER BY id');
+    for (const raw of stmt.iterate() as IterableIterator<RawImage>) yield toRecord(raw);
+  }
+
+  missingBySize(): Map<number, ImageRecord[]> {
+    const out = new Map<number, ImageRecord[]>();
+    const stmt = this.#db.prepare('SELECT * FROM images WHERE missing = 1');
+    for (const raw of stmt.iterate() as IterableIterator<RawImage>) {
+      const rec = toRecord(raw);
+      const list = out.get(rec.bytes) ?? [];
+      list.push(rec);
+      out.set(rec.bytes, list);
+    }
+    return out;
+  }
+
+  /** One page of the image list. Filters and sort orders are all backed by indexes (see schema). */
+  list(query: ImageQuery = {}): { total: number; items: ImageRow[] } {
+    const sort = query.sort ?? 'added';
+    const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 200)), MAX_PAGE_ROWS);
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const nameContains = query.nameContains?.trim() ?? '';
+    const hasName = nameContains.length > 0;
+    const stmts = this.#pageStatements(sort, query.status !== undefined, hasName, query.labelId !== undefined);
+    const params = {
+      status: query.status,
+      name: hasName ? `%${escapeLike(nameContains)}%` : undefined,
+      labelId: query.labelId,
+      limit,
+      offset,
+    };
+    const bound = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+    const { limit: _l, offset: _o, ...filterOnly } = bound;
+    const total = stmts.total.get(filterOnly) as number;
+    const items = (stmts.items.all(bound) as RawRow[]).map(toImageRow);
+    return { total, items };
+  }
+
+  row(id: ImageId): ImageRow {
+    const raw = this.#rowById.get(id) as RawRow | undefined;
+    if (!raw) throw new NotFoundError(`image ${id} does not exist in this project`, { imageId: id });
+    return toImageRow(raw);
+  }
+
+  #pageStatements(sort: ImageSort, status: boolean, name: boolean, label: boolean) {
+    const key = `${sort}|${status}|${name}|${label}`;
+    const cached = this.#pages.get(key);
+    if (cached) return cached;
+    const where: string[] = [];
+    if (status) where.push('i.status = @status');
+    if (name) where.push(`i.name LIKE @name ESCAPE '\\'`);
+    if (label) where.push('EXISTS (SELECT 1 FROM annotations a WHERE a.label_id = @labelId AND a.image_id = i.id)');
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const stmts = {
+      items: this.#db.prepare(
+        `SELECT ${ROW_COLUMNS} FROM images i ${whereSql} ORDER BY ${ORDER_BY[sort]} LIMIT @limit OFFSET @offset`,
+      ),
+      total: this.#db.prepare(`SELECT COUNT(*) FROM images i ${whereSql}`).pluck(),
+    };
+    this.#pages.set(key, stmts);
+    return stmts;
+  }
+}
+
+const ROW_COLUMNS = `i.id, i.name, i.width, i.height, i.status, i.missing,
+  (SELECT COUNT(*) FROM annotations a WHERE a.image_id = i.id) AS annotation_count,
+  EXISTS (SELECT 1 FROM embeddings e WHERE e.image_id = i.id) AS cached`;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function toRecord(raw: RawImage): ImageRecord {
+  return {
+    id: asImageId(raw.id),
+    path: raw.path,
+    name: raw.name,
+    sha256: raw.sha256,
+    format: raw.format,
+    bytes: raw.bytes,
+    widthPx: raw.width,
+    heightPx: raw.height,
+    status: raw.status,
+    missing: raw.missing === 1,
+    revision: raw.revision,
+    addedAtMs: raw.added_at,
+  };
+}
+
+function toImageRow(raw: RawRow): ImageRow {
+  return {
+    id: asImageId(raw.id),
+    fileName: raw.name,
+    widthPx: raw.width,
+    heightPx: raw.height,
+    status: raw.status,
+    annotationCount: raw.annotation_count,
+    missing: raw.missing === 1,
+    cached: raw.cached === 1,
+  };
+}

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { IoError, NotAProjectError, NotFoundError, SchemaTooNewError, translateSqliteError } from './errors';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, RADIOLABEL_APPLICATION_ID } from './schema';
+
+export type Db = Database.Database;
+
+export const PROJECT_DB_FILE = 'project.radiolabel.sqlite';
+const BUSY_TIMEOUT_MS = 5_000;
+
+export interface OpenDbOptions {
+  /** Create the file (and its folder) when absent. Opening never creates. */
+  readonly create: boolean;
+}
+
+/** What a read-only look at an existing file found, before anything is written to it. */
+type Probe = { kind: 'fresh' } | { kind: 'project'; version: number };
+
+/**
+ * Opens (or creates) a project database. An existing file is first inspected through a read-only
+ * connection, so that a foreign SQLite file, a non-SQLite file or a newer schema is rejected without a
+ * single byte written (not even the WAL switch).
+ */
+export function openProjectDb(file: string, options: OpenDbOptions): Db {
+  const exists = existsSync(file);
+  if (!exists && !options.create) throw new NotFoundError(`no RadioLabel project here: ${file} does not exist`);
+  if (exists) {
+    if (statSync(file).isDirectory()) throw new NotAProjectError(file, 'it is a folder, not a file');
+    const probe = probeExisting(file);
+    if (probe.kind === 'fresh' && !options.create) {
+      throw new NotAProjectError(file, 'the database is empty (an interrupted create?); create the project again');
+    }
+  } else {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+    } catch (e) {
+      throw new IoError('read_only', `cannot create the project folder ${path.dirname(file)}: ${(e as Error).message}`);
+    }
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // WAL + NORMAL: a committed transaction survives a killed process (not necessarily a power cut).
+    db.pragma('synchronous = NORMAL');
+    migrate(db, file);
+    return db;
+  } catch (e) {
+    db?.close();
+    throw translateSqliteError(e, file);
+  }
+}
+
+function probeExisting(file: string): Probe {
+  let ro: Db | undefined;
+  try {
+    ro = new Database(file, { readonly: true, fileMustExist: true });
+    const appId = ro.pragma('application_id', { simple: true }) as number;
+    const version = ro.pragma('user_version', { simple: true }) as number;
+    const tables = ro.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+    if (appId === RADIOLABEL_APPLICATION_ID) {
+      if (version > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(file, version, LATEST_SCHEMA_VERSION);
+      return { kind: 'project', version };
+    }
+    if (appId === 0 && version === 0 && tables.length === 0) return { kind: 'fresh' };
+    const what = appId === 0 ? 'an SQLite database of another application' : `application id 0x${appId.toString(16)}`;
+    const listed = tables.slice(0, 5).join(', ');
+    throw new NotAProjectError(file, `${what}${listed ? ` (tables: ${listed})` : ''}`);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB') throw new NotAProjectError(file, 'it is not an SQLite database');
+    throw translateSqliteError(e, file);
+  } finally {
+    ro?.close();
+  }
+}
+
+function migrate(db: Db, file: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(file, current, LATEST_SCHEMA_VERSION);
+  if (current === LATEST_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = current + 1; v <= LATEST_SCHEMA_VERSION; v++) {
+      const sql = MIGRATIONS[v - 1];
+      if (sql === undefined) throw new Error(`migration ${v} is missing`);
+      db.exec(sql);
+      db.pragma(`user_version = ${v}`);
+    }
+  }).immediate();
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

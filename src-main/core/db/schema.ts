@@ -1,0 +1,82 @@
+/**
+ * The project database schema as an ordered list of migrations. Migration i (1-based) brings
+ * `PRAGMA user_version` from i-1 to i. Never edit a released migration: append a new one.
+ */
+
+/** 'RdLb': marks the SQLite file as a RadioLabel project (PRAGMA application_id). */
+export const RADIOLABEL_APPLICATION_ID = 0x52644c62;
+
+const v1 = `
+CREATE TABLE project_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE images (
+  id        INTEGER PRIMARY KEY,
+  path      TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  sha256    TEXT NOT NULL UNIQUE,
+  format    TEXT NOT NULL,
+  bytes     INTEGER NOT NULL,
+  width     INTEGER NOT NULL CHECK (width > 0),
+  height    INTEGER NOT NULL CHECK (height > 0),
+  status    TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in_progress', 'done', 'review')),
+  missing   INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1)),
+  revision  INTEGER NOT NULL DEFAULT 0,
+  added_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX images_name ON images (name, id);
+CREATE INDEX images_status_name ON images (status, name, id);
+CREATE INDEX images_status_id ON images (status, id);
+CREATE INDEX images_bytes ON images (bytes);
+
+CREATE TABLE labels (
+  id      INTEGER PRIMARY KEY,
+  name    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  color   TEXT NOT NULL,
+  hotkey  TEXT UNIQUE,
+  sort    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE annotations (
+  id          INTEGER PRIMARY KEY,
+  image_id    INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  label_id    INTEGER NOT NULL REFERENCES labels (id),
+  kind        TEXT NOT NULL CHECK (kind IN ('box', 'polygon', 'mask', 'point')),
+  geometry    TEXT NOT NULL,
+  score       REAL,
+  source      TEXT NOT NULL CHECK (source IN ('manual', 'click', 'text', 'propagated', 'imported')),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  revision    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX annotations_image ON annotations (image_id);
+CREATE INDEX annotations_label_image ON annotations (label_id, image_id);
+
+-- bytes sits before data so that budget sums never touch the blob's overflow pages.
+CREATE TABLE embeddings (
+  image_id    INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  model_id    TEXT NOT NULL,
+  resolution  TEXT NOT NULL,
+  dtype       TEXT NOT NULL,
+  dims        TEXT NOT NULL,
+  bytes       INTEGER NOT NULL,
+  last_used   INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  PRIMARY KEY (image_id, model_id, resolution)
+) STRICT;
+CREATE INDEX embeddings_lru ON embeddings (last_used);
+
+CREATE TABLE text_embeddings (
+  model_id  TEXT NOT NULL,
+  text      TEXT NOT NULL,
+  data      BLOB NOT NULL,
+  PRIMARY KEY (model_id, text)
+) STRICT;
+
+PRAGMA application_id = ${RADIOLABEL_APPLICATION_ID};
+`;
+
+export const MIGRATIONS: readonly string[] = [v1];
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

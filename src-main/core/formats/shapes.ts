@@ -1,0 +1,142 @@
+import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
+import { decodeRle, rleToBbox } from '../segment/rle';
+import { polygonsToMask } from '../segment/contours';
+
+/** `[x, y, width, height]` in continuous pixel coordinates (COCO bbox convention). */
+export type Bbox = [number, number, number, number];
+
+export function ringsExtent(rings: readonly (readonly number[])[]): Bbox {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const ring of rings) {
+    for (let i = 0; i + 1 < ring.length; i += 2) {
+      const x = ring[i]!;
+      const y = ring[i + 1]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  if (minX === Infinity) return [0, 0, 0, 0];
+  return [minX, minY, maxX - minX, maxY - minY];
+}
+
+/** Even-odd point-in-ring test (ray casting). */
+export function pointInRing(px: number, py: number, ring: readonly number[]): boolean {
+  let inside = false;
+  const n = ring.length / 2;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = ring[i * 2]!;
+    const yi = ring[i * 2 + 1]!;
+    const xj = ring[j * 2]!;
+    const yj = ring[j * 2 + 1]!;
+    if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * Splits even-odd rings into outer rings and holes: a ring nested inside an odd number of other rings is
+ * a hole. Nesting is judged by the ring's first vertex, which is enough for non-crossing rings.
+ */
+export function classifyRings(rings: readonly (readonly number[])[]): {
+  outers: number[][];
+  holes: number[][];
+} {
+  const outers: number[][] = [];
+  const holes: number[][] = [];
+  rings.forEach((ring, i) => {
+    let depth = 0;
+    rings.forEach((other, j) => {
+      if (i !== j && pointInRing(ring[0]!, ring[1]!, other)) depth++;
+    });
+    (depth % 2 === 0 ? outers : holes).push([...ring]);
+  });
+  return { outers, holes };
+}
+
+export function boxRing(x: number, y: number, widthPx: number, heightPx: number): number[] {
+  return [x, y, x + widthPx, y, x + widthPx, y + heightPx, x, y + heightPx];
+}
+
+export function geometryBbox(g: Geometry): Bbox {
+  switch (g.kind) {
+    case 'box':
+      return [g.x, g.y, g.widthPx, g.heightPx];
+    case 'polygon':
+      return ringsExtent(g.rings);
+    case 'mask':
+      return rleToBbox(g.rle);
+    case 'point':
+      return [g.x, g.y, 0, 0];
+  }
+}
+
+/** Checks that a mask RLE has the image's size (an RLE for another image size cannot be placed). */
+export function assertRleSize(rle: CocoRle, widthPx: number, heightPx: number, what: string): void {
+  if (rle.size[0] !== heightPx || rle.size[1] !== widthPx) {
+    throw new Error(
+      `${what}: mask size [h,w]=[${rle.size[0]},${rle.size[1]}] does not match the image ${widthPx}×${heightPx}`,
+    );
+  }
+}
+
+/**
+ * The pixels a region geometry covers (row-major 0/1), or null for points. Polygons use the even-odd,
+ * pycocotools-compatible rasteriser, so holes stay holes.
+ */
+export function geometryToMask(g: Geometry, widthPx: number, heightPx: number): Uint8Array | null {
+  switch (g.kind) {
+    case 'box':
+      return polygonsToMask([boxRing(g.x, g.y, g.widthPx, g.heightPx)], widthPx, heightPx);
+    case 'polygon':
+      return polygonsToMask(g.rings, widthPx, heightPx);
+    case 'mask':
+      assertRleSize(g.rle, widthPx, heightPx, 'mask');
+      return decodeRle(g.rle);
+    case 'point':
+      return null;
+  }
+}
+
+/** Tight integer pixel bbox of a row-major mask: inclusive `[x0, y0, x1, y1]`, or null if empty. */
+export function maskPixelBounds(
+  mask: Uint8Array,
+  widthPx: number,
+  heightPx: number,
+): [number, number, number, number] | null {
+  let x0 = widthPx;
+  let y0 = heightPx;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < heightPx; y++) {
+    const row = y * widthPx;
+    for (let x = 0; x < widthPx; x++) {
+      if (mask[row + x] !== 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? null : [x0, y0, x1, y1];
+}
+
+/** Stable text key of a geometry (coordinates rounded to 1/1000 px) for import de-duplication. */
+export function geometryKey(g: Geometry): string {
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  switch (g.kind) {
+    case 'box':
+      return `box:${r(g.x)},${r(g.y)},${r(g.widthPx)},${r(g.heightPx)}`;
+    case 'polygon':
+      return `polygon:${g.rings.map((ring) => ring.map(r).join(',')).join('|')}`;
+    case 'mask':
+      return `mask:${g.rle.size[0]},${g.rle.size[1]}:${g.rle.counts}`;
+    case 'point':
+      return `point:${r(g.x)},${r(g.y)}`;
+  }
+}

@@ -1,0 +1,68 @@
+import type { SplitName } from './export-types';
+
+/** mulberry32: a small, well-mixed 32-bit PRNG, so a seed gives the same split on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Assigns each id to train or val: a seeded Fisher–Yates shuffle, then the first round(n·train/(train+val))
+ * go to train. Ids are given in the source's stable order, so the same project and seed give the same split.
+ */
+export function assignSplits(
+  ids: readonly number[],
+  split: { readonly train: number; readonly val: number } | undefined,
+  seed: number,
+): Map<number, SplitName> {
+  const out = new Map<number, SplitName>();
+  if (split === undefined) {
+    for (const id of ids) out.set(id, 'train');
+    return out;
+  }
+  const total = split.train + split.val;
+  if (!(split.train >= 0 && split.val >= 0 && total > 0)) {
+    throw new Error(`split fractions must be ≥ 0 and not both 0, got train=${split.train} val=${split.val}`);
+  }
+  const order = [...ids];
+  const rand = seededRandom(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  const nTrain = Math.round((order.length * split.train) / total);
+  order.forEach((id, i) => out.set(id, i < nTrain ? 'train' : 'val'));
+  return out;
+}
+
+/** Parses `train=0.8,val=0.2` (the CLI form). */
+export function parseSplit(text: string): { train: number; val: number } {
+  const parts: Record<string, number> = {};
+  for (const piece of text.split(',')) {
+    const [key, value, ...rest] = piece.split('=');
+    const k = key?.trim() ?? '';
+    const v = Number(value);
+    if (
+      rest.length > 0 ||
+      (k !== 'train' && k !== 'val') ||
+      value === undefined ||
+      !Number.isFinite(v) ||
+      v < 0
+    ) {
+      throw new Error(`--split: expected "train=<fraction>,val=<fraction>", got "${text}"`);
+    }
+    parts[k] = v;
+  }
+  const train = parts.train ?? 0;
+  const val = parts.val ?? 0;
+  if (train + val <= 0) throw new Error(`--split: fractions must not all be 0 ("${text}")`);
+  return { train, val };
+}

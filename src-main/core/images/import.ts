@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { type ImageId } from '../../../src-preload/contract/ids';
+import { type ImportReport } from '../../../src-preload/contract/groups/images';
+import { type ImagesRepo, type NewImage } from '../db/images-repo';
+import { type Db } from '../db/open-db';
+import { translateSqliteError } from '../db/errors';
+import { digestFile } from './digest';
+import { describeUnknownContent, detectFormat } from './formats';
+import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, cleanSharpMessage, probeImage } from './probe';
+import { toStoredPath } from './paths';
+import { errnoText, walkImagePaths } from './walk';
+
+export type ImportOutcome =
+  | { readonly kind: 'added'; readonly path: string; readonly imageId: ImageId }
+  | { readonly kind: 'duplicate'; readonly path: string; readonly imageId: ImageId }
+  | { readonly kind: 'skipped'; readonly path: string; readonly reason: string };
+
+export interface ImportTarget {
+  readonly dir: string;
+  readonly dbFile: string;
+  readonly db: Db;
+  readonly images: ImagesRepo;
+  /** Real path of the project's own cache folder, never imported from. */
+  readonly cacheDir: string;
+}
+
+export interface ImportOptions {
+  readonly maxInputPixels?: number;
+  /** Files analysed at once (hashing and header probes overlap I/O). */
+  readonly concurrency?: number;
+  /** Rows per transaction. */
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, path: string) => void;
+  /** Called after each batch commits, with that batch's outcomes (added and duplicates). */
+  readonly onCommitted?: (outcomes: readonly ImportOutcome[]) => void;
+}
+
+export interface ImportResult {
+  readonly outcomes: ImportOutcome[];
+  readonly report: ImportReport;
+  readonly cancelled: boolean;
+}
+
+type Analysis =
+  | { kind: 'image'; path: string; image: NewImage }
+  | { kind: 'known'; path: string; imageId: ImageId }
+  | { kind: 'skipped'; path: string; reason: string };
+
+/**
+ * Imports image files and folders. Each file is hashed (streamed) and probed (headers only) on its own,
+ * so one bad file becomes a `skipped` outcome with a reason and never stops the import. Rows are written
+ * in batches, each batch one transaction: a killed import leaves whole rows only, and rerunning it
+ * reports the already-imported files as duplicates.
+ */
+export async function importImages(
+  target: ImportTarget,
+  inputs: readonly string[],
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const batchSize = Math.max(1, options.batchSize ?? 64);
+  const outcomes: ImportOutcome[] = [];
+  let batch: Analysis[] = [];
+  let done = 0;
+  const insertBatch = target.db.transaction((items: Analysis[]): ImportOutcome[] =>
+    items.map((a): ImportOutcome => {
+      switch (a.kind) {
+        case 'skipped':
+          return a;
+        case 'known':
+          return { kind: 'duplicate', path: a.path, imageId: a.imageId };
+        case 'image': {
+          const r = target.images.insert(a.image);
+          return { kind: r.kind, path: a.path, imageId: r.id };
+        }
+      }
+    }),
+  );
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    let committed: ImportOutcome[];
+    try {
+      committed = insertBatch.immediate(batch);
+    } catch (e) {
+      throw translateSqliteError(e, target.dbFile);
+    }
+    batch = [];
+    outcomes.push(...committed);
+    options.onCommitted?.(committed);
+  };
+  const accept = (a: Analysis): void => {
+    batch.push(a);
+    done++;
+    options.onProgress?.(done, a.path);
+    if (batch.length >= batchSize) flush();
+  };
+
+  const window: Promise<Analysis>[] = [];
+  let cancelled = false;
+  for await (const entry of walkImagePaths(inputs, { excludeDirs: [target.cacheDir] })) {
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    window.push(
+      entry.kind === 'skipped' ? Promise.resolve(entry) : analyzeFile(target, entry.path, maxInputPixels),
+    );
+    if (window.length >= concurrency) accept(await window.shift()!);
+  }
+  for (const pending of window) accept(await pending);
+  flush();
+  return { outcomes, report: summarize(outcomes), cancelled };
+}
+
+export function summarize(outcomes: readonly ImportOutcome[]): ImportReport {
+  let added = 0;
+  let duplicates = 0;
+  const skipped: { path: string; reason: string }[] = [];
+  for (const o of outcomes) {
+    if (o.kind === 'added') added++;
+    else if (o.kind === 'duplicate') duplicates++;
+    else skipped.push({ path: o.path, reason: o.reason });
+  }
+  return { added, duplicates, skipped };
+}
+
+async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: number): Promise<Analysis> {
+  try {
+    let digest;
+    try {
+      digest = await digestFile(file);
+    } catch (e) {
+      return { kind: 'skipped', path: file, reason: `cannot read the file: ${errnoText(e)}` };
+    }
+    if (digest.sizeBytes === 0) return { kind: 'skipped', path: file, reason: 'empty file (0 bytes)' };
+    const format = detectFormat(digest.head);
+    if (!format) return { kind: 'skipped', path: file, reason: describeUnknownContent(digest.head) };
+    const known = target.images.findBySha(digest.sha256);
+    if (known) return { kind: 'known', path: file, imageId: known.id };
+    const size = await probeImage(file, format, digest, maxInputPixels);
+    return {
+      kind: 'image',
+      path: file,
+      image: {
+        path: toStoredPath(target.dir, file),
+        name: path.basename(file),
+        sha256: digest.sha256,
+        format,
+        bytes: digest.sizeBytes,
+        widthPx: size.widthPx,
+        heightPx: size.heightPx,
+      },
+    };
+  } catch (e) {
+    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${cleanSharpMessage(e)}`;
+    return { kind: 'skipped', path: file, reason };
+  }
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * The bundle manifest (`manifest.json` next to the ONNX files). Everything the app knows about a model
+ * comes from here: there are no code paths keyed on model names.
+ */
+
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml'] as const;
+export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number];
+export const executionProviderSchema = z.enum(EXECUTION_PROVIDERS);
+
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+/** A file name inside the bundle folder: no absolute paths, no escaping the folder. */
+const bundleFileSchema = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !/^[a-zA-Z]:/.test(p), {
+    message: 'must be a relative path inside the bundle folder',
+  });
+const tensorNameSchema = z.string().min(1);
+
+export const resolutionPolicySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('fixed'),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+  }),
+  z.object({
+    kind: z.literal('short_side'),
+    short_side: z.number().int().positive(),
+    /** Each side is rounded to a multiple of this (RADIO: patch size × ViTDet window, usually 16). */
+    step: z.number().int().positive(),
+    max: z.number().int().positive(),
+  }),
+]);
+export type ResolutionPolicy = z.infer<typeof resolutionPolicySchema>;
+
+const gridOutputSchema = z.object({
+  name: tensorNameSchema,
+  /** NLC = [1, N, C] tokens row-major over the patch grid; NCHW = [1, C, h, w]. */
+  layout: z.enum(['NLC', 'NCHW']).default('NLC'),
+});
+export type GridOutputSpec = z.infer<typeof gridOutputSchema>;
+
+const encoderSchema = z.object({
+  file: bundleFileSchema,
+  sha256: sha256Schema,
+  input: z.object({
+    name: tensorNameSchema,
+    range: z.tuple([z.literal(0), z.literal(1)]).default([0, 1]),
+    /** RADIO normalises inside the graph (InputConditioner); otherwise mean/std are applied in preprocess. */
+    normalized_in_graph: z.boolean(),
+    mean: z.tuple([z.number(), z.number(), z.number()]).optional(),
+    std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).optional(),
+  }),
+  patch_size: z.number().int().positive(),
+  resolution: resolutionPolicySchema,
+  outputs: z.object({
+    summary: z.object({ name: tensorNameSchema }),
+    features: gridOutputSchema,
+    text_dense: gridOutputSchema.optional(),
+    /** The summary projected into the text space (RADIO: language adaptor head_mlp on its summary slice). */
+    text_summary: z.object({ name: tensorNameSchema }).optional(),
+    sam_features: gridOutputSchema.optional(),
+  }),
+});
+
+const textSchema = z.object({
+  file: bundleFileSchema,
+  sha256: sha256Schema,
+  tokenizer: bundleFileSchema,
+  tokenizer_sha256: sha256Schema,
+  input_ids: tensorNameSchema,
+  attention_mask: tensorNameSchema.optional(),
+  output: tensorNameSchema,
+  max_length: z.number().int().positive(),
+  padding: z.enum(['max_length', 'longest']),
+  pad_token_id: z.number().int().nonnegative().default(0),
+  canonicalize: z
+    .object({
+      lowercase: z.boolean().default(true),
+      strip_punctuation: z.boolean().default(true),
+      underscore_to_space: z.boolean().default(true),
+    })
+    .default({ lowercase: true, strip_punctuation: true, underscore_to_space: true }),
+  templates: z
+    .array(z.string().refine((t) => t.includes('{}'), { message: 'each template must contain "{}"' }))
+    .min(1),
+  dim: z.number().int().positive(),
+  /** "error": a word the tokenizer maps to its unknown token is refused (the starter's tiny vocabulary). */
+  unknown_tokens: z.enum(['error', 'allow']).default('allow'),
+});
+
+const maskDecoderSchema = z.object({
+  file: bundleFileSchema,
+  sha256: sha256Schema,
+  inputs: z.object({
+    image_embeddings: tensorNameSchema,
+    point_coords: tensorNameSchema,
+    point_labels: tensorNameSchema,
+    mask_input: tensorNameSchema.optional(),
+    has_mask_input: tensorNameSchema.optional(),
+  }),
+  outputs: z.object({ masks: tensorNameSchema, scores: tensorNameSchema.optional() }),
+  /** Side of the square input frame the point coordinates refer to (SAM: 1024). */
+  input_size: z.number().int().positive(),
+});
+
+export const bundleManifestSchema = z.object({
+  format_version: z.literal(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-" (max 64)'),
+  name: z.string().min(1),
+  license: z.string().min(1),
+  source_url: z.string().min(1),
+  description: z.string().default(''),
+  /** The offline colour/texture starter: the UI must say it is not semantic. */
+  is_starter: z.boolean().default(false),
+  /** Providers this bundle was tested with (informational; the app may still try others). */
+  execution_providers: z.array(executionProviderSchema).default(['cpu']),
+  encoder: encoderSchema,
+  text: textSchema.optional(),
+  mask_decoder: maskDecoderSchema.optional(),
+});
+
+export type BundleManifest = z.infer<typeof bundleManifestSchema>;
+export type BundleManifestInput = z.input<typeof bundleManifestSchema>;
+export type TextTowerSpec = NonNullable<BundleManifest['text']>;
+export type MaskDecoderSpec = NonNullable<BundleManifest['mask_decoder']>;
+
+/** A manifest that failed validation or verification; the message names the bundle and the field. */
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+  constructor(
+    readonly bundle: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`model bundle "${bundle}": ${field}: ${problem}`);
+  }
+}
+
+/** Parses manifest JSON; throws BundleError naming the first bad field. */
+export function parseManifest(json: unknown, bundleLabel: string): BundleManifest {
+  const r = bundleManifestSchema.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  const label =
+    typeof json === 'object' && json !== null && typeof (json as { id?: unknown }).id === 'string'
+      ? (json as { id: string }).id
+      : bundleLabel;
+  throw new BundleError(label, field, issue?.message ?? 'invalid');
+}
+
+/** Every file a manifest references, with its expected sha256 and the manifest field that names it. */
+export function manifestFiles(m: BundleManifest): { file: string; sha256: string; field: string }[] {
+  const out = [{ file: m.encoder.file, sha256: m.encoder.sha256, field: 'encoder.file' }];
+  if (m.text) {
+    out.push({ file: m.text.file, sha256: m.text.sha256, field: 'text.file' });
+    out.push({ file: m.text.tokenizer, sha256: m.text.tokenizer_sha256, field: 'text.tokenizer' });
+  }
+  if (m.mask_decoder) out.push({ file: m.mask_decoder.file, sha256: m.mask_decoder.sha256, field: 'mask_decoder.file' });
+  return out;
+}

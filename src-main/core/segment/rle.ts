@@ -1,0 +1,377 @@
+import { type CocoRle } from '../../../src-preload/contract/geometry';
+
+/**
+ * COCO run-length encoding, bit for bit as pycocotools (common/maskApi.c): column-major runs starting
+ * with a run of zeros, the LEB128-like compressed string, area, toBbox, frPoly and merge.
+ * Masks passed in and out of this module are ROW-major Uint8Array (index y*widthPx+x), values 0/1.
+ */
+
+const UINT32 = 4294967296;
+
+/** Run lengths, column-major, as pycocotools `rleEncode` (any nonzero byte counts as foreground). */
+export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number): number[] {
+  assertSize(widthPx, heightPx);
+  if (mask.length !== widthPx * heightPx) {
+    throw new Error(`mask has ${mask.length} pixels, expected ${widthPx}×${heightPx}=${widthPx * heightPx}`);
+  }
+  const counts: number[] = [];
+  let prev = 0;
+  let run = 0;
+  for (let x = 0; x < widthPx; x++) {
+    for (let idx = x; idx < mask.length; idx += widthPx) {
+      const v = mask[idx] === 0 ? 0 : 1;
+      if (v !== prev) {
+        counts.push(run);
+        run = 0;
+        prev = v;
+      }
+      run++;
+    }
+  }
+  counts.push(run);
+  return counts;
+}
+
+export function encodeMask(mask: Uint8Array, widthPx: number, heightPx: number): CocoRle {
+  return { size: [heightPx, widthPx], counts: countsToString(maskToCounts(mask, widthPx, heightPx)) };
+}
+
+/** Row-major mask from run lengths; throws (like pycocotools ≥2.0.8) if the runs overflow h*w. */
+export function countsToMask(counts: readonly number[], heightPx: number, widthPx: number): Uint8Array {
+  assertSize(widthPx, heightPx);
+  const total = widthPx * heightPx;
+  const mask = new Uint8Array(total);
+  let pos = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i] ?? 0;
+    const end = pos + c;
+    if (end > total) {
+      throw new Error(`invalid RLE: runs sum past ${heightPx}×${widthPx}=${total} pixels`);
+    }
+    if (i % 2 === 1) {
+      // Foreground run in column-major order: walk it column by column.
+      let x = Math.floor(pos / heightPx);
+      let y = pos - x * heightPx;
+      let left = c;
+      while (left > 0) {
+        const span = Math.min(left, heightPx - y);
+        for (let k = 0, idx = y * widthPx + x; k < span; k++, idx += widthPx) mask[idx] = 1;
+        left -= span;
+        y = 0;
+        x++;
+      }
+    }
+    pos = end;
+  }
+  return mask;
+}
+
+export function decodeRle(rle: CocoRle): Uint8Array {
+  const [h, w] = rle.size;
+  return countsToMask(countsFromString(rle.counts), h, w);
+}
+
+/** pycocotools `rleToString`: 5 data bits per char, delta vs. the run two back from index 3 on. */
+export function countsToString(counts: readonly number[]): string {
+  const chars: number[] = [];
+  for (let i = 0; i < counts.length; i++) {
+    let x = counts[i] ?? 0;
+    if (i > 2) x -= counts[i - 2] ?? 0;
+    let more = true;
+    while (more) {
+      // Arithmetic (not 32-bit bitwise) so that counts up to 2^32-1 and their deltas stay exact.
+      let c = ((x % 32) + 32) % 32;
+      x = Math.floor(x / 32);
+      more = (c & 0x10) !== 0 ? x !== -1 : x !== 0;
+      if (more) c |= 0x20;
+      chars.push(c + 48);
+    }
+  }
+  return charCodesToString(chars);
+}
+
+/** pycocotools `rleFrString`. Throws on characters outside '0'..'o' or a truncated last value. */
+export function countsFromString(s: string): number[] {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0;
+    let scale = 1;
+    let more = true;
+    while (more) {
+      if (p >= s.length) throw new Error(`invalid RLE counts string: truncated value at position ${p}`);
+      const c = s.charCodeAt(p) - 48;
+      if (c < 0 || c > 63) {
+        throw new Error(`invalid RLE counts string: character ${JSON.stringify(s[p])} at position ${p}`);
+      }
+      x += (c & 0x1f) * scale;
+      scale *= 32;
+      more = (c & 0x20) !== 0;
+      p++;
+      if (!more && (c & 0x10) !== 0) x -= scale; // sign-extend
+    }
+    const m = counts.length;
+    if (m > 2) x += counts[m - 2] ?? 0;
+    counts.push(((x % UINT32) + UINT32) % UINT32); // C stores it as uint32
+  }
+  return counts;
+}
+
+export function uncompressedToRle(u: { size: [number, number]; counts: number[] }): CocoRle {
+  const [h, w] = u.size;
+  assertSize(w, h);
+  u.counts.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 0 || c >= UINT32) {
+      throw new Error(`invalid uncompressed RLE: counts[${i}]=${c} is not a non-negative 32-bit integer`);
+    }
+  });
+  return { size: [h, w], counts: countsToString(u.counts) };
+}
+
+export function countsArea(counts: readonly number[]): number {
+  let area = 0;
+  for (let i = 1; i < counts.length; i += 2) area += counts[i] ?? 0;
+  return area;
+}
+
+export function rleArea(rle: CocoRle): number {
+  return countsArea(countsFromString(rle.counts));
+}
+
+/** pycocotools ≥2.0.3 `rleToBbox`, including its uint32 wrap on RLEs whose foreground runs are all 0. */
+export function countsToBbox(
+  counts: readonly number[],
+  heightPx: number,
+  widthPx: number,
+): [number, number, number, number] {
+  const m = counts.length - (counts.length % 2);
+  if (m === 0) return [0, 0, 0, 0];
+  let xs = widthPx;
+  let ys = heightPx;
+  let xe = 0;
+  let ye = 0;
+  let cc = 0;
+  for (let j = 0; j < m; j++) {
+    const start = cc;
+    const c = counts[j] ?? 0;
+    cc += c;
+    if (j % 2 === 0 || c === 0) continue;
+    const yStart = start % heightPx;
+    const xStart = (start - yStart) / heightPx;
+    const yEnd = (cc - 1) % heightPx;
+    const xEnd = (cc - 1 - yEnd) / heightPx;
+    xs = Math.min(xs, xStart);
+    xe = Math.max(xe, xEnd);
+    if (xStart < xEnd) {
+      ys = 0;
+      ye = heightPx - 1;
+    } else {
+      ys = Math.min(ys, yStart);
+      ye = Math.max(ye, yEnd);
+    }
+  }
+  return [xs, ys, (xe - xs + 1) >>> 0, (ye - ys + 1) >>> 0];
+}
+
+export function rleToBbox(rle: CocoRle): [number, number, number, number] {
+  const [h, w] = rle.size;
+  return countsToBbox(countsFromString(rle.counts), h, w);
+}
+
+/** A literal port of pycocotools `rleFrPoly` (polygon on a ×5 grid, crossings at pixel centres). */
+export function polygonToCounts(xy: readonly number[], heightPx: number, widthPx: number): number[] {
+  assertSize(widthPx, heightPx);
+  if (xy.length % 2 !== 0) throw new Error(`polygon has an odd number of coordinates (${xy.length})`);
+  for (let i = 0; i < xy.length; i++) {
+    if (!Number.isFinite(xy[i])) throw new Error(`polygon coordinate ${i} is not a finite number`);
+  }
+  const scale = 5;
+  const k = xy.length / 2;
+  if (k === 0) return [heightPx * widthPx];
+  const x = new Int32Array(k + 1);
+  const y = new Int32Array(k + 1);
+  for (let j = 0; j < k; j++) x[j] = Math.trunc(scale * (xy[j * 2] ?? 0) + 0.5);
+  for (let j = 0; j < k; j++) y[j] = Math.trunc(scale * (xy[j * 2 + 1] ?? 0) + 0.5);
+  x[k] = x[0]!;
+  y[k] = y[0]!;
+  let m = 0;
+  for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
+  const u = new Int32Array(m);
+  const v = new Int32Array(m);
+  m = 0;
+  for (let j = 0; j < k; j++) {
+    let xs = x[j]!;
+    let xe = x[j + 1]!;
+    let ys = y[j]!;
+    let ye = y[j + 1]!;
+    const dx = Math.abs(xe - xs);
+    const dy = Math.abs(ys - ye);
+    const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+    if (flip) {
+      [xs, xe] = [xe, xs];
+      [ys, ye] = [ye, ys];
+    }
+    // dx=dy=0 gives 0/0 in C too; the lone point never makes a crossing, so its v value is irrelevant.
+    const s = dx >= dy ? (dx === 0 ? 0 : (ye - ys) / dx) : (xe - xs) / dy;
+    if (dx >= dy) {
+      for (let d = 0; d <= dx; d++) {
+        const t = flip ? dx - d : d;
+        u[m] = t + xs;
+        v[m] = Math.trunc(ys + s * t + 0.5);
+        m++;
+      }
+    } else {
+      for (let d = 0; d <= dy; d++) {
+        const t = flip ? dy - d : d;
+        v[m] = t + ys;
+        u[m] = Math.trunc(xs + s * t + 0.5);
+        m++;
+      }
+    }
+  }
+  // Boundary points where the traced edge crosses a column centre, downsampled to the pixel grid.
+  const a: number[] = [];
+  for (let j = 1; j < m; j++) {
+    const uj = u[j]!;
+    const up = u[j - 1]!;
+    if (uj === up) continue;
+    let xd = uj < up ? uj : uj - 1;
+    xd = (xd + 0.5) / scale - 0.5;
+    if (Math.floor(xd) !== xd || xd < 0 || xd > widthPx - 1) continue;
+    const vj = v[j]!;
+    const vp = v[j - 1]!;
+    let yd = vj < vp ? vj : vp;
+    yd = (yd + 0.5) / scale - 0.5;
+    if (yd < 0) yd = 0;
+    else if (yd > heightPx) yd = heightPx;
+    yd = Math.ceil(yd);
+    a.push(xd * heightPx + yd);
+  }
+  a.push(heightPx * widthPx);
+  const sorted = Float64Array.from(a).sort();
+  let prev = 0;
+  for (let j = 0; j < sorted.length; j++) {
+    const t = sorted[j]!;
+    sorted[j] = t - prev;
+    prev = t;
+  }
+  // Equal boundary points cancel: a zero diff is dropped and the next diff joins the previous run.
+  const counts: number[] = [sorted[0]!];
+  let j = 1;
+  while (j < sorted.length) {
+    if (sorted[j]! > 0) {
+      counts.push(sorted[j++]!);
+    } else {
+      j++;
+      if (j < sorted.length) counts[counts.length - 1]! += sorted[j++]!;
+    }
+  }
+  return counts;
+}
+
+/** pycocotools `rleMerge`: union (or intersection) of same-size RLEs; one input is returned as is. */
+export function mergeCounts(all: readonly (readonly number[])[], intersect: boolean): number[] {
+  const first = all[0];
+  if (first === undefined) throw new Error('mergeCounts needs at least one RLE');
+  let cnts = [...first];
+  for (let i = 1; i < all.length; i++) {
+    const A = cnts;
+    const B = all[i]!;
+    let ca = A[0] ?? 0;
+    let cb = B[0] ?? 0;
+    let v = false;
+    let va = false;
+    let vb = false;
+    let a = 1;
+    let b = 1;
+    let cc = 0;
+    let ct = 1;
+    const out: number[] = [];
+    while (ct > 0) {
+      const c = Math.min(ca, cb);
+      cc += c;
+      ct = 0;
+      ca -= c;
+      if (ca === 0 && a < A.length) {
+        ca = A[a++]!;
+        va = !va;
+      }
+      ct += ca;
+      cb -= c;
+      if (cb === 0 && b < B.length) {
+        cb = B[b++]!;
+        vb = !vb;
+      }
+      ct += cb;
+      const vp: boolean = v;
+      v = intersect ? va && vb : va || vb;
+      if (v !== vp || ct === 0) {
+        out.push(cc);
+        cc = 0;
+      }
+    }
+    cnts = out;
+  }
+  return cnts;
+}
+
+export function mergeRles(rles: readonly CocoRle[], intersect = false): CocoRle {
+  const first = rles[0];
+  if (first === undefined) throw new Error('mergeRles needs at least one RLE');
+  const [h, w] = first.size;
+  rles.forEach((r, i) => {
+    if (r.size[0] !== h || r.size[1] !== w) {
+      throw new Error(`mergeRles: RLE ${i} has size ${r.size.join('×')}, expected ${h}×${w}`);
+    }
+  });
+  if (rles.length === 1) return { size: [h, w], counts: first.counts };
+  const merged = mergeCounts(
+    rles.map((r) => countsFromString(r.counts)),
+    intersect,
+  );
+  return { size: [h, w], counts: countsToString(merged) };
+}
+
+/** pycocotools `frPyObjects(polygons, h, w)` then `merge` (what `COCO.annToRLE` does). */
+export function polygonsToRle(
+  polygons: readonly (readonly number[])[],
+  heightPx: number,
+  widthPx: number,
+): CocoRle {
+  assertSize(widthPx, heightPx);
+  if (polygons.length === 0)
+    return { size: [heightPx, widthPx], counts: countsToString([heightPx * widthPx]) };
+  const parts = polygons.map((p) => polygonToCounts(p, heightPx, widthPx));
+  return { size: [heightPx, widthPx], counts: countsToString(mergeCounts(parts, false)) };
+}
+
+/** null if the RLE is well formed and its runs cover exactly h*w pixels, else the reason. */
+export function validateRle(rle: CocoRle): string | null {
+  const [h, w] = rle.size;
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h <= 0 || w <= 0) {
+    return `RLE size must be two positive integers [height, width], got ${JSON.stringify(rle.size)}`;
+  }
+  let counts: number[];
+  try {
+    counts = countsFromString(rle.counts);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  let sum = 0;
+  for (const c of counts) sum += c;
+  if (sum !== h * w) return `RLE counts sum to ${sum}, expected height×width = ${h}×${w} = ${h * w}`;
+  return null;
+}
+
+function assertSize(widthPx: number, heightPx: number): void {
+  if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
+    throw new Error(`mask size must be positive integers, got ${widthPx}×${heightPx}`);
+  }
+}
+
+function charCodesToString(codes: readonly number[]): string {
+  let out = '';
+  const chunk = 8192;
+  for (let i = 0; i < codes.length; i += chunk) out += String.fromCharCode(...codes.slice(i, i + chunk));
+  return out;
+}

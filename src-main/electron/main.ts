@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { app, BrowserWindow } from 'electron';
+import { EVENT_CHANNEL } from '../../src-preload/contract/channels';
+import { createRadioLabelService } from '../core/api';
+import { appRootFrom, defaultDataDir } from '../core/paths';
+import { APP_VERSION } from '../core/version';
+import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
+import { denyAllPermissions } from './guards';
+import { bindIpc } from './ipc';
+import { mainWindowOptions, RENDERER_ORIGIN } from './window-options';
+
+// Composition root: open the service, bind it to IPC and the app:// protocol, then show one window.
+registerAppSchemePrivileges();
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const root = appRootFrom(import.meta.dirname);
+  const dataDir = process.env.RADIOLABEL_DATA_DIR ? defaultDataDir() : path.join(app.getPath('userData'));
+  const service = createRadioLabelService({ dataDir, mode: 'electron', version: APP_VERSION });
+
+  denyAllPermissions();
+  handleAppProtocol(path.join(root, 'out', 'renderer'), service);
+  const unbind = bindIpc(service);
+
+  const window = new BrowserWindow(mainWindowOptions(path.join(root, 'out', 'preload', 'index.cjs')));
+  const unsubscribe = service.events.subscribe((event) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  });
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(`${RENDERER_ORIGIN}/index.html`);
+
+  app.on('window-all-closed', () => {
+    unsubscribe();
+    unbind();
+    void service.dispose().finally(() => app.quit());
+  });
+}
+
+start().catch((e: unknown) => {
+  console.error(`RadioLabel failed to start: ${(e as Error).stack ?? String(e)}`);
+  app.exit(1);
+});

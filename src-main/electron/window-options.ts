@@ -1,0 +1,52 @@
+import { type BrowserWindowConstructorOptions } from 'electron';
+
+/**
+ * Every BrowserWindow option that matters for security, in one object so that a unit test can assert it.
+ * These hold in development too.
+ */
+export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'RadioLabel',
+    backgroundColor: '#14161a',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  };
+}
+
+/** The only external links the app may open in the system browser. */
+export const EXTERNAL_URL_ALLOWLIST: readonly string[] = [
+  'https://github.com/NVlabs/RADIO',
+  'https://huggingface.co/nvidia',
+];
+
+export function isAllowedExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:') return false;
+  return EXTERNAL_URL_ALLOWLIST.some(
+    (prefix) => parsed.href === prefix || parsed.href.startsWith(`${prefix}/`),
+  );
+}
+
+/** The privileged scheme the renderer is served from (never file://). */
+export const APP_SCHEME = 'app';
+export const RENDERER_ORIGIN = `${APP_SCHEME}://bundle`;

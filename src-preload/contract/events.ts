@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { JobSchema, type Job } from './groups/jobs';
+import { ProviderStatusSchema } from './groups/inference';
+
+/** Events pushed from main to the renderer (IPC event channel, or the browser-mode WebSocket). */
+export const AppEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('job_progress'), job: JobSchema }),
+  z.object({
+    kind: z.literal('model_status'),
+    modelId: z.string().nullable(),
+    provider: ProviderStatusSchema,
+  }),
+  z.object({ kind: z.literal('worker_restarted'), reason: z.string() }),
+  z.object({ kind: z.literal('project_changed'), dir: z.string().nullable() }),
+]);
+export type AppEvent = z.infer<typeof AppEventSchema>;
+export type { Job };

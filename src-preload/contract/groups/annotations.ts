@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AnnotationIdSchema, ImageIdSchema, LabelIdSchema } from '../ids';
+import { AnnotationSourceSchema, GeometrySchema } from '../geometry';
+import { method } from './method';
+
+export const AnnotationSchema = z.object({
+  id: AnnotationIdSchema,
+  imageId: ImageIdSchema,
+  labelId: LabelIdSchema,
+  geometry: GeometrySchema,
+  score: z.number().min(0).max(1).nullable(),
+  source: AnnotationSourceSchema,
+});
+export type Annotation = z.infer<typeof AnnotationSchema>;
+
+export const NewAnnotationSchema = AnnotationSchema.omit({ id: true, imageId: true }).extend({
+  /** Client-side id, echoed back with the id the store assigned. */
+  clientId: z.string().max(64),
+});
+export type NewAnnotation = z.infer<typeof NewAnnotationSchema>;
+
+export const AnnotationUpdateSchema = z.object({
+  id: AnnotationIdSchema,
+  labelId: LabelIdSchema.optional(),
+  geometry: GeometrySchema.optional(),
+  score: z.number().min(0).max(1).nullable().optional(),
+});
+
+export const PatchSchema = z.object({
+  added: z.array(NewAnnotationSchema).max(10_000).default([]),
+  updated: z.array(AnnotationUpdateSchema).max(10_000).default([]),
+  removed: z.array(AnnotationIdSchema).max(10_000).default([]),
+});
+export type Patch = z.infer<typeof PatchSchema>;
+
+export const annotationsGroup = {
+  list: method(
+    z.object({ imageId: ImageIdSchema }),
+    z.object({ revision: z.number().int().nonnegative(), items: z.array(AnnotationSchema) }),
+  ),
+  applyPatch: method(
+    z.object({ imageId: ImageIdSchema, baseRevision: z.number().int().nonnegative(), patch: PatchSchema }),
+    z.object({
+      revision: z.number().int().nonnegative(),
+      added: z.array(z.object({ clientId: z.string(), id: AnnotationIdSchema })),
+    }),
+  ),
+};

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { method } from './method';
+
+export const ExportFormatSchema = z.enum(['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme']);
+export const ImportFormatSchema = z.enum(['coco', 'yolo', 'labelme']);
+
+export const exportsGroup = {
+  run: method(
+    z.object({
+      format: ExportFormatSchema,
+      outDir: z.string().min(1).max(4096),
+      segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
+      images: z.enum(['all', 'done']).default('all'),
+      split: z.object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1) }).optional(),
+      seed: z.number().int().default(0),
+    }),
+    z.object({
+      outDir: z.string(),
+      images: z.number().int(),
+      annotations: z.number().int(),
+      warnings: z.array(z.string()),
+    }),
+  ),
+  importAnnotations: method(
+    z.object({ format: ImportFormatSchema, path: z.string().min(1).max(4096) }),
+    z.object({
+      imported: z.number().int(),
+      matchedImages: z.number().int(),
+      unmatched: z.array(z.string()),
+      errors: z.array(z.string()),
+    }),
+  ),
+};

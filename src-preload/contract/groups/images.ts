@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ImageIdSchema, LabelIdSchema } from '../ids';
+import { ImageStatusSchema } from '../geometry';
+import { method } from './method';
+
+export const ImageRowSchema = z.object({
+  id: ImageIdSchema,
+  /** File name only: the renderer never sees absolute paths. */
+  fileName: z.string(),
+  widthPx: z.number().int(),
+  heightPx: z.number().int(),
+  status: ImageStatusSchema,
+  annotationCount: z.number().int().nonnegative(),
+  missing: z.boolean(),
+  cached: z.boolean(),
+});
+export type ImageRow = z.infer<typeof ImageRowSchema>;
+
+export const ImportReportSchema = z.object({
+  added: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+export const ImageSortSchema = z.enum(['added', 'name', 'status']);
+
+export const imagesGroup = {
+  import: method(
+    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }),
+    ImportReportSchema,
+  ),
+  list: method(
+    z.object({
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().positive().max(1000).default(200),
+      status: ImageStatusSchema.optional(),
+      nameContains: z.string().max(200).optional(),
+      labelId: LabelIdSchema.optional(),
+      sort: ImageSortSchema.default('added'),
+    }),
+    z.object({ total: z.number().int().nonnegative(), items: z.array(ImageRowSchema) }),
+  ),
+  get: method(z.object({ imageId: ImageIdSchema }), ImageRowSchema),
+  setStatus: method(z.object({ imageId: ImageIdSchema, status: ImageStatusSchema }), ImageRowSchema),
+  relink: method(z.object({ folder: z.string().min(1).max(4096) }), z.object({ relinked: z.number().int() })),
+};

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { ImageIdSchema } from '../ids';
+import { CocoRleSchema } from '../geometry';
+import { method } from './method';
+
+export const ProviderNameSchema = z.enum(['cpu', 'cuda', 'dml', 'coreml']);
+export type ProviderName = z.infer<typeof ProviderNameSchema>;
+
+export const ProviderStatusSchema = z.object({
+  requested: ProviderNameSchema,
+  active: ProviderNameSchema,
+  /** Set whenever active ≠ requested: a fallback is never silent. */
+  fallbackReason: z.string().optional(),
+});
+export type ProviderStatus = z.infer<typeof ProviderStatusSchema>;
+
+export const InstanceSchema = z.object({
+  label: z.string(),
+  score: z.number(),
+  area: z.number().int().nonnegative(),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  rle: CocoRleSchema,
+  polygons: z.array(z.array(z.number())),
+});
+export type Instance = z.infer<typeof InstanceSchema>;
+
+/** A compact uint8 heat map (0–255 = probability), row-major, base64 over the wire. */
+export const HeatMapSchema = z.object({
+  widthPx: z.number().int().positive(),
+  heightPx: z.number().int().positive(),
+  dataBase64: z.string(),
+});
+export type HeatMap = z.infer<typeof HeatMapSchema>;
+
+const threshold = z.number().min(0).max(1).optional();
+const minAreaPx = z.number().int().nonnegative().optional();
+
+export const ClickSchema = z.object({
+  x: z.number().finite(),
+  y: z.number().finite(),
+  positive: z.boolean(),
+});
+
+export const inferenceGroup = {
+  status: method(
+    z.object({}),
+    z.object({
+      modelId: z.string().nullable(),
+      modelName: z.string().nullable(),
+      provider: ProviderStatusSchema,
+    }),
+  ),
+  embed: method(
+    z.object({ imageId: ImageIdSchema }),
+    z.object({ cached: z.boolean(), elapsedMs: z.number() }),
+  ),
+  segmentText: method(
+    z.object({
+      imageId: ImageIdSchema,
+      prompts: z.array(z.string().trim().min(1).max(200)).min(1).max(16),
+      threshold,
+      minAreaPx,
+      refine: z.boolean().default(true),
+    }),
+    z.object({ heatMap: HeatMapSchema, instances: z.array(InstanceSchema) }),
+  ),
+  segmentClick: method(
+    z.object({
+      imageId: ImageIdSchema,
+      clicks: z.array(ClickSchema).max(64),
+      box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+      threshold,
+      refine: z.boolean().default(true),
+    }),
+    z.object({ instances: z.array(InstanceSchema) }),
+  ),
+  tags: method(
+    z.object({ imageId: ImageIdSchema, labels: z.array(z.string().min(1).max(200)).max(256).optional() }),
+    z.array(z.object({ label: z.string(), score: z.number() })),
+  ),
+};

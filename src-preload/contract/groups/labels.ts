@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { LabelIdSchema } from '../ids';
+import { method } from './method';
+
+export const ColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colours are #rrggbb');
+export const LabelSchema = z.object({
+  id: LabelIdSchema,
+  name: z.string(),
+  color: ColorSchema,
+  hotkey: z.string().nullable(),
+  sort: z.number().int(),
+  annotationCount: z.number().int().nonnegative(),
+});
+export type Label = z.infer<typeof LabelSchema>;
+
+const name = z.string().trim().min(1).max(200);
+const hotkey = z
+  .string()
+  .regex(/^[0-9a-z]$/, 'a hotkey is one digit or letter')
+  .nullable();
+
+/** Deleting a label that is in use needs an explicit choice. */
+export const LabelRemovalSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('only_if_unused') }),
+  z.object({ kind: z.literal('reassign'), toLabelId: LabelIdSchema }),
+  z.object({ kind: z.literal('delete_annotations') }),
+]);
+export type LabelRemoval = z.infer<typeof LabelRemovalSchema>;
+
+export const labelsGroup = {
+  list: method(z.object({}), z.array(LabelSchema)),
+  create: method(z.object({ name, color: ColorSchema.optional(), hotkey: hotkey.optional() }), LabelSchema),
+  update: method(
+    z.object({
+      labelId: LabelIdSchema,
+      name: name.optional(),
+      color: ColorSchema.optional(),
+      hotkey: hotkey.optional(),
+      sort: z.number().int().optional(),
+    }),
+    LabelSchema,
+  ),
+  remove: method(
+    z.object({ labelId: LabelIdSchema, strategy: LabelRemovalSchema }),
+    z.object({ removedAnnotations: z.number().int(), reassigned: z.number().int() }),
+  ),
+};

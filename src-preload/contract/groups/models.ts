@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { method } from './method';
+
+export const ModelSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The built-in starter bundle: colour and texture only, never semantic. */
+  isStarter: z.boolean(),
+  hasText: z.boolean(),
+  hasMaskDecoder: z.boolean(),
+  builtIn: z.boolean(),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+export const modelsGroup = {
+  list: method(z.object({}), z.array(ModelSummarySchema)),
+  verify: method(
+    z.object({ modelId: z.string().min(1) }),
+    z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
+  ),
+  install: method(z.object({ source: z.string().min(1).max(4096) }), ModelSummarySchema),
+  select: method(z.object({ modelId: z.string().min(1) }), ModelSummarySchema),
+};

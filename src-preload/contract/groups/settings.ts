@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ProviderNameSchema } from './inference';
+import { method } from './method';
+
+export const SettingsSchema = z.object({
+  provider: ProviderNameSchema,
+  modelId: z.string().nullable(),
+  cacheBudgetBytes: z.number().int().positive(),
+  maxInputPixels: z.number().int().positive(),
+  modelMirrorBaseUrl: z.string().url().nullable(),
+  shortcuts: z.record(z.string(), z.string()),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.literal('RadioLabel'),
+  version: z.string(),
+  mode: z.enum(['electron', 'browser']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const settingsGroup = {
+  get: method(z.object({}), SettingsSchema),
+  update: method(SettingsSchema.partial(), SettingsSchema),
+  appInfo: method(z.object({}), AppInfoSchema),
+};

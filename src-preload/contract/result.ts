@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Errors cross IPC and HTTP as data, never as thrown exceptions. */
+export const ApiErrorCodeSchema = z.enum([
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'io_error',
+  'not_a_project',
+  'schema_too_new',
+  'no_project',
+  'model_error',
+  'out_of_vocabulary',
+  'cancelled',
+  'payload_too_large',
+  'forbidden',
+  'unavailable',
+  'internal',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: ApiErrorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = (code: ApiErrorCode, message: string, details?: unknown): Result<never> => ({
+  ok: false,
+  error: details === undefined ? { code, message } : { code, message, details },
+});

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import react from '@vitejs/plugin-react';
+import { build } from 'vite';
+import { createRadioLabelService, type RadioLabelService } from '../../src-main/core/api';
+import { startBrowserServer, type BrowserServer } from '../../src-main/server/browser-server';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Chromium flags from specs/toolchain.md: headless, no sandbox (root in CI), no network chatter. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let rendererBuild: Promise<string> | undefined;
+
+/**
+ * Builds the renderer into a temp dir once per test process, with vite's API: nothing is written under
+ * out/, so parallel test runs and a developer's own build never collide.
+ */
+export function buildRenderer(): Promise<string> {
+  rendererBuild ??= (async () => {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-renderer-'));
+    await build({
+      configFile: false,
+      root: path.join(ROOT, 'src-renderer'),
+      plugins: [react()],
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true },
+    });
+    return outDir;
+  })();
+  return rendererBuild;
+}
+
+export interface E2eApp {
+  readonly server: BrowserServer;
+  readonly service: RadioLabelService;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly dataDir: string;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Browser mode with a temp data dir, driven by real Chromium. */
+export async function startE2eApp(): Promise<E2eApp> {
+  const rendererDir = await buildRenderer();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-e2e-'));
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 'e2e' });
+  const server = await startBrowserServer({ service, rendererDir });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(server.url);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    server,
+    service,
+    browser,
+    page,
+    dataDir,
+    async screenshot(name) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await service.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
