@@ -92,7 +92,7 @@ export const WORDS: readonly { word: string; weights: Partial<Record<Concept, nu
   // "background" is equally close to every colour, so any named colour beats it where that colour is.
   {
     word: 'background',
-    weights: Object.fromEntries(CONCEPTS.map((c) => [c, 1])) as Record<Concept, number>,
+    weights: Object.fromEntries(CONCEPTS.map((c) => [c, 1])),
   },
   // Fillers: prompt templates and modifiers that carry no colour in this tiny model.
   ...[

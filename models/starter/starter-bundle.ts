@@ -81,7 +81,10 @@ export function buildEncoder(): Uint8Array {
   ]);
   const protoProb = g.node('Softmax', [logits], { axis: attr.int(1) });
   const sumW = CONCEPTS.flatMap((c) => PROTOTYPES.map((proto) => (proto.concept === c ? 1 : 0)));
-  const conceptProb = g.node('Conv', [protoProb, g.floats('concept_w', sumW, [CONCEPTS.length, PROTOTYPES.length, 1, 1])]);
+  const conceptProb = g.node('Conv', [
+    protoProb,
+    g.floats('concept_w', sumW, [CONCEPTS.length, PROTOTYPES.length, 1, 1]),
+  ]);
   const membership = pool(g, conceptProb, p, p);
 
   // Colour at two scales, and its spread inside the patch.
@@ -92,17 +95,29 @@ export function buildEncoder(): Uint8Array {
   const colourSpread = g.node('Sqrt', [variance]);
 
   // Texture: gradient energy of the lightness at full and half resolution.
-  const lightness = g.node('Slice', [opp, g.ints('l_start', [0]), g.ints('l_end', [1]), g.ints('l_axis', [1])]);
+  const lightness = g.node('Slice', [
+    opp,
+    g.ints('l_start', [0]),
+    g.ints('l_end', [1]),
+    g.ints('l_axis', [1]),
+  ]);
   const fine = sobel(g, 'fine', lightness);
   const fineEnergy = g.node('Sqrt', [pool(g, g.node('Mul', [fine, fine]), p, p)]);
   const half = pool(g, lightness, 2, 2);
   const coarse = sobel(g, 'coarse', half);
   const coarseEnergy = g.node('Sqrt', [pool(g, g.node('Mul', [coarse, coarse]), p / 2, p / 2)]);
 
-  const raw = g.node('Concat', [colourMean, colourContext, colourSpread, fineEnergy, coarseEnergy, membership], {
-    axis: attr.int(1),
-  });
-  const weighted = g.node('Mul', [raw, g.floats('feature_w', FEATURE_WEIGHTS, [1, FEATURE_WEIGHTS.length, 1, 1])]);
+  const raw = g.node(
+    'Concat',
+    [colourMean, colourContext, colourSpread, fineEnergy, coarseEnergy, membership],
+    {
+      axis: attr.int(1),
+    },
+  );
+  const weighted = g.node('Mul', [
+    raw,
+    g.floats('feature_w', FEATURE_WEIGHTS, [1, FEATURE_WEIGHTS.length, 1, 1]),
+  ]);
   // Centre per image so that cosine similarity between patches discriminates (all raw channels are ≥ 0).
   const imageMean = g.node('ReduceMean', [weighted], { axes: attr.ints([2, 3]), keepdims: attr.int(1) });
   const centred = g.node('Sub', [weighted, imageMean]);
@@ -140,7 +155,10 @@ export function buildTextTower(): Uint8Array {
   });
   g.node('ReduceSum', [emb, g.ints('sum_axes', [1])], { keepdims: attr.int(0) }, 'text_embeds');
   g.output('text_embeds', 'float', ['batch', CONCEPTS.length]);
-  return g.toBytes({ producer: 'radiolabel-starter', doc: 'Starter text tower: colour words → colour-name weights.' });
+  return g.toBytes({
+    producer: 'radiolabel-starter',
+    doc: 'Starter text tower: colour words → colour-name weights.',
+  });
 }
 
 export function buildTokenizerJson(): string {

@@ -36,7 +36,11 @@ function encodeAttr(name: string, a: AttrValue): onnxProto.onnx.IAttributeProto 
   }
 }
 
-function valueInfo(name: string, elem: ElemType, dims: readonly (number | string)[]): onnxProto.onnx.IValueInfoProto {
+function valueInfo(
+  name: string,
+  elem: ElemType,
+  dims: readonly (number | string)[],
+): onnxProto.onnx.IValueInfoProto {
   return {
     name,
     type: {
@@ -87,7 +91,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns its first output name (or `outName` when given). */
-  node(op: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, outName?: string): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+    outName?: string,
+  ): string {
     const out = outName ?? `${op.toLowerCase()}_${this.counter++}`;
     this.nodes.push({
       opType: op,

@@ -3,11 +3,15 @@ import { type ImageId } from '../../src-preload/contract/ids';
 import { EventHub } from './service/event-hub';
 import { unavailableGroup } from './service/unavailable';
 import { SettingsStore } from './settings/settings-store';
+import { createProjectHandlers } from './service/project-handlers';
+import { ProjectSession } from './service/project-session';
 
 export interface ServiceOptions {
   readonly dataDir: string;
   readonly mode: 'electron' | 'browser';
   readonly version: string;
+  /** Where models/ and resources/ live (the repository, or the packaged app's resources). */
+  readonly appRoot: string;
 }
 
 /** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
@@ -32,12 +36,11 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
   const pending = 'not wired into the service yet';
+  const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
+  const projectHandlers = createProjectHandlers(session, options.dataDir);
 
   const handlers: ServiceHandlers = {
-    projects: unavailableGroup('projects', pending),
-    images: unavailableGroup('images', pending),
-    labels: unavailableGroup('labels', pending),
-    annotations: unavailableGroup('annotations', pending),
+    ...projectHandlers,
     inference: unavailableGroup('inference', pending),
     jobs: unavailableGroup('jobs', pending),
     exports: unavailableGroup('exports', pending),
@@ -53,7 +56,18 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   return {
     handlers,
     events,
-    resolveMedia: () => Promise.resolve(undefined),
-    dispose: () => Promise.resolve(),
+    resolveMedia: async (imageId, variant) => {
+      const project = session.current;
+      if (!project) return undefined;
+      try {
+        return await project.resolveMedia(imageId, variant);
+      } catch {
+        return undefined;
+      }
+    },
+    dispose: () => {
+      session.close();
+      return Promise.resolve();
+    },
   };
 }

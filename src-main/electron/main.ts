@@ -16,7 +16,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   const root = appRootFrom(import.meta.dirname);
   const dataDir = process.env.RADIOLABEL_DATA_DIR ? defaultDataDir() : path.join(app.getPath('userData'));
-  const service = createRadioLabelService({ dataDir, mode: 'electron', version: APP_VERSION });
+  const service = createRadioLabelService({ dataDir, mode: 'electron', version: APP_VERSION, appRoot: root });
 
   denyAllPermissions();
   handleAppProtocol(path.join(root, 'out', 'renderer'), service);

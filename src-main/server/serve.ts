@@ -7,8 +7,9 @@ import { startBrowserServer } from './browser-server';
 /** `npm run serve`: browser mode on 127.0.0.1 with a fresh token, printed as one URL. */
 async function main(): Promise<void> {
   const dataDir = defaultDataDir();
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: APP_VERSION });
-  const rendererDir = path.join(appRootFrom(import.meta.dirname), 'out', 'renderer');
+  const appRoot = appRootFrom(import.meta.dirname);
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: APP_VERSION, appRoot });
+  const rendererDir = path.join(appRoot, 'out', 'renderer');
   const portArg = process.env.RADIOLABEL_PORT ? Number(process.env.RADIOLABEL_PORT) : 0;
   const server = await startBrowserServer({ service, rendererDir, port: portArg });
   console.log(`RadioLabel (browser mode) is running at ${server.url}`);

@@ -58,7 +58,7 @@ export interface E2eApp {
 export async function startE2eApp(): Promise<E2eApp> {
   const rendererDir = await buildRenderer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-e2e-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 'e2e' });
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 'e2e', appRoot: ROOT });
   const server = await startBrowserServer({ service, rendererDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -19,7 +19,7 @@ export async function digestFile(file: string): Promise<FileDigest> {
   const hash = createHash('sha256');
   const headParts: Buffer[] = [];
   let headLen = 0;
-  let tail = Buffer.alloc(0);
+  let tail: Buffer = Buffer.alloc(0);
   let size = 0;
   const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {

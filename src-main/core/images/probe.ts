@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { bmpExpectedBytes, parseBmpHeader } from './bmp';
 import { type FileDigest } from './digest';
 import { type ImageFormat } from './formats';
@@ -54,7 +54,7 @@ interface StoredSize {
 }
 
 async function probeWithSharp(file: string, format: ImageFormat): Promise<StoredSize> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     // Metadata only reads headers; the pixel limit is enforced by our own check above.
     meta = await sharp(file, { limitInputPixels: false }).metadata();

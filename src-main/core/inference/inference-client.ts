@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { GraphInfo } from '../models/graph-check';
 import type { FeedTensor, OutputTensor, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
@@ -34,14 +36,24 @@ export interface RunOptions {
   readonly lane?: string;
 }
 
+/** How to start the worker: a file (built output) or a small eval'd bootstrap (TypeScript sources). */
+export type WorkerEntry = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };
+
 /**
- * The worker entry: the built `.js` sibling when it exists, else the TypeScript source through tsx (tests,
- * `npm run cli`).
+ * The worker entry: the built `.js` sibling when it exists, else the TypeScript source loaded through
+ * tsx's `tsImport` (tests, `npm run cli`). `--import tsx` in a worker's execArgv does not apply the loader
+ * to the worker's own entry on Node 20, hence the bootstrap.
  */
-export function resolveWorkerEntry(): { url: URL; execArgv: string[] } {
+export function resolveWorkerEntry(): WorkerEntry {
   const js = new URL('./inference.worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
-  return { url: new URL('./inference.worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
+  if (existsSync(fileURLToPath(js))) return { kind: 'file', url: js };
+  const ts = new URL('./inference.worker.ts', import.meta.url).href;
+  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
+  return {
+    kind: 'eval',
+    code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(api)}));`,
+  };
 }
 
 function transferList(feeds: Record<string, FeedTensor>): ArrayBuffer[] {
@@ -67,7 +79,7 @@ export class InferenceClient {
       provider: ExecutionProviderName;
       onProviderReport?: (r: ProviderReport) => void;
       onCrash?: (e: WorkerCrashedError) => void;
-      workerEntry?: { url: URL; execArgv: string[] };
+      workerEntry?: WorkerEntry;
     },
   ) {
     this.report = initialProviderReport(opts.provider);
@@ -111,7 +123,8 @@ export class InferenceClient {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const p of this.queue.splice(0)) this.fail(p, new InferenceAbortedError('inference client disposed'));
+    for (const p of this.queue.splice(0))
+      this.fail(p, new InferenceAbortedError('inference client disposed'));
     if (this.inFlight) this.fail(this.inFlight, new InferenceAbortedError('inference client disposed'));
     const w = this.worker;
     this.worker = undefined;
@@ -136,7 +149,8 @@ export class InferenceClient {
   }
 
   private supersede(lane: string): void {
-    const err = (): InferenceAbortedError => new InferenceAbortedError(`superseded by a newer "${lane}" request`);
+    const err = (): InferenceAbortedError =>
+      new InferenceAbortedError(`superseded by a newer "${lane}" request`);
     for (const p of this.queue.filter((q) => q.lane === lane)) this.cancel(p, err());
     if (this.inFlight?.lane === lane) this.fail(this.inFlight, err());
   }
@@ -159,7 +173,10 @@ export class InferenceClient {
     if (this.worker) return this.worker;
     const entry = this.opts.workerEntry ?? resolveWorkerEntry();
     const init: WorkerInit = { provider: this.opts.provider };
-    const w = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv });
+    const w =
+      entry.kind === 'file'
+        ? new Worker(entry.url, { workerData: init })
+        : new Worker(entry.code, { eval: true, workerData: init });
     w.on('message', (res: WorkerResponse) => this.onMessage(w, res));
     w.on('error', (e) => this.onWorkerGone(w, `inference worker crashed: ${e.message}`));
     w.on('exit', (code) => this.onWorkerGone(w, `inference worker exited with code ${code}`));
@@ -179,7 +196,7 @@ export class InferenceClient {
     }
     this.inFlight = next;
     const w = this.ensureWorker();
-    const msg = { ...next.payload, id: next.id } as WorkerRequest;
+    const msg: WorkerRequest = { ...next.payload, id: next.id };
     const transfer = next.payload.kind === 'run' ? transferList(next.payload.feeds) : [];
     try {
       w.postMessage(msg, transfer);

@@ -44,7 +44,9 @@ function session(modelPath: string): Promise<ort.InferenceSession> {
 
 function describe(s: ort.InferenceSession): GraphInfo {
   const info = (m: ort.InferenceSession.ValueMetadata): GraphValueInfo =>
-    m.isTensor ? { name: m.name, type: m.type, rank: m.shape.length > 0 ? m.shape.length : undefined } : { name: m.name };
+    m.isTensor
+      ? { name: m.name, type: m.type, rank: m.shape.length > 0 ? m.shape.length : undefined }
+      : { name: m.name };
   return { inputs: s.inputMetadata.map(info), outputs: s.outputMetadata.map(info) };
 }
 
@@ -105,6 +107,10 @@ port.on('message', (req: WorkerRequest) => {
   handle(req).then(
     ({ res, transfer }) => port.postMessage(res, transfer),
     (e: unknown) =>
-      port.postMessage({ kind: 'error', id: req.id, message: e instanceof Error ? e.message : String(e) } satisfies WorkerResponse),
+      port.postMessage({
+        kind: 'error',
+        id: req.id,
+        message: e instanceof Error ? e.message : String(e),
+      } satisfies WorkerResponse),
   );
 });

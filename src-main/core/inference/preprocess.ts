@@ -93,7 +93,13 @@ export async function preprocessImageFile(
   return {
     pixels,
     dims: [1, 3, h, w],
-    mapping: { imageWidthPx, imageHeightPx, inputWidthPx: w, inputHeightPx: h, patchPx: manifest.encoder.patch_size },
+    mapping: {
+      imageWidthPx,
+      imageHeightPx,
+      inputWidthPx: w,
+      inputHeightPx: h,
+      patchPx: manifest.encoder.patch_size,
+    },
   };
 }
 

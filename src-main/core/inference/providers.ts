@@ -15,7 +15,9 @@ export interface ProviderReport {
 export class UnknownProviderError extends Error {
   override readonly name = 'UnknownProviderError';
   constructor(value: string, field = 'provider') {
-    super(`${field}: unknown execution provider "${value}" (expected one of ${EXECUTION_PROVIDERS.join(', ')})`);
+    super(
+      `${field}: unknown execution provider "${value}" (expected one of ${EXECUTION_PROVIDERS.join(', ')})`,
+    );
   }
 }
 
@@ -41,7 +43,9 @@ export function providerUnavailableReason(provider: ExecutionProviderName): stri
     case 'cpu':
       return undefined;
     case 'dml':
-      return process.platform === 'win32' ? undefined : `DirectML needs Windows (this is ${process.platform})`;
+      return process.platform === 'win32'
+        ? undefined
+        : `DirectML needs Windows (this is ${process.platform})`;
     case 'coreml':
       return process.platform === 'darwin' ? undefined : `CoreML needs macOS (this is ${process.platform})`;
     case 'cuda': {

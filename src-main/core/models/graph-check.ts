@@ -24,12 +24,25 @@ function requireValue(
   expect?: { rank?: number; type?: string },
 ): void {
   const v = values.find((x) => x.name === name);
-  if (!v) throw new BundleError(bundle, field, `${what} "${name}" is not in the graph (graph ${what}s: ${list(values)})`);
+  if (!v)
+    throw new BundleError(
+      bundle,
+      field,
+      `${what} "${name}" is not in the graph (graph ${what}s: ${list(values)})`,
+    );
   if (expect?.rank !== undefined && v.rank !== undefined && v.rank !== expect.rank) {
-    throw new BundleError(bundle, field, `${what} "${name}" has rank ${v.rank} in the graph, expected ${expect.rank}`);
+    throw new BundleError(
+      bundle,
+      field,
+      `${what} "${name}" has rank ${v.rank} in the graph, expected ${expect.rank}`,
+    );
   }
   if (expect?.type !== undefined && v.type !== undefined && v.type !== expect.type) {
-    throw new BundleError(bundle, field, `${what} "${name}" has type ${v.type} in the graph, expected ${expect.type}`);
+    throw new BundleError(
+      bundle,
+      field,
+      `${what} "${name}" has type ${v.type} in the graph, expected ${expect.type}`,
+    );
   }
 }
 
@@ -45,7 +58,9 @@ function gridRank(spec: GridOutputSpec): number {
 export function checkEncoderGraph(m: BundleManifest, g: GraphInfo): void {
   const e = m.encoder;
   requireValue(m.id, 'encoder.input.name', g.inputs, e.input.name, 'input', { rank: 4, type: 'float32' });
-  requireValue(m.id, 'encoder.outputs.summary.name', g.outputs, e.outputs.summary.name, 'output', { rank: 2 });
+  requireValue(m.id, 'encoder.outputs.summary.name', g.outputs, e.outputs.summary.name, 'output', {
+    rank: 2,
+  });
   requireValue(m.id, 'encoder.outputs.features.name', g.outputs, e.outputs.features.name, 'output', {
     rank: gridRank(e.outputs.features),
   });
@@ -55,13 +70,22 @@ export function checkEncoderGraph(m: BundleManifest, g: GraphInfo): void {
   ] as const;
   for (const [key, spec] of grids) {
     if (spec) {
-      requireValue(m.id, `encoder.outputs.${key}.name`, g.outputs, spec.name, 'output', { rank: gridRank(spec) });
+      requireValue(m.id, `encoder.outputs.${key}.name`, g.outputs, spec.name, 'output', {
+        rank: gridRank(spec),
+      });
     }
   }
   if (e.outputs.text_summary) {
-    requireValue(m.id, 'encoder.outputs.text_summary.name', g.outputs, e.outputs.text_summary.name, 'output', {
-      rank: 2,
-    });
+    requireValue(
+      m.id,
+      'encoder.outputs.text_summary.name',
+      g.outputs,
+      e.outputs.text_summary.name,
+      'output',
+      {
+        rank: 2,
+      },
+    );
   }
 }
 
@@ -70,7 +94,10 @@ export function checkTextGraph(m: BundleManifest, g: GraphInfo): void {
   if (!t) return;
   requireValue(m.id, 'text.input_ids', g.inputs, t.input_ids, 'input', { rank: 2, type: 'int64' });
   if (t.attention_mask) {
-    requireValue(m.id, 'text.attention_mask', g.inputs, t.attention_mask, 'input', { rank: 2, type: 'int64' });
+    requireValue(m.id, 'text.attention_mask', g.inputs, t.attention_mask, 'input', {
+      rank: 2,
+      type: 'int64',
+    });
   }
   requireValue(m.id, 'text.output', g.outputs, t.output, 'output', { rank: 2 });
 }

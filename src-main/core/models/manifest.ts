@@ -14,9 +14,12 @@ const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase he
 const bundleFileSchema = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !/^[a-zA-Z]:/.test(p), {
-    message: 'must be a relative path inside the bundle folder',
-  });
+  .refine(
+    (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !/^[a-zA-Z]:/.test(p),
+    {
+      message: 'must be a relative path inside the bundle folder',
+    },
+  );
 const tensorNameSchema = z.string().min(1);
 
 export const resolutionPolicySchema = z.discriminatedUnion('kind', [
@@ -159,6 +162,7 @@ export function manifestFiles(m: BundleManifest): { file: string; sha256: string
     out.push({ file: m.text.file, sha256: m.text.sha256, field: 'text.file' });
     out.push({ file: m.text.tokenizer, sha256: m.text.tokenizer_sha256, field: 'text.tokenizer' });
   }
-  if (m.mask_decoder) out.push({ file: m.mask_decoder.file, sha256: m.mask_decoder.sha256, field: 'mask_decoder.file' });
+  if (m.mask_decoder)
+    out.push({ file: m.mask_decoder.file, sha256: m.mask_decoder.sha256, field: 'mask_decoder.file' });
   return out;
 }

@@ -50,7 +50,11 @@ export async function verifyBundleFiles(dir: string, m: BundleManifest): Promise
     if (verifiedFiles.get(memoKey) === f.sha256) continue;
     const actual = await sha256File(full);
     if (actual !== f.sha256) {
-      throw new BundleError(m.id, f.field, `sha256 mismatch for ${full}: manifest says ${f.sha256}, file is ${actual}`);
+      throw new BundleError(
+        m.id,
+        f.field,
+        `sha256 mismatch for ${full}: manifest says ${f.sha256}, file is ${actual}`,
+      );
     }
     verifiedFiles.set(memoKey, actual);
   }

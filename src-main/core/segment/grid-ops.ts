@@ -90,7 +90,12 @@ export function cosineMaps(grid: DenseGrid, queries: readonly Float32Array[]): F
 }
 
 /** The grid feature at image pixel (xPx, yPx), bilinear between cell centres (align-corners false). */
-export function sampleFeature(grid: DenseGrid, mapping: PixelPatchMapping, xPx: number, yPx: number): Float32Array {
+export function sampleFeature(
+  grid: DenseGrid,
+  mapping: PixelPatchMapping,
+  xPx: number,
+  yPx: number,
+): Float32Array {
   const { sx, sy } = gridScale(mapping);
   const gx = clamp(xPx * sx - 0.5, 0, grid.gridW - 1);
   const gy = clamp(yPx * sy - 0.5, 0, grid.gridH - 1);

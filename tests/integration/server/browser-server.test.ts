@@ -48,7 +48,7 @@ describe('browser-mode server', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-server-'));
-    service = createRadioLabelService({ dataDir, mode: 'browser', version: 'test' });
+    service = createRadioLabelService({ dataDir, mode: 'browser', version: 'test', appRoot: process.cwd() });
     server = await startBrowserServer({ service });
   });
   afterAll(async () => {

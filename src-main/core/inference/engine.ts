@@ -1,0 +1,280 @@
+import path from 'node:path';
+import type { EmbeddingCacheStore, EmbeddingKey } from '../embedding-types';
+import { checkEncoderGraph, checkMaskDecoderGraph, checkTextGraph } from '../models/graph-check';
+import { BundleError, type BundleManifest } from '../models/manifest';
+import {
+  builtInModelsDir,
+  ModelRegistry,
+  userModelsDir,
+  type ModelSummary,
+  type RegisteredBundle,
+} from '../models/registry';
+import { verifyBundleDir, verifyBundleFiles } from '../models/verify';
+import { fromStored, outputToGrid, toStored, type EngineImageEmbedding } from './embedding-codec';
+import { InferenceClient, type WorkerCrashedError } from './inference-client';
+import { preprocessImageFile } from './preprocess';
+import type { FeedTensor, OutputTensor } from './protocol';
+import { parseProvider, type ExecutionProviderName, type ProviderReport } from './providers';
+import { canonicalize, TextTokenizer } from './tokenizer';
+
+export interface EmbedImageOptions {
+  /** Cache row to read first and fill after a miss (needs `cache` at engine creation). */
+  readonly cacheKey?: EmbeddingKey;
+  /** Short side in pixels, replacing the manifest's (short-side policies only). */
+  readonly resolution?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface InferenceEngine {
+  /** Active provider + why a requested one fell back (never silent). */
+  readonly provider: ProviderReport;
+  listModels(): Promise<ModelSummary[]>;
+  getManifest(modelId: string): Promise<BundleManifest>;
+  /** Encoder pass on an image file (EXIF-oriented, resized per the manifest policy). Uses the cache when given. */
+  embedImageFile(imagePath: string, modelId: string, opts?: EmbedImageOptions): Promise<EngineImageEmbedding>;
+  /** Canonicalise → tokenise → text tower → template average → L2-normalise; cached. */
+  embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]>;
+  /** Runs the bundle's SAM-style mask decoder with feeds named per manifest.mask_decoder (newest call wins). */
+  runMaskDecoder(
+    modelId: string,
+    feeds: Record<string, FeedTensor>,
+  ): Promise<Record<string, { dims: number[]; data: Float32Array }>>;
+  /** Full check of a bundle (id or folder): manifest, files + sha256, graph names and ranks. */
+  verifyModel(idOrDir: string): Promise<{ manifest: BundleManifest; dir: string }>;
+  dispose(): Promise<void>;
+}
+
+export interface CreateInferenceEngineOptions {
+  readonly dataDir: string;
+  readonly provider?: ExecutionProviderName;
+  readonly cache?: EmbeddingCacheStore;
+  /** Extra folders of user bundles (besides `<dataDir>/models`). */
+  readonly modelDirs?: string[];
+  /** Replaces the built-in `models/` folder (tests). */
+  readonly builtInDir?: string;
+  readonly onProviderReport?: (r: ProviderReport) => void;
+  readonly onWorkerCrash?: (e: WorkerCrashedError) => void;
+}
+
+interface LoadedBundle {
+  readonly bundle: RegisteredBundle;
+  text?: Promise<TextTokenizer>;
+  maskDecoder?: Promise<void>;
+}
+
+const l2normalize = (v: Float32Array): number => {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / n;
+  return n;
+};
+
+function copyFeed(t: FeedTensor): FeedTensor {
+  switch (t.type) {
+    case 'float32':
+      return { type: 'float32', dims: [...t.dims], data: t.data.slice() };
+    case 'int64':
+      return { type: 'int64', dims: [...t.dims], data: t.data.slice() };
+  }
+}
+
+export function createInferenceEngine(opts: CreateInferenceEngineOptions): InferenceEngine {
+  const requested = parseProvider(opts.provider ?? 'cpu');
+  const registry = new ModelRegistry(opts.builtInDir ?? builtInModelsDir(), [
+    userModelsDir(opts.dataDir),
+    ...(opts.modelDirs ?? []),
+  ]);
+  const client = new InferenceClient({
+    provider: requested,
+    onProviderReport: opts.onProviderReport,
+    onCrash: opts.onWorkerCrash,
+  });
+  const loaded = new Map<string, Promise<LoadedBundle>>();
+  const textMemo = new Map<string, Float32Array>();
+
+  async function loadBundle(modelId: string): Promise<LoadedBundle> {
+    let p = loaded.get(modelId);
+    if (!p) {
+      p = (async () => {
+        const bundle = await registry.get(modelId);
+        await verifyBundleFiles(bundle.dir, bundle.manifest);
+        checkEncoderGraph(
+          bundle.manifest,
+          await client.describe(path.join(bundle.dir, bundle.manifest.encoder.file)),
+        );
+        return { bundle };
+      })();
+      p.catch(() => loaded.delete(modelId));
+      loaded.set(modelId, p);
+    }
+    return p;
+  }
+
+  async function textTokenizer(modelId: string): Promise<{ lb: LoadedBundle; tok: TextTokenizer }> {
+    const lb = await loadBundle(modelId);
+    const { manifest: m, dir } = lb.bundle;
+    const spec = m.text;
+    if (!spec) throw new BundleError(m.id, 'text', 'this model has no text tower, so it cannot embed text');
+    if (!lb.text) {
+      lb.text = (async () => {
+        checkTextGraph(m, await client.describe(path.join(dir, spec.file)));
+        return TextTokenizer.load(dir, spec, m.id, m.is_starter ? 'starter' : `"${m.name}"`);
+      })();
+      lb.text.catch(() => (lb.text = undefined));
+    }
+    return { lb, tok: await lb.text };
+  }
+
+  async function embedImageFile(
+    imagePath: string,
+    modelId: string,
+    o: EmbedImageOptions = {},
+  ): Promise<EngineImageEmbedding> {
+    if (o.cacheKey && opts.cache) {
+      const hit = opts.cache.get(o.cacheKey);
+      if (hit) return fromStored(modelId, hit);
+    }
+    const { bundle } = await loadBundle(modelId);
+    const m = bundle.manifest;
+    const pre = await preprocessImageFile(imagePath, m, o.resolution);
+    const outs = m.encoder.outputs;
+    const names = [outs.summary.name, outs.features.name];
+    if (outs.text_dense) names.push(outs.text_dense.name);
+    if (outs.sam_features) names.push(outs.sam_features.name);
+    if (outs.text_summary) names.push(outs.text_summary.name);
+    const result = await client.run(
+      path.join(bundle.dir, m.encoder.file),
+      { [m.encoder.input.name]: { type: 'float32', dims: [...pre.dims], data: pre.pixels } },
+      names,
+      { signal: o.signal },
+    );
+    const get = (name: string): OutputTensor => {
+      const t = result[name];
+      if (!t) throw new BundleError(m.id, 'encoder.outputs', `the encoder returned no output "${name}"`);
+      return t;
+    };
+    const what = (field: string, name: string): string =>
+      `model "${m.id}" encoder.outputs.${field} ("${name}")`;
+    const embedding: EngineImageEmbedding = {
+      modelId: m.id,
+      mapping: pre.mapping,
+      summary: get(outs.summary.name).data,
+      features: outputToGrid(
+        get(outs.features.name),
+        outs.features,
+        pre.mapping,
+        what('features', outs.features.name),
+      ),
+      textDense: outs.text_dense
+        ? outputToGrid(
+            get(outs.text_dense.name),
+            outs.text_dense,
+            pre.mapping,
+            what('text_dense', outs.text_dense.name),
+          )
+        : undefined,
+      samFeatures: outs.sam_features
+        ? outputToGrid(
+            get(outs.sam_features.name),
+            outs.sam_features,
+            pre.mapping,
+            what('sam_features', outs.sam_features.name),
+          )
+        : undefined,
+      textSummary: outs.text_summary ? get(outs.text_summary.name).data : undefined,
+    };
+    if (o.cacheKey && opts.cache) opts.cache.put(o.cacheKey, toStored(embedding));
+    return embedding;
+  }
+
+  async function embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]> {
+    const { lb, tok } = await textTokenizer(modelId);
+    const m = lb.bundle.manifest;
+    const spec = m.text!;
+    const keys = texts.map((t, i) => {
+      const c = canonicalize(t, spec.canonicalize);
+      if (c.length === 0) throw new Error(`text ${i + 1} ("${t}") is empty after canonicalisation`);
+      return c;
+    });
+    const results = new Map<string, Float32Array>();
+    const todo: string[] = [];
+    for (const k of new Set(keys)) {
+      const hit = textMemo.get(`${m.id}|${k}`) ?? opts.cache?.getText(m.id, k);
+      if (hit) results.set(k, hit);
+      else todo.push(k);
+    }
+    if (todo.length > 0) {
+      const prompts = todo.flatMap((k) =>
+        spec.templates.map((tpl) => canonicalize(tpl.replace('{}', k), spec.canonicalize)),
+      );
+      const batch = tok.encodeBatch(prompts);
+      const feeds: Record<string, FeedTensor> = {
+        [spec.input_ids]: { type: 'int64', dims: batch.dims, data: batch.ids },
+      };
+      if (spec.attention_mask)
+        feeds[spec.attention_mask] = { type: 'int64', dims: batch.dims, data: batch.mask };
+      const out = (await client.run(path.join(lb.bundle.dir, spec.file), feeds, [spec.output]))[spec.output];
+      if (!out || out.dims.length !== 2 || out.dims[0] !== prompts.length || out.dims[1] !== spec.dim) {
+        throw new BundleError(
+          m.id,
+          'text.dim',
+          `the text tower returned [${out?.dims.join(', ') ?? ''}], expected [${prompts.length}, ${spec.dim}]`,
+        );
+      }
+      const nT = spec.templates.length;
+      todo.forEach((k, i) => {
+        const avg = new Float32Array(spec.dim);
+        for (let t = 0; t < nT; t++) {
+          const row = out.data.slice((i * nT + t) * spec.dim, (i * nT + t + 1) * spec.dim);
+          if (l2normalize(row) === 0) {
+            throw new Error(`"${k}" gives a zero text embedding in model "${m.id}" (no word it can embed)`);
+          }
+          for (let d = 0; d < spec.dim; d++) avg[d] = (avg[d] ?? 0) + (row[d] ?? 0) / nT;
+        }
+        l2normalize(avg);
+        textMemo.set(`${m.id}|${k}`, avg);
+        opts.cache?.putText(m.id, k, avg);
+        results.set(k, avg);
+      });
+    }
+    return keys.map((k) => results.get(k)!.slice());
+  }
+
+  async function runMaskDecoder(
+    modelId: string,
+    feeds: Record<string, FeedTensor>,
+  ): Promise<Record<string, { dims: number[]; data: Float32Array }>> {
+    const lb = await loadBundle(modelId);
+    const { manifest: m, dir } = lb.bundle;
+    const spec = m.mask_decoder;
+    if (!spec) throw new BundleError(m.id, 'mask_decoder', 'this model has no mask decoder');
+    const file = path.join(dir, spec.file);
+    if (!lb.maskDecoder) {
+      lb.maskDecoder = (async () => checkMaskDecoderGraph(m, await client.describe(file)))();
+      lb.maskDecoder.catch(() => (lb.maskDecoder = undefined));
+    }
+    await lb.maskDecoder;
+    const copies: Record<string, FeedTensor> = {};
+    for (const [k, v] of Object.entries(feeds)) copies[k] = copyFeed(v);
+    const names = [spec.outputs.masks, ...(spec.outputs.scores ? [spec.outputs.scores] : [])];
+    return client.run(file, copies, names, { lane: `mask-decoder:${m.id}` });
+  }
+
+  return {
+    get provider() {
+      return client.provider;
+    },
+    listModels: () => registry.list(),
+    getManifest: async (modelId) => (await registry.get(modelId)).manifest,
+    embedImageFile,
+    embedTexts,
+    runMaskDecoder,
+    async verifyModel(idOrDir) {
+      const b = await registry.get(idOrDir);
+      const manifest = await verifyBundleDir(b.dir, (p) => client.describe(p));
+      return { manifest, dir: b.dir };
+    },
+    dispose: () => client.dispose(),
+  };
+}

@@ -1,0 +1,163 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { type ImageId } from '../../../src-preload/contract/ids';
+import { type ProjectInfo } from '../../../src-preload/contract/groups/projects';
+import { AnnotationsRepo } from '../db/annotations-repo';
+import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embedding-cache';
+import { IoError, translateSqliteError } from '../db/errors';
+import { ImagesRepo } from '../db/images-repo';
+import { LabelsRepo } from '../db/labels-repo';
+import { PROJECT_DB_FILE, openProjectDb, schemaVersion, type Db } from '../db/open-db';
+import { importImages, type ImportOptions, type ImportResult } from '../images/import';
+import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
+import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
+import { detectMissing, relinkFolder } from '../images/relink';
+
+export interface ProjectOptions {
+  /** Embedding cache budget (app setting cacheBudgetBytes); default 4 GiB. */
+  readonly cacheBudgetBytes?: number;
+  /** Pixel cap for imports and decodes (app setting maxInputPixels). */
+  readonly maxInputPixels?: number;
+}
+
+/** The project's own hidden folder (thumbnails); never imported from. */
+export const PROJECT_CACHE_DIR = '.radiolabel';
+
+/**
+ * One open project: a folder holding project.radiolabel.sqlite. Bundles the repositories and the
+ * file-facing operations (import, media, relink) that the service, the CLI and the jobs use.
+ */
+export class Project {
+  readonly dir: string;
+  readonly dbFile: string;
+  readonly cacheDir: string;
+  readonly db: Db;
+  readonly images: ImagesRepo;
+  readonly labels: LabelsRepo;
+  readonly annotations: AnnotationsRepo;
+  readonly embeddings: SqliteEmbeddingCache;
+  maxInputPixels: number;
+  #closed = false;
+
+  private constructor(dir: string, db: Db, options: ProjectOptions) {
+    this.dir = dir;
+    this.dbFile = path.join(dir, PROJECT_DB_FILE);
+    this.cacheDir = path.join(dir, PROJECT_CACHE_DIR);
+    this.db = db;
+    this.images = new ImagesRepo(db);
+    this.labels = new LabelsRepo(db);
+    this.annotations = new AnnotationsRepo(db);
+    this.embeddings = new SqliteEmbeddingCache(db, options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+    this.maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
+  }
+
+  /** Creates a project in `dir` (made if absent); opening an existing project there is not an error. */
+  static create(dir: string, init: { name?: string } = {}, options: ProjectOptions = {}): Project {
+    const abs = resolveDir(dir, true);
+    const db = openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true });
+    const project = new Project(abs, db, options);
+    try {
+      if (project.meta('name') === undefined) {
+        project.setMeta('name', init.name?.trim() || path.basename(abs));
+        project.setMeta('created_at', new Date().toISOString());
+      } else if (init.name?.trim()) {
+        project.setMeta('name', init.name.trim());
+      }
+    } catch (e) {
+      project.close();
+      throw translateSqliteError(e, project.dbFile);
+    }
+    return project;
+  }
+
+  static open(dir: string, options: ProjectOptions = {}): Project {
+    const abs = resolveDir(dir, false);
+    return new Project(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
+  }
+
+  get name(): string {
+    return this.meta('name') ?? path.basename(this.dir);
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed;
+  }
+
+  info(): ProjectInfo & { cacheBytes: number } {
+    return {
+      dir: this.dir,
+      name: this.name,
+      images: this.images.count(),
+      labels: this.labels.count(),
+      annotations: this.annotations.count(),
+      schemaVersion: schemaVersion(this.db),
+      cacheBytes: this.embeddings.totalBytes(),
+    };
+  }
+
+  importImages(inputs: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
+    return importImages(this, inputs, { maxInputPixels: this.maxInputPixels, ...options });
+  }
+
+  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile> {
+    return resolveMedia(this, imageId, variant);
+  }
+
+  detectMissing(): Promise<{ checked: number; missing: ImageId[] }> {
+    return detectMissing(this);
+  }
+
+  relinkFolder(folder: string): Promise<{ relinked: number }> {
+    return relinkFolder(this, folder);
+  }
+
+  /** Checkpoints the WAL into the main file and closes; idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A read-only or full disk must not prevent closing; the WAL is replayed on the next open.
+    }
+    this.db.close();
+  }
+
+  meta(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM project_meta WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+}
+
+function resolveDir(dir: string, create: boolean): string {
+  const abs = path.resolve(dir);
+  if (create) {
+    try {
+      mkdirSync(abs, { recursive: true });
+    } catch (e) {
+      throw new IoError('read_only', `cannot create the project folder ${abs}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+/** Opens the project in `dir`, runs `fn`, and always closes it. */
+export async function withProject<T>(
+  dir: string,
+  options: ProjectOptions,
+  fn: (project: Project) => T | Promise<T>,
+): Promise<T> {
+  const project = Project.open(dir, options);
+  try {
+    return await fn(project);
+  } finally {
+    project.close();
+  }
+}

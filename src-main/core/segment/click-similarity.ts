@@ -1,0 +1,203 @@
+import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
+import { connectedComponents } from './components';
+import { assertGrid, cosineMaps, gridScale, meanFeatureInRect, sampleFeature } from './grid-ops';
+import { type BoxPrompt, type ClickPoint, validatePrompts } from './prompts';
+import { otsuThreshold } from './threshold';
+import { upsampleProbability, type PixelRegion, type RgbImage } from './upsample';
+
+export interface ClickSimilarityInput {
+  /** The dense feature grid (`features`). */
+  readonly features: DenseGrid;
+  readonly mapping: PixelPatchMapping;
+  /** Every click so far: the result is recomputed from all of them, so each added click refines it. */
+  readonly clicks: readonly ClickPoint[];
+  readonly box?: BoxPrompt;
+  readonly image?: RgbImage;
+}
+
+export interface ClickSimilarityOptions {
+  /** Threshold on the 0..1 score (0.5 = the Otsu split of the positive similarity); default 0.5. */
+  readonly thresholdProb?: number;
+  readonly refine?: boolean;
+}
+
+export interface ClickMask {
+  readonly widthPx: number;
+  readonly heightPx: number;
+  /** Row-major 0/1, image size. */
+  readonly mask: Uint8Array;
+  readonly areaPx: number;
+  /** Mean score over the mask's pixels (0 for an empty mask). */
+  readonly score: number;
+  readonly bbox: [number, number, number, number];
+  readonly refined: boolean;
+}
+
+/**
+ * Click/box → mask without a decoder. Per cell: s+ = best cosine to a positive prototype, s− = best
+ * cosine to a negative one. The score is 0.5 where s+ meets max(T, s−) (T: Otsu of s+ over the region)
+ * and rises linearly to 1 at the best match, so a cell closer to a negative click than to every positive
+ * one always falls out. The score is upsampled with edge refinement, thresholded, and only the
+ * components under the positive clicks are kept (the largest one for a box alone).
+ */
+export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilarityOptions = {}): ClickMask {
+  const { features: grid, mapping, clicks, box } = input;
+  assertGrid(grid, 'features');
+  const w = mapping.imageWidthPx;
+  const h = mapping.imageHeightPx;
+  validatePrompts(clicks, box, w, h);
+  const threshold = opts.thresholdProb ?? 0.5;
+  if (!(threshold > 0 && threshold < 1))
+    throw new Error(`threshold must be between 0 and 1, got ${threshold}`);
+
+  const region: PixelRegion = box
+    ? {
+        x0: Math.max(0, box.x),
+        y0: Math.max(0, box.y),
+        x1: Math.min(w, box.x + box.widthPx),
+        y1: Math.min(h, box.y + box.heightPx),
+      }
+    : { x0: 0, y0: 0, x1: w, y1: h };
+  const positives = clicks.filter((c) => c.positive).map((c) => sampleFeature(grid, mapping, c.xPx, c.yPx));
+  const negatives = clicks.filter((c) => !c.positive).map((c) => sampleFeature(grid, mapping, c.xPx, c.yPx));
+  if (box && positives.length === 0) {
+    // A box alone: its central half is the object prototype, a thin band inside its border the background.
+    const bw = region.x1 - region.x0;
+    const bh = region.y1 - region.y0;
+    positives.push(
+      meanFeatureInRect(grid, mapping, {
+        x: region.x0 + bw / 4,
+        y: region.y0 + bh / 4,
+        widthPx: bw / 2,
+        heightPx: bh / 2,
+      }),
+    );
+    for (const r of borderRects(region)) negatives.push(meanFeatureInRect(grid, mapping, r));
+  }
+
+  const sims = cosineMaps(grid, [...positives, ...negatives]);
+  const cells = grid.gridW * grid.gridH;
+  const sPos = maxOver(sims.slice(0, positives.length), cells);
+  const sNeg = negatives.length > 0 ? maxOver(sims.slice(positives.length), cells) : undefined;
+  const inRegion = regionCells(grid, mapping, region);
+  const t = otsuThreshold(
+    sPos.filter((_, c) => inRegion[c] === 1),
+    -1,
+    1,
+  );
+  let best = t;
+  for (let c = 0; c < cells; c++) if (inRegion[c] === 1 && sPos[c]! > best) best = sPos[c]!;
+  const range = Math.max(best - t, 1e-6);
+  const score = new Float32Array(cells);
+  for (let c = 0; c < cells; c++) {
+    const ref = sNeg !== undefined && sNeg[c]! > t ? sNeg[c]! : t;
+    score[c] = Math.min(1, Math.max(0, 0.5 + (sPos[c]! - ref) / (2 * range)));
+  }
+
+  const refine = (opts.refine ?? true) && input.image !== undefined;
+  const up = upsampleProbability(score, grid.gridW, grid.gridH, mapping, {
+    thresholdProb: threshold,
+    region,
+    ...(refine && input.image ? { guide: input.image } : {}),
+  });
+  const cc = connectedComponents(up.mask, w, h, 8);
+  const keep = new Uint8Array(cc.count + 1);
+  const posClicks = clicks.filter((c) => c.positive);
+  if (posClicks.length > 0) {
+    const { sx } = gridScale(mapping);
+    const searchPx = Math.max(1, Math.round(0.5 / sx));
+    for (const c of posClicks) {
+      const l = nearestLabel(cc.labels, w, h, Math.floor(c.xPx), Math.floor(c.yPx), searchPx);
+      if (l > 0) keep[l] = 1;
+    }
+  } else {
+    let bestL = 0;
+    for (let l = 1; l <= cc.count; l++) if (bestL === 0 || cc.areas[l]! > cc.areas[bestL]!) bestL = l;
+    if (bestL > 0) keep[bestL] = 1;
+  }
+  const mask = new Uint8Array(w * h);
+  let area = 0;
+  let sum = 0;
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      if (keep[cc.labels[i]!] !== 1 || cc.labels[i] === 0) continue;
+      mask[i] = 1;
+      area++;
+      sum += up.prob[i]!;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return {
+    widthPx: w,
+    heightPx: h,
+    mask,
+    areaPx: area,
+    score: area > 0 ? sum / area : 0,
+    bbox: area > 0 ? [x0, y0, x1 - x0 + 1, y1 - y0 + 1] : [0, 0, 0, 0],
+    refined: refine,
+  };
+}
+
+function maxOver(maps: readonly Float32Array[], cells: number): Float32Array {
+  const out = new Float32Array(cells).fill(-Infinity);
+  for (const m of maps) for (let c = 0; c < cells; c++) if (m[c]! > out[c]!) out[c] = m[c]!;
+  return out;
+}
+
+/** Cells whose centre lies inside the pixel region (all cells without a box). */
+function regionCells(grid: DenseGrid, mapping: PixelPatchMapping, r: PixelRegion): Uint8Array {
+  const { sx, sy } = gridScale(mapping);
+  const out = new Uint8Array(grid.gridW * grid.gridH);
+  for (let gy = 0; gy < grid.gridH; gy++) {
+    const cy = (gy + 0.5) / sy;
+    for (let gx = 0; gx < grid.gridW; gx++) {
+      const cx = (gx + 0.5) / sx;
+      if (cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1) out[gy * grid.gridW + gx] = 1;
+    }
+  }
+  return out;
+}
+
+function borderRects(r: PixelRegion): { x: number; y: number; widthPx: number; heightPx: number }[] {
+  const bw = r.x1 - r.x0;
+  const bh = r.y1 - r.y0;
+  const t = Math.max(1, Math.min(bw, bh) * 0.08);
+  return [
+    { x: r.x0, y: r.y0, widthPx: bw, heightPx: t },
+    { x: r.x0, y: r.y1 - t, widthPx: bw, heightPx: t },
+    { x: r.x0, y: r.y0, widthPx: t, heightPx: bh },
+    { x: r.x1 - t, y: r.y0, widthPx: t, heightPx: bh },
+  ];
+}
+
+/** The component label at (x, y), or the nearest labelled pixel within `radius` (Chebyshev rings). */
+function nearestLabel(
+  labels: Int32Array,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  radius: number,
+): number {
+  for (let r = 0; r <= radius; r++) {
+    for (let dy = -r; dy <= r; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= h) continue;
+      for (let dx = -r; dx <= r; dx++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
+        const xx = x + dx;
+        if (xx < 0 || xx >= w) continue;
+        const l = labels[yy * w + xx]!;
+        if (l > 0) return l;
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+import { type ServiceHandlers } from '../../../src-preload/contract/spec';
+import { readRecentProjects } from '../project';
+import { type ProjectSession } from './project-session';
+
+/** projects, images, labels and annotations: the contract on top of the open project. */
+export function createProjectHandlers(
+  session: ProjectSession,
+  dataDir: string,
+): Pick<ServiceHandlers, 'projects' | 'images' | 'labels' | 'annotations'> {
+  return {
+    projects: {
+      create: ({ dir, name }) => Promise.resolve(session.create(dir, name)),
+      open: ({ dir }) => Promise.resolve(session.open(dir)),
+      close: () => {
+        session.close();
+        return Promise.resolve(null);
+      },
+      current: () => Promise.resolve(session.current ? session.info() : null),
+      recent: () => Promise.resolve(readRecentProjects(dataDir)),
+      openSample: () => session.openSample(),
+    },
+    images: {
+      import: async ({ paths }) => (await session.require().importImages(paths)).report,
+      list: (query) => Promise.resolve(session.require().images.list(query)),
+      get: ({ imageId }) => Promise.resolve(session.require().images.row(imageId)),
+      setStatus: ({ imageId, status }) => {
+        const project = session.require();
+        project.images.setStatus(imageId, status);
+        return Promise.resolve(project.images.row(imageId));
+      },
+      relink: ({ folder }) => session.require().relinkFolder(folder),
+    },
+    labels: {
+      list: () => Promise.resolve(session.require().labels.list()),
+      create: (input) => Promise.resolve(session.require().labels.create(input)),
+      update: ({ labelId, ...changes }) => Promise.resolve(session.require().labels.update(labelId, changes)),
+      remove: ({ labelId, strategy }) => Promise.resolve(session.require().labels.remove(labelId, strategy)),
+    },
+    annotations: {
+      list: ({ imageId }) => Promise.resolve(session.require().annotations.list(imageId)),
+      applyPatch: ({ imageId, patch, baseRevision }) =>
+        Promise.resolve(session.require().annotations.applyPatch(imageId, patch, baseRevision)),
+    },
+  };
+}

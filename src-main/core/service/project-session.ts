@@ -1,0 +1,88 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { type ProjectInfo } from '../../../src-preload/contract/groups/projects';
+import { AppError } from '../errors';
+import { Project, touchRecentProject } from '../project';
+import { type SettingsStore } from '../settings/settings-store';
+import { type EventHub } from './event-hub';
+
+const SampleLabelsSchema = z.array(z.object({ name: z.string(), color: z.string(), hotkey: z.string() }));
+
+/**
+ * The one project the app has open (or none). Opening another closes the previous one first, and every
+ * change is announced so the renderer can reset its views.
+ */
+export class ProjectSession {
+  #project: Project | null = null;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly appRoot: string,
+    private readonly settings: SettingsStore,
+    private readonly events: EventHub,
+  ) {}
+
+  get current(): Project | null {
+    return this.#project;
+  }
+
+  /** The open project, or a clear 'no_project' error for calls that need one. */
+  require(): Project {
+    if (!this.#project) throw new AppError('no_project', 'no project is open: create or open one first');
+    return this.#project;
+  }
+
+  create(dir: string, name?: string): ProjectInfo {
+    return this.#adopt(Project.create(dir, name === undefined ? {} : { name }, this.#options()));
+  }
+
+  open(dir: string): ProjectInfo {
+    return this.#adopt(Project.open(dir, this.#options()));
+  }
+
+  /** The generated sample project in the app data dir: created and filled on first use, reopened after. */
+  async openSample(): Promise<ProjectInfo> {
+    const sampleDir = path.join(this.appRoot, 'resources', 'sample');
+    const project = Project.create(path.join(this.dataDir, 'sample-project'), { name: 'Sample project' }, this.#options());
+    this.#adopt(project);
+    if (project.images.count() === 0) {
+      const images = readdirSync(sampleDir)
+        .filter((f) => f.endsWith('.png'))
+        .sort()
+        .map((f) => path.join(sampleDir, f));
+      await project.importImages(images);
+    }
+    if (project.labels.count() === 0) {
+      const labelsFile = path.join(sampleDir, 'labels.json');
+      const labels = SampleLabelsSchema.parse(JSON.parse(readFileSync(labelsFile, 'utf8')));
+      for (const l of labels) project.labels.create({ name: l.name, color: l.color, hotkey: l.hotkey });
+    }
+    return this.info();
+  }
+
+  info(): ProjectInfo {
+    const { cacheBytes: _cacheBytes, ...info } = this.require().info();
+    return info;
+  }
+
+  close(): void {
+    if (!this.#project) return;
+    this.#project.close();
+    this.#project = null;
+    this.events.emit({ kind: 'project_changed', dir: null });
+  }
+
+  #options(): { cacheBudgetBytes: number; maxInputPixels: number } {
+    const s = this.settings.get();
+    return { cacheBudgetBytes: s.cacheBudgetBytes, maxInputPixels: s.maxInputPixels };
+  }
+
+  #adopt(project: Project): ProjectInfo {
+    if (this.#project && this.#project !== project) this.#project.close();
+    this.#project = project;
+    touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
+    this.events.emit({ kind: 'project_changed', dir: project.dir });
+    return this.info();
+  }
+}

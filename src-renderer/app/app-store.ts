@@ -1,0 +1,69 @@
+import { create } from 'zustand';
+import { type ImageRow } from '../../src-preload/contract/groups/images';
+import { type ProviderStatus } from '../../src-preload/contract/groups/inference';
+import { type Label } from '../../src-preload/contract/groups/labels';
+import { type ProjectInfo } from '../../src-preload/contract/groups/projects';
+import { type ImageId } from '../../src-preload/contract/ids';
+import { api } from '../bridge';
+
+export type SaveState = 'saved' | 'saving' | 'error';
+
+export interface Notice {
+  readonly kind: 'info' | 'error';
+  readonly text: string;
+}
+
+interface AppState {
+  readonly project: ProjectInfo | null;
+  readonly labels: readonly Label[];
+  readonly activeLabelId: Label['id'] | null;
+  readonly currentImage: ImageRow | null;
+  /** Bumped whenever the image list must refetch (import, status change). */
+  readonly imagesVersion: number;
+  readonly model: { id: string | null; name: string | null; provider: ProviderStatus } | null;
+  readonly embedding: { imageId: ImageId; state: 'running' | 'done' | 'error' } | null;
+  readonly saveState: SaveState;
+  readonly notice: Notice | null;
+  setProject(project: ProjectInfo | null): void;
+  refreshLabels(): Promise<void>;
+  setActiveLabel(id: Label['id'] | null): void;
+  setCurrentImage(row: ImageRow | null): void;
+  invalidateImages(): void;
+  refreshModel(): Promise<void>;
+  setEmbedding(e: AppState['embedding']): void;
+  setSaveState(s: SaveState): void;
+  notify(notice: Notice | null): void;
+}
+
+/** App-level UI state (the document itself lives in the editor model's EditorStore). */
+export const useAppStore = create<AppState>((set, get) => ({
+  project: null,
+  labels: [],
+  activeLabelId: null,
+  currentImage: null,
+  imagesVersion: 0,
+  model: null,
+  embedding: null,
+  saveState: 'saved',
+  notice: null,
+  setProject: (project) => set({ project, currentImage: null, labels: [], imagesVersion: get().imagesVersion + 1 }),
+  refreshLabels: async () => {
+    const r = await api().labels.list({});
+    if (!r.ok) return get().notify({ kind: 'error', text: r.error.message });
+    const active = get().activeLabelId;
+    set({
+      labels: r.value,
+      activeLabelId: r.value.some((l) => l.id === active) ? active : (r.value[0]?.id ?? null),
+    });
+  },
+  setActiveLabel: (id) => set({ activeLabelId: id }),
+  setCurrentImage: (row) => set({ currentImage: row }),
+  invalidateImages: () => set({ imagesVersion: get().imagesVersion + 1 }),
+  refreshModel: async () => {
+    const r = await api().inference.status({});
+    if (r.ok) set({ model: { id: r.value.modelId, name: r.value.modelName, provider: r.value.provider } });
+  },
+  setEmbedding: (embedding) => set({ embedding }),
+  setSaveState: (saveState) => set({ saveState }),
+  notify: (notice) => set({ notice }),
+}));

@@ -1,0 +1,131 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { type ImageRow } from '../../../src-preload/contract/groups/images';
+import { ImageStatusSchema, type ImageStatus } from '../../../src-preload/contract/geometry';
+import { mediaUrl } from '../../bridge';
+import { useAppStore } from '../../app/app-store';
+import { ImagePager, PAGE_ROWS, type ImageFilter } from './image-pager';
+
+const ROW_HEIGHT_PX = 56;
+const OVERSCAN_ROWS = 8;
+
+interface Props {
+  readonly pager: ImagePager;
+  readonly onFilterChange: (filter: ImageFilter) => void;
+  readonly onOpen: (row: ImageRow) => void;
+}
+
+/** Virtualised: only the rows in view (plus a few) exist in the DOM, whatever the project size. */
+export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.Element {
+  const current = useAppStore((s) => s.currentImage);
+  const labels = useAppStore((s) => s.labels);
+  const [scrollTopPx, setScrollTopPx] = useState(0);
+  const [viewportPx, setViewportPx] = useState(600);
+  const [rows, setRows] = useState<ReadonlyMap<number, ImageRow>>(new Map());
+  const [total, setTotal] = useState<number | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setViewportPx(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const first = Math.max(0, Math.floor(scrollTopPx / ROW_HEIGHT_PX) - OVERSCAN_ROWS);
+  const last = Math.floor((scrollTopPx + viewportPx) / ROW_HEIGHT_PX) + OVERSCAN_ROWS;
+
+  useEffect(() => {
+    setRows(new Map());
+    setTotal(null);
+  }, [pager]);
+
+  useEffect(() => {
+    let cancelled = false;
+    const pages = new Set([Math.floor(first / PAGE_ROWS), Math.floor(last / PAGE_ROWS)]);
+    for (const pageIndex of pages) {
+      void pager.page(pageIndex).then((items) => {
+        if (cancelled) return;
+        setTotal(pager.total);
+        setRows((prev) => {
+          const next = new Map(prev);
+          items.forEach((row, i) => next.set(pageIndex * PAGE_ROWS + i, row));
+          return next;
+        });
+      });
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [pager, first, last]);
+
+  const visible = useMemo(() => {
+    const out: [number, ImageRow][] = [];
+    for (let i = first; i <= Math.min(last, (total ?? 0) - 1); i++) {
+      const row = rows.get(i);
+      if (row) out.push([i, row]);
+    }
+    return out;
+  }, [rows, first, last, total]);
+
+  return (
+    <aside className="image-list" aria-label="Images">
+      <div className="filters">
+        <input
+          placeholder="Filter by name"
+          aria-label="Filter by name"
+          defaultValue={pager.filter.nameContains ?? ''}
+          onChange={(e) => onFilterChange({ ...pager.filter, nameContains: e.target.value || undefined })}
+        />
+        <select
+          aria-label="Filter by status"
+          value={pager.filter.status ?? ''}
+          onChange={(e) =>
+            onFilterChange({ ...pager.filter, status: (e.target.value || undefined) as ImageStatus | undefined })
+          }
+        >
+          <option value="">any status</option>
+          {ImageStatusSchema.options.map((s) => (
+            <option key={s} value={s}>
+              {s.replace('_', ' ')}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Filter by label"
+          value={pager.filter.labelId ?? ''}
+          onChange={(e) => {
+            const id = labels.find((l) => String(l.id) === e.target.value)?.id;
+            onFilterChange({ ...pager.filter, labelId: id });
+          }}
+        >
+          <option value="">any label</option>
+          {labels.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="muted count">{total === null ? 'Loading…' : `${total} images`}</div>
+      <div ref={scroller} className="scroller" onScroll={(e) => setScrollTopPx(e.currentTarget.scrollTop)}>
+        <div style={{ height: (total ?? 0) * ROW_HEIGHT_PX, position: 'relative' }}>
+          {visible.map(([i, row]) => (
+            <button
+              key={row.id}
+              className={`image-row${current?.id === row.id ? ' current' : ''}`}
+              style={{ top: i * ROW_HEIGHT_PX, height: ROW_HEIGHT_PX }}
+              onClick={() => onOpen(row)}
+              title={row.fileName}
+            >
+              <img src={mediaUrl(row.id, 'thumbnail')} alt="" loading="lazy" width={64} height={48} />
+              <span className="name">{row.fileName}</span>
+              <span className={`badge status-${row.status}`}>{row.missing ? 'missing' : row.status.replace('_', ' ')}</span>
+              <span className="muted small">{row.annotationCount}</span>
+            </button>
+          ))}
+        </div>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,59 @@
+import { type ImageRow } from '../../../src-preload/contract/groups/images';
+import { type ImageStatus } from '../../../src-preload/contract/geometry';
+import { type LabelId } from '../../../src-preload/contract/ids';
+import { api } from '../../bridge';
+
+export const PAGE_ROWS = 200;
+
+export interface ImageFilter {
+  readonly status?: ImageStatus;
+  readonly nameContains?: string;
+  readonly labelId?: LabelId;
+}
+
+/**
+ * Pages of the image list, fetched on demand and cached: a 100k-image project only ever holds the pages
+ * that were scrolled past.
+ */
+export class ImagePager {
+  readonly #pages = new Map<number, Promise<readonly ImageRow[]>>();
+  #total: number | null = null;
+
+  constructor(readonly filter: ImageFilter) {}
+
+  get total(): number | null {
+    return this.#total;
+  }
+
+  page(index: number): Promise<readonly ImageRow[]> {
+    let p = this.#pages.get(index);
+    if (!p) {
+      p = api()
+        .images.list({ offset: index * PAGE_ROWS, limit: PAGE_ROWS, ...this.filter })
+        .then((r) => {
+          if (!r.ok) throw new Error(r.error.message);
+          this.#total = r.value.total;
+          return r.value.items;
+        });
+      p.catch(() => this.#pages.delete(index));
+      this.#pages.set(index, p);
+    }
+    return p;
+  }
+
+  async row(index: number): Promise<ImageRow | undefined> {
+    if (index < 0) return undefined;
+    const rows = await this.page(Math.floor(index / PAGE_ROWS));
+    return rows[index % PAGE_ROWS];
+  }
+
+  /** Position of an image among the cached pages, or -1. */
+  async indexOf(imageId: number): Promise<number> {
+    for (const [pageIndex, p] of this.#pages) {
+      const rows = await p;
+      const i = rows.findIndex((r) => r.id === imageId);
+      if (i >= 0) return pageIndex * PAGE_ROWS + i;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import { type ModelSummary } from '../../../src-preload/contract/groups/models';
+import { api } from '../../bridge';
+import { useAppStore } from '../../app/app-store';
+
+/** The starter bundle is always labelled for what it is: colour and texture, not semantics. */
+export function modelDisplayName(m: Pick<ModelSummary, 'name' | 'isStarter'>): string {
+  return m.isStarter ? `${m.name.replace(/\s*\(not semantic\)\s*$/i, '')} — colour & texture, not semantic` : m.name;
+}
+
+export function ModelPicker(): React.JSX.Element {
+  const model = useAppStore((s) => s.model);
+  const refreshModel = useAppStore((s) => s.refreshModel);
+  const notify = useAppStore((s) => s.notify);
+  const [models, setModels] = useState<readonly ModelSummary[]>([]);
+
+  useEffect(() => {
+    void api()
+      .models.list({})
+      .then((r) => r.ok && setModels(r.value));
+  }, []);
+
+  return (
+    <select
+      aria-label="Model"
+      value={model?.id ?? ''}
+      onChange={(e) => {
+        void api()
+          .models.select({ modelId: e.target.value })
+          .then(async (r) => {
+            if (!r.ok) notify({ kind: 'error', text: r.error.message });
+            await refreshModel();
+          });
+      }}
+    >
+      {models.length === 0 && <option value="">no models</option>}
+      {models.map((m) => (
+        <option key={m.id} value={m.id}>
+          {modelDisplayName(m)}
+        </option>
+      ))}
+    </select>
+  );
+}

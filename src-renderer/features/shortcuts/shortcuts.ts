@@ -1,0 +1,68 @@
+/** Default keyboard shortcuts; users can rebind them in settings (settings.shortcuts: action → key). */
+export const DEFAULT_SHORTCUTS = {
+  'tool.select': 'v',
+  'tool.box': 'b',
+  'tool.polygon': 'p',
+  'tool.brush': 'r',
+  'tool.eraser': 'e',
+  'tool.click': 'c',
+  'tool.text': 't',
+  'image.next': 'd',
+  'image.prev': 'a',
+  'image.nextUnlabelled': 'n',
+  'edit.undo': 'mod+z',
+  'edit.redo': 'mod+shift+z',
+  'edit.delete': 'delete',
+  'edit.duplicate': 'mod+d',
+  'edit.copy': 'mod+c',
+  'edit.paste': 'mod+v',
+  'proposals.accept': 'enter',
+  'proposals.reject': 'escape',
+  'view.fit': 'f',
+  'view.actual': '0',
+  'help.toggle': '?',
+} as const;
+
+export type ShortcutAction = keyof typeof DEFAULT_SHORTCUTS;
+
+export const SHORTCUT_DESCRIPTIONS: Readonly<Record<ShortcutAction, string>> = {
+  'tool.select': 'Select / move / resize',
+  'tool.box': 'Box tool',
+  'tool.polygon': 'Polygon tool',
+  'tool.brush': 'Brush ([ and ] change the size)',
+  'tool.eraser': 'Eraser',
+  'tool.click': 'Click-segment (left +, right/alt −, drag = box)',
+  'tool.text': 'Text prompt bar',
+  'image.next': 'Next image',
+  'image.prev': 'Previous image',
+  'image.nextUnlabelled': 'Next unlabelled image',
+  'edit.undo': 'Undo',
+  'edit.redo': 'Redo',
+  'edit.delete': 'Delete selection',
+  'edit.duplicate': 'Duplicate selection',
+  'edit.copy': 'Copy selection',
+  'edit.paste': 'Paste (also on another image)',
+  'proposals.accept': 'Accept proposal',
+  'proposals.reject': 'Reject proposals / cancel',
+  'view.fit': 'Fit image',
+  'view.actual': 'Zoom 1:1',
+  'help.toggle': 'Show this help',
+};
+
+/** "mod+shift+z" style key of a keyboard event ("mod" is Ctrl, or ⌘ on macOS). */
+export function eventKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): string {
+  const parts: string[] = [];
+  if (e.ctrlKey || e.metaKey) parts.push('mod');
+  if (e.altKey) parts.push('alt');
+  const key = e.key.toLowerCase();
+  if (e.shiftKey && key.length > 1) parts.push('shift');
+  if (e.shiftKey && key === 'z') parts.push('shift');
+  parts.push(key === ' ' ? 'space' : key);
+  return parts.join('+');
+}
+
+/** The action bound to a key, with user overrides taking precedence over the defaults. */
+export function actionForKey(key: string, overrides: Readonly<Record<string, string>>): ShortcutAction | undefined {
+  const bindings = { ...DEFAULT_SHORTCUTS, ...overrides } as Record<string, string>;
+  return (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRadioLabelService } from '../../../../src-main/core/api';
+import { dispatch } from '../../../../src-main/core/service/dispatch';
+import { type Result } from '../../../../src-preload/contract/result';
+import { asImageId } from '../../../../src-preload/contract/ids';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+
+describe('project handlers through the contract (real SQLite)', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-handlers-'));
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
+    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
+    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value;
+  };
+  afterAll(async () => {
+    await service.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers no_project before a project is open', async () => {
+    const r = await dispatch(service.handlers, { group: 'labels', method: 'list' }, {});
+    expect(r.ok ? null : r.error.code).toBe('no_project');
+  });
+
+  it('opens the sample project with its six images and four labels', async () => {
+    const info = await call<{ images: number; labels: number; name: string }>('projects', 'openSample');
+    expect(info).toMatchObject({ images: 6, labels: 4, name: 'Sample project' });
+    const again = await call<{ images: number }>('projects', 'openSample');
+    expect(again.images).toBe(6);
+    const recent = await call<{ name: string }[]>('projects', 'recent');
+    expect(recent.map((r) => r.name)).toContain('Sample project');
+  });
+
+  it('lists images and serves their media by id only', async () => {
+    const page = await call<{ total: number; items: { id: number; fileName: string; widthPx: number }[] }>('images', 'list', {
+      limit: 3,
+      sort: 'name',
+    });
+    expect(page.total).toBe(6);
+    expect(page.items.map((i) => i.fileName)).toEqual(['sample-01.png', 'sample-02.png', 'sample-03.png']);
+    expect(page.items[0]?.widthPx).toBe(640);
+    const media = await service.resolveMedia(asImageId(page.items[0]!.id), 'original');
+    expect(media?.contentType).toBe('image/png');
+    expect(await service.resolveMedia(asImageId(9999), 'original')).toBeUndefined();
+  });
+
+  it('applies annotation patches with revisions and rejects stale ones', async () => {
+    const labels = await call<{ id: number; name: string }[]>('labels', 'list');
+    const red = labels.find((l) => l.name === 'red')!;
+    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1 })).items[0]!.id;
+    const first = await call<{ revision: number; added: { clientId: string; id: number }[] }>('annotations', 'applyPatch', {
+      imageId,
+      baseRevision: 0,
+      patch: {
+        added: [
+          { clientId: 'a', labelId: red.id, geometry: { kind: 'box', x: 1, y: 2, widthPx: 30, heightPx: 40 }, score: null, source: 'manual' },
+        ],
+      },
+    });
+    expect(first.revision).toBe(1);
+    expect(first.added).toHaveLength(1);
+    const stale = await dispatch(service.handlers, { group: 'annotations', method: 'applyPatch' }, { imageId, baseRevision: 0, patch: {} });
+    expect(stale.ok ? null : stale.error.code).toBe('conflict');
+    const listed = await call<{ revision: number; items: { geometry: unknown }[] }>('annotations', 'list', { imageId });
+    expect(listed.revision).toBe(1);
+    expect(listed.items[0]?.geometry).toEqual({ kind: 'box', x: 1, y: 2, widthPx: 30, heightPx: 40 });
+  });
+});
