@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageId } from '../../../src-preload/contract/ids';
 import { AppError } from '../errors';
 import { createCocoWriter } from './coco-export';
 import type {
@@ -161,7 +160,7 @@ export async function exportDataset(source: ExportSource, options: ExportOptions
         // An image added after the scan has no split: it waits for the next export.
         const split = splitOf.get(image.id);
         if (split === undefined) continue;
-        const annotations = await source.annotationsOf(image.id as ImageId);
+        const annotations = await source.annotationsOf(image.id);
         const placedPath = await placeImage(image, split, w, stems, madeDirs, rootDir, imageFiles, ctx);
         const { stem } = placedPath;
         await w.add({ image, split, annotations, placedPath: placedPath.rel, stem });

@@ -55,7 +55,7 @@ export interface WriterContext {
   readonly imageFiles: ImageFileMode;
   readonly now: Date;
   /** Adds 1 (or n) to a summary counter. */
-  count(key: string, n?: number): void;
+  readonly count: (key: string, n?: number) => void;
 }
 
 export interface FormatWriter {

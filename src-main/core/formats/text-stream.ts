@@ -26,8 +26,13 @@ export class TextFileWriter {
     if (this.pendingChars >= TextFileWriter.CHUNK_CHARS) await this.flush();
   }
 
+  private throwIfFailed(): void {
+    const failure = this.failure;
+    if (failure !== null) throw failure;
+  }
+
   private async flush(): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     if (this.pending.length === 0) return;
     const chunk = this.pending.join('');
     this.pending = [];
@@ -36,14 +41,14 @@ export class TextFileWriter {
       // once() rejects if the stream emits 'error' while waiting.
       await once(this.stream, 'drain');
     }
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 
   async close(): Promise<void> {
     await this.flush();
     this.stream.end();
     await once(this.stream, 'close');
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 
   /** Closes without flushing (after a failure or cancel); never throws. */

@@ -154,11 +154,17 @@ export function parseYamlLite(text: string): Record<string, YamlValue> {
  * Class names from a data.yaml document: `names` as a list, or a map whose keys are exactly 0..n−1 (as
  * Ultralytics' check_class_names demands); `nc`, when present, must equal the number of names.
  */
+function nameText(v: YamlValue, where: string): string {
+  if (v === null || typeof v === 'object')
+    throw new YamlError(`${where}: a class name must be a plain value`);
+  return String(v);
+}
+
 export function yoloNamesFromYaml(doc: Record<string, YamlValue>): string[] {
   const names = doc.names;
   let out: string[];
   if (Array.isArray(names)) {
-    out = names.map((n) => String(n));
+    out = names.map((n, i) => nameText(n, `names[${i}]`));
   } else if (names !== null && typeof names === 'object') {
     const entries = Object.entries(names);
     out = new Array<string>(entries.length);
@@ -167,7 +173,7 @@ export function yoloNamesFromYaml(doc: Record<string, YamlValue>): string[] {
       if (!Number.isInteger(idx) || idx < 0 || idx >= entries.length) {
         throw new YamlError(`names: keys must be 0..${entries.length - 1}, found "${k}"`);
       }
-      out[idx] = String(v);
+      out[idx] = nameText(v, `names.${k}`);
     }
   } else {
     throw new YamlError('names: expected a list or a map {0: name, …}');

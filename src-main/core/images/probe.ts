@@ -30,6 +30,8 @@ export async function probeImage(
   digest: FileDigest,
   maxInputPixels: number,
 ): Promise<ProbeResult> {
+  const ending = checkEnding(format, digest);
+  if (ending === 'truncated') throw new ProbeFailure(`the ${format.toUpperCase()} file is truncated (its end is missing)`);
   const size = format === 'bmp' ? probeBmp(digest) : await probeWithSharp(file, format);
   const pixels = size.storedWidthPx * size.storedHeightPx;
   if (pixels > maxInputPixels) {
@@ -38,8 +40,6 @@ export async function probeImage(
         `${formatMegapixels(maxInputPixels)} (setting maxInputPixels; a possible decompression bomb)`,
     );
   }
-  const ending = checkEnding(format, digest);
-  if (ending === 'truncated') throw new ProbeFailure(`the ${format.toUpperCase()} file is truncated (its end is missing)`);
   if (ending === 'uncertain') await decodeCheck(file, format, maxInputPixels);
   const turned = size.orientation >= 5 && size.orientation <= 8;
   return turned
@@ -125,5 +125,6 @@ function formatMegapixels(pixels: number): string {
 
 export function cleanSharpMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
+  return [...new Set(lines)].join('; ');
 }

@@ -1,0 +1,69 @@
+import { addAnnotations, makeAnnotation } from '../model/commands';
+import { normalizeRect, type Point } from '../model/geometry-ops';
+import { handleAt, type HandleDrag, moveHandleDrag, startHandleDrag } from './handle-drag';
+import {
+  DRAG_THRESHOLD_SCREEN_PX,
+  ignored,
+  step,
+  type Tool,
+  type ToolContext,
+  type ToolEvent,
+  type ToolStep,
+} from './tool-types';
+
+export type BoxState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'drawing'; readonly start: Point; readonly current: Point }
+  | { readonly kind: 'handle'; readonly drag: HandleDrag };
+
+const IDLE: BoxState = { kind: 'idle' };
+
+function clampToImage(ctx: ToolContext, p: Point): Point {
+  return { x: Math.max(0, Math.min(ctx.imageWidthPx, p.x)), y: Math.max(0, Math.min(ctx.imageHeightPx, p.y)) };
+}
+
+function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxState> {
+  switch (ev.kind) {
+    case 'pointer-down': {
+      if (ev.button !== 'left' || state.kind !== 'idle') return ignored(state);
+      // The corners of a selected box stay grabbable while drawing boxes.
+      const h = handleAt(ctx, ev);
+      if (h) {
+        const { drag, effects } = startHandleDrag(ctx, h, ev.alt);
+        return step(drag ? { kind: 'handle', drag } : IDLE, effects);
+      }
+      const p = clampToImage(ctx, ev);
+      return step({ kind: 'drawing', start: p, current: p });
+    }
+    case 'pointer-move':
+      if (state.kind === 'drawing') return step({ ...state, current: clampToImage(ctx, ev) });
+      if (state.kind === 'handle') return step(state, moveHandleDrag(ctx, state.drag, ev));
+      return ignored(state);
+    case 'pointer-up': {
+      if (state.kind === 'handle') return step(IDLE, [{ kind: 'end-step' }]);
+      if (state.kind !== 'drawing') return ignored(state);
+      const rect = normalizeRect(state.start, clampToImage(ctx, ev));
+      const minPx = DRAG_THRESHOLD_SCREEN_PX * ctx.imagePxPerScreenPx;
+      if (rect.widthPx < minPx || rect.heightPx < minPx) return step(IDLE);
+      const a = makeAnnotation(ctx.ids.next(), { labelId: ctx.activeLabelId, geometry: { kind: 'box', ...rect } });
+      return step(IDLE, [
+        { kind: 'apply', patch: addAnnotations([a])(ctx.doc) },
+        { kind: 'select', ids: [a.id] },
+      ]);
+    }
+    case 'double-click':
+      return ignored(state);
+    case 'key-down':
+      if (ev.key !== 'Escape' || state.kind === 'idle') return ignored(state);
+      return step(IDLE, state.kind === 'handle' ? [{ kind: 'cancel-step' }] : []);
+  }
+}
+
+export const boxTool: Tool<BoxState> = {
+  name: 'box',
+  cursor: 'crosshair',
+  initial: () => IDLE,
+  handle,
+  overlay: (state) =>
+    state.kind === 'drawing' ? [{ kind: 'rect', rect: normalizeRect(state.start, state.current), dashed: false }] : [],
+};

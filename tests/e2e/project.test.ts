@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eApp, type E2eApp } from './harness';
+
+describe('project picker and image list in Chromium', () => {
+  let app: E2eApp;
+  beforeAll(async () => {
+    app = await startE2eApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('offers the sample project on first run and opens it', async () => {
+    const page = app.page;
+    await page.getByText('First time here?').waitFor();
+    await page.getByRole('button', { name: 'Open sample project' }).first().click();
+    await page.getByText('6 images').waitFor();
+    const names = await page.locator('.image-row .name').allInnerTexts();
+    expect(names).toEqual(['sample-01.png', 'sample-02.png', 'sample-03.png', 'sample-04.png', 'sample-05.png', 'sample-06.png']);
+    const labels = await page.locator('.labels li button.link').allInnerTexts();
+    expect(labels).toEqual(['red', 'green', 'blue', 'yellow']);
+    // Thumbnails load through /media with the token cookie, never by path.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.image-row img')].every((i) => i.complete && i.naturalWidth > 0),
+    );
+    await app.screenshot('sample-project');
+  });
+
+  it('filters the image list by name', async () => {
+    await app.page.getByLabel('Filter by name').fill('03');
+    await app.page.getByText('1 images').waitFor();
+    expect(await app.page.locator('.image-row .name').allInnerTexts()).toEqual(['sample-03.png']);
+    await app.page.getByLabel('Filter by name').fill('');
+    await app.page.getByText('6 images').waitFor();
+  });
+
+  it('adds a label with the next free hotkey', async () => {
+    await app.page.getByLabel('New label').fill('purple');
+    await app.page.getByRole('button', { name: 'Add' }).click();
+    await app.page.locator('.labels li', { hasText: 'purple' }).waitFor();
+    expect(await app.page.locator('.labels li', { hasText: 'purple' }).locator('kbd').innerText()).toBe('5');
+  });
+});
