@@ -21,7 +21,9 @@ export const REAL_SHAPE = {
 const VOCAB = [
   '<pad>',
   '<unk>',
-  ...'a an the of photo picture image cat dog car person tree sky road building grass water red green blue'.split(' '),
+  ...'a an the of photo picture image cat dog car person tree sky road building grass water red green blue'.split(
+    ' ',
+  ),
 ];
 
 function encoder(): Uint8Array {
@@ -30,17 +32,26 @@ function encoder(): Uint8Array {
   const rand = seededRandom(1);
   const g = new GraphBuilder('real_shape_encoder');
   const x = g.input('pixel_values', 'float', [1, 3, inputPx, inputPx]);
-  const patches = g.node('Conv', [x, g.init('patch_w', randomWeights(C * 3 * p * p, 0.05, rand), [C, 3, p, p])], {
-    kernel_shape: attr.ints([p, p]),
-    strides: attr.ints([p, p]),
-  });
+  const patches = g.node(
+    'Conv',
+    [x, g.init('patch_w', randomWeights(C * 3 * p * p, 0.05, rand), [C, 3, p, p])],
+    {
+      kernel_shape: attr.ints([p, p]),
+      strides: attr.ints([p, p]),
+    },
+  );
   const flat = g.node('Reshape', [patches, g.ints('tokens_shape', [1, C, grid * grid])]);
   const tokens = g.node('Transpose', [flat], { perm: attr.ints([0, 2, 1]) }, 'features');
   const lang = g.init('lang_head_w', randomWeights(C * T, 0.05, rand), [C, T]);
   g.node('MatMul', [tokens, lang], {}, 'text_dense');
   const summary = g.node('ReduceMean', [tokens], { axes: attr.ints([1]), keepdims: attr.int(0) }, 'summary');
   g.node('MatMul', [summary, lang], {}, 'text_summary');
-  g.node('Conv', [patches, g.init('sam_w', randomWeights(S * C, 0.05, rand), [S, C, 1, 1])], {}, 'sam_features');
+  g.node(
+    'Conv',
+    [patches, g.init('sam_w', randomWeights(S * C, 0.05, rand), [S, C, 1, 1])],
+    {},
+    'sam_features',
+  );
   g.output('summary', 'float', [1, C]);
   g.output('features', 'float', [1, grid * grid, C]);
   g.output('text_dense', 'float', [1, grid * grid, T]);
@@ -57,9 +68,17 @@ function textTower(): Uint8Array {
   const table = g.init('token_table', randomWeights(VOCAB.length * T, 1, seededRandom(2)), [VOCAB.length, T]);
   const emb = g.node('Gather', [table, ids], { axis: attr.int(0) });
   const m = g.node('Unsqueeze', [g.node('Cast', [mask], { to: attr.int(1) }), g.ints('mask_axes', [2])]);
-  g.node('ReduceSum', [g.node('Mul', [emb, m]), g.ints('sum_axes', [1])], { keepdims: attr.int(0) }, 'pooler_output');
+  g.node(
+    'ReduceSum',
+    [g.node('Mul', [emb, m]), g.ints('sum_axes', [1])],
+    { keepdims: attr.int(0) },
+    'pooler_output',
+  );
   g.output('pooler_output', 'float', ['batch', T]);
-  return g.toBytes({ producer: 'radiolabel-tests', doc: 'text tower with RADIO/SigLIP2 shapes, random weights' });
+  return g.toBytes({
+    producer: 'radiolabel-tests',
+    doc: 'text tower with RADIO/SigLIP2 shapes, random weights',
+  });
 }
 
 /** SAM-like interface: image embeddings + point prompts → a low-res mask logit map and a score. */
@@ -70,7 +89,10 @@ function maskDecoder(): Uint8Array {
   const emb = g.input('image_embeddings', 'float', [1, S, grid, grid]);
   const coords = g.input('point_coords', 'float', [1, 'points', 2]);
   g.input('point_labels', 'float', [1, 'points']);
-  const logits = g.node('Conv', [emb, g.init('mask_w', randomWeights(S, 0.1, seededRandom(3)), [1, S, 1, 1])]);
+  const logits = g.node('Conv', [
+    emb,
+    g.init('mask_w', randomWeights(S, 0.1, seededRandom(3)), [1, S, 1, 1]),
+  ]);
   const shift = g.node('ReduceMean', [coords], { axes: attr.ints([1, 2]), keepdims: attr.int(0) });
   const scale = g.floats('upsample_scales', [1, 1, 4, 4]);
   const up = g.node('Resize', [logits, '', scale], { mode: attr.string('linear') });
@@ -87,8 +109,24 @@ function tokenizerJson(): string {
     truncation: null,
     padding: null,
     added_tokens: [
-      { id: 0, content: '<pad>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
-      { id: 1, content: '<unk>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
+      {
+        id: 0,
+        content: '<pad>',
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
+      {
+        id: 1,
+        content: '<unk>',
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
     ],
     normalizer: { type: 'Lowercase' },
     pre_tokenizer: { type: 'Whitespace' },
@@ -145,7 +183,11 @@ export function writeRealShapeBundle(dir: string, id = 'real-shape'): Record<str
     mask_decoder: {
       file: 'mask_decoder.onnx',
       sha256: sha(files['mask_decoder.onnx']),
-      inputs: { image_embeddings: 'image_embeddings', point_coords: 'point_coords', point_labels: 'point_labels' },
+      inputs: {
+        image_embeddings: 'image_embeddings',
+        point_coords: 'point_coords',
+        point_labels: 'point_labels',
+      },
       outputs: { masks: 'masks', scores: 'iou_predictions' },
       input_size: 1024,
     },

@@ -5,6 +5,9 @@ import { unavailableGroup } from './service/unavailable';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';
 import { ProjectSession } from './service/project-session';
+import { createInferenceHandlers } from './service/inference-handlers';
+import { InferenceService } from './service/inference-service';
+import { SegmentService } from './service/segment-service';
 
 export interface ServiceOptions {
   readonly dataDir: string;
@@ -38,13 +41,15 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const pending = 'not wired into the service yet';
   const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
   const projectHandlers = createProjectHandlers(session, options.dataDir);
+  const inference = new InferenceService(options.dataDir, session, settings, events);
+  const segment = new SegmentService(inference);
+  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
 
   const handlers: ServiceHandlers = {
     ...projectHandlers,
-    inference: unavailableGroup('inference', pending),
+    ...inferenceHandlers,
     jobs: unavailableGroup('jobs', pending),
     exports: unavailableGroup('exports', pending),
-    models: unavailableGroup('models', pending),
     settings: {
       get: () => Promise.resolve(settings.get()),
       update: (patch) => Promise.resolve(settings.update(patch)),
@@ -65,9 +70,9 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
         return undefined;
       }
     },
-    dispose: () => {
+    dispose: async () => {
       session.close();
-      return Promise.resolve();
+      await inference.dispose();
     },
   };
 }

@@ -89,6 +89,8 @@ export class ImagesRepo {
   readonly #relink: Statement;
   readonly #count: Statement;
   readonly #rowById: Statement;
+  readonly #after: Statement;
+  readonly #missing: Statement;
   readonly #pages = new Map<string, { items: Statement; total: Statement }>();
 
   constructor(db: Db) {
@@ -104,6 +106,8 @@ export class ImagesRepo {
     this.#setMissing = db.prepare('UPDATE images SET missing = ? WHERE id = ?');
     this.#relink = db.prepare('UPDATE images SET path = ?, name = ?, missing = 0 WHERE id = ?');
     this.#count = db.prepare('SELECT COUNT(*) FROM images').pluck();
+    this.#missing = db.prepare('SELECT * FROM images WHERE missing = 1');
+    this.#after = db.prepare('SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?');
     this.#rowById = db.prepare(`SELECT ${ROW_COLUMNS} FROM images i WHERE i.id = ?`);
   }
 
@@ -149,16 +153,14 @@ export class ImagesRepo {
     this.#relink.run(storedPath, name, id);
   }
 
-  /** Every image, in id order, without loading them all at once (for missing-file checks). */
-  *iterate(): IterableIterator<ImageRecord> {
-    const stmt = this.#db.prepare('SELECT * FROM images ORDER BY id');
-    for (const raw of stmt.iterate() as IterableIterator<RawImage>) yield toRecord(raw);
+  /** Up to `limit` images after `afterId`, in id order: walk all images without holding a cursor open. */
+  pageAfter(afterId: number, limit: number): ImageRecord[] {
+    return (this.#after.all(afterId, limit) as RawImage[]).map(toRecord);
   }
 
   missingBySize(): Map<number, ImageRecord[]> {
     const out = new Map<number, ImageRecord[]>();
-    const stmt = this.#db.prepare('SELECT * FROM images WHERE missing = 1');
-    for (const raw of stmt.iterate() as IterableIterator<RawImage>) {
+    for (const raw of this.#missing.all() as RawImage[]) {
       const rec = toRecord(raw);
       const list = out.get(rec.bytes) ?? [];
       list.push(rec);

@@ -78,5 +78,49 @@ CREATE TABLE text_embeddings (
 PRAGMA application_id = ${RADIOLABEL_APPLICATION_ID};
 `;
 
-export const MIGRATIONS: readonly string[] = [v1];
+/** v2: background jobs with per-item completion records (resume), and proposals awaiting review. */
+const v2 = `
+CREATE TABLE jobs (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL CHECK (kind IN ('embed', 'auto_label', 'propagate', 'export')),
+  params       TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  total        INTEGER NOT NULL DEFAULT 0,
+  done         INTEGER NOT NULL DEFAULT 0,
+  failed       INTEGER NOT NULL DEFAULT 0,
+  error        TEXT,
+  created_at   INTEGER NOT NULL,
+  started_at   INTEGER,
+  finished_at  INTEGER
+) STRICT;
+CREATE INDEX jobs_state ON jobs (state, id);
+
+CREATE TABLE job_items (
+  job_id       INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  image_id     INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+  error        TEXT,
+  finished_at  INTEGER,
+  PRIMARY KEY (job_id, image_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX job_items_state ON job_items (job_id, state, image_id);
+
+CREATE TABLE proposals (
+  id           INTEGER PRIMARY KEY,
+  image_id     INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  label_id     INTEGER NOT NULL REFERENCES labels (id) ON DELETE CASCADE,
+  job_id       INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+  source       TEXT NOT NULL CHECK (source IN ('text', 'propagated')),
+  geometry     TEXT NOT NULL,
+  score        REAL NOT NULL,
+  area         INTEGER NOT NULL,
+  fingerprint  TEXT NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected')),
+  created_at   INTEGER NOT NULL,
+  UNIQUE (image_id, label_id, source, fingerprint)
+) STRICT;
+CREATE INDEX proposals_image_state ON proposals (image_id, state);
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -15,14 +15,20 @@ export interface RelinkTarget {
 export async function detectMissing(target: RelinkTarget): Promise<{ checked: number; missing: ImageId[] }> {
   const missing: ImageId[] = [];
   let checked = 0;
-  for (const image of target.images.iterate()) {
-    checked++;
-    const present = await access(fromStoredPath(target.dir, image.path)).then(
-      () => true,
-      () => false,
-    );
-    if (present === image.missing) target.images.setMissing(image.id, !present);
-    if (!present) missing.push(image.id);
+  let afterId = 0;
+  for (;;) {
+    const page = target.images.pageAfter(afterId, 500);
+    if (page.length === 0) break;
+    for (const image of page) {
+      checked++;
+      const present = await access(fromStoredPath(target.dir, image.path)).then(
+        () => true,
+        () => false,
+      );
+      if (present === image.missing) target.images.setMissing(image.id, !present);
+      if (!present) missing.push(image.id);
+      afterId = image.id;
+    }
   }
   return { checked, missing };
 }

@@ -61,7 +61,10 @@ export interface DecoderSegmentInput {
  * input_size (ResizeLongestSide). Masks are logits over that square frame (or over the input frame when
  * they are not square); the valid part is cropped, resized to the image and thresholded at 0.
  */
-export function buildDecoderFeeds(io: MaskDecoderIo, input: DecoderSegmentInput): Record<string, DecoderFeed> {
+export function buildDecoderFeeds(
+  io: MaskDecoderIo,
+  input: DecoderSegmentInput,
+): Record<string, DecoderFeed> {
   const { samFeatures: grid, mapping, clicks, box } = input;
   assertGrid(grid, 'sam_features');
   validatePrompts(clicks, box, mapping.imageWidthPx, mapping.imageHeightPx);
@@ -96,11 +99,17 @@ export function buildDecoderFeeds(io: MaskDecoderIo, input: DecoderSegmentInput)
   const lowSide = Math.round(io.input_size / 4);
   if (io.inputs.mask_input !== undefined) {
     const prev = input.previous;
-    const prevData = prev ? resampleSquare(prev.data, prev.side, lowSide) : new Float32Array(lowSide * lowSide);
+    const prevData = prev
+      ? resampleSquare(prev.data, prev.side, lowSide)
+      : new Float32Array(lowSide * lowSide);
     feeds[io.inputs.mask_input] = { type: 'float32', dims: [1, 1, lowSide, lowSide], data: prevData };
   }
   if (io.inputs.has_mask_input !== undefined) {
-    feeds[io.inputs.has_mask_input] = { type: 'float32', dims: [1], data: Float32Array.of(input.previous ? 1 : 0) };
+    feeds[io.inputs.has_mask_input] = {
+      type: 'float32',
+      dims: [1],
+      data: Float32Array.of(input.previous ? 1 : 0),
+    };
   }
   return feeds;
 }
@@ -115,11 +124,14 @@ export async function segmentWithDecoder(
   const masks = outputs[io.outputs.masks];
   if (!masks) throw new Error(`the mask decoder gave no "${io.outputs.masks}" output`);
   if (masks.dims.length !== 4 || masks.dims[0] !== 1) {
-    throw new Error(`mask decoder output "${io.outputs.masks}" has dims [${masks.dims.join(',')}], expected [1,M,H,W]`);
+    throw new Error(
+      `mask decoder output "${io.outputs.masks}" has dims [${masks.dims.join(',')}], expected [1,M,H,W]`,
+    );
   }
   const [, m, mh, mw] = masks.dims as [number, number, number, number];
   const scoresOut = io.outputs.scores !== undefined ? outputs[io.outputs.scores] : undefined;
-  if (io.outputs.scores !== undefined && !scoresOut) throw new Error(`the mask decoder gave no "${io.outputs.scores}" output`);
+  if (io.outputs.scores !== undefined && !scoresOut)
+    throw new Error(`the mask decoder gave no "${io.outputs.scores}" output`);
   const scores = Array.from({ length: m }, (_, k) => scoresOut?.data[k] ?? (k === 0 ? 1 : 0));
   const { mapping } = input;
   const w = mapping.imageWidthPx;
@@ -203,7 +215,8 @@ function resampleSquare(src: Float32Array, from: number, to: number): Float32Arr
   const f = from / to;
   for (let y = 0; y < to; y++) {
     const sy = Math.min(from - 1, Math.floor((y + 0.5) * f));
-    for (let x = 0; x < to; x++) out[y * to + x] = src[sy * from + Math.min(from - 1, Math.floor((x + 0.5) * f))]!;
+    for (let x = 0; x < to; x++)
+      out[y * to + x] = src[sy * from + Math.min(from - 1, Math.floor((x + 0.5) * f))]!;
   }
   return out;
 }

@@ -44,9 +44,9 @@ describe('image import', () => {
     const tiff = result.outcomes.find((o) => o.path.endsWith('t.tiff'))!;
     expect(tiff.kind).toBe('added');
     if (tiff.kind === 'added') expect(project.images.get(tiff.imageId).path).toBe('images/sub/deeper/t.tiff');
-    expect(new Set(result.outcomes.map((o) => project.images.get((o as { imageId: never }).imageId).format))).toEqual(
-      new Set(['png', 'jpeg', 'webp', 'tiff', 'gif', 'bmp']),
-    );
+    expect(
+      new Set(result.outcomes.map((o) => project.images.get((o as { imageId: never }).imageId).format)),
+    ).toEqual(new Set(['png', 'jpeg', 'webp', 'tiff', 'gif', 'bmp']));
   });
 
   it('reports duplicates by content, also under another name', async () => {
@@ -63,7 +63,13 @@ describe('image import', () => {
       ['a.png', 'duplicate'],
     ]);
     expect(project.images.findBySha('0'.repeat(64))).toBeUndefined();
-    expect(path.isAbsolute(project.images.list({ nameContains: 'new-again' }).items[0] ? project.images.get(project.images.list({ nameContains: 'new-again' }).items[0]!.id).path : '')).toBe(false);
+    expect(
+      path.isAbsolute(
+        project.images.list({ nameContains: 'new-again' }).items[0]
+          ? project.images.get(project.images.list({ nameContains: 'new-again' }).items[0]!.id).path
+          : '',
+      ),
+    ).toBe(false);
   });
 
   it('skips bad files with clear reasons and keeps going', async () => {
@@ -79,13 +85,17 @@ describe('image import', () => {
     make.writeBuffer(bad, 'doc.png', '%PDF-1.7 fake pdf');
     make.writeBuffer(bad, 'bomb.png', make.bombPng(60_000, 60_000));
     make.writeBuffer(bad, 'z-good.png', make.tinyPng(2));
+    // Valid, with data after the end marker (some cameras append trailers): decoded to be sure, then kept.
+    make.writeBuffer(bad, 'trailer.jpg', Buffer.concat([jpegBytes, Buffer.from('SEFT trailer bytes')]));
     symlinkSync(path.join(bad, 'loop.png'), path.join(bad, 'loop.png'));
     symlinkSync(path.join(bad, 'nowhere.png'), path.join(bad, 'dangling.png'));
     mkdirSync(path.join(bad, 'inner'));
     symlinkSync(bad, path.join(bad, 'inner', 'back-up'));
     const before = project.images.count();
     const result = await project.importImages([bad, path.join(root, 'does-not-exist')]);
-    const reasons = Object.fromEntries(result.report.skipped.map((s) => [path.relative(root, s.path), s.reason]));
+    const reasons = Object.fromEntries(
+      result.report.skipped.map((s) => [path.relative(root, s.path), s.reason]),
+    );
     expect(reasons).toEqual({
       'bad/bomb.png':
         'image is 60000×60000 = 3600.0 megapixels, above the limit of 268.4 megapixels (setting maxInputPixels; a possible decompression bomb)',
@@ -99,8 +109,8 @@ describe('image import', () => {
       'bad/loop.png': 'symlink loop: the link resolves to itself',
       'does-not-exist': 'does not exist (ENOENT)',
     });
-    expect(result.report.added).toBe(1);
-    expect(project.images.count()).toBe(before + 1);
+    expect(result.report.added).toBe(2);
+    expect(project.images.count()).toBe(before + 2);
     expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
@@ -128,7 +138,9 @@ describe('image import', () => {
     const thumbs = path.join(project.cacheDir, 'thumbnails');
     make.writeBuffer(thumbs, 'x.png', make.tinyPng(4));
     const result = await project.importImages([odd, project.dir]);
-    expect(result.outcomes.filter((o) => o.kind === 'added').map((o) => path.basename(o.path))).toEqual(['picture.data']);
+    expect(result.outcomes.filter((o) => o.kind === 'added').map((o) => path.basename(o.path))).toEqual([
+      'picture.data',
+    ]);
   });
 
   it.skipIf(isRoot)('reports unreadable files (permission denied)', async () => {
@@ -136,7 +148,9 @@ describe('image import', () => {
     const file = make.writeBuffer(dir, 'secret.png', make.tinyPng(5));
     chmodSync(file, 0o000);
     const result = await project.importImages([file]);
-    expect(result.report.skipped).toEqual([{ path: file, reason: 'cannot read the file: permission denied (EACCES)' }]);
+    expect(result.report.skipped).toEqual([
+      { path: file, reason: 'cannot read the file: permission denied (EACCES)' },
+    ]);
   });
 
   it('reports a folder it cannot read, via a file that is not a folder', async () => {

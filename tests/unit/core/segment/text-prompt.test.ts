@@ -4,7 +4,12 @@ import { instanceToJson } from '../../../../src-main/core/segment/instances';
 import { decodeRle } from '../../../../src-main/core/segment/rle';
 import { polygonsToMask } from '../../../../src-main/core/segment/contours';
 import { segmentText, textProbabilities } from '../../../../src-main/core/segment/text-prompt';
-import { backgroundEmbedding, classEmbedding, classMask, makeScene } from '../../../fixtures/segment/synthetic-scene';
+import {
+  backgroundEmbedding,
+  classEmbedding,
+  classMask,
+  makeScene,
+} from '../../../fixtures/segment/synthetic-scene';
 
 function unionOf(masks: Uint8Array[], n: number): Uint8Array {
   return masks.reduce((a, b) => unionMasks(a, b), new Uint8Array(n));

@@ -1,0 +1,77 @@
+import { type ServiceHandlers } from '../../../src-preload/contract/spec';
+import { AppError } from '../errors';
+import { tagImage } from '../inference';
+import { type SettingsStore } from '../settings/settings-store';
+import { type InferenceService } from './inference-service';
+import { type ProjectSession } from './project-session';
+import { type SegmentService } from './segment-service';
+
+export function createInferenceHandlers(
+  inference: InferenceService,
+  segment: SegmentService,
+  session: ProjectSession,
+  settings: SettingsStore,
+): Pick<ServiceHandlers, 'inference' | 'models'> {
+  const summaries = async () => (await inference.engine().listModels()).map(toContractSummary);
+  return {
+    inference: {
+      status: async () => {
+        const modelId = settings.get().modelId;
+        const model = modelId ? (await summaries()).find((m) => m.id === modelId) : undefined;
+        return { modelId, modelName: model?.name ?? null, provider: inference.providerStatus() };
+      },
+      embed: async ({ imageId }) => {
+        const t0 = performance.now();
+        const { cached } = await inference.embedImage(imageId);
+        return { cached, elapsedMs: performance.now() - t0 };
+      },
+      segmentText: (input) => segment.segmentText(input),
+      segmentClick: (input) => segment.segmentClick(input),
+      tags: async ({ imageId, labels }) => {
+        const names = labels ?? session.require().labels.list().map((l) => l.name);
+        if (names.length === 0) throw new AppError('invalid_input', 'tags: the project has no labels to score');
+        const modelId = inference.modelId();
+        const scores = await tagImage(inference.engine(), inference.imagePath(imageId), modelId, names, {
+          cacheKey: inference.cacheKey(imageId, modelId),
+        });
+        return scores.map((s) => ({ label: s.label, score: s.score }));
+      },
+    },
+    models: {
+      list: summaries,
+      verify: async ({ modelId }) => {
+        try {
+          await inference.engine().verifyModel(modelId);
+          return { ok: true, problems: [] };
+        } catch (e) {
+          return { ok: false, problems: [(e as Error).message] };
+        }
+      },
+      install: () => Promise.reject(new AppError('unavailable', 'models.install is not wired yet')),
+      select: async ({ modelId }) => {
+        const model = (await summaries()).find((m) => m.id === modelId);
+        if (!model) throw new AppError('not_found', `no model with id "${modelId}"`);
+        settings.update({ modelId });
+        return model;
+      },
+    },
+  };
+}
+
+function toContractSummary(m: {
+  id: string;
+  name: string;
+  isStarter: boolean;
+  hasText: boolean;
+  hasMaskDecoder: boolean;
+  source: 'built-in' | 'user';
+}) {
+  return {
+    id: m.id,
+    name: m.name,
+    isStarter: m.isStarter,
+    hasText: m.hasText,
+    hasMaskDecoder: m.hasMaskDecoder,
+    builtIn: m.source === 'built-in',
+  };
+}

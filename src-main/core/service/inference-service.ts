@@ -1,0 +1,97 @@
+import { type ImageId } from '../../../src-preload/contract/ids';
+import { type ProviderStatus } from '../../../src-preload/contract/groups/inference';
+import { type EmbeddingCacheStore, type EmbeddingKey } from '../embedding-types';
+import { AppError } from '../errors';
+import { fromStoredPath } from '../images/paths';
+import { createInferenceEngine, type InferenceEngine } from '../inference';
+import { type EngineImageEmbedding } from '../inference';
+import { type SettingsStore } from '../settings/settings-store';
+import { type EventHub } from './event-hub';
+import { type ProjectSession } from './project-session';
+
+/** The cache row of an image at the model's own resolution policy. */
+export const DEFAULT_RESOLUTION_KEY = 'default';
+
+/**
+ * The engine as the service sees it: created lazily (the worker costs a start-up), re-created when the
+ * provider setting changes, and caching embeddings in whichever project is open.
+ */
+export class InferenceService {
+  #engine: InferenceEngine | null = null;
+  #engineProvider: string | null = null;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly session: ProjectSession,
+    private readonly settings: SettingsStore,
+    private readonly events: EventHub,
+  ) {}
+
+  /** Embeddings go to the open project's cache; with no project open nothing is cached. */
+  readonly #cache: EmbeddingCacheStore = {
+    get: (key) => this.session.current?.embeddings.get(key),
+    put: (key, value) => this.session.current?.embeddings.put(key, value),
+    getText: (modelId, text) => this.session.current?.embeddings.getText(modelId, text),
+    putText: (modelId, text, e) => this.session.current?.embeddings.putText(modelId, text, e),
+  };
+
+  engine(): InferenceEngine {
+    const provider = this.settings.get().provider;
+    if (this.#engine && this.#engineProvider === provider) return this.#engine;
+    void this.#engine?.dispose();
+    this.#engineProvider = provider;
+    this.#engine = createInferenceEngine({
+      dataDir: this.dataDir,
+      provider,
+      cache: this.#cache,
+      onProviderReport: () => this.#announce(),
+      onWorkerCrash: (e) => this.events.emit({ kind: 'worker_restarted', reason: e.message }),
+    });
+    return this.#engine;
+  }
+
+  modelId(): string {
+    const id = this.settings.get().modelId;
+    if (!id) throw new AppError('invalid_input', 'no model is selected: choose one in the model picker');
+    return id;
+  }
+
+  providerStatus(): ProviderStatus {
+    const p = this.engine().provider;
+    return p.fallbackReason === undefined
+      ? { requested: p.requested, active: p.active }
+      : { requested: p.requested, active: p.active, fallbackReason: p.fallbackReason };
+  }
+
+  cacheKey(imageId: ImageId, modelId: string): EmbeddingKey {
+    return { imageId, modelId, resolution: DEFAULT_RESOLUTION_KEY };
+  }
+
+  imagePath(imageId: ImageId): string {
+    const project = this.session.require();
+    const record = project.images.get(imageId);
+    if (record.missing) throw new AppError('not_found', `image ${imageId} (${record.name}) is missing on disk: relink its folder`);
+    return fromStoredPath(project.dir, record.path);
+  }
+
+  /** The single entry point for an image's embedding: a cache hit never runs the model. */
+  async embedImage(imageId: ImageId, signal?: AbortSignal): Promise<{ embedding: EngineImageEmbedding; cached: boolean }> {
+    const modelId = this.modelId();
+    const key = this.cacheKey(imageId, modelId);
+    const cached = this.session.require().embeddings.get(key) !== undefined;
+    const embedding = await this.engine().embedImageFile(this.imagePath(imageId), modelId, {
+      cacheKey: key,
+      ...(signal ? { signal } : {}),
+    });
+    return { embedding, cached };
+  }
+
+  #announce(): void {
+    this.events.emit({ kind: 'model_status', modelId: this.settings.get().modelId, provider: this.providerStatus() });
+  }
+
+  async dispose(): Promise<void> {
+    await this.#engine?.dispose();
+    this.#engine = null;
+  }
+}
