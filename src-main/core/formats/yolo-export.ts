@@ -27,7 +27,15 @@ export function yoloDetectRow(
   return `${classIndex} ${yoloNumber((x0 + x1) / 2)} ${yoloNumber((y0 + y1) / 2)} ${w} ${h}`;
 }
 
-/** A segment row `class x1 y1 … xn yn`; null when fewer than 3 distinct points remain after rounding. */
+/** Twice the signed area (shoelace); 0 for collinear points. */
+function ringArea2(xy: readonly number[]): number {
+  let a = 0;
+  const n = xy.length / 2;
+  for (let i = 0, j = n - 1; i < n; j = i++) a += xy[j * 2]! * xy[i * 2 + 1]! - xy[i * 2]! * xy[j * 2 + 1]!;
+  return a;
+}
+
+/** A segment row `class x1 y1 … xn yn`; null when fewer than 3 distinct points (or no area) remain after rounding. */
 export function yoloSegmentRow(
   classIndex: number,
   ring: readonly number[],
@@ -45,7 +53,7 @@ export function yoloSegmentRow(
     prev = p;
   }
   if (pts.length > 1 && pts[0] === pts[pts.length - 1]) pts.pop();
-  if (seen.size < 3 || pts.length < 3) return null;
+  if (seen.size < 3 || pts.length < 3 || ringArea2(pts.join(' ').split(' ').map(Number)) === 0) return null;
   return `${classIndex} ${pts.join(' ')}`;
 }
 

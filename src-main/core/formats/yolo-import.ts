@@ -54,16 +54,12 @@ export function parseYoloRow(line: string, nc: number | null): YoloRow {
     const [cx, cy, w, h] = values as [number, number, number, number];
     const x0 = clamp01(cx - w / 2);
     const y0 = clamp01(cy - h / 2);
-    return {
-      classIndex: cls,
-      geometry: {
-        kind: 'box',
-        x: x0,
-        y: y0,
-        widthPx: clamp01(cx + w / 2) - x0,
-        heightPx: clamp01(cy + h / 2) - y0,
-      },
-    };
+    const x1 = clamp01(cx + w / 2);
+    const y1 = clamp01(cy + h / 2);
+    // Keep the written size exactly when nothing was clipped (x1 - x0 would add rounding noise).
+    const widthPx = x0 === cx - w / 2 && x1 === cx + w / 2 ? w : x1 - x0;
+    const heightPx = y0 === cy - h / 2 && y1 === cy + h / 2 ? h : y1 - y0;
+    return { classIndex: cls, geometry: { kind: 'box', x: x0, y: y0, widthPx, heightPx } };
   }
   return { classIndex: cls, geometry: { kind: 'polygon', rings: [values] } };
 }

@@ -75,8 +75,10 @@ describe('kill -9', () => {
     const dir = path.join(root, 'proj');
     Project.create(dir).close();
     const reportedAll = new Set<string>();
+    let interrupted = 0;
     for (const ms of delays(6, 11, 150)) {
       const run = await runAndKill(path.join(helpers, 'import-writer.ts'), [dir, folder], ms);
+      if (!run.lines.includes('DONE')) interrupted++;
       for (const line of run.lines) if (line !== 'DONE') reportedAll.add(line);
       const db = new Database(path.join(dir, PROJECT_DB_FILE), { readonly: true });
       try {
@@ -92,6 +94,7 @@ describe('kill -9', () => {
         db.close();
       }
     }
+    expect(interrupted).toBeGreaterThan(0);
     const project = Project.open(dir);
     try {
       const before = project.images.count();

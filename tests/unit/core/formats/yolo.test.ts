@@ -92,7 +92,8 @@ describe('YOLO export passes Ultralytics checks', () => {
     p.add(img, a, { kind: 'box', x: -10, y: -10, widthPx: 50, heightPx: 30 });
     p.add(img, a, { kind: 'box', x: -10, y: -10, widthPx: 50, heightPx: 30 });
     p.add(img, b, { kind: 'box', x: 80, y: 40, widthPx: 40.0000005, heightPx: 10 });
-    p.add(img, b, { kind: 'polygon', rings: [[-5, -5, 120, 10, 50, 70], [0, 0, 0.4, 0, 0.2, 0.00001]] });
+    p.add(img, b, { kind: 'polygon', rings: [[-5, -5, 120, 10, 50, 70]] });
+    p.add(img, a, { kind: 'polygon', rings: [[0, 0, 0.4, 0, 0.2, 0.00001]] });
     p.add(img, b, { kind: 'point', x: 3, y: 3 });
     await p.writeImageFiles();
     for (const format of ['yolo-detect', 'yolo-seg'] as const) {

@@ -1,0 +1,164 @@
+import sharp from 'sharp';
+import { type ImageEmbedding } from '../embedding-types';
+import { type BundleManifest } from '../models/manifest';
+import { segmentByClicks } from './click-similarity';
+import { instanceToJson, type InstanceJson, type SegmentInstance } from './instances';
+import { type BoxPrompt, type ClickPoint, validatePrompts } from './prompts';
+import { segmentWithDecoder, type DecoderFeed, type DecoderOutputs } from './sam-decoder';
+import { segmentText, type Heatmap } from './text-prompt';
+import { type RgbImage } from './upsample';
+
+/** What the segmentation pipeline needs from the inference engine (a structural subset of InferenceEngine). */
+export interface SegmentEngine {
+  getManifest(modelId: string): Promise<BundleManifest>;
+  embedImageFile(imagePath: string, modelId: string): Promise<ImageEmbedding>;
+  embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]>;
+  runMaskDecoder(modelId: string, feeds: Record<string, DecoderFeed>): Promise<DecoderOutputs>;
+}
+
+export type SegmentRequest =
+  | { readonly kind: 'text'; readonly prompts: readonly string[] }
+  | { readonly kind: 'prompt'; readonly clicks: readonly ClickPoint[]; readonly box?: BoxPrompt };
+
+export interface SegmentRequestOptions {
+  readonly thresholdProb?: number;
+  readonly minAreaPx?: number;
+  readonly refine?: boolean;
+  /** Douglas–Peucker tolerance of the output polygons, in pixels. */
+  readonly tolerancePx?: number;
+}
+
+export interface SegmentImageResult {
+  readonly width: number;
+  readonly height: number;
+  readonly model: string;
+  /** Which path produced the masks. */
+  readonly method: 'text' | 'similarity' | 'decoder';
+  readonly instances: InstanceJson[];
+  readonly heatmaps?: Heatmap[];
+}
+
+/** Decodes an image file (EXIF-oriented, alpha dropped) to RGB, the same way the encoder's preprocess does. */
+export async function readRgbImage(imagePath: string): Promise<RgbImage> {
+  try {
+    const { data, info } = await sharp(imagePath)
+      .autoOrient()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), widthPx: info.width, heightPx: info.height };
+  } catch (e) {
+    throw new Error(`cannot read image ${imagePath}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * One image, one request: encoder pass (cached by the engine when it has a cache), then the text or
+ * click/box path. Prompts are validated against the image size before the encoder runs.
+ */
+export async function segmentImageFile(
+  engine: SegmentEngine,
+  imagePath: string,
+  modelId: string,
+  request: SegmentRequest,
+  opts: SegmentRequestOptions = {},
+): Promise<SegmentImageResult> {
+  const manifest = await engine.getManifest(modelId);
+  const image = await readRgbImage(imagePath);
+  const w = image.widthPx;
+  const h = image.heightPx;
+  switch (request.kind) {
+    case 'text': {
+      if (!manifest.text || !manifest.encoder.outputs.text_dense) {
+        throw new Error(`model "${modelId}" has no text tower or text_dense output, so it cannot take text prompts`);
+      }
+      if (request.prompts.length === 0) throw new Error('at least one text prompt is needed');
+      const texts = await engine.embedTexts(modelId, request.prompts);
+      const background = await backgroundEmbedding(engine, modelId, request.prompts);
+      const emb = await engine.embedImageFile(imagePath, modelId);
+      if (!emb.textDense) throw new Error(`model "${modelId}" gave no text_dense grid for ${imagePath}`);
+      const res = segmentText(
+        {
+          textDense: emb.textDense,
+          mapping: emb.mapping,
+          image,
+          ...(background ? { background } : {}),
+          prompts: request.prompts.map((label, k) => ({ label, embedding: texts[k]! })),
+        },
+        pick(opts),
+      );
+      return {
+        width: w,
+        height: h,
+        model: modelId,
+        method: 'text',
+        instances: res.instances.map((i) => instanceToJson(i, w, h, tol(opts))),
+        heatmaps: res.heatmaps,
+      };
+    }
+    case 'prompt': {
+      validatePrompts(request.clicks, request.box, w, h);
+      const label = request.box && request.clicks.length === 0 ? 'box' : 'click';
+      const emb = await engine.embedImageFile(imagePath, modelId);
+      const decoder = manifest.mask_decoder;
+      if (decoder && emb.samFeatures) {
+        const res = await segmentWithDecoder((feeds) => engine.runMaskDecoder(modelId, feeds), decoder, {
+          samFeatures: emb.samFeatures,
+          mapping: emb.mapping,
+          clicks: request.clicks,
+          ...(request.box ? { box: request.box } : {}),
+        });
+        const inst: SegmentInstance = { label, score: res.score, areaPx: res.areaPx, bbox: res.bbox, mask: res.mask };
+        return { width: w, height: h, model: modelId, method: 'decoder', instances: nonEmpty(inst, w, h, opts) };
+      }
+      const res = segmentByClicks(
+        {
+          features: emb.features,
+          mapping: emb.mapping,
+          clicks: request.clicks,
+          image,
+          ...(request.box ? { box: request.box } : {}),
+        },
+        {
+          ...(opts.thresholdProb !== undefined ? { thresholdProb: opts.thresholdProb } : {}),
+          ...(opts.refine !== undefined ? { refine: opts.refine } : {}),
+        },
+      );
+      const inst: SegmentInstance = { label, score: res.score, areaPx: res.areaPx, bbox: res.bbox, mask: res.mask };
+      return { width: w, height: h, model: modelId, method: 'similarity', instances: nonEmpty(inst, w, h, opts) };
+    }
+  }
+}
+
+/** "background" competes with the prompts when the model knows the word; otherwise prompts compete alone. */
+async function backgroundEmbedding(
+  engine: SegmentEngine,
+  modelId: string,
+  prompts: readonly string[],
+): Promise<Float32Array | undefined> {
+  if (prompts.some((p) => p.trim().toLowerCase() === 'background')) return undefined;
+  try {
+    const [bg] = await engine.embedTexts(modelId, ['background']);
+    return bg;
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(inst: SegmentInstance, w: number, h: number, opts: SegmentRequestOptions): InstanceJson[] {
+  if (inst.areaPx === 0 || inst.areaPx < (opts.minAreaPx ?? 0)) return [];
+  return [instanceToJson(inst, w, h, tol(opts))];
+}
+
+function pick(opts: SegmentRequestOptions): { thresholdProb?: number; minAreaPx?: number; refine?: boolean } {
+  return {
+    ...(opts.thresholdProb !== undefined ? { thresholdProb: opts.thresholdProb } : {}),
+    ...(opts.minAreaPx !== undefined ? { minAreaPx: opts.minAreaPx } : {}),
+    ...(opts.refine !== undefined ? { refine: opts.refine } : {}),
+  };
+}
+
+function tol(opts: SegmentRequestOptions): { tolerancePx?: number } {
+  return opts.tolerancePx !== undefined ? { tolerancePx: opts.tolerancePx } : {};
+}

@@ -1,0 +1,50 @@
+import { useSyncExternalStore } from 'react';
+import { type Label } from '../../../src-preload/contract/groups/labels';
+import { listAnnotations, setHidden, setLocked, type EditorStore } from '../../model';
+
+const KIND_NAMES = { box: 'Box', polygon: 'Polygon', mask: 'Mask', point: 'Point' } as const;
+
+/** The current image's annotations: click to select, toggle hidden/locked. */
+export function AnnotationList({ store, labels }: { readonly store: EditorStore; readonly labels: readonly Label[] }): React.JSX.Element {
+  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const doc = snap.history?.doc;
+  const items = doc ? listAnnotations(doc) : [];
+  const labelOf = new Map(labels.map((l) => [l.id, l]));
+  return (
+    <section className="panel annotations" aria-label="Annotations">
+      <h2>Annotations ({items.length})</h2>
+      <ul>
+        {items.map((a) => {
+          const label = labelOf.get(a.labelId);
+          return (
+            <li key={a.id} className={snap.selection.includes(a.id) ? 'selected' : ''}>
+              <span className="swatch" style={{ background: label?.color ?? '#888' }} />
+              <button className="link" onClick={() => store.setSelection([a.id])}>
+                {label?.name ?? '?'} · {KIND_NAMES[a.geometry.kind]}
+                {a.score !== null && <span className="muted small"> {a.score.toFixed(2)}</span>}
+              </button>
+              <span className="muted small">{a.source}</span>
+              <button
+                className="icon"
+                aria-label={a.hidden ? 'Show' : 'Hide'}
+                title={a.hidden ? 'Show' : 'Hide'}
+                onClick={() => store.run(setHidden([a.id], !a.hidden))}
+              >
+                {a.hidden ? '◌' : '●'}
+              </button>
+              <button
+                className="icon"
+                aria-label={a.locked ? 'Unlock' : 'Lock'}
+                title={a.locked ? 'Unlock' : 'Lock'}
+                onClick={() => store.run(setLocked([a.id], !a.locked))}
+              >
+                {a.locked ? '🔒' : '🔓'}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {snap.proposals.length > 0 && <p className="muted small">{snap.proposals.length} proposals pending (Enter accepts, Esc rejects)</p>}
+    </section>
+  );
+}

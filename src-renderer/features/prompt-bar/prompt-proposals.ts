@@ -1,0 +1,24 @@
+import { type Instance } from '../../../src-preload/contract/groups/inference';
+import { type Label } from '../../../src-preload/contract/groups/labels';
+import { type Proposal } from '../../model';
+
+/** "red, dark blue" → ["red", "dark blue"]: each part competes with the others (and the background). */
+export function promptsFromText(text: string): string[] {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .slice(0, 16);
+}
+
+/** Instances become text proposals; a prompt that names a label proposes that label. */
+export function proposalsFromInstances(instances: readonly Instance[], labels: readonly Label[]): Proposal[] {
+  const byName = new Map(labels.map((l) => [l.name.toLowerCase(), l.id]));
+  return instances.map((inst, i) => ({
+    key: `text-${i}-${inst.label}`,
+    origin: 'text' as const,
+    geometry: { kind: 'mask' as const, rle: inst.rle },
+    labelId: byName.get(inst.label.toLowerCase()) ?? null,
+    score: inst.score,
+  }));
+}
