@@ -108,6 +108,22 @@ export class GraphBuilder {
     return out;
   }
 
+  /** A node with several named outputs (e.g. Split). */
+  nodeMulti(
+    op: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+  ): void {
+    this.nodes.push({
+      opType: op,
+      input: [...inputs],
+      output: [...outputs],
+      name: `n${this.nodes.length}_${op}`,
+      attribute: Object.entries(attrs).map(([k, v]) => encodeAttr(k, v)),
+    });
+  }
+
   toBytes(meta: { producer: string; doc: string; metadata?: Record<string, string> }): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: 8,

@@ -11,7 +11,8 @@ export const importCommands: readonly CliCommand[] = [
     run(args, io) {
       const dir = positional(args, 0, 'dir');
       const inputs = args.positionals.slice(1);
-      if (inputs.length === 0) throw new CliUsageError('missing argument <paths…>: give image files or folders');
+      if (inputs.length === 0)
+        throw new CliUsageError('missing argument <paths…>: give image files or folders');
       return withProject(dir, projectOptionsFrom(io.dataDir), async (project) => {
         let last = 0;
         const result = await project.importImages(inputs, {

@@ -14,7 +14,10 @@ export const labelsCommands: readonly CliCommand[] = [
       if (names.length === 0) throw new CliUsageError('missing argument <name…>');
       const color = optionalString(args, 'color');
       return withProject(dir, projectOptionsFrom(io.dataDir), (project) =>
-        names.map((name) => project.labels.findByName(name) ?? project.labels.create({ name, ...(color ? { color } : {}) })),
+        names.map(
+          (name) =>
+            project.labels.findByName(name) ?? project.labels.create({ name, ...(color ? { color } : {}) }),
+        ),
       );
     },
   },
@@ -24,7 +27,9 @@ export const labelsCommands: readonly CliCommand[] = [
     usage: 'labels list <dir>',
     options: {},
     run(args, io) {
-      return withProject(positional(args, 0, 'dir'), projectOptionsFrom(io.dataDir), (project) => project.labels.list());
+      return withProject(positional(args, 0, 'dir'), projectOptionsFrom(io.dataDir), (project) =>
+        project.labels.list(),
+      );
     },
   },
 ];

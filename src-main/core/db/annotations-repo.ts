@@ -1,10 +1,17 @@
 import { type Statement } from 'better-sqlite3';
 import { GeometrySchema, type Geometry } from '../../../src-preload/contract/geometry';
-import { asAnnotationId, asImageId, asLabelId, type AnnotationId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import {
+  asAnnotationId,
+  asImageId,
+  asLabelId,
+  type AnnotationId,
+  type ImageId,
+  type LabelId,
+} from '../../../src-preload/contract/ids';
 import { type Annotation } from '../../../src-preload/contract/groups/annotations';
 import { validateRle } from '../segment/rle';
 import { InvalidInputError, NotFoundError, RevisionConflictError } from './errors';
-import { type Db } from './open-db';
+import { type Db, writeTx } from './open-db';
 
 /** The store's view of a patch: the contract's Patch, with every list optional (core callers omit them). */
 export interface AnnotationPatch {
@@ -106,10 +113,12 @@ export class AnnotationsRepo {
     const added = patch.added ?? [];
     const updated = patch.updated ?? [];
     const removed = patch.removed ?? [];
-    const run = this.#db.transaction((): PatchResult => {
+    return writeTx(this.#db, (): PatchResult => {
       const image = this.#image(imageId);
-      if (image.revision !== baseRevision) throw new RevisionConflictError(imageId, baseRevision, image.revision);
-      if (added.length + updated.length + removed.length === 0) return { revision: image.revision, added: [] };
+      if (image.revision !== baseRevision)
+        throw new RevisionConflictError(imageId, baseRevision, image.revision);
+      if (added.length + updated.length + removed.length === 0)
+        return { revision: image.revision, added: [] };
       const revision = image.revision + 1;
       const now = Date.now();
       removed.forEach((id, i) => {
@@ -120,7 +129,8 @@ export class AnnotationsRepo {
       updated.forEach((u, i) => {
         const field = `updated[${i}]`;
         if (u.labelId !== undefined) this.#assertLabel(u.labelId, `${field}.labelId`);
-        const geometry = u.geometry === undefined ? undefined : checkGeometry(u.geometry, image, `${field}.geometry`);
+        const geometry =
+          u.geometry === undefined ? undefined : checkGeometry(u.geometry, image, `${field}.geometry`);
         if (u.score !== undefined) checkScore(u.score, `${field}.score`);
         const changes = this.#update.run({
           id: u.id,
@@ -133,14 +143,16 @@ export class AnnotationsRepo {
           now,
           revision,
         }).changes;
-        if (changes === 0) throw new NotFoundError(`${field}: annotation ${u.id} does not exist on image ${imageId}`);
+        if (changes === 0)
+          throw new NotFoundError(`${field}: annotation ${u.id} does not exist on image ${imageId}`);
       });
       const addedIds = added.map((a, i) => {
         const field = `added[${i}]`;
         this.#assertLabel(a.labelId, `${field}.labelId`);
         const geometry = checkGeometry(a.geometry, image, `${field}.geometry`);
         checkScore(a.score, `${field}.score`);
-        if (!SOURCES.has(a.source)) throw new InvalidInputError(`${field}.source`, `unknown source "${a.source}"`);
+        if (!SOURCES.has(a.source))
+          throw new InvalidInputError(`${field}.source`, `unknown source "${a.source}"`);
         const info = this.#insert.run(
           imageId,
           a.labelId,
@@ -157,11 +169,11 @@ export class AnnotationsRepo {
       this.#setRev.run(revision, imageId);
       return { revision, added: addedIds };
     });
-    return run.immediate();
   }
 
   #image(imageId: ImageId): { revision: number; width: number; height: number } {
-    const row = this.#imageRev.get(imageId) as { revision: number; width: number; height: number } | undefined;
+    const row = this.#imageRev.get(imageId) as
+      { revision: number; width: number; height: number } | undefined;
     if (!row) throw new NotFoundError(`image ${imageId} does not exist in this project`, { imageId });
     return row;
   }

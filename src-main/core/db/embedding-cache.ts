@@ -7,7 +7,7 @@ import {
   type StoredEmbedding,
 } from '../embedding-types';
 import { InvalidInputError } from './errors';
-import { type Db } from './open-db';
+import { type Db, writeTx } from './open-db';
 
 export const DEFAULT_CACHE_BUDGET_BYTES = 4 * 1024 ** 3;
 
@@ -60,10 +60,16 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
     this.#oldest = db.prepare(
       'SELECT image_id, model_id, resolution, bytes FROM embeddings ORDER BY last_used LIMIT 64',
     );
-    this.#delete = db.prepare('DELETE FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?');
-    this.#has = db.prepare('SELECT 1 FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?').pluck();
+    this.#delete = db.prepare(
+      'DELETE FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?',
+    );
+    this.#has = db
+      .prepare('SELECT 1 FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?')
+      .pluck();
     this.#getText = db.prepare('SELECT data FROM text_embeddings WHERE model_id = ? AND text = ?').pluck();
-    this.#putText = db.prepare('INSERT OR REPLACE INTO text_embeddings (model_id, text, data) VALUES (?, ?, ?)');
+    this.#putText = db.prepare(
+      'INSERT OR REPLACE INTO text_embeddings (model_id, text, data) VALUES (?, ?, ?)',
+    );
     this.#deleteImage = db.prepare('DELETE FROM embeddings WHERE image_id = ?');
     const newest = db.prepare('SELECT COALESCE(MAX(last_used), 0) FROM embeddings').pluck().get() as number;
     // A logical clock, not wall time: two touches within one millisecond must still be ordered.
@@ -77,7 +83,7 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   /** Changes the budget and evicts least-recently-used rows right away if the cache is now over it. */
   setBudgetBytes(bytes: number): void {
     this.#budgetBytes = checkBudget(bytes);
-    this.#db.transaction(() => this.#evict(undefined)).immediate();
+    writeTx(this.#db, () => this.#evict(undefined));
   }
 
   totalBytes(): number {
@@ -91,22 +97,33 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   get(key: EmbeddingKey): StoredEmbedding | undefined {
     const raw = this.#get.get(key.imageId, key.modelId, key.resolution) as RawEmbedding | undefined;
     if (!raw) return undefined;
-    this.#touch.run(++this.#clock, key.imageId, key.modelId, key.resolution);
+    // A failed LRU touch (disk full, read-only) must not fail the read.
+    try {
+      this.#touch.run(++this.#clock, key.imageId, key.modelId, key.resolution);
+    } catch {
+      // the entry just keeps its older rank
+    }
     return decodeEmbedding(raw.dims, raw.data);
   }
 
   put(key: EmbeddingKey, value: StoredEmbedding): void {
     const { header, blob } = encodeEmbedding(value);
-    this.#db
-      .transaction(() => {
-        this.#put.run(key.imageId, key.modelId, key.resolution, JSON.stringify(header), blob.byteLength, ++this.#clock, blob);
-        this.#evict(key);
-      })
-      .immediate();
+    writeTx(this.#db, () => {
+      this.#put.run(
+        key.imageId,
+        key.modelId,
+        key.resolution,
+        JSON.stringify(header),
+        blob.byteLength,
+        ++this.#clock,
+        blob,
+      );
+      this.#evict(key);
+    });
   }
 
   deleteImage(imageId: number): void {
-    this.#deleteImage.run(imageId);
+    writeTx(this.#db, () => this.#deleteImage.run(imageId));
   }
 
   getText(modelId: string, text: string): Float32Array | undefined {
@@ -116,7 +133,13 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   }
 
   putText(modelId: string, text: string, embedding: Float32Array): void {
-    this.#putText.run(modelId, text, Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength));
+    writeTx(this.#db, () =>
+      this.#putText.run(
+        modelId,
+        text,
+        Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength),
+      ),
+    );
   }
 
   /** Deletes least-recently-used rows until the total fits the budget; the row just written is kept. */
@@ -125,7 +148,13 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
     while (total > this.#budgetBytes) {
       const victims = (
         this.#oldest.all() as { image_id: number; model_id: string; resolution: string; bytes: number }[]
-      ).filter((v) => !keep || v.image_id !== keep.imageId || v.model_id !== keep.modelId || v.resolution !== keep.resolution);
+      ).filter(
+        (v) =>
+          !keep ||
+          v.image_id !== keep.imageId ||
+          v.model_id !== keep.modelId ||
+          v.resolution !== keep.resolution,
+      );
       if (victims.length === 0) return;
       for (const v of victims) {
         if (total <= this.#budgetBytes) return;
@@ -149,7 +178,10 @@ export function encodeEmbedding(value: StoredEmbedding): { header: BlobHeader; b
   const tensors = entries.map(([name, t]) => {
     const expected = t.dims.reduce((a, b) => a * b, 1);
     if (expected !== t.data.length) {
-      throw new InvalidInputError(`tensors.${name}`, `dims ${JSON.stringify(t.dims)} need ${expected} values, got ${t.data.length}`);
+      throw new InvalidInputError(
+        `tensors.${name}`,
+        `dims ${JSON.stringify(t.dims)} need ${expected} values, got ${t.data.length}`,
+      );
     }
     const entry = { name, dims: [...t.dims], offsetBytes, length: t.data.length };
     offsetBytes += t.data.byteLength;
@@ -174,7 +206,11 @@ export function decodeEmbedding(dimsJson: string, data: Buffer): StoredEmbedding
 
 /** A typed view on the Buffer's memory when its alignment allows, else a copy. */
 function viewAs<T extends Uint16Array | Float32Array>(
-  Ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; new (length: number): T; BYTES_PER_ELEMENT: number },
+  Ctor: {
+    new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+    new (length: number): T;
+    BYTES_PER_ELEMENT: number;
+  },
   buf: Buffer,
   offsetBytes: number,
   length: number,

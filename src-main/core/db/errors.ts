@@ -76,7 +76,10 @@ export function translateSqliteError(e: unknown, file: string): unknown {
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
   const detail = e instanceof Error ? e.message : String(e);
   if (code.startsWith('SQLITE_FULL')) {
-    return new IoError('disk_full', `the disk is full: cannot write ${file} (${detail}); free some space and retry`);
+    return new IoError(
+      'disk_full',
+      `the disk is full: cannot write ${file} (${detail}); free some space and retry`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
     return new IoError(
@@ -85,7 +88,10 @@ export function translateSqliteError(e: unknown, file: string): unknown {
     );
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new IoError('locked', `${file} is locked by another process (${detail}); close it there and retry`);
+    return new IoError(
+      'locked',
+      `${file} is locked by another process (${detail}); close it there and retry`,
+    );
   }
   if (code.startsWith('SQLITE_IOERR')) return new IoError('other', `I/O error on ${file}: ${detail}`);
   if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {

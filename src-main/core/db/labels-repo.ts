@@ -2,12 +2,26 @@ import { type Statement } from 'better-sqlite3';
 import { asLabelId, type LabelId } from '../../../src-preload/contract/ids';
 import { type Label, type LabelRemoval } from '../../../src-preload/contract/groups/labels';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
-import { type Db } from './open-db';
+import { type Db, writeTx } from './open-db';
 
 /** Distinct colours handed out in order to labels created without one. */
 export const LABEL_PALETTE = [
-  '#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45',
-  '#fabed4', '#469990', '#dcbeff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000',
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#bfef45',
+  '#fabed4',
+  '#469990',
+  '#dcbeff',
+  '#9a6324',
+  '#fffac8',
+  '#800000',
+  '#aaffc3',
+  '#808000',
 ] as const;
 
 const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
@@ -104,81 +118,76 @@ export class LabelsRepo {
   }
 
   create(input: NewLabel): Label {
-    return this.#db
-      .transaction(() => {
-        const name = checkName(input.name);
-        const sort = this.#nextSort.get() as number;
-        const color = input.color === undefined ? paletteColor(sort) : checkColor(input.color);
-        const hotkey = checkHotkey(input.hotkey ?? null);
-        this.#assertFree(name, hotkey, 0);
-        const id = Number(this.#insert.run(name, color, hotkey, sort).lastInsertRowid);
-        return this.get(asLabelId(id));
-      })
-      .immediate();
+    return writeTx(this.#db, () => {
+      const name = checkName(input.name);
+      const sort = this.#nextSort.get() as number;
+      const color = input.color === undefined ? paletteColor(sort) : checkColor(input.color);
+      const hotkey = checkHotkey(input.hotkey ?? null);
+      this.#assertFree(name, hotkey, 0);
+      const id = Number(this.#insert.run(name, color, hotkey, sort).lastInsertRowid);
+      return this.get(asLabelId(id));
+    });
   }
 
   update(id: LabelId, changes: LabelChanges): Label {
-    return this.#db
-      .transaction(() => {
-        const current = this.get(id);
-        const name = changes.name === undefined ? current.name : checkName(changes.name);
-        const color = changes.color === undefined ? current.color : checkColor(changes.color);
-        const hotkey = changes.hotkey === undefined ? current.hotkey : checkHotkey(changes.hotkey);
-        const sort = changes.sort === undefined ? current.sort : checkSort(changes.sort);
-        this.#assertFree(name, hotkey, id);
-        this.#update.run(name, color, hotkey, sort, id);
-        return this.get(id);
-      })
-      .immediate();
+    return writeTx(this.#db, () => {
+      const current = this.get(id);
+      const name = changes.name === undefined ? current.name : checkName(changes.name);
+      const color = changes.color === undefined ? current.color : checkColor(changes.color);
+      const hotkey = changes.hotkey === undefined ? current.hotkey : checkHotkey(changes.hotkey);
+      const sort = changes.sort === undefined ? current.sort : checkSort(changes.sort);
+      this.#assertFree(name, hotkey, id);
+      this.#update.run(name, color, hotkey, sort, id);
+      return this.get(id);
+    });
   }
 
   /** Sets `sort` to the position of each id in `orderedIds`; labels not listed keep their relative order after. */
   reorder(orderedIds: readonly LabelId[]): Label[] {
-    return this.#db
-      .transaction(() => {
-        const rest = this.list().filter((l) => !orderedIds.includes(l.id));
-        const all = [...orderedIds.map((id) => this.get(id)), ...rest];
-        all.forEach((l, i) => this.#update.run(l.name, l.color, l.hotkey, i, l.id));
-        return this.list();
-      })
-      .immediate();
+    return writeTx(this.#db, () => {
+      const rest = this.list().filter((l) => !orderedIds.includes(l.id));
+      const all = [...orderedIds.map((id) => this.get(id)), ...rest];
+      all.forEach((l, i) => this.#update.run(l.name, l.color, l.hotkey, i, l.id));
+      return this.list();
+    });
   }
 
   remove(id: LabelId, strategy: LabelRemoval): { removedAnnotations: number; reassigned: number } {
-    return this.#db
-      .transaction(() => {
-        const label = this.get(id);
-        const used = this.#usage.get(id) as number;
-        let removedAnnotations = 0;
-        let reassigned = 0;
-        if (used > 0) {
-          switch (strategy.kind) {
-            case 'only_if_unused':
-              throw new ConflictError(
-                `label "${label.name}" is used by ${used} annotation(s): choose to reassign them to another label or to delete them`,
-                { labelId: id, annotationCount: used },
+    return writeTx(this.#db, () => {
+      const label = this.get(id);
+      const used = this.#usage.get(id) as number;
+      let removedAnnotations = 0;
+      let reassigned = 0;
+      if (used > 0) {
+        switch (strategy.kind) {
+          case 'only_if_unused':
+            throw new ConflictError(
+              `label "${label.name}" is used by ${used} annotation(s): choose to reassign them to another label or to delete them`,
+              { labelId: id, annotationCount: used },
+            );
+          case 'reassign': {
+            if (strategy.toLabelId === id) {
+              throw new InvalidInputError(
+                'toLabelId',
+                'cannot reassign annotations to the label being deleted',
               );
-            case 'reassign': {
-              if (strategy.toLabelId === id) {
-                throw new InvalidInputError('toLabelId', 'cannot reassign annotations to the label being deleted');
-              }
-              if (!this.exists(strategy.toLabelId)) {
-                throw new NotFoundError(`label ${strategy.toLabelId} (reassign target) does not exist`);
-              }
-              this.#bumpImagesUsing.run(id);
-              reassigned = this.#reassign.run(strategy.toLabelId, Date.now(), id).changes;
-              break;
             }
-            case 'delete_annotations':
-              this.#bumpImagesUsing.run(id);
-              removedAnnotations = this.#deleteAnnotations.run(id).changes;
-              break;
+            if (!this.exists(strategy.toLabelId)) {
+              throw new NotFoundError(`label ${strategy.toLabelId} (reassign target) does not exist`);
+            }
+            this.#bumpImagesUsing.run(id);
+            reassigned = this.#reassign.run(strategy.toLabelId, Date.now(), id).changes;
+            break;
           }
+          case 'delete_annotations':
+            this.#bumpImagesUsing.run(id);
+            removedAnnotations = this.#deleteAnnotations.run(id).changes;
+            break;
         }
-        this.#delete.run(id);
-        return { removedAnnotations, reassigned };
-      })
-      .immediate();
+      }
+      this.#delete.run(id);
+      return { removedAnnotations, reassigned };
+    });
   }
 
   #assertFree(name: string, hotkey: string | null, selfId: number): void {
@@ -189,7 +198,9 @@ export class LabelsRepo {
     if (hotkey !== null) {
       const holder = this.#byHotkey.get(hotkey, selfId) as string | undefined;
       if (holder !== undefined) {
-        throw new ConflictError(`hotkey "${hotkey}" is already used by label "${holder}"`, { field: 'hotkey' });
+        throw new ConflictError(`hotkey "${hotkey}" is already used by label "${holder}"`, {
+          field: 'hotkey',
+        });
       }
     }
   }
@@ -215,7 +226,8 @@ function checkColor(color: string): string {
 
 function checkHotkey(hotkey: string | null): string | null {
   if (hotkey === null) return null;
-  if (!HOTKEY_RE.test(hotkey)) throw new InvalidInputError('hotkey', `a hotkey is one digit or lowercase letter, got "${hotkey}"`);
+  if (!HOTKEY_RE.test(hotkey))
+    throw new InvalidInputError('hotkey', `a hotkey is one digit or lowercase letter, got "${hotkey}"`);
   return hotkey;
 }
 

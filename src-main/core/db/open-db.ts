@@ -24,18 +24,25 @@ type Probe = { kind: 'fresh' } | { kind: 'project'; version: number };
  */
 export function openProjectDb(file: string, options: OpenDbOptions): Db {
   const exists = existsSync(file);
-  if (!exists && !options.create) throw new NotFoundError(`no RadioLabel project here: ${file} does not exist`);
+  if (!exists && !options.create)
+    throw new NotFoundError(`no RadioLabel project here: ${file} does not exist`);
   if (exists) {
     if (statSync(file).isDirectory()) throw new NotAProjectError(file, 'it is a folder, not a file');
     const probe = probeExisting(file);
     if (probe.kind === 'fresh' && !options.create) {
-      throw new NotAProjectError(file, 'the database is empty (an interrupted create?); create the project again');
+      throw new NotAProjectError(
+        file,
+        'the database is empty (an interrupted create?); create the project again',
+      );
     }
   } else {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (e) {
-      throw new IoError('read_only', `cannot create the project folder ${path.dirname(file)}: ${(e as Error).message}`);
+      throw new IoError(
+        'read_only',
+        `cannot create the project folder ${path.dirname(file)}: ${(e as Error).message}`,
+      );
     }
   }
   let db: Db | undefined;
@@ -60,13 +67,17 @@ function probeExisting(file: string): Probe {
     ro = new Database(file, { readonly: true, fileMustExist: true });
     const appId = ro.pragma('application_id', { simple: true }) as number;
     const version = ro.pragma('user_version', { simple: true }) as number;
-    const tables = ro.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+    const tables = ro
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+      .pluck()
+      .all();
     if (appId === RADIOLABEL_APPLICATION_ID) {
       if (version > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(file, version, LATEST_SCHEMA_VERSION);
       return { kind: 'project', version };
     }
     if (appId === 0 && version === 0 && tables.length === 0) return { kind: 'fresh' };
-    const what = appId === 0 ? 'an SQLite database of another application' : `application id 0x${appId.toString(16)}`;
+    const what =
+      appId === 0 ? 'an SQLite database of another application' : `application id 0x${appId.toString(16)}`;
     const listed = tables.slice(0, 5).join(', ');
     throw new NotAProjectError(file, `${what}${listed ? ` (tables: ${listed})` : ''}`);
   } catch (e) {
@@ -94,4 +105,16 @@ function migrate(db: Db, file: string): void {
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Runs `fn` in one IMMEDIATE transaction (nested calls become savepoints) and turns SQLite failures the
+ * user can act on (disk full, read-only, locked) into IoError naming the database file.
+ */
+export function writeTx<T>(db: Db, fn: () => T): T {
+  try {
+    return db.transaction(fn).immediate();
+  } catch (e) {
+    throw translateSqliteError(e, db.name);
+  }
 }

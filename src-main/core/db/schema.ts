@@ -122,5 +122,17 @@ CREATE TABLE proposals (
 CREATE INDEX proposals_image_state ON proposals (image_id, state);
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2];
+/** v3: compact per-image descriptors for object search (a few KB each); kept when the embedding is evicted. */
+const v3 = `
+CREATE TABLE image_descriptors (
+  image_id     INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  model_id     TEXT NOT NULL,
+  resolution   TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  data         BLOB NOT NULL,
+  PRIMARY KEY (image_id, model_id, resolution, kind)
+) STRICT, WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2, v3];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,8 +1,9 @@
 import type { Geometry } from '../../../src-preload/contract/geometry';
-import { maskToPolygons, polygonsToMask } from '../segment/contours';
-import { decodeRle, encodeMask, polygonsToRle, rleArea, rleToBbox } from '../segment/rle';
+import { polygonsToMask } from '../segment/contours';
+import { encodeMask, polygonsToRle, rleArea, rleToBbox } from '../segment/rle';
 import type { SegmentationMode } from './export-types';
 import { type Bbox, assertRleSize, classifyRings, ringsExtent } from './shapes';
+import { maskTopology, rleToPolygons } from './mask-topology';
 
 export type CocoSegmentation = number[][] | { size: [number, number]; counts: string };
 
@@ -69,19 +70,27 @@ export function toCocoShape(
     }
     case 'mask': {
       assertRleSize(g.rle, widthPx, heightPx, 'mask');
-      if (mode === 'rle') return rleShape({ size: [heightPx, widthPx], counts: g.rle.counts });
-      const parts = maskToPolygons(decodeRle(g.rle), widthPx, heightPx);
+      const asRle = (): CocoShape => rleShape({ size: [heightPx, widthPx], counts: g.rle.counts });
+      if (mode === 'rle') return asRle();
+      if (mode === 'auto') {
+        // Decide from the runs first: only simple masks are ever traced.
+        const topo = maskTopology(g.rle);
+        if (topo.parts === 0) return { kind: 'skip', reason: 'empty' };
+        if (topo.parts > 1 || topo.hasHoles) return asRle();
+      }
+      const parts = rleToPolygons(g.rle);
       if (parts.length === 0) return { kind: 'skip', reason: 'empty' };
       const hasHoles = parts.some((p) => p.holes.length > 0);
-      if (mode === 'auto' && (hasHoles || parts.length > 1)) {
-        return rleShape({ size: [heightPx, widthPx], counts: g.rle.counts });
-      }
-      return polygonShape(
-        parts.map((p) => p.outer),
-        heightPx,
-        widthPx,
-        hasHoles,
-      );
+      const outers = parts.map((p) => p.outer);
+      if (hasHoles) return polygonShape(outers, heightPx, widthPx, true);
+      // Pixel-edge rings rasterise back to exactly the mask: its own area and bbox are the polygons'.
+      return {
+        kind: 'ok',
+        segmentation: outers,
+        area: rleArea(g.rle),
+        bbox: rleToBbox(g.rle),
+        lostHoles: false,
+      };
     }
   }
 }

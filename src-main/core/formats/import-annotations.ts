@@ -1,5 +1,6 @@
 import { type Geometry, GeometrySchema } from '../../../src-preload/contract/geometry';
 import type { LabelId } from '../../../src-preload/contract/ids';
+import { AppError } from '../errors';
 import { readCoco } from './coco-import';
 import { ImageMatcher } from './image-matcher';
 import { ErrorList, type ParsedAnnotation, type ParsedImage, type ReaderOptions } from './import-types';
@@ -17,6 +18,8 @@ export interface ImportOptions extends ReaderOptions {
   readonly onProgress?: ProgressFn;
   readonly signal?: AbortSignal;
 }
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** How far (px) coordinates may stray outside the image before they count as an error; within it they are clamped. */
 const EDGE_TOLERANCE_PX = 1;
@@ -63,18 +66,23 @@ export function placeGeometry(pa: ParsedAnnotation, image: ProjectImageRef): Geo
     case 'box': {
       const x0 = src.x * sx;
       const y0 = src.y * sy;
-      const x1 = (src.x + src.widthPx) * sx;
-      const y1 = (src.y + src.heightPx) * sy;
+      const w = src.widthPx * sx;
+      const h = src.heightPx * sy;
+      const x1 = x0 + w;
+      const y1 = y0 + h;
       if (outside(x0, y0)) return outsideMsg(x0, y0);
       if (outside(x1, y1)) return outsideMsg(x1, y1);
-      const cx0 = clampTo(Math.min(x0, x1), W);
-      const cy0 = clampTo(Math.min(y0, y1), H);
+      const cx0 = clampTo(x0, W);
+      const cy0 = clampTo(y0, H);
+      const cx1 = clampTo(x1, W);
+      const cy1 = clampTo(y1, H);
+      // Keep the size as given unless clipping changed it (x1 - x0 adds rounding noise).
       g = {
         kind: 'box',
         x: cx0,
         y: cy0,
-        widthPx: clampTo(Math.max(x0, x1), W) - cx0,
-        heightPx: clampTo(Math.max(y0, y1), H) - cy0,
+        widthPx: cx0 === x0 && cx1 === x1 ? w : cx1 - cx0,
+        heightPx: cy0 === y0 && cy1 === y1 ? h : cy1 - cy0,
       };
       break;
     }
@@ -132,7 +140,7 @@ export async function importAnnotations(sink: ImportSink, options: ImportOptions
 
   try {
     for await (const parsed of readerFor(options, errors)) {
-      if (options.signal?.aborted) throw new Error('import cancelled');
+      if (options.signal?.aborted) throw new AppError('cancelled', 'import cancelled');
       seen++;
       const match = await matcher.match(parsed.ref);
       if ('reason' in match) {
@@ -153,7 +161,12 @@ export async function importAnnotations(sink: ImportSink, options: ImportOptions
         }
         let labelId = labelIds.get(pa.labelName);
         if (labelId === undefined) {
-          labelId = await sink.ensureLabel(pa.labelName);
+          try {
+            labelId = await sink.ensureLabel(pa.labelName);
+          } catch (e) {
+            errors.add(`${pa.where}: label ${JSON.stringify(pa.labelName)}: ${messageOf(e)}`);
+            continue;
+          }
           labelIds.set(pa.labelName, labelId);
         }
         const key = `${labelId}|${geometryKey(g)}`;
@@ -165,14 +178,19 @@ export async function importAnnotations(sink: ImportSink, options: ImportOptions
         batch.push({ labelId, geometry: g, score: pa.score, iscrowd: pa.iscrowd });
       }
       if (batch.length > 0) {
-        await sink.addAnnotations(image.id, batch);
-        imported += batch.length;
+        try {
+          await sink.addAnnotations(image.id, batch);
+          imported += batch.length;
+        } catch (e) {
+          errors.add(`${parsed.ref.display}: not imported: ${messageOf(e)}`);
+        }
       }
       if (seen % 100 === 0) progress({ phase: 'import', done: seen, total: 0 });
     }
   } catch (e) {
+    if (e instanceof AppError && e.code === 'cancelled') throw e;
     // A file-level failure (unreadable, not JSON, too large) still reports what was done before it.
-    errors.add(e instanceof Error ? e.message : String(e));
+    errors.add(messageOf(e));
   }
   progress({ phase: 'import', done: seen, total: seen });
   return { imported, duplicates, matchedImages: matchedIds.size, unmatched, errors: errors.toArray() };

@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Geometry } from '../../../src-preload/contract/geometry';
 import { polygonsToMask } from '../segment/contours';
-import { decodeRle } from '../segment/rle';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
 import { encodeGrayPng } from './png';
-import { assertRleSize, classifyRings, maskPixelBounds } from './shapes';
+import { assertRleSize, classifyRings, decodeRleCropped, maskPixelBounds } from './shapes';
 
 /** The labelme version whose file layout we write (shape_type, description, mask). */
 export const LABELME_VERSION = '5.5.0';
@@ -98,8 +97,15 @@ export function labelmeShapes(
     }
     case 'mask': {
       assertRleSize(g.rle, widthPx, heightPx, 'mask');
-      const m = maskShape(label, decodeRle(g.rle), widthPx, heightPx);
-      return m ? [m] : [];
+      const crop = decodeRleCropped(g.rle);
+      if (crop === null) return [];
+      const { x0, y0 } = crop;
+      const points = [
+        [x0, y0],
+        [x0 + crop.widthPx - 1, y0 + crop.heightPx - 1],
+      ];
+      const png = encodeGrayPng(crop.mask, crop.widthPx, crop.heightPx).toString('base64');
+      return [shape(label, 'mask', points, null, png)];
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
-import { decodeRle, rleToBbox } from '../segment/rle';
 import { polygonsToMask } from '../segment/contours';
+import { countsFromString, countsToBbox, decodeRle, rleToBbox } from '../segment/rle';
 
 /** `[x, y, width, height]` in continuous pixel coordinates (COCO bbox convention). */
 export type Bbox = [number, number, number, number];
@@ -139,4 +139,48 @@ export function geometryKey(g: Geometry): string {
     case 'point':
       return `point:${r(g.x)},${r(g.y)}`;
   }
+}
+
+export interface CroppedMask {
+  /** Row-major 0/1 pixels of the mask's bbox. */
+  readonly mask: Uint8Array;
+  readonly x0: number;
+  readonly y0: number;
+  readonly widthPx: number;
+  readonly heightPx: number;
+}
+
+/**
+ * Decodes only the bbox of an RLE mask (pycocotools toBbox is tight), so that work on an object costs its
+ * own size rather than the image size. Null for an empty mask.
+ */
+export function decodeRleCropped(rle: CocoRle): CroppedMask | null {
+  const [h, w] = rle.size;
+  const counts = countsFromString(rle.counts);
+  let area = 0;
+  for (let i = 1; i < counts.length; i += 2) area += counts[i]!;
+  if (area === 0) return null;
+  const [x0, y0, bw, bh] = countsToBbox(counts, h, w);
+  const mask = new Uint8Array(bw * bh);
+  let pos = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (pos + c > h * w) throw new Error(`invalid RLE: runs sum past ${h}×${w}=${h * w} pixels`);
+    if (i % 2 === 1 && c > 0) {
+      // Walk the column-major run column by column.
+      let x = Math.floor(pos / h);
+      let y = pos - x * h;
+      let left = c;
+      while (left > 0) {
+        const span = Math.min(left, h - y);
+        let idx = (y - y0) * bw + (x - x0);
+        for (let k = 0; k < span; k++, idx += bw) mask[idx] = 1;
+        left -= span;
+        y = 0;
+        x++;
+      }
+    }
+    pos += c;
+  }
+  return { mask, x0, y0, widthPx: bw, heightPx: bh };
 }

@@ -163,9 +163,11 @@ function nameText(v: YamlValue, where: string): string {
 export function yoloNamesFromYaml(doc: Record<string, YamlValue>): string[] {
   const names = doc.names;
   let out: string[];
-  if (Array.isArray(names)) {
+  if (names === null) {
+    out = []; // `names:` with nothing under it
+  } else if (Array.isArray(names)) {
     out = names.map((n, i) => nameText(n, `names[${i}]`));
-  } else if (names !== null && typeof names === 'object') {
+  } else if (typeof names === 'object') {
     const entries = Object.entries(names);
     out = new Array<string>(entries.length);
     for (const [k, v] of entries) {

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Geometry } from '../../../src-preload/contract/geometry';
-import { maskToPolygons } from '../segment/contours';
-import { decodeRle } from '../segment/rle';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
 import { assertRleSize, boxRing, classifyRings, geometryBbox } from './shapes';
+import { rleToPolygons } from './mask-topology';
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 /** 6 decimals, clamped to [0,1] (Ultralytics drops images with values outside [-0.01, 1.01]). */
@@ -72,7 +71,7 @@ function outerRings(
     }
     case 'mask': {
       assertRleSize(g.rle, widthPx, heightPx, 'mask');
-      const parts = maskToPolygons(decodeRle(g.rle), widthPx, heightPx);
+      const parts = rleToPolygons(g.rle);
       return { rings: parts.map((p) => p.outer), lostHoles: parts.some((p) => p.holes.length > 0) };
     }
     case 'point':
@@ -133,7 +132,7 @@ export function yoloDataYaml(rootDir: string, names: readonly string[], hasVal: 
     // Ultralytics requires a val set; without a split the train images serve as val.
     `val: images/${hasVal ? 'val' : 'train'}`,
     `nc: ${names.length}`,
-    'names:',
+    names.length === 0 ? 'names: {}' : 'names:',
     ...names.map((n, i) => `  ${i}: ${yamlString(n)}`),
   ];
   return lines.join('\n') + '\n';

@@ -36,7 +36,8 @@ export function parseBmpHeader(buf: Uint8Array): BmpHeader | string {
       paletteColors: 0,
     };
   }
-  if (headerSize < 40 || buf.length < 14 + 40) return `unsupported BMP header (DIB header size ${headerSize})`;
+  if (headerSize < 40 || buf.length < 14 + 40)
+    return `unsupported BMP header (DIB header size ${headerSize})`;
   const width = view.getInt32(18, true);
   const height = view.getInt32(22, true);
   const bitsPerPixel = view.getUint16(28, true);
@@ -67,7 +68,8 @@ export function decodeBmp(buf: Uint8Array): { rgba: Uint8Array; widthPx: number;
   if (typeof h === 'string') return h;
   const bpp = h.bitsPerPixel;
   const supported =
-    (h.compression === BI_RGB && [1, 4, 8, 24, 32].includes(bpp)) || (h.compression === BI_BITFIELDS && bpp === 32);
+    (h.compression === BI_RGB && [1, 4, 8, 24, 32].includes(bpp)) ||
+    (h.compression === BI_BITFIELDS && bpp === 32);
   if (!supported) return `BMP with ${bpp} bits per pixel and compression ${h.compression} cannot be decoded`;
   const expected = bmpExpectedBytes(h);
   if (expected === undefined || expected > buf.length) return 'the BMP pixel data is truncated';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** Bytes kept from the end of a file, enough to find an end marker behind short trailing metadata. */
 export const TAIL_BYTES = 64 * 1024;
 const HEAD_BYTES = 64 * 1024;
+/** Files up to this size are read in one call (no stream set-up): most images being imported. */
+const WHOLE_READ_BYTES = 2 * 1024 * 1024;
 
 export interface FileDigest {
   readonly sha256: string;
@@ -12,17 +14,50 @@ export interface FileDigest {
   readonly head: Buffer;
   /** The last bytes (up to 64 KiB): end-of-image markers for truncation checks. */
   readonly tail: Buffer;
+  /** The whole content, when the file was small enough to read at once (lets the probe skip a reopen). */
+  readonly whole?: Buffer;
 }
 
-/** One streamed pass over the file: sha256 of the content plus its first and last bytes. */
-export async function digestFile(file: string): Promise<FileDigest> {
+/**
+ * One pass over the file (streamed when large): sha256 of the content plus its first and last bytes.
+ * `wanted(head)` may refuse a large file from its first bytes, so that a multi-GB non-image is never
+ * hashed: the result then has an empty sha256.
+ */
+export async function digestFile(file: string, wanted?: (head: Buffer) => boolean): Promise<FileDigest> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > WHOLE_READ_BYTES && wanted) {
+      const probe = Buffer.alloc(Math.min(HEAD_BYTES, size));
+      const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
+      const head = probe.subarray(0, bytesRead);
+      if (!wanted(head)) return { sha256: '', sizeBytes: size, head, tail: Buffer.alloc(0) };
+    }
+    if (size <= WHOLE_READ_BYTES) {
+      const whole = await handle.readFile();
+      return {
+        sha256: createHash('sha256').update(whole).digest('hex'),
+        sizeBytes: whole.length,
+        head: whole.subarray(0, HEAD_BYTES),
+        tail: whole.subarray(Math.max(0, whole.length - TAIL_BYTES)),
+        whole,
+      };
+    }
+    return await digestStream(
+      handle.createReadStream({ start: 0, highWaterMark: 256 * 1024, autoClose: false }),
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+async function digestStream(stream: AsyncIterable<Buffer>): Promise<FileDigest> {
   const hash = createHash('sha256');
   const headParts: Buffer[] = [];
   let headLen = 0;
   let tail: Buffer = Buffer.alloc(0);
   let size = 0;
-  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     hash.update(chunk);
     size += chunk.length;
     if (headLen < HEAD_BYTES) {
@@ -32,7 +67,12 @@ export async function digestFile(file: string): Promise<FileDigest> {
     }
     tail = chunk.length >= TAIL_BYTES ? chunk.subarray(chunk.length - TAIL_BYTES) : keepLast(tail, chunk);
   }
-  return { sha256: hash.digest('hex'), sizeBytes: size, head: Buffer.concat(headParts), tail: Buffer.from(tail) };
+  return {
+    sha256: hash.digest('hex'),
+    sizeBytes: size,
+    head: Buffer.concat(headParts),
+    tail: Buffer.from(tail),
+  };
 }
 
 function keepLast(prev: Buffer, chunk: Buffer): Buffer {

@@ -2,7 +2,17 @@
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'bmp' | 'gif';
 
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.tif', '.tiff', '.bmp', '.dib', '.gif',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.bmp',
+  '.dib',
+  '.gif',
 ]);
 
 export const CONTENT_TYPES: Readonly<Record<ImageFormat, string>> = {
@@ -23,7 +33,8 @@ export function detectFormat(head: Uint8Array): ImageFormat | undefined {
   if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return 'jpeg';
   if (b(0) === 0x89 && ascii(1, 'PNG\r\n\x1a\n')) return 'png';
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
-  if ((ascii(0, 'II') && b(2) === 42 && b(3) === 0) || (ascii(0, 'MM') && b(2) === 0 && b(3) === 42)) return 'tiff';
+  if ((ascii(0, 'II') && b(2) === 42 && b(3) === 0) || (ascii(0, 'MM') && b(2) === 0 && b(3) === 42))
+    return 'tiff';
   if (ascii(0, 'BM')) return 'bmp';
   if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'gif';
   return undefined;

@@ -59,7 +59,7 @@ export async function importImages(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
   const batchSize = Math.max(1, options.batchSize ?? 64);
   const outcomes: ImportOutcome[] = [];
   let batch: Analysis[] = [];
@@ -130,7 +130,7 @@ async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: n
   try {
     let digest;
     try {
-      digest = await digestFile(file);
+      digest = await digestFile(file, (head) => detectFormat(head) !== undefined);
     } catch (e) {
       return { kind: 'skipped', path: file, reason: `cannot read the file: ${errnoText(e)}` };
     }

@@ -39,30 +39,51 @@ export function parseMediaRequest(rest: string): { imageId: ImageId; variant: Me
  * disk (and flags the image missing), and for a thumbnail path that would leave the project's cache folder.
  * A thumbnail that cannot be made falls back to the original file.
  */
-export async function resolveMedia(source: MediaSource, imageId: ImageId, variant: MediaVariant): Promise<MediaFile> {
+export async function resolveMedia(
+  source: MediaSource,
+  imageId: ImageId,
+  variant: MediaVariant,
+): Promise<MediaFile> {
   const image = source.images.tryGet(imageId);
   if (!image) throw new NotFoundError(`image ${imageId} does not exist in this project`, { imageId });
   const original = fromStoredPath(source.dir, image.path);
   const size = await fileSize(original);
   if (size === undefined) {
     if (!image.missing) source.images.setMissing(imageId, true);
-    throw new NotFoundError(`the file of image ${imageId} is missing on disk: ${original} (relink its folder)`, {
-      imageId,
-    });
+    throw new NotFoundError(
+      `the file of image ${imageId} is missing on disk: ${original} (relink its folder)`,
+      {
+        imageId,
+      },
+    );
   }
   if (image.missing) source.images.setMissing(imageId, false);
   const format = image.format as ImageFormat;
   switch (variant) {
     case 'original':
-      return { path: original, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream', sizeBytes: size };
+      return {
+        path: original,
+        contentType: CONTENT_TYPES[format] ?? 'application/octet-stream',
+        sizeBytes: size,
+      };
     case 'thumbnail': {
       const expected = thumbnailFile(source.cacheDir, image.sha256);
       if (!isInside(source.cacheDir, expected)) throw new NotFoundError(`no thumbnail for image ${imageId}`);
       try {
-        const thumb = await ensureThumbnail(original, format, image.sha256, source.cacheDir, source.maxInputPixels);
+        const thumb = await ensureThumbnail(
+          original,
+          format,
+          image.sha256,
+          source.cacheDir,
+          source.maxInputPixels,
+        );
         return { path: thumb, contentType: THUMBNAIL_CONTENT_TYPE, sizeBytes: (await fileSize(thumb)) ?? 0 };
       } catch {
-        return { path: original, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream', sizeBytes: size };
+        return {
+          path: original,
+          contentType: CONTENT_TYPES[format] ?? 'application/octet-stream',
+          sizeBytes: size,
+        };
       }
     }
   }

@@ -31,8 +31,9 @@ export async function probeImage(
   maxInputPixels: number,
 ): Promise<ProbeResult> {
   const ending = checkEnding(format, digest);
-  if (ending === 'truncated') throw new ProbeFailure(`the ${format.toUpperCase()} file is truncated (its end is missing)`);
-  const size = format === 'bmp' ? probeBmp(digest) : await probeWithSharp(file, format);
+  if (ending === 'truncated')
+    throw new ProbeFailure(`the ${format.toUpperCase()} file is truncated (its end is missing)`);
+  const size = format === 'bmp' ? probeBmp(digest) : await probeWithSharp(digest.whole ?? file, format);
   const pixels = size.storedWidthPx * size.storedHeightPx;
   if (pixels > maxInputPixels) {
     throw new ProbeFailure(
@@ -40,7 +41,7 @@ export async function probeImage(
         `${formatMegapixels(maxInputPixels)} (setting maxInputPixels; a possible decompression bomb)`,
     );
   }
-  if (ending === 'uncertain') await decodeCheck(file, format, maxInputPixels);
+  if (ending === 'uncertain') await decodeCheck(digest.whole ?? file, format, maxInputPixels);
   const turned = size.orientation >= 5 && size.orientation <= 8;
   return turned
     ? { widthPx: size.storedHeightPx, heightPx: size.storedWidthPx }
@@ -53,11 +54,11 @@ interface StoredSize {
   orientation: number;
 }
 
-async function probeWithSharp(file: string, format: ImageFormat): Promise<StoredSize> {
+async function probeWithSharp(input: string | Buffer, format: ImageFormat): Promise<StoredSize> {
   let meta: Metadata;
   try {
     // Metadata only reads headers; the pixel limit is enforced by our own check above.
-    meta = await sharp(file, { limitInputPixels: false }).metadata();
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (e) {
     throw new ProbeFailure(`the ${format.toUpperCase()} header cannot be read: ${cleanSharpMessage(e)}`);
   }
@@ -104,14 +105,20 @@ export function checkEnding(format: ImageFormat, digest: FileDigest): Ending {
   }
 }
 
-async function decodeCheck(file: string, format: ImageFormat, maxInputPixels: number): Promise<void> {
+async function decodeCheck(
+  input: string | Buffer,
+  format: ImageFormat,
+  maxInputPixels: number,
+): Promise<void> {
   try {
-    await sharp(file, { failOn: 'truncated', limitInputPixels: maxInputPixels })
+    await sharp(input, { failOn: 'truncated', limitInputPixels: maxInputPixels })
       .resize(64, 64, { fit: 'inside' })
       .raw()
       .toBuffer();
   } catch (e) {
-    throw new ProbeFailure(`the ${format.toUpperCase()} image data cannot be decoded: ${cleanSharpMessage(e)}`);
+    throw new ProbeFailure(
+      `the ${format.toUpperCase()} image data cannot be decoded: ${cleanSharpMessage(e)}`,
+    );
   }
 }
 
@@ -125,6 +132,9 @@ function formatMegapixels(pixels: number): string {
 
 export function cleanSharpMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = msg
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return [...new Set(lines)].join('; ');
 }

@@ -17,14 +17,18 @@ export interface WalkOptions {
  * hidden entries are ignored. Problems (missing paths, broken links, symlink loops, unreadable folders)
  * come out as skipped entries instead of stopping the walk.
  */
-export async function* walkImagePaths(inputs: readonly string[], options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
+export async function* walkImagePaths(
+  inputs: readonly string[],
+  options: WalkOptions = {},
+): AsyncGenerator<WalkEntry> {
   const excluded = new Set(options.excludeDirs ?? []);
   for (const input of inputs) {
     const abs = path.resolve(input);
     const kind = await classify(abs);
     if (kind.kind === 'error') yield { kind: 'skipped', path: abs, reason: kind.reason };
     else if (kind.kind === 'file') yield { kind: 'file', path: abs };
-    else if (kind.kind === 'other') yield { kind: 'skipped', path: abs, reason: 'not a regular file or folder' };
+    else if (kind.kind === 'other')
+      yield { kind: 'skipped', path: abs, reason: 'not a regular file or folder' };
     else yield* walkDir(abs, [], excluded);
   }
 }
@@ -37,7 +41,11 @@ async function classify(abs: string): Promise<Classified> {
     if (l.isSymbolicLink()) {
       try {
         const target = await stat(abs);
-        return target.isDirectory() ? { kind: 'dir' } : target.isFile() ? { kind: 'file' } : { kind: 'other' };
+        return target.isDirectory()
+          ? { kind: 'dir' }
+          : target.isFile()
+            ? { kind: 'file' }
+            : { kind: 'other' };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ELOOP') return { kind: 'error', reason: 'symlink loop: the link resolves to itself' };
@@ -51,7 +59,11 @@ async function classify(abs: string): Promise<Classified> {
   }
 }
 
-async function* walkDir(dir: string, ancestors: readonly string[], excluded: ReadonlySet<string>): AsyncGenerator<WalkEntry> {
+async function* walkDir(
+  dir: string,
+  ancestors: readonly string[],
+  excluded: ReadonlySet<string>,
+): AsyncGenerator<WalkEntry> {
   let real: string;
   try {
     real = await realpath(dir);
@@ -64,19 +76,28 @@ async function* walkDir(dir: string, ancestors: readonly string[], excluded: Rea
     yield { kind: 'skipped', path: dir, reason: `symlink loop: this folder is ${real}, which contains it` };
     return;
   }
-  const names: string[] = [];
+  const entries: { name: string; kind: Classified | undefined }[] = [];
   try {
     const handle = await opendir(dir);
-    for await (const entry of handle) if (!entry.name.startsWith('.')) names.push(entry.name);
+    for await (const entry of handle) {
+      if (entry.name.startsWith('.')) continue;
+      // The directory entry already says file or folder; only links (and unknown types) need a stat.
+      const known: Classified | undefined = entry.isFile()
+        ? { kind: 'file' }
+        : entry.isDirectory()
+          ? { kind: 'dir' }
+          : undefined;
+      entries.push({ name: entry.name, kind: known });
+    }
   } catch (e) {
     yield { kind: 'skipped', path: dir, reason: `cannot read folder: ${errnoText(e)}` };
     return;
   }
-  names.sort();
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const chain = [...ancestors, real];
-  for (const name of names) {
+  for (const { name, kind: known } of entries) {
     const child = path.join(dir, name);
-    const kind = await classify(child);
+    const kind = known ?? (await classify(child));
     switch (kind.kind) {
       case 'file':
         if (IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase())) yield { kind: 'file', path: child };

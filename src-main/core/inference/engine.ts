@@ -1,6 +1,11 @@
 import path from 'node:path';
 import type { EmbeddingCacheStore, EmbeddingKey } from '../embedding-types';
-import { checkEncoderGraph, checkMaskDecoderGraph, checkTextGraph } from '../models/graph-check';
+import {
+  checkEncoderGraph,
+  checkMaskDecoderGraph,
+  checkTextGraph,
+  type GraphInfo,
+} from '../models/graph-check';
 import { BundleError, type BundleManifest } from '../models/manifest';
 import {
   builtInModelsDir,
@@ -41,6 +46,10 @@ export interface InferenceEngine {
   ): Promise<Record<string, { dims: number[]; data: Float32Array }>>;
   /** Full check of a bundle (id or folder): manifest, files + sha256, graph names and ranks. */
   verifyModel(idOrDir: string): Promise<{ manifest: BundleManifest; dir: string }>;
+  /** Input/output names, types and ranks of any ONNX file, read through the worker (install checks). */
+  describeGraph(onnxPath: string): Promise<GraphInfo>;
+  /** Forgets verified bundles and releases worker sessions: call after installing or replacing a bundle. */
+  reloadModels(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -274,6 +283,12 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
       const b = await registry.get(idOrDir);
       const manifest = await verifyBundleDir(b.dir, (p) => client.describe(p));
       return { manifest, dir: b.dir };
+    },
+    describeGraph: (onnxPath) => client.describe(onnxPath),
+    async reloadModels() {
+      loaded.clear();
+      textMemo.clear();
+      await client.releaseSessions();
     },
     dispose: () => client.dispose(),
   };

@@ -115,6 +115,12 @@ export class InferenceClient {
     return res.info;
   }
 
+  /** Releases every session in the worker (after a bundle was replaced on disk, or to free memory). */
+  async releaseSessions(): Promise<void> {
+    if (!this.worker) return;
+    await this.request({ kind: 'release' }, {});
+  }
+
   /** Test hook: the worker exits abnormally while handling this request. */
   async crashWorkerForTest(): Promise<void> {
     await this.request({ kind: 'crash' }, {});

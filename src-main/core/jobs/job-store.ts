@@ -83,18 +83,22 @@ export class JobStore {
     this.#skipPending = db.prepare(
       `UPDATE job_items SET state = 'skipped', error = ?, finished_at = ? WHERE job_id = ? AND state = 'pending'`,
     );
-    this.#itemStates = db.prepare('SELECT state, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY state');
+    this.#itemStates = db.prepare(
+      'SELECT state, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY state',
+    );
   }
 
   /** Queues a job over `imageIds` (duplicates ignored); the job and all its items land in one transaction. */
   create(kind: JobKind, params: unknown, imageIds: readonly ImageId[]): JobRecord {
     const unique = [...new Set(imageIds)];
-    const id = this.#db.transaction(() => {
-      const info = this.#insertJob.run(kind, JSON.stringify(params ?? {}), unique.length, Date.now());
-      const jobId = Number(info.lastInsertRowid);
-      for (const imageId of unique) this.#insertItem.run(jobId, imageId);
-      return jobId;
-    }).immediate();
+    const id = this.#db
+      .transaction(() => {
+        const info = this.#insertJob.run(kind, JSON.stringify(params ?? {}), unique.length, Date.now());
+        const jobId = Number(info.lastInsertRowid);
+        for (const imageId of unique) this.#insertItem.run(jobId, imageId);
+        return jobId;
+      })
+      .immediate();
     return this.get(asJobId(id));
   }
 
@@ -106,6 +110,16 @@ export class JobStore {
 
   list(limit = 100): JobRecord[] {
     return (this.#list.all(Math.max(1, Math.floor(limit))) as RawJob[]).map(toRecord);
+  }
+
+  /** The newest unfinished job of this kind with exactly these params (so a re-run command resumes it). */
+  findUnfinished(kind: JobKind, params: unknown): JobRecord | undefined {
+    const raw = this.#db
+      .prepare(
+        `SELECT * FROM jobs WHERE kind = ? AND params = ? AND state IN ('queued', 'running') ORDER BY id DESC LIMIT 1`,
+      )
+      .get(kind, JSON.stringify(params ?? {})) as RawJob | undefined;
+    return raw && toRecord(raw);
   }
 
   nextQueued(): JobRecord | undefined {
@@ -133,19 +147,23 @@ export class JobStore {
    * false, writing nothing, when the item was not pending (already done by an earlier run).
    */
   completeItem(id: JobId, imageId: ImageId, write?: () => void): boolean {
-    return this.#db.transaction(() => {
-      if (this.#finishItem.run('done', null, Date.now(), id, imageId).changes === 0) return false;
-      write?.();
-      this.#bumpDone.run(id);
-      return true;
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        if (this.#finishItem.run('done', null, Date.now(), id, imageId).changes === 0) return false;
+        write?.();
+        this.#bumpDone.run(id);
+        return true;
+      })
+      .immediate();
   }
 
   failItem(id: JobId, imageId: ImageId, message: string): void {
-    this.#db.transaction(() => {
-      if (this.#finishItem.run('failed', message, Date.now(), id, imageId).changes === 0) return;
-      this.#bumpFailed.run(id);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        if (this.#finishItem.run('failed', message, Date.now(), id, imageId).changes === 0) return;
+        this.#bumpFailed.run(id);
+      })
+      .immediate();
   }
 
   /** Marks every pending item skipped (e.g. the cache budget is full); returns how many. */
@@ -153,9 +171,20 @@ export class JobStore {
     return this.#skipPending.run(reason, Date.now(), id).changes;
   }
 
+  /** The first failed item of a job, for the job's summary error. */
+  firstFailure(id: JobId): { imageId: ImageId; error: string } | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT image_id, error FROM job_items WHERE job_id = ? AND state = 'failed' ORDER BY finished_at, image_id LIMIT 1`,
+      )
+      .get(id) as { image_id: number; error: string | null } | undefined;
+    return row && { imageId: asImageId(row.image_id), error: row.error ?? 'unknown error' };
+  }
+
   itemCounts(id: JobId): Record<'pending' | 'done' | 'failed' | 'skipped', number> {
     const out = { pending: 0, done: 0, failed: 0, skipped: 0 };
-    for (const row of this.#itemStates.all(id) as { state: keyof typeof out; n: number }[]) out[row.state] = row.n;
+    for (const row of this.#itemStates.all(id) as { state: keyof typeof out; n: number }[])
+      out[row.state] = row.n;
     return out;
   }
 }

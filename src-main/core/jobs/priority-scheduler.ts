@@ -12,7 +12,11 @@ export class PriorityScheduler {
 
   /** Counts for tests and the UI (e.g. "waiting for the batch step"). */
   get state(): { interactive: number; batchBusy: boolean; batchWaiting: number } {
-    return { interactive: this.#interactive, batchBusy: this.#batchBusy, batchWaiting: this.#batchWaiters.length };
+    return {
+      interactive: this.#interactive,
+      batchBusy: this.#batchBusy,
+      batchWaiting: this.#batchWaiters.length,
+    };
   }
 
   async interactive<T>(fn: () => Promise<T>): Promise<T> {
@@ -47,6 +51,11 @@ export class PriorityScheduler {
     while (this.#interactive > 0 || this.#batchBusy) {
       signal?.throwIfAborted();
       await new Promise<void>((resolve) => this.#batchWaiters.push(resolve));
+      if (signal?.aborted) {
+        // Pass the wake-up on, so that another batch waiter is not left behind.
+        this.#wake();
+        signal.throwIfAborted();
+      }
     }
     signal?.throwIfAborted();
     this.#batchBusy = true;

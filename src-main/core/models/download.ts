@@ -83,7 +83,10 @@ async function attempt(url: string, o: DownloadFileOptions): Promise<Attempt> {
     await pipeline(body, createWriteStream(o.dest, { flags: append ? 'a' : 'w' }));
   } catch (e) {
     if (o.signal?.aborted) throw e;
-    return { kind: 'dropped', why: `${url}: connection dropped after ${received} bytes (${(e as Error).message})` };
+    return {
+      kind: 'dropped',
+      why: `${url}: connection dropped after ${received} bytes (${(e as Error).message})`,
+    };
   }
   if (totalBytes !== undefined && received < totalBytes) {
     return { kind: 'dropped', why: `${url}: connection closed after ${received} of ${totalBytes} bytes` };
@@ -124,7 +127,6 @@ export async function downloadFile(o: DownloadFileOptions): Promise<void> {
       }
       return;
     }
-    await rm(o.dest, { force: true });
   }
   throw new DownloadError(`download of ${o.label} failed: ${problems.join('; ')}`);
 }

@@ -21,6 +21,8 @@ const bundleFileSchema = z
     },
   );
 const tensorNameSchema = z.string().min(1);
+/** Tensor data stored beside an ONNX file (protobuf's 2 GB limit): `<file>.data`, checked like the file. */
+const externalDataSchema = z.array(z.object({ file: bundleFileSchema, sha256: sha256Schema })).default([]);
 
 export const resolutionPolicySchema = z.discriminatedUnion('kind', [
   z.object({
@@ -48,6 +50,7 @@ export type GridOutputSpec = z.infer<typeof gridOutputSchema>;
 const encoderSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  external_data: externalDataSchema,
   input: z.object({
     name: tensorNameSchema,
     range: z.tuple([z.literal(0), z.literal(1)]).default([0, 1]),
@@ -71,6 +74,7 @@ const encoderSchema = z.object({
 const textSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  external_data: externalDataSchema,
   tokenizer: bundleFileSchema,
   tokenizer_sha256: sha256Schema,
   input_ids: tensorNameSchema,
@@ -158,8 +162,10 @@ export function parseManifest(json: unknown, bundleLabel: string): BundleManifes
 /** Every file a manifest references, with its expected sha256 and the manifest field that names it. */
 export function manifestFiles(m: BundleManifest): { file: string; sha256: string; field: string }[] {
   const out = [{ file: m.encoder.file, sha256: m.encoder.sha256, field: 'encoder.file' }];
+  m.encoder.external_data.forEach((d, i) => out.push({ ...d, field: `encoder.external_data.${i}.file` }));
   if (m.text) {
     out.push({ file: m.text.file, sha256: m.text.sha256, field: 'text.file' });
+    m.text.external_data.forEach((d, i) => out.push({ ...d, field: `text.external_data.${i}.file` }));
     out.push({ file: m.text.tokenizer, sha256: m.text.tokenizer_sha256, field: 'text.tokenizer' });
   }
   if (m.mask_decoder)

@@ -7,7 +7,7 @@ import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embeddin
 import { IoError, translateSqliteError } from '../db/errors';
 import { ImagesRepo } from '../db/images-repo';
 import { LabelsRepo } from '../db/labels-repo';
-import { PROJECT_DB_FILE, openProjectDb, schemaVersion, type Db } from '../db/open-db';
+import { PROJECT_DB_FILE, openProjectDb, schemaVersion, writeTx, type Db } from '../db/open-db';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
 import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
@@ -124,11 +124,14 @@ export class Project {
   }
 
   meta(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM project_meta WHERE key = ?').pluck().get(key) as string | undefined;
+    return this.db.prepare('SELECT value FROM project_meta WHERE key = ?').pluck().get(key) as
+      string | undefined;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value);
+    writeTx(this.db, () =>
+      this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value),
+    );
   }
 }
 

@@ -29,10 +29,17 @@ export function readRecentProjects(dataDir: string): RecentProject[] {
 }
 
 /** Moves (or adds) `dir` to the front of the list, keeping at most MAX_RECENT_PROJECTS entries. */
-export function touchRecentProject(dataDir: string, entry: { dir: string; name: string }, now = new Date()): RecentProject[] {
+export function touchRecentProject(
+  dataDir: string,
+  entry: { dir: string; name: string },
+  now = new Date(),
+): RecentProject[] {
   const dir = path.resolve(entry.dir);
   const rest = readRecentProjects(dataDir).filter((p) => path.resolve(p.dir) !== dir);
-  const next = [{ dir, name: entry.name, openedAt: now.toISOString() }, ...rest].slice(0, MAX_RECENT_PROJECTS);
+  const next = [{ dir, name: entry.name, openedAt: now.toISOString() }, ...rest].slice(
+    0,
+    MAX_RECENT_PROJECTS,
+  );
   writeRecent(dataDir, next);
   return next;
 }

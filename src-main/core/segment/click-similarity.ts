@@ -34,10 +34,10 @@ export interface ClickMask {
 }
 
 /**
- * Click/box → mask without a decoder. Per cell: s+ = best cosine to a positive prototype, s− = best
- * cosine to a negative one. The score is 0.5 where s+ meets max(T, s−) (T: Otsu of s+ over the region)
- * and rises linearly to 1 at the best match, so a cell closer to a negative click than to every positive
- * one always falls out. The score is upsampled with edge refinement, thresholded, and only the
+ * Click/box → mask without a decoder. Per cell: s+ = best cosine to a positive prototype, T = Otsu
+ * threshold of s+ over the region. With negative clicks, every click claims the cells most similar to it
+ * (ties broken by distance), and a cell claimed by a negative click falls out. The score is 0.5 at the
+ * tighter of the two margins and rises linearly to 1 at the best match. The score is upsampled with edge refinement, thresholded, and only the
  * components under the positive clicks are kept (the largest one for a box alone).
  */
 export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilarityOptions = {}): ClickMask {
@@ -58,27 +58,35 @@ export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilari
         y1: Math.min(h, box.y + box.heightPx),
       }
     : { x0: 0, y0: 0, x1: w, y1: h };
-  const positives = clicks.filter((c) => c.positive).map((c) => sampleFeature(grid, mapping, c.xPx, c.yPx));
-  const negatives = clicks.filter((c) => !c.positive).map((c) => sampleFeature(grid, mapping, c.xPx, c.yPx));
+  const { sx, sy } = gridScale(mapping);
+  const at = (c: ClickPoint): Prototype => ({
+    feature: sampleFeature(grid, mapping, c.xPx, c.yPx),
+    gx: c.xPx * sx - 0.5,
+    gy: c.yPx * sy - 0.5,
+  });
+  const positives = clicks.filter((c) => c.positive).map(at);
+  const negatives = clicks.filter((c) => !c.positive).map(at);
   if (box && positives.length === 0) {
     // A box alone: its central half is the object prototype, a thin band inside its border the background.
     const bw = region.x1 - region.x0;
     const bh = region.y1 - region.y0;
-    positives.push(
-      meanFeatureInRect(grid, mapping, {
+    positives.push({
+      feature: meanFeatureInRect(grid, mapping, {
         x: region.x0 + bw / 4,
         y: region.y0 + bh / 4,
         widthPx: bw / 2,
         heightPx: bh / 2,
       }),
-    );
-    for (const r of borderRects(region)) negatives.push(meanFeatureInRect(grid, mapping, r));
+    });
+    for (const r of borderRects(region)) negatives.push({ feature: meanFeatureInRect(grid, mapping, r) });
   }
 
-  const sims = cosineMaps(grid, [...positives, ...negatives]);
+  const sims = cosineMaps(
+    grid,
+    [...positives, ...negatives].map((p) => p.feature),
+  );
   const cells = grid.gridW * grid.gridH;
   const sPos = maxOver(sims.slice(0, positives.length), cells);
-  const sNeg = negatives.length > 0 ? maxOver(sims.slice(positives.length), cells) : undefined;
   const inRegion = regionCells(grid, mapping, region);
   const t = otsuThreshold(
     sPos.filter((_, c) => inRegion[c] === 1),
@@ -88,10 +96,30 @@ export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilari
   let best = t;
   for (let c = 0; c < cells; c++) if (inRegion[c] === 1 && sPos[c]! > best) best = sPos[c]!;
   const range = Math.max(best - t, 1e-6);
+  // Margin over the negatives: each click claims the cells most similar to it, and a small distance
+  // penalty breaks ties, so a negative click on a region that looks like a positive one still claims it.
+  const diag = Math.hypot(grid.gridW, grid.gridH);
+  const claim = (protos: readonly Prototype[], maps: readonly Float32Array[]): Float32Array => {
+    const out = new Float32Array(cells).fill(-Infinity);
+    protos.forEach((p, k) => {
+      const m = maps[k]!;
+      for (let c = 0; c < cells; c++) {
+        const gx = c % grid.gridW;
+        const gy = (c - gx) / grid.gridW;
+        const d = p.gx === undefined || p.gy === undefined ? 0 : Math.hypot(gx - p.gx, gy - p.gy) / diag;
+        const v = m[c]! - SPATIAL_TIE_BREAK * d;
+        if (v > out[c]!) out[c] = v;
+      }
+    });
+    return out;
+  };
+  const posClaim = negatives.length > 0 ? claim(positives, sims.slice(0, positives.length)) : undefined;
+  const negClaim = negatives.length > 0 ? claim(negatives, sims.slice(positives.length)) : undefined;
   const score = new Float32Array(cells);
   for (let c = 0; c < cells; c++) {
-    const ref = sNeg !== undefined && sNeg[c]! > t ? sNeg[c]! : t;
-    score[c] = Math.min(1, Math.max(0, 0.5 + (sPos[c]! - ref) / (2 * range)));
+    let margin = sPos[c]! - t;
+    if (posClaim && negClaim) margin = Math.min(margin, posClaim[c]! - negClaim[c]!);
+    score[c] = Math.min(1, Math.max(0, 0.5 + margin / (2 * range)));
   }
 
   const refine = (opts.refine ?? true) && input.image !== undefined;
@@ -104,7 +132,6 @@ export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilari
   const keep = new Uint8Array(cc.count + 1);
   const posClicks = clicks.filter((c) => c.positive);
   if (posClicks.length > 0) {
-    const { sx } = gridScale(mapping);
     const searchPx = Math.max(1, Math.round(0.5 / sx));
     for (const c of posClicks) {
       const l = nearestLabel(cc.labels, w, h, Math.floor(c.xPx), Math.floor(c.yPx), searchPx);
@@ -143,6 +170,16 @@ export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilari
     bbox: area > 0 ? [x0, y0, x1 - x0 + 1, y1 - y0 + 1] : [0, 0, 0, 0],
     refined: refine,
   };
+}
+
+/** Weight of the click distance (as a fraction of the grid diagonal) against cosine similarity. */
+const SPATIAL_TIE_BREAK = 0.05;
+
+interface Prototype {
+  readonly feature: Float32Array;
+  /** Grid position of the click it came from (none for box-derived prototypes). */
+  readonly gx?: number;
+  readonly gy?: number;
 }
 
 function maxOver(maps: readonly Float32Array[], cells: number): Float32Array {

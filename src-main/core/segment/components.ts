@@ -1,5 +1,5 @@
 /**
- * Connected components of a row-major 0/1 mask with a two-pass union-find labelling (no recursion, no
+ * Connected components of a row-major 0/1 mask: union-find over horizontal runs (no recursion, no
  * per-pixel allocation). Foreground uses 8-connectivity by default, the usual pair with 4-connected
  * background, so that a component's holes are exactly the enclosed 4-connected background regions.
  */
@@ -24,12 +24,43 @@ export function connectedComponents(
   heightPx: number,
   connectivity: Connectivity = 8,
 ): Components {
-  const n = widthPx * heightPx;
-  if (mask.length !== n) throw new Error(`mask has ${mask.length} pixels, expected ${widthPx}×${heightPx}`);
-  const labels = new Int32Array(n);
-  // Union-find over provisional labels; grown on demand so that small masks stay small.
-  let parent = new Int32Array(Math.min(n, 1024) + 1);
-  let next = 1;
+  const w = widthPx;
+  const h = heightPx;
+  if (mask.length !== w * h) throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}`);
+  // Pass 1: horizontal runs [start, end) per row. Masks are blobby, so runs are far fewer than pixels.
+  let cap = 1024;
+  let rs = new Int32Array(cap);
+  let re = new Int32Array(cap);
+  const rowFirst = new Int32Array(h + 1);
+  let n = 0;
+  for (let y = 0; y < h; y++) {
+    rowFirst[y] = n;
+    const off = y * w;
+    let x = 0;
+    while (x < w) {
+      while (x < w && mask[off + x] === 0) x++;
+      if (x >= w) break;
+      const start = x;
+      while (x < w && mask[off + x] !== 0) x++;
+      if (n === cap) {
+        cap *= 2;
+        const grownS = new Int32Array(cap);
+        grownS.set(rs);
+        rs = grownS;
+        const grownE = new Int32Array(cap);
+        grownE.set(re);
+        re = grownE;
+      }
+      rs[n] = start;
+      re[n] = x;
+      n++;
+    }
+  }
+  rowFirst[h] = n;
+  // Pass 2: union-find over runs; a run joins the runs of the row above that overlap it (8-connectivity
+  // widens the overlap test by one pixel on each side).
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (a: number): number => {
     while (parent[a]! !== a) {
       parent[a] = parent[parent[a]!]!;
@@ -37,69 +68,45 @@ export function connectedComponents(
     }
     return a;
   };
-  const unite = (a: number, b: number): number => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) {
-      parent[rb] = ra;
-      return ra;
-    }
-    parent[ra] = rb;
-    return rb;
-  };
-  for (let y = 0; y < heightPx; y++) {
-    const row = y * widthPx;
-    for (let x = 0; x < widthPx; x++) {
-      const i = row + x;
-      if (mask[i] === 0) continue;
-      let l = 0;
-      if (x > 0 && mask[i - 1] !== 0) l = labels[i - 1]!;
-      if (y > 0) {
-        const up = i - widthPx;
-        if (mask[up] !== 0) l = l === 0 ? labels[up]! : unite(l, labels[up]!);
-        if (connectivity === 8) {
-          if (x > 0 && mask[up - 1] !== 0) l = l === 0 ? labels[up - 1]! : unite(l, labels[up - 1]!);
-          if (x + 1 < widthPx && mask[up + 1] !== 0)
-            l = l === 0 ? labels[up + 1]! : unite(l, labels[up + 1]!);
-        }
+  const slack = connectivity === 8 ? 1 : 0;
+  for (let y = 1; y < h; y++) {
+    let j = rowFirst[y - 1]!;
+    const jEnd = rowFirst[y]!;
+    for (let i = rowFirst[y]!, iEnd = rowFirst[y + 1]!; i < iEnd; i++) {
+      const lo = rs[i]! - slack;
+      const hi = re[i]! + slack;
+      while (j < jEnd && re[j]! <= lo) j++;
+      for (let k = j; k < jEnd && rs[k]! < hi; k++) {
+        const a = find(i);
+        const b = find(k);
+        if (a < b) parent[b] = a;
+        else if (b < a) parent[a] = b;
       }
-      if (l === 0) {
-        if (next >= parent.length) {
-          const grown = new Int32Array(parent.length * 2);
-          grown.set(parent);
-          parent = grown;
-        }
-        parent[next] = next;
-        l = next++;
-      }
-      labels[i] = l;
     }
   }
-  // Compact the roots to 1..count in raster order of first appearance.
-  const remap = new Int32Array(next);
+  // Labels 1..count in raster order of each component's first pixel (its first run).
+  const runLabel = new Int32Array(n);
   let count = 0;
-  for (let l = 1; l < next; l++) {
-    const r = find(l);
-    if (r === l) remap[l] = ++count;
+  for (let i = 0; i < n; i++) {
+    const r = find(i);
+    runLabel[i] = r === i ? ++count : runLabel[r]!;
   }
-  for (let l = 1; l < next; l++) remap[l] = remap[find(l)]!;
+  const labels = new Int32Array(w * h);
   const areas = new Int32Array(count + 1);
-  const minX = new Int32Array(count + 1).fill(widthPx);
-  const minY = new Int32Array(count + 1).fill(heightPx);
+  const minX = new Int32Array(count + 1).fill(w);
+  const minY = new Int32Array(count + 1).fill(h);
   const maxX = new Int32Array(count + 1).fill(-1);
   const maxY = new Int32Array(count + 1).fill(-1);
-  for (let y = 0; y < heightPx; y++) {
-    const row = y * widthPx;
-    for (let x = 0; x < widthPx; x++) {
-      const i = row + x;
-      const l0 = labels[i]!;
-      if (l0 === 0) continue;
-      const l = remap[l0]!;
-      labels[i] = l;
-      areas[l]!++;
-      if (x < minX[l]!) minX[l] = x;
-      if (x > maxX[l]!) maxX[l] = x;
+  for (let y = 0; y < h; y++) {
+    const off = y * w;
+    for (let i = rowFirst[y]!, iEnd = rowFirst[y + 1]!; i < iEnd; i++) {
+      const l = runLabel[i]!;
+      const s0 = rs[i]!;
+      const e0 = re[i]!;
+      labels.fill(l, off + s0, off + e0);
+      areas[l]! += e0 - s0;
+      if (s0 < minX[l]!) minX[l] = s0;
+      if (e0 - 1 > maxX[l]!) maxX[l] = e0 - 1;
       if (y < minY[l]!) minY[l] = y;
       if (y > maxY[l]!) maxY[l] = y;
     }

@@ -89,6 +89,34 @@ export function cosineMaps(grid: DenseGrid, queries: readonly Float32Array[]): F
   });
 }
 
+// Cosine maps of queries that recur on every call for an image (the background prompt), per grid.
+const recurringCosineCache = new WeakMap<Float32Array, Map<string, Float32Array>>();
+
+/** cosineMaps for one query, memoised per (grid, query content); for queries reused on every call. */
+export function cachedCosineMap(grid: DenseGrid, query: Float32Array): Float32Array {
+  let perGrid = recurringCosineCache.get(grid.data);
+  if (!perGrid) {
+    perGrid = new Map();
+    recurringCosineCache.set(grid.data, perGrid);
+  }
+  const key = queryKey(query);
+  const hit = perGrid.get(key);
+  if (hit) return hit;
+  const map = cosineMaps(grid, [query])[0]!;
+  if (perGrid.size >= 8) perGrid.clear();
+  perGrid.set(key, map);
+  return map;
+}
+
+function queryKey(q: Float32Array): string {
+  // FNV-1a over the bytes: collisions would need equal length and hash, and only cost a wrong cache hit
+  // between two recurring queries of one grid.
+  const bytes = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
+  let hsh = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hsh = Math.imul(hsh ^ bytes[i]!, 0x01000193);
+  return `${q.length}:${(hsh >>> 0).toString(16)}`;
+}
+
 /** The grid feature at image pixel (xPx, yPx), bilinear between cell centres (align-corners false). */
 export function sampleFeature(
   grid: DenseGrid,

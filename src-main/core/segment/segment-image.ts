@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { type ImageEmbedding } from '../embedding-types';
+import { type EmbeddingKey, type ImageEmbedding } from '../embedding-types';
 import { type BundleManifest } from '../models/manifest';
 import { segmentByClicks } from './click-similarity';
 import { instanceToJson, type InstanceJson, type SegmentInstance } from './instances';
@@ -11,7 +11,11 @@ import { type RgbImage } from './upsample';
 /** What the segmentation pipeline needs from the inference engine (a structural subset of InferenceEngine). */
 export interface SegmentEngine {
   getManifest(modelId: string): Promise<BundleManifest>;
-  embedImageFile(imagePath: string, modelId: string): Promise<ImageEmbedding>;
+  embedImageFile(
+    imagePath: string,
+    modelId: string,
+    opts?: { cacheKey?: EmbeddingKey },
+  ): Promise<ImageEmbedding>;
   embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]>;
   runMaskDecoder(modelId: string, feeds: Record<string, DecoderFeed>): Promise<DecoderOutputs>;
 }
@@ -26,6 +30,8 @@ export interface SegmentRequestOptions {
   readonly refine?: boolean;
   /** Douglas–Peucker tolerance of the output polygons, in pixels. */
   readonly tolerancePx?: number;
+  /** Embedding cache row for this image (the engine reads it first and fills it after a miss). */
+  readonly cacheKey?: EmbeddingKey;
 }
 
 export interface SegmentImageResult {
@@ -47,7 +53,11 @@ export async function readRgbImage(imagePath: string): Promise<RgbImage> {
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), widthPx: info.width, heightPx: info.height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      widthPx: info.width,
+      heightPx: info.height,
+    };
   } catch (e) {
     throw new Error(`cannot read image ${imagePath}: ${(e as Error).message}`);
   }
@@ -71,12 +81,18 @@ export async function segmentImageFile(
   switch (request.kind) {
     case 'text': {
       if (!manifest.text || !manifest.encoder.outputs.text_dense) {
-        throw new Error(`model "${modelId}" has no text tower or text_dense output, so it cannot take text prompts`);
+        throw new Error(
+          `model "${modelId}" has no text tower or text_dense output, so it cannot take text prompts`,
+        );
       }
       if (request.prompts.length === 0) throw new Error('at least one text prompt is needed');
       const texts = await engine.embedTexts(modelId, request.prompts);
       const background = await backgroundEmbedding(engine, modelId, request.prompts);
-      const emb = await engine.embedImageFile(imagePath, modelId);
+      const emb = await engine.embedImageFile(
+        imagePath,
+        modelId,
+        opts.cacheKey ? { cacheKey: opts.cacheKey } : undefined,
+      );
       if (!emb.textDense) throw new Error(`model "${modelId}" gave no text_dense grid for ${imagePath}`);
       const res = segmentText(
         {
@@ -100,7 +116,11 @@ export async function segmentImageFile(
     case 'prompt': {
       validatePrompts(request.clicks, request.box, w, h);
       const label = request.box && request.clicks.length === 0 ? 'box' : 'click';
-      const emb = await engine.embedImageFile(imagePath, modelId);
+      const emb = await engine.embedImageFile(
+        imagePath,
+        modelId,
+        opts.cacheKey ? { cacheKey: opts.cacheKey } : undefined,
+      );
       const decoder = manifest.mask_decoder;
       if (decoder && emb.samFeatures) {
         const res = await segmentWithDecoder((feeds) => engine.runMaskDecoder(modelId, feeds), decoder, {
@@ -109,8 +129,20 @@ export async function segmentImageFile(
           clicks: request.clicks,
           ...(request.box ? { box: request.box } : {}),
         });
-        const inst: SegmentInstance = { label, score: res.score, areaPx: res.areaPx, bbox: res.bbox, mask: res.mask };
-        return { width: w, height: h, model: modelId, method: 'decoder', instances: nonEmpty(inst, w, h, opts) };
+        const inst: SegmentInstance = {
+          label,
+          score: res.score,
+          areaPx: res.areaPx,
+          bbox: res.bbox,
+          mask: res.mask,
+        };
+        return {
+          width: w,
+          height: h,
+          model: modelId,
+          method: 'decoder',
+          instances: nonEmpty(inst, w, h, opts),
+        };
       }
       const res = segmentByClicks(
         {
@@ -125,8 +157,20 @@ export async function segmentImageFile(
           ...(opts.refine !== undefined ? { refine: opts.refine } : {}),
         },
       );
-      const inst: SegmentInstance = { label, score: res.score, areaPx: res.areaPx, bbox: res.bbox, mask: res.mask };
-      return { width: w, height: h, model: modelId, method: 'similarity', instances: nonEmpty(inst, w, h, opts) };
+      const inst: SegmentInstance = {
+        label,
+        score: res.score,
+        areaPx: res.areaPx,
+        bbox: res.bbox,
+        mask: res.mask,
+      };
+      return {
+        width: w,
+        height: h,
+        model: modelId,
+        method: 'similarity',
+        instances: nonEmpty(inst, w, h, opts),
+      };
     }
   }
 }

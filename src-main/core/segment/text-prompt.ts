@@ -1,5 +1,5 @@
 import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
-import { assertGrid, cosineMaps } from './grid-ops';
+import { assertGrid, cachedCosineMap, cosineMaps } from './grid-ops';
 import { maskToInstances, type SegmentInstance } from './instances';
 import { otsuThreshold } from './threshold';
 import { upsampleProbability, type RgbImage } from './upsample';
@@ -65,7 +65,10 @@ export function textProbabilities(
   assertGrid(grid, 'text_dense');
   if (prompts.length === 0) throw new Error('at least one text prompt is needed');
   const queries = background ? [...prompts, background] : [...prompts];
-  const cos = cosineMaps(grid, queries);
+  // The background map is the same for every prompt on this image: computed once per grid.
+  const cos = background
+    ? [...cosineMaps(grid, prompts), cachedCosineMap(grid, background)]
+    : cosineMaps(grid, prompts);
   const cells = grid.gridW * grid.gridH;
   const probs = prompts.map(() => new Float32Array(cells));
   if (queries.length === 1) {

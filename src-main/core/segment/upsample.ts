@@ -65,7 +65,7 @@ export function upsampleProbability(
   const mask = new Uint8Array(w * h);
   if (rx1 <= rx0 || ry1 <= ry0) return { prob, mask, refinedPx: 0 };
 
-  // Per-column and per-row interpolation taps, computed once.
+  // Separable bilinear: interpolate each grid row horizontally once, then each output row is one lerp.
   const xi0 = new Int32Array(w);
   const xi1 = new Int32Array(w);
   const xf = new Float32Array(w);
@@ -76,57 +76,66 @@ export function upsampleProbability(
     xi1[x] = Math.min(i0 + 1, gridW - 1);
     xf[x] = g - i0;
   }
-  const guide = opts.guide;
-  const band = guide ? straddlingCells(gridProb, gridW, gridH, t) : undefined;
-  const jbu = guide && band ? makeJointBilateral(gridProb, gridW, gridH, mapping, guide, opts) : undefined;
-  let refinedPx = 0;
+  const hz = new Float32Array(gridH * w);
+  for (let gy = 0; gy < gridH; gy++) {
+    const row = gy * gridW;
+    const out = gy * w;
+    for (let x = rx0; x < rx1; x++) {
+      const a = gridProb[row + xi0[x]!]!;
+      hz[out + x] = a + (gridProb[row + xi1[x]!]! - a) * xf[x]!;
+    }
+  }
   for (let y = ry0; y < ry1; y++) {
     const gy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), gridH - 1);
     const yi0 = Math.floor(gy);
-    const yi1 = Math.min(yi0 + 1, gridH - 1);
+    const r0 = yi0 * w;
+    const r1 = Math.min(yi0 + 1, gridH - 1) * w;
     const fy = gy - yi0;
-    const row0 = yi0 * gridW;
-    const row1 = yi1 * gridW;
-    const nearestRow = (fy < 0.5 ? yi0 : yi1) * gridW;
     const out = y * w;
     for (let x = rx0; x < rx1; x++) {
-      const a = xi0[x]!;
-      const b = xi1[x]!;
-      const fx = xf[x]!;
-      let p: number;
-      if (band !== undefined && jbu !== undefined && band[nearestRow + (fx < 0.5 ? a : b)] === 1) {
-        p = jbu(x, y);
-        refinedPx++;
-      } else {
-        const top = gridProb[row0 + a]! + (gridProb[row0 + b]! - gridProb[row0 + a]!) * fx;
-        const bot = gridProb[row1 + a]! + (gridProb[row1 + b]! - gridProb[row1 + a]!) * fx;
-        p = top + (bot - top) * fy;
-      }
+      const a = hz[r0 + x]!;
+      const p = a + (hz[r1 + x]! - a) * fy;
       prob[out + x] = p;
-      if (p >= t) mask[out + x] = 1;
+      mask[out + x] = p >= t ? 1 : 0;
+    }
+  }
+  if (!opts.guide) return { prob, mask, refinedPx: 0 };
+
+  // Edge refinement, only where the patch blocks show: pixels whose four bilinear source cells lie on
+  // both sides of the threshold. Along a monotone profile that interval always holds the true edge.
+  const band = straddlingQuads(gridProb, gridW, gridH, t);
+  const jbu = makeJointBilateral(gridProb, gridW, gridH, mapping, opts.guide, opts);
+  let refinedPx = 0;
+  for (let y = ry0; y < ry1; y++) {
+    const gy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), gridH - 1);
+    const bandRow = Math.floor(gy) * gridW;
+    const out = y * w;
+    let x = rx0;
+    while (x < rx1) {
+      const quad = xi0[x]!;
+      let end = x + 1;
+      while (end < rx1 && xi0[end] === quad) end++;
+      if (band[bandRow + quad] === 1) {
+        jbu(y, x, end, prob, mask, out, t);
+        refinedPx += end - x;
+      }
+      x = end;
     }
   }
   return { prob, mask, refinedPx };
 }
 
-/** Cells whose 3×3 neighbourhood has values on both sides of the threshold. */
-function straddlingCells(p: Float32Array, gw: number, gh: number, t: number): Uint8Array {
+/** Per cell (i, j): whether cells i..i+1 × j..j+1 (clamped) have values on both sides of the threshold. */
+function straddlingQuads(p: Float32Array, gw: number, gh: number, t: number): Uint8Array {
   const out = new Uint8Array(gw * gh);
   for (let y = 0; y < gh; y++) {
+    const y1 = Math.min(y + 1, gh - 1);
     for (let x = 0; x < gw; x++) {
-      let lo = false;
-      let hi = false;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= gh) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= gw) continue;
-          if (p[yy * gw + xx]! >= t) hi = true;
-          else lo = true;
-        }
+      const x1 = Math.min(x + 1, gw - 1);
+      const a = p[y * gw + x]! >= t;
+      if (a !== p[y * gw + x1]! >= t || a !== p[y1 * gw + x]! >= t || a !== p[y1 * gw + x1]! >= t) {
+        out[y * gw + x] = 1;
       }
-      if (lo && hi) out[y * gw + x] = 1;
     }
   }
   return out;
@@ -176,6 +185,17 @@ export function cellMeanColours(
   return colours;
 }
 
+/** Writes refined values for pixels [x0, x1) of row y into prob/mask (at offset rowOut). */
+type RowRefiner = (
+  y: number,
+  x0: number,
+  x1: number,
+  prob: Float32Array,
+  mask: Uint8Array,
+  rowOut: number,
+  t: number,
+) => void;
+
 function makeJointBilateral(
   gridProb: Float32Array,
   gridW: number,
@@ -183,51 +203,68 @@ function makeJointBilateral(
   mapping: PixelPatchMapping,
   guide: RgbImage,
   opts: UpsampleOptions,
-): (x: number, y: number) => number {
+): RowRefiner {
   const colours = cellMeanColours(guide, gridW, gridH, mapping);
   const { sx, sy } = gridScale(mapping);
   const sigmaR = opts.colourSigma ?? 24;
   const sigmaS = opts.spatialSigmaCells ?? 1;
-  // exp() through lookup tables: squared colour distance in steps of 16, squared distance in 1/64 cells.
-  const rangeLut = new Float32Array((3 * 255 * 255) / 16 + 2);
+  // The colour kernel through a lookup table on the squared distance in steps of 16.
+  const rangeLut = new Float32Array(((3 * 255 * 255) >> 4) + 2);
   for (let i = 0; i < rangeLut.length; i++) rangeLut[i] = Math.exp(-(i * 16) / (2 * sigmaR * sigmaR));
-  const spaceLut = new Float32Array(8 * 8 * 64 + 1);
-  for (let i = 0; i < spaceLut.length; i++) spaceLut[i] = Math.exp(-(i / 64) / (2 * sigmaS * sigmaS));
-  const img = guide.data;
-  const w = guide.widthPx;
-  return (x: number, y: number): number => {
-    const gx = (x + 0.5) * sx - 0.5;
-    const gy = (y + 0.5) * sy - 0.5;
-    const cx = Math.floor(gx);
-    const cy = Math.floor(gy);
-    const i = (y * w + x) * 3;
-    const r = img[i]!;
-    const g = img[i + 1]!;
-    const b = img[i + 2]!;
-    let num = 0;
-    let den = 0;
-    for (let yy = cy - 1; yy <= cy + 2; yy++) {
-      if (yy < 0 || yy >= gridH) continue;
-      const dy = yy - gy;
-      for (let xx = cx - 1; xx <= cx + 2; xx++) {
-        if (xx < 0 || xx >= gridW) continue;
-        const dx = xx - gx;
-        const c = yy * gridW + xx;
-        const dr = r - colours[c * 3]!;
-        const dg = g - colours[c * 3 + 1]!;
-        const db = b - colours[c * 3 + 2]!;
-        const wgt =
-          spaceLut[Math.round((dx * dx + dy * dy) * 64)]! *
-          rangeLut[((dr * dr + dg * dg + db * db) / 16) | 0]!;
-        num += wgt * gridProb[c]!;
-        den += wgt;
+  // The spatial Gaussian is separable: per column and per row, the weights of the 3 cells around the
+  // nearest one (farther cells weigh < e^-2 at sigma 1 cell and are skipped).
+  const taps = (n: number, scale: number, cells: number) => {
+    const start = new Int32Array(n);
+    const wts = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const g = (i + 0.5) * scale - 0.5;
+      const c0 = Math.min(cells - 3, Math.max(0, Math.round(g) - 1));
+      start[i] = c0;
+      for (let k = 0; k < 3; k++) {
+        const c = c0 + k;
+        wts[i * 3 + k] = c >= cells ? 0 : Math.exp(-((c - g) ** 2) / (2 * sigmaS * sigmaS));
       }
     }
-    return den > 1e-12
-      ? num / den
-      : gridProb[
-          Math.min(gridH - 1, Math.max(0, Math.round(gy))) * gridW +
-            Math.min(gridW - 1, Math.max(0, Math.round(gx)))
-        ]!;
+    return { start, wts };
+  };
+  const cols = taps(guide.widthPx, sx, gridW);
+  const rows = taps(guide.heightPx, sy, gridH);
+  const colStart = cols.start;
+  const colW = cols.wts;
+  const rowStart = rows.start;
+  const rowW = rows.wts;
+  const img = guide.data;
+  const w = guide.widthPx;
+  return (y, x0, x1, prob, mask, rowOut, t) => {
+    const cy0 = rowStart[y]!;
+    const wy0 = rowW[y * 3]!;
+    const wy1 = rowW[y * 3 + 1]!;
+    const wy2 = rowW[y * 3 + 2]!;
+    for (let x = x0; x < x1; x++) {
+      const i = (y * w + x) * 3;
+      const r = img[i]!;
+      const g = img[i + 1]!;
+      const b = img[i + 2]!;
+      const cx0 = colStart[x]!;
+      let num = 0;
+      let den = 0;
+      for (let j = 0; j < 3; j++) {
+        const wy = j === 0 ? wy0 : j === 1 ? wy1 : wy2;
+        let c = (cy0 + j) * gridW + cx0;
+        for (let k = 0; k < 3; k++, c++) {
+          const dr = r - colours[c * 3]!;
+          const dg = g - colours[c * 3 + 1]!;
+          const db = b - colours[c * 3 + 2]!;
+          const wgt = colW[x * 3 + k]! * wy * rangeLut[(dr * dr + dg * dg + db * db) >> 4]!;
+          num += wgt * gridProb[c]!;
+          den += wgt;
+        }
+      }
+      if (den > 1e-12) {
+        const p = num / den;
+        prob[rowOut + x] = p;
+        mask[rowOut + x] = p >= t ? 1 : 0;
+      }
+    }
   };
 }

@@ -10,10 +10,18 @@ const starterDir = path.resolve(import.meta.dirname, '../../../models/starter');
 describe('starter bundle generator', () => {
   it('regenerates the committed files byte for byte', () => {
     const files = buildStarterBundle();
-    expect([...files.keys()].sort()).toEqual(['encoder.onnx', 'manifest.json', 'text.onnx', 'tokenizer.json']);
+    expect([...files.keys()].sort()).toEqual([
+      'encoder.onnx',
+      'manifest.json',
+      'text.onnx',
+      'tokenizer.json',
+    ]);
     for (const [name, bytes] of files) {
       const committed = readFileSync(path.join(starterDir, name));
-      expect(Buffer.compare(Buffer.from(bytes), committed), `models/starter/${name} differs: run npm run models:starter`).toBe(0);
+      expect(
+        Buffer.compare(Buffer.from(bytes), committed),
+        `models/starter/${name} differs: run npm run models:starter`,
+      ).toBe(0);
     }
   });
 
@@ -29,7 +37,21 @@ describe('starter bundle generator', () => {
   });
 
   it('covers the 11 basic colour terms and common synonyms', () => {
-    for (const w of ['red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'brown', 'black', 'white', 'grey', 'gray', 'violet']) {
+    for (const w of [
+      'red',
+      'orange',
+      'yellow',
+      'green',
+      'blue',
+      'purple',
+      'pink',
+      'brown',
+      'black',
+      'white',
+      'grey',
+      'gray',
+      'violet',
+    ]) {
       expect(STARTER_VOCAB).toContain(w);
     }
   });

@@ -1,6 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Geometry } from '../../../../src-preload/contract/geometry';
-import { asAnnotationId, asImageId, asLabelId, type ImageId, type LabelId } from '../../../../src-preload/contract/ids';
+import {
+  asAnnotationId,
+  asImageId,
+  asLabelId,
+  type ImageId,
+  type LabelId,
+} from '../../../../src-preload/contract/ids';
 import { RevisionConflictError } from '../../../../src-main/core/db/errors';
 import { type Project } from '../../../../src-main/core/project';
 import { encodeMask } from '../../../../src-main/core/segment/rle';
@@ -34,7 +40,13 @@ describe('applyPatch', () => {
       {
         added: [
           { clientId: 'a', labelId: cat, geometry: box(1), score: 0.9, source: 'manual' },
-          { clientId: 'b', labelId: dog, geometry: { kind: 'point', x: 3, y: 4 }, score: null, source: 'click' },
+          {
+            clientId: 'b',
+            labelId: dog,
+            geometry: { kind: 'point', x: 3, y: 4 },
+            score: null,
+            source: 'click',
+          },
         ],
       },
       0,
@@ -57,10 +69,18 @@ describe('applyPatch', () => {
   });
 
   it('rejects a stale base revision as a typed conflict and applies nothing', () => {
-    project.annotations.applyPatch(img, { added: [{ clientId: 'a', labelId: cat, geometry: box(1), score: null, source: 'manual' }] }, 0);
+    project.annotations.applyPatch(
+      img,
+      { added: [{ clientId: 'a', labelId: cat, geometry: box(1), score: null, source: 'manual' }] },
+      0,
+    );
     let thrown: unknown;
     try {
-      project.annotations.applyPatch(img, { added: [{ clientId: 'b', labelId: cat, geometry: box(2), score: null, source: 'manual' }] }, 0);
+      project.annotations.applyPatch(
+        img,
+        { added: [{ clientId: 'b', labelId: cat, geometry: box(2), score: null, source: 'manual' }] },
+        0,
+      );
     } catch (e) {
       thrown = e;
     }
@@ -77,7 +97,13 @@ describe('applyPatch', () => {
         {
           added: [
             { clientId: 'ok', labelId: cat, geometry: box(1), score: null, source: 'manual' },
-            { clientId: 'bad', labelId: cat, geometry: { kind: 'box', x: Number.NaN, y: 0, widthPx: 1, heightPx: 1 }, score: null, source: 'manual' },
+            {
+              clientId: 'bad',
+              labelId: cat,
+              geometry: { kind: 'box', x: Number.NaN, y: 0, widthPx: 1, heightPx: 1 },
+              score: null,
+              source: 'manual',
+            },
           ],
         },
         0,
@@ -87,25 +113,45 @@ describe('applyPatch', () => {
   });
 
   it('validates geometry, labels, scores and ownership with field names', () => {
-    const add = (geometry: unknown, extra: Partial<{ labelId: LabelId; score: number }> = {}) => () =>
-      project.annotations.applyPatch(
-        img,
-        { added: [{ clientId: 'x', labelId: extra.labelId ?? cat, geometry: geometry as Geometry, score: extra.score ?? null, source: 'manual' }] },
-        0,
-      );
-    expect(add({ kind: 'polygon', rings: [[0, 0, 1, 1]] })).toThrow(/added\[0\]\.geometry\.rings\.0: a ring needs at least 3 points/);
+    const add =
+      (geometry: unknown, extra: Partial<{ labelId: LabelId; score: number }> = {}) =>
+      () =>
+        project.annotations.applyPatch(
+          img,
+          {
+            added: [
+              {
+                clientId: 'x',
+                labelId: extra.labelId ?? cat,
+                geometry: geometry as Geometry,
+                score: extra.score ?? null,
+                source: 'manual',
+              },
+            ],
+          },
+          0,
+        );
+    expect(add({ kind: 'polygon', rings: [[0, 0, 1, 1]] })).toThrow(
+      /added\[0\]\.geometry\.rings\.0: a ring needs at least 3 points/,
+    );
     expect(add({ kind: 'point', x: 1e9, y: 0 })).toThrow(/added\[0\]\.geometry\.x/);
     expect(add({ kind: 'circle', r: 3 })).toThrow(/added\[0\]\.geometry/);
     expect(add(box(1), { labelId: asLabelId(999) })).toThrow(/added\[0\]\.labelId: label 999 does not exist/);
-    expect(add(box(1), { score: 1.5 })).toThrow(/added\[0\]\.score: a score is null or a number in \[0, 1\], got 1.5/);
-    const foreign = project.annotations.applyPatch(other, { added: [{ clientId: 'f', labelId: cat, geometry: box(1), score: null, source: 'manual' }] }, 0);
+    expect(add(box(1), { score: 1.5 })).toThrow(
+      /added\[0\]\.score: a score is null or a number in \[0, 1\], got 1.5/,
+    );
+    const foreign = project.annotations.applyPatch(
+      other,
+      { added: [{ clientId: 'f', labelId: cat, geometry: box(1), score: null, source: 'manual' }] },
+      0,
+    );
     const foreignId = foreign.added[0]!.id;
     expect(() => project.annotations.applyPatch(img, { removed: [foreignId] }, 0)).toThrow(
       new RegExp(`removed\\[0\\]: annotation ${foreignId} does not exist on image ${img}`),
     );
-    expect(() => project.annotations.applyPatch(img, { updated: [{ id: asAnnotationId(424242), score: 0.5 }] }, 0)).toThrow(
-      /updated\[0\]: annotation 424242 does not exist/,
-    );
+    expect(() =>
+      project.annotations.applyPatch(img, { updated: [{ id: asAnnotationId(424242), score: 0.5 }] }, 0),
+    ).toThrow(/updated\[0\]: annotation 424242 does not exist/);
     expect(() => project.annotations.applyPatch(asImageId(999), {}, 0)).toThrow(/image 999 does not exist/);
     expect(project.annotations.list(img).revision).toBe(0);
   });
@@ -115,22 +161,69 @@ describe('applyPatch', () => {
     mask.fill(1, 10, 30);
     mask[20] = 0; // a hole
     const rle = encodeMask(mask, 8, 6);
-    const r = project.annotations.applyPatch(img, { added: [{ clientId: 'm', labelId: cat, geometry: { kind: 'mask', rle }, score: 0.5, source: 'text' }] }, 0);
+    const r = project.annotations.applyPatch(
+      img,
+      {
+        added: [{ clientId: 'm', labelId: cat, geometry: { kind: 'mask', rle }, score: 0.5, source: 'text' }],
+      },
+      0,
+    );
     expect(project.annotations.list(img).items[0]?.geometry).toEqual({ kind: 'mask', rle });
     expect(r.revision).toBe(1);
     const wrongSize = encodeMask(new Uint8Array(4 * 4), 4, 4);
     expect(() =>
-      project.annotations.applyPatch(img, { added: [{ clientId: 'w', labelId: cat, geometry: { kind: 'mask', rle: wrongSize }, score: null, source: 'text' }] }, 1),
+      project.annotations.applyPatch(
+        img,
+        {
+          added: [
+            {
+              clientId: 'w',
+              labelId: cat,
+              geometry: { kind: 'mask', rle: wrongSize },
+              score: null,
+              source: 'text',
+            },
+          ],
+        },
+        1,
+      ),
     ).toThrow(/added\[0\]\.geometry\.rle\.size: mask is 4×4 \(size \[4, 4\]\) but the image is 8×6/);
-    const shortCounts = { size: [6, 8] as [number, number], counts: encodeMask(new Uint8Array(4 * 4), 4, 4).counts };
+    const shortCounts = {
+      size: [6, 8] as [number, number],
+      counts: encodeMask(new Uint8Array(4 * 4), 4, 4).counts,
+    };
     expect(() =>
-      project.annotations.applyPatch(img, { added: [{ clientId: 's', labelId: cat, geometry: { kind: 'mask', rle: shortCounts }, score: null, source: 'text' }] }, 1),
+      project.annotations.applyPatch(
+        img,
+        {
+          added: [
+            {
+              clientId: 's',
+              labelId: cat,
+              geometry: { kind: 'mask', rle: shortCounts },
+              score: null,
+              source: 'text',
+            },
+          ],
+        },
+        1,
+      ),
     ).toThrow(/added\[0\]\.geometry\.rle\.counts: RLE counts sum to 16, expected height×width = 6×8 = 48/);
   });
 
   it('keeps multi-ring polygons (holes) exactly', () => {
-    const poly: Geometry = { kind: 'polygon', rings: [[0, 0, 8, 0, 8, 6, 0, 6], [2, 2, 4, 2, 4, 4, 2.5, 3.75]] };
-    project.annotations.applyPatch(img, { added: [{ clientId: 'p', labelId: dog, geometry: poly, score: null, source: 'imported' }] }, 0);
+    const poly: Geometry = {
+      kind: 'polygon',
+      rings: [
+        [0, 0, 8, 0, 8, 6, 0, 6],
+        [2, 2, 4, 2, 4, 4, 2.5, 3.75],
+      ],
+    };
+    project.annotations.applyPatch(
+      img,
+      { added: [{ clientId: 'p', labelId: dog, geometry: poly, score: null, source: 'imported' }] },
+      0,
+    );
     expect(project.annotations.list(img).items[0]?.geometry).toEqual(poly);
   });
 

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asImageId, asLabelId } from '../../../../src-preload/contract/ids';
@@ -31,7 +31,15 @@ describe('disk full and read-only folders', () => {
     const root = temp.make();
     const project = Project.create(path.join(root, 'proj'));
     try {
-      project.images.insert({ path: 'a.png', name: 'a.png', sha256: 'b'.repeat(64), format: 'png', bytes: 1, widthPx: 1000, heightPx: 1000 });
+      project.images.insert({
+        path: 'a.png',
+        name: 'a.png',
+        sha256: 'b'.repeat(64),
+        format: 'png',
+        bytes: 1,
+        widthPx: 1000,
+        heightPx: 1000,
+      });
       project.labels.create({ name: 'thing' });
       const pages = project.db.pragma('page_count', { simple: true }) as number;
       // SQLite's own quota: writes beyond it fail exactly like a full disk (SQLITE_FULL).
@@ -49,15 +57,18 @@ describe('disk full and read-only folders', () => {
       expect(project.annotations.list(image)).toEqual({ revision: 0, items: [] });
 
       const pngs = path.join(root, 'pngs');
-      for (let i = 0; i < 3000; i++) writeBuffer(pngs, `p${i}.png`, tinyPng(i, 4));
-      await expect(project.importImages([pngs], { batchSize: 500 })).rejects.toMatchObject({ code: 'io_error', failure: 'disk_full' });
+      for (let i = 0; i < 1200; i++) writeBuffer(pngs, `p${i}.png`, tinyPng(i, 4));
+      await expect(project.importImages([pngs], { batchSize: 400 })).rejects.toMatchObject({
+        code: 'io_error',
+        failure: 'disk_full',
+      });
       expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
 
       // Space comes back: the same project, same connection, carries on.
       project.db.pragma('max_page_count = 1073741823');
       expect(project.annotations.applyPatch(image, bigPolygonPatch(10), 0).revision).toBe(1);
       const rerun = await project.importImages([pngs]);
-      expect(rerun.report.added + rerun.report.duplicates).toBe(3000);
+      expect(rerun.report.added + rerun.report.duplicates).toBe(1200);
     } finally {
       project.close();
     }
@@ -75,9 +86,13 @@ describe('disk full and read-only folders', () => {
     chmodSync(dir, 0o555);
     chmodSync(path.join(dir, PROJECT_DB_FILE), 0o444);
     try {
-      const res = await runToEnd(path.join(import.meta.dirname, 'helpers', 'open-and-write.ts'), [dir], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
+      const res = await runToEnd(
+        path.join(import.meta.dirname, 'helpers', 'open-and-write.ts'),
+        [dir],
+        isRoot ? { uid: NOBODY, gid: NOBODY } : {},
+      );
       const outcome = JSON.parse(res.stdout) as { ok: boolean; error?: { code: string; message: string } };
-      expect(outcome.ok).toBe(false);
+      expect(outcome.ok, res.stderr).toBe(false);
       expect(outcome.error?.code).toBe('io_error');
       expect(outcome.error?.message).toContain(path.join(dir, PROJECT_DB_FILE));
       expect(outcome.error?.message).toMatch(/the project folder must be writable/);
@@ -93,7 +108,5 @@ describe('disk full and read-only folders', () => {
     } finally {
       project.close();
     }
-    void mkdirSync;
-    void chownSync;
   });
 });

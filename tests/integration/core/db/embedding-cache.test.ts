@@ -13,7 +13,10 @@ const mapping = { imageWidthPx: 64, imageHeightPx: 48, inputWidthPx: 64, inputHe
 function embedding(seed: number, channels = 8): StoredEmbedding {
   const features = new Uint16Array(3 * 4 * channels).map((_, i) => (seed * 1000 + i) & 0xffff);
   const summary = new Uint16Array(5).map((_, i) => seed + i);
-  return { mapping, tensors: { features: { dims: [3, 4, channels], data: features }, summary: { dims: [5], data: summary } } };
+  return {
+    mapping,
+    tensors: { features: { dims: [3, 4, channels], data: features }, summary: { dims: [5], data: summary } },
+  };
 }
 
 let project: Project;
@@ -52,7 +55,9 @@ describe('embedding cache', () => {
     project.embeddings.setBudgetBytes(rowBytes);
     expect([0, 1, 2, 3].map((i) => project.embeddings.has(key(i)))).toEqual([false, false, false, true]);
     expect(project.embeddings.totalBytes()).toBe(rowBytes);
-    expect(() => project.embeddings.setBudgetBytes(-1)).toThrow(/cacheBudgetBytes: must be a non-negative number/);
+    expect(() => project.embeddings.setBudgetBytes(-1)).toThrow(
+      /cacheBudgetBytes: must be a non-negative number/,
+    );
   });
 
   it('drops an image’s embeddings with the image (foreign key cascade)', () => {

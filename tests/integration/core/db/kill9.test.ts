@@ -26,7 +26,15 @@ describe('kill -9', () => {
   it('never loses a reported revision nor shows half a patch (20 kills)', async () => {
     const dir = path.join(temp.make(), 'proj');
     const setup = Project.create(dir);
-    setup.images.insert({ path: 'a.png', name: 'a.png', sha256: 'a'.repeat(64), format: 'png', bytes: 1, widthPx: 64, heightPx: 64 });
+    setup.images.insert({
+      path: 'a.png',
+      name: 'a.png',
+      sha256: 'a'.repeat(64),
+      format: 'png',
+      bytes: 1,
+      widthPx: 64,
+      heightPx: 64,
+    });
     setup.labels.create({ name: 'thing' });
     setup.close();
     let highest = 0;
@@ -43,7 +51,9 @@ describe('kill -9', () => {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
         const revision = db.prepare('SELECT revision FROM images WHERE id = 1').pluck().get() as number;
         expect(revision).toBeGreaterThanOrEqual(highest);
-        const rows = db.prepare('SELECT kind, geometry, revision FROM annotations WHERE image_id = 1').all() as {
+        const rows = db
+          .prepare('SELECT kind, geometry, revision FROM annotations WHERE image_id = 1')
+          .all() as {
           kind: string;
           geometry: string;
           revision: number;
@@ -65,7 +75,7 @@ describe('kill -9', () => {
   it('a killed import leaves only whole rows, and a rerun finishes it', async () => {
     const root = temp.make();
     const folder = path.join(root, 'pngs');
-    const count = 240;
+    const count = 300;
     const shaOf = new Map<string, string>();
     for (let i = 0; i < count; i++) {
       const buf = tinyPng(i, 24);
@@ -76,14 +86,19 @@ describe('kill -9', () => {
     Project.create(dir).close();
     const reportedAll = new Set<string>();
     let interrupted = 0;
-    for (const ms of delays(6, 11, 150)) {
+    for (const ms of delays(6, 11, 60)) {
       const run = await runAndKill(path.join(helpers, 'import-writer.ts'), [dir, folder], ms);
       if (!run.lines.includes('DONE')) interrupted++;
       for (const line of run.lines) if (line !== 'DONE') reportedAll.add(line);
       const db = new Database(path.join(dir, PROJECT_DB_FILE), { readonly: true });
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const rows = db.prepare('SELECT path, sha256, width, height FROM images').all() as { path: string; sha256: string; width: number; height: number }[];
+        const rows = db.prepare('SELECT path, sha256, width, height FROM images').all() as {
+          path: string;
+          sha256: string;
+          width: number;
+          height: number;
+        }[];
         const stored = new Map(rows.map((r) => [path.resolve(dir, r.path), r]));
         for (const file of reportedAll) expect(stored.has(file)).toBe(true);
         for (const [file, row] of stored) {

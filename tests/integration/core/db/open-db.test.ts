@@ -4,7 +4,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
-import { LATEST_SCHEMA_VERSION, RADIOLABEL_APPLICATION_ID } from '../../../../src-main/core/db/schema';
+import {
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+  RADIOLABEL_APPLICATION_ID,
+} from '../../../../src-main/core/db/schema';
 import { Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 
@@ -48,7 +52,12 @@ describe('opening project databases', () => {
     expect(created.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(created.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(created.db.pragma('application_id', { simple: true })).toBe(RADIOLABEL_APPLICATION_ID);
-    expect(created.info()).toMatchObject({ name: 'Birds', images: 0, labels: 0, schemaVersion: LATEST_SCHEMA_VERSION });
+    expect(created.info()).toMatchObject({
+      name: 'Birds',
+      images: 0,
+      labels: 0,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+    });
     created.close();
     const reopened = Project.open(dir);
     expect(reopened.name).toBe('Birds');
@@ -56,23 +65,49 @@ describe('opening project databases', () => {
     reopened.close();
   });
 
+  it('migrates a version-1 project to the latest schema, keeping its data', () => {
+    const dir = temp.make();
+    const v1 = new Database(path.join(dir, PROJECT_DB_FILE));
+    v1.exec(MIGRATIONS[0]!);
+    v1.pragma('user_version = 1');
+    v1.prepare("INSERT INTO labels (name, color, hotkey, sort) VALUES ('old', '#000000', NULL, 0)").run();
+    v1.close();
+    const project = Project.open(dir);
+    expect(project.info()).toMatchObject({ schemaVersion: LATEST_SCHEMA_VERSION, labels: 1 });
+    expect(project.labels.list().map((l) => l.name)).toEqual(['old']);
+    expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    project.close();
+  });
+
   it('refuses a folder without a project, naming the file', () => {
     const dir = temp.make();
-    expect(() => Project.open(dir)).toThrow(/no RadioLabel project here: .*project\.radiolabel\.sqlite does not exist/);
+    expect(() => Project.open(dir)).toThrow(
+      /no RadioLabel project here: .*project\.radiolabel\.sqlite does not exist/,
+    );
   });
 
   it('refuses a non-SQLite file without modifying it', () => {
     const dir = temp.make();
     writeFileSync(path.join(dir, PROJECT_DB_FILE), 'this is a text file, not a database'.repeat(20));
-    expectRejectedUnchanged(dir, 'not_a_project', /is not a RadioLabel project: it is not an SQLite database/);
+    expectRejectedUnchanged(
+      dir,
+      'not_a_project',
+      /is not a RadioLabel project: it is not an SQLite database/,
+    );
   });
 
   it('refuses a foreign SQLite database without modifying it', () => {
     const dir = temp.make();
     const foreign = new Database(path.join(dir, PROJECT_DB_FILE));
-    foreign.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');");
+    foreign.exec(
+      "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');",
+    );
     foreign.close();
-    expectRejectedUnchanged(dir, 'not_a_project', /SQLite database of another application \(tables: customers\)/);
+    expectRejectedUnchanged(
+      dir,
+      'not_a_project',
+      /SQLite database of another application \(tables: customers\)/,
+    );
     // Creating there must refuse too: it is someone else's file.
     expect(() => Project.create(dir)).toThrow(/not a RadioLabel project/);
   });
@@ -84,7 +119,11 @@ describe('opening project databases', () => {
     raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
     raw.pragma('journal_mode = DELETE');
     raw.close();
-    expectRejectedUnchanged(dir, 'schema_too_new', new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 5}.*supports up to ${LATEST_SCHEMA_VERSION}`));
+    expectRejectedUnchanged(
+      dir,
+      'schema_too_new',
+      new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 5}.*supports up to ${LATEST_SCHEMA_VERSION}`),
+    );
   });
 
   it('refuses a folder where the database file should be', () => {

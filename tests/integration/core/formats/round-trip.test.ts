@@ -9,21 +9,29 @@ import { geometryToMask } from '../../../../src-main/core/formats/shapes';
 import { sampleProject, tempDir, type MemoryProject } from '../../../unit/core/formats/memory-project';
 
 /** label + pixels of every region annotation, sorted: equal lists mean pixel-exact round trips. */
-function rasterSignature(p: MemoryProject, kinds: readonly Geometry['kind'][] = ['box', 'polygon', 'mask']): string[] {
+function rasterSignature(
+  p: MemoryProject,
+  kinds: readonly Geometry['kind'][] = ['box', 'polygon', 'mask'],
+): string[] {
   const out: string[] = [];
   for (const img of p.imageList) {
     for (const a of p.annotations.get(img.id) ?? []) {
       if (!kinds.includes(a.geometry.kind)) continue;
       const label = p.labelList.find((l) => l.id === a.labelId)!.name;
       const mask = geometryToMask(a.geometry, img.widthPx, img.heightPx)!;
-      out.push(`${img.fileName}|${label}|${a.iscrowd === true ? 'crowd' : 'single'}|${Buffer.from(mask).toString('base64')}`);
+      out.push(
+        `${img.fileName}|${label}|${a.iscrowd === true ? 'crowd' : 'single'}|${Buffer.from(mask).toString('base64')}`,
+      );
     }
   }
   return out.sort();
 }
 
 function kindsOf(p: MemoryProject): string[] {
-  return [...p.annotations.values()].flat().map((a) => a.geometry.kind).sort();
+  return [...p.annotations.values()]
+    .flat()
+    .map((a) => a.geometry.kind)
+    .sort();
 }
 
 describe('export → import round trips', () => {
@@ -42,7 +50,11 @@ describe('export → import round trips', () => {
     importFormat: ImportFormat,
     segmentation: SegmentationMode,
     importPath: (out: string) => string,
-  ): Promise<{ target: MemoryProject; again: Awaited<ReturnType<typeof importAnnotations>>; first: Awaited<ReturnType<typeof importAnnotations>> }> {
+  ): Promise<{
+    target: MemoryProject;
+    again: Awaited<ReturnType<typeof importAnnotations>>;
+    first: Awaited<ReturnType<typeof importAnnotations>>;
+  }> {
     const out = path.join(dir, `${format}-${segmentation}`);
     await exportDataset(project, { format, outDir: out, segmentation });
     const target = project.emptyCopy();
@@ -72,7 +84,9 @@ describe('export → import round trips', () => {
     expect(first.errors).toEqual([]);
     expect(rasterSignature(target)).toEqual(rasterSignature(project));
     expect(kindsOf(target)).toEqual(['box', 'box', 'mask', 'mask', 'mask', 'polygon', 'polygon']);
-    const triangle = [...target.annotations.values()].flat().find((a) => a.geometry.kind === 'polygon' && a.geometry.rings[0]!.length === 6);
+    const triangle = [...target.annotations.values()]
+      .flat()
+      .find((a) => a.geometry.kind === 'polygon' && a.geometry.rings[0]!.length === 6);
     expect(triangle?.geometry).toEqual({ kind: 'polygon', rings: [[10, 2, 18, 2, 14, 9]] });
   });
 
@@ -93,15 +107,21 @@ describe('export → import round trips', () => {
     expect(first.errors).toEqual([]);
     expect(first.matchedImages).toBe(3);
     expect(target.labelList.map((l) => l.name)).toEqual(['cat', 'dog']);
-    const tri = target.annotations.get(1)!.find((a) => a.geometry.kind === 'polygon' && a.geometry.rings[0]!.length === 6)!;
+    const tri = target.annotations
+      .get(1)!
+      .find((a) => a.geometry.kind === 'polygon' && a.geometry.rings[0]!.length === 6)!;
     expect(tri.geometry).toEqual({ kind: 'polygon', rings: [[10, 2, 18, 2, 14, 9]] });
     // The ring mask lost its hole: its import is the filled 5×4 outer ring.
     const imported = target.annotations.get(1)!.filter((a) => a.geometry.kind === 'polygon');
-    expect(imported.map((a) => (a.geometry.kind === 'polygon' ? a.geometry.rings[0] : []))).toContainEqual([7, 2, 7, 6, 2, 6, 2, 2]);
+    expect(imported.map((a) => (a.geometry.kind === 'polygon' ? a.geometry.rings[0] : []))).toContainEqual([
+      7, 2, 7, 6, 2, 6, 2, 2,
+    ]);
   });
 
   it('YOLO detect gives back every box', async () => {
-    const { target, first } = await roundTrip('yolo-detect', 'yolo', 'auto', (o) => path.join(o, 'data.yaml'));
+    const { target, first } = await roundTrip('yolo-detect', 'yolo', 'auto', (o) =>
+      path.join(o, 'data.yaml'),
+    );
     expect(first.errors).toEqual([]);
     const boxes = target.annotations.get(1)!.map((a) => a.geometry);
     expect(boxes[0]).toEqual({ kind: 'box', x: 2, y: 3, widthPx: 5, heightPx: 4 });

@@ -1,12 +1,24 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../../../src-main/core/project';
 import * as make from '../../../fixtures/images/make-images';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { runToEnd } from '../db/helpers/kill-child';
 
 const temp = tempDirs('import');
 const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
 afterAll(() => temp.cleanup());
 
 describe('image import', () => {
@@ -45,7 +57,9 @@ describe('image import', () => {
     expect(tiff.kind).toBe('added');
     if (tiff.kind === 'added') expect(project.images.get(tiff.imageId).path).toBe('images/sub/deeper/t.tiff');
     expect(
-      new Set(result.outcomes.map((o) => project.images.get((o as { imageId: never }).imageId).format)),
+      new Set(
+        result.outcomes.map((o) => (o.kind === 'skipped' ? 'none' : project.images.get(o.imageId).format)),
+      ),
     ).toEqual(new Set(['png', 'jpeg', 'webp', 'tiff', 'gif', 'bmp']));
   });
 
@@ -62,20 +76,15 @@ describe('image import', () => {
       ['same-as-bmp.bmp', 'duplicate'],
       ['a.png', 'duplicate'],
     ]);
-    expect(project.images.findBySha('0'.repeat(64))).toBeUndefined();
-    expect(
-      path.isAbsolute(
-        project.images.list({ nameContains: 'new-again' }).items[0]
-          ? project.images.get(project.images.list({ nameContains: 'new-again' }).items[0]!.id).path
-          : '',
-      ),
-    ).toBe(false);
+    const added = result.outcomes[0]!;
+    expect(added.kind === 'added' && project.images.get(added.imageId).path).toBe('../copies/new-again.png');
+    const dup = result.outcomes[2]!;
+    expect(dup.kind === 'duplicate' && project.images.get(dup.imageId).name).toBe('b.bmp');
   });
 
   it('skips bad files with clear reasons and keeps going', async () => {
     const bad = path.join(root, 'bad');
     const jpeg = await make.writeFormat(path.join(root, 'src'), 'whole.jpg', 'jpeg', 64, 64);
-    const { readFileSync } = await import('node:fs');
     const jpegBytes = readFileSync(jpeg);
     make.writeBuffer(bad, 'cut.jpg', jpegBytes.subarray(0, Math.floor(jpegBytes.length * 0.6)));
     const png = make.tinyPng(77, 32);
@@ -85,6 +94,16 @@ describe('image import', () => {
     make.writeBuffer(bad, 'doc.png', '%PDF-1.7 fake pdf');
     make.writeBuffer(bad, 'bomb.png', make.bombPng(60_000, 60_000));
     make.writeBuffer(bad, 'z-good.png', make.tinyPng(2));
+    make.writeBuffer(bad, 'huge.jpg', Buffer.alloc(3_000_000, 0x41)); // refused from its first bytes
+    // Above the one-read size, so hashed as a stream.
+    const noise = Buffer.from(Array.from({ length: 900 * 900 * 3 }, (_, i) => (i * 2654435761) >>> 24));
+    make.writeBuffer(
+      bad,
+      'z-large.png',
+      await sharp(noise, { raw: { width: 900, height: 900, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer(),
+    );
     // Valid, with data after the end marker (some cameras append trailers): decoded to be sure, then kept.
     make.writeBuffer(bad, 'trailer.jpg', Buffer.concat([jpegBytes, Buffer.from('SEFT trailer bytes')]));
     symlinkSync(path.join(bad, 'loop.png'), path.join(bad, 'loop.png'));
@@ -106,11 +125,20 @@ describe('image import', () => {
       'bad/empty.png': 'empty file (0 bytes)',
       'bad/inner/back-up': `symlink loop: this folder is ${bad}, which contains it`,
       'bad/letter.jpg': 'the content is text, not an image',
+      'bad/huge.jpg': 'the content is text, not an image',
       'bad/loop.png': 'symlink loop: the link resolves to itself',
       'does-not-exist': 'does not exist (ENOENT)',
     });
-    expect(result.report.added).toBe(2);
-    expect(project.images.count()).toBe(before + 2);
+    expect(result.report.added).toBe(3);
+    expect(project.images.count()).toBe(before + 3);
+    const large = result.outcomes.find((o) => o.path.endsWith('z-large.png'));
+    expect(large?.kind === 'added' && project.images.get(large.imageId)).toMatchObject({
+      widthPx: 900,
+      heightPx: 900,
+      sha256: createHash('sha256')
+        .update(readFileSync(path.join(bad, 'z-large.png')))
+        .digest('hex'),
+    });
     expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
@@ -143,14 +171,50 @@ describe('image import', () => {
     ]);
   });
 
-  it.skipIf(isRoot)('reports unreadable files (permission denied)', async () => {
-    const dir = path.join(root, 'locked');
-    const file = make.writeBuffer(dir, 'secret.png', make.tinyPng(5));
+  it('stops between files when cancelled, keeping what was committed', async () => {
+    const dir = path.join(root, 'many');
+    for (let i = 0; i < 40; i++)
+      make.writeBuffer(dir, `m${String(i).padStart(2, '0')}.png`, make.tinyPng(5000 + i));
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const result = await project.importImages([dir], {
+      signal: controller.signal,
+      batchSize: 5,
+      concurrency: 1,
+      onProgress: (done) => {
+        progress.push(done);
+        if (done === 12) controller.abort();
+      },
+    });
+    expect(result.cancelled).toBe(true);
+    expect(result.report.added).toBeGreaterThanOrEqual(12);
+    expect(result.report.added).toBeLessThan(40);
+    expect(progress.slice(0, 3)).toEqual([1, 2, 3]);
+    const rerun = await project.importImages([dir]);
+    expect(rerun.report).toEqual({
+      added: 40 - result.report.added,
+      duplicates: result.report.added,
+      skipped: [],
+    });
+  });
+
+  it('reports unreadable files (permission denied)', async () => {
+    // Root reads anything, so there the import runs in a child as "nobody" on a project it owns.
+    const base = temp.make();
+    chmodSync(base, 0o755);
+    const dir = path.join(base, 'proj');
+    Project.create(dir).close();
+    const file = make.writeBuffer(path.join(base, 'locked'), 'secret.png', make.tinyPng(5));
     chmodSync(file, 0o000);
-    const result = await project.importImages([file]);
-    expect(result.report.skipped).toEqual([
-      { path: file, reason: 'cannot read the file: permission denied (EACCES)' },
-    ]);
+    if (isRoot) for (const f of readdirSync(dir)) chownSync(path.join(dir, f), NOBODY, NOBODY);
+    if (isRoot) chownSync(dir, NOBODY, NOBODY);
+    const helper = path.join(import.meta.dirname, 'helpers', 'import-report.ts');
+    const res = await runToEnd(helper, [dir, file], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    expect(JSON.parse(res.stdout || '{}'), res.stderr).toEqual({
+      added: 0,
+      duplicates: 0,
+      skipped: [{ path: file, reason: 'cannot read the file: permission denied (EACCES)' }],
+    });
   });
 
   it('reports a folder it cannot read, via a file that is not a folder', async () => {

@@ -55,6 +55,23 @@ describe('media and relink', () => {
     expect(again.path).toBe(thumb.path);
   });
 
+  it('falls back to the original when no thumbnail can be written', async () => {
+    const other = Project.create(path.join(root, 'blocked'));
+    try {
+      const file = await make.writePng(path.join(root, 'solo'), 'solo.png', 20, 10, 9);
+      const added = (await other.importImages([file])).outcomes[0]!;
+      make.writeBuffer(other.dir, '.radiolabel', 'a file where the cache folder should be');
+      if (added.kind !== 'added') throw new Error('expected an added image');
+      expect(await other.resolveMedia(added.imageId, 'thumbnail')).toEqual({
+        path: file,
+        contentType: 'image/png',
+        sizeBytes: readFileSync(file).length,
+      });
+    } finally {
+      other.close();
+    }
+  });
+
   it('answers unknown ids and escaping requests with not-found', async () => {
     await expect(project.resolveMedia(asImageId(9999), 'original')).rejects.toMatchObject({
       code: 'not_found',

@@ -33,7 +33,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cosineGrid(grid: { data: Float32Array; dims: number; gridH: number; gridW: number }, t: Float32Array): number[] {
+function cosineGrid(
+  grid: { data: Float32Array; dims: number; gridH: number; gridW: number },
+  t: Float32Array,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < grid.gridH * grid.gridW; i++) {
     let dot = 0;
@@ -64,7 +67,13 @@ describe('inference engine on the starter bundle', () => {
   it('embeds an image: grid from the resolution policy, "red" highest exactly on the red patches', async () => {
     const e = await engine.embedImageFile(path.join(dir, 'red-square.png'), 'starter');
     // 320×256 → short side 512: 640×512 input, 40×32 patches.
-    expect(e.mapping).toEqual({ imageWidthPx: 320, imageHeightPx: 256, inputWidthPx: 640, inputHeightPx: 512, patchPx: 16 });
+    expect(e.mapping).toEqual({
+      imageWidthPx: 320,
+      imageHeightPx: 256,
+      inputWidthPx: 640,
+      inputHeightPx: 512,
+      patchPx: 16,
+    });
     expect([e.features.gridW, e.features.gridH, e.features.dims]).toEqual([40, 32, 24]);
     expect(e.textDense?.dims).toBe(11);
     const [red] = await engine.embedTexts('starter', ['red']);
@@ -95,7 +104,13 @@ describe('inference engine on the starter bundle', () => {
   });
 
   it('embeds synonyms alike and refuses unknown words', async () => {
-    const [grey, gray, violet, purple, red] = await engine.embedTexts('starter', ['grey', 'Gray!', 'violet', 'purple', 'RED']);
+    const [grey, gray, violet, purple, red] = await engine.embedTexts('starter', [
+      'grey',
+      'Gray!',
+      'violet',
+      'purple',
+      'RED',
+    ]);
     const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * b[i]!, 0);
     expect(dot(grey!, gray!)).toBeCloseTo(1, 5);
     expect(dot(violet!, purple!)).toBeCloseTo(1, 5);

@@ -29,10 +29,20 @@ describe('a bundle with RADIO real shapes', () => {
 
   it('embeds a 640×480 image at 512×512: 1024 patches × 768, text_dense × 1152, SAM grid 32×32×256', async () => {
     const e = await engine.embedImageFile(path.join(dir, 'photo.png'), 'real-shape');
-    expect(e.mapping).toEqual({ imageWidthPx: 640, imageHeightPx: 480, inputWidthPx: 512, inputHeightPx: 512, patchPx: 16 });
+    expect(e.mapping).toEqual({
+      imageWidthPx: 640,
+      imageHeightPx: 480,
+      inputWidthPx: 512,
+      inputHeightPx: 512,
+      patchPx: 16,
+    });
     expect([e.features.gridH, e.features.gridW, e.features.dims]).toEqual([32, 32, REAL_SHAPE.featureDims]);
     expect(e.features.data.length).toBe(1024 * 768);
-    expect([e.textDense!.gridH, e.textDense!.gridW, e.textDense!.dims]).toEqual([32, 32, REAL_SHAPE.textDims]);
+    expect([e.textDense!.gridH, e.textDense!.gridW, e.textDense!.dims]).toEqual([
+      32,
+      32,
+      REAL_SHAPE.textDims,
+    ]);
     expect([e.samFeatures!.gridH, e.samFeatures!.gridW, e.samFeatures!.dims]).toEqual([32, 32, 256]);
     expect(e.summary.length).toBe(768);
     expect(e.textSummary!.length).toBe(1152);
@@ -53,7 +63,8 @@ describe('a bundle with RADIO real shapes', () => {
     const e = await engine.embedImageFile(path.join(dir, 'photo.png'), 'real-shape');
     const g = e.samFeatures!;
     const nchw = new Float32Array(g.data.length);
-    for (let i = 0; i < g.gridH * g.gridW; i++) for (let c = 0; c < g.dims; c++) nchw[c * g.gridH * g.gridW + i] = g.data[i * g.dims + c]!;
+    for (let i = 0; i < g.gridH * g.gridW; i++)
+      for (let c = 0; c < g.dims; c++) nchw[c * g.gridH * g.gridW + i] = g.data[i * g.dims + c]!;
     const out = await engine.runMaskDecoder('real-shape', {
       image_embeddings: { type: 'float32', dims: [1, 256, 32, 32], data: nchw },
       point_coords: { type: 'float32', dims: [1, 1, 2], data: Float32Array.from([100, 200]) },

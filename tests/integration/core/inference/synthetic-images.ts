@@ -3,7 +3,12 @@ import sharp from 'sharp';
 /** RGB test images: a coloured rectangle on a textured (grey noise) background. */
 export async function shapeOnTexture(
   file: string,
-  opts: { widthPx: number; heightPx: number; rgb: [number, number, number]; rect: [number, number, number, number] },
+  opts: {
+    widthPx: number;
+    heightPx: number;
+    rgb: [number, number, number];
+    rect: [number, number, number, number];
+  },
 ): Promise<void> {
   const { widthPx: w, heightPx: h, rgb, rect } = opts;
   const [x0, y0, x1, y1] = rect;
@@ -18,11 +23,25 @@ export async function shapeOnTexture(
       data.set(px, (y * w + x) * 3);
     }
   }
-  await sharp(data, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+  await sharp(data, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(file);
 }
 
-export async function solid(file: string, widthPx: number, heightPx: number, rgb: [number, number, number]): Promise<void> {
-  await sharp({ create: { width: widthPx, height: heightPx, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+export async function solid(
+  file: string,
+  widthPx: number,
+  heightPx: number,
+  rgb: [number, number, number],
+): Promise<void> {
+  await sharp({
+    create: {
+      width: widthPx,
+      height: heightPx,
+      channels: 3,
+      background: { r: rgb[0], g: rgb[1], b: rgb[2] },
+    },
+  })
     .png()
     .toFile(file);
 }

@@ -53,3 +53,54 @@ describe('inference handlers with the starter bundle (real onnxruntime-node)', (
     expect(r.ok ? null : r.error.message).toBe('no model with id "nope"');
   });
 });
+
+describe('segmentation through the contract on the sample project', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-segment-handlers-'));
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
+    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
+    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value;
+  };
+  afterAll(async () => {
+    await service.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('finds the red disc of sample-01 from the text "red", with a heat map', async () => {
+    await call('projects', 'openSample');
+    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' })).items[0]!.id;
+    const r = await call<{
+      heatMap: { widthPx: number; heightPx: number; dataBase64: string };
+      instances: { label: string; bbox: number[]; area: number }[];
+    }>('inference', 'segmentText', { imageId, prompts: ['red'] });
+    expect(r.instances.length).toBe(1);
+    const [x, y, w, h] = r.instances[0]!.bbox;
+    // The disc: centre (180, 200), radius 90.
+    expect(Math.abs(x! + w! / 2 - 180)).toBeLessThan(6);
+    expect(Math.abs(y! + h! / 2 - 200)).toBeLessThan(6);
+    expect(Math.abs(r.instances[0]!.area - Math.PI * 90 * 90) / (Math.PI * 90 * 90)).toBeLessThan(0.1);
+    expect(Buffer.from(r.heatMap.dataBase64, 'base64').length).toBe(r.heatMap.widthPx * r.heatMap.heightPx);
+  });
+
+  it('answers a word outside the starter vocabulary with a clear error code', async () => {
+    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1 })).items[0]!.id;
+    const r = await dispatch(service.handlers, { group: 'inference', method: 'segmentText' }, { imageId, prompts: ['giraffe'] });
+    expect(r.ok ? null : r.error.code).toBe('out_of_vocabulary');
+  });
+
+  it('selects the blue rectangle from one click', async () => {
+    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' })).items[0]!.id;
+    const r = await call<{ instances: { bbox: number[] }[] }>('inference', 'segmentClick', {
+      imageId,
+      clicks: [{ x: 460, y: 195, positive: true }],
+    });
+    expect(r.instances.length).toBe(1);
+    const [x, y, w, h] = r.instances[0]!.bbox;
+    // The rectangle: x 360..560, y 120..270.
+    expect(Math.abs(x! - 360)).toBeLessThan(8);
+    expect(Math.abs(y! - 120)).toBeLessThan(8);
+    expect(Math.abs(w! - 200)).toBeLessThan(12);
+    expect(Math.abs(h! - 150)).toBeLessThan(12);
+  });
+});

@@ -25,9 +25,15 @@ async function snapshot(outDir: string): Promise<string> {
       const png = decodeSimplePng(await fs.readFile(f));
       const rows: string[] = [];
       for (let y = 0; y < png.heightPx; y++) {
-        rows.push(Array.from(png.pixels.subarray(y * png.widthPx, (y + 1) * png.widthPx), (v) => (v === 0 ? '.' : v === 255 ? 'V' : v.toString(36))).join(''));
+        rows.push(
+          Array.from(png.pixels.subarray(y * png.widthPx, (y + 1) * png.widthPx), (v) =>
+            v === 0 ? '.' : v === 255 ? 'V' : v.toString(36),
+          ).join(''),
+        );
       }
-      parts.push(`=== ${rel} (indexed ${png.widthPx}x${png.heightPx}, palette ${png.palette?.length ?? 0} bytes)\n${rows.join('\n')}`);
+      parts.push(
+        `=== ${rel} (indexed ${png.widthPx}x${png.heightPx}, palette ${png.palette?.length ?? 0} bytes)\n${rows.join('\n')}`,
+      );
       continue;
     }
     const text = (await fs.readFile(f, 'utf8')).split(outDir).join('<OUT>');

@@ -112,7 +112,8 @@ export class MemoryProject implements ExportSource, ImportSink {
     return Promise.resolve(this.annotations.get(imageId) ?? []);
   }
   addAnnotations(imageId: ImageId, anns: readonly NewAnnotation[]): Promise<void> {
-    for (const a of anns) this.add(imageId, a.labelId, a.geometry, { iscrowd: a.iscrowd, source: 'imported' });
+    for (const a of anns)
+      this.add(imageId, a.labelId, a.geometry, { iscrowd: a.iscrowd, source: 'imported' });
     return Promise.resolve();
   }
 
@@ -130,7 +131,11 @@ export async function tempDir(prefix = 'rl-formats-'): Promise<string> {
 }
 
 /** Row-major 0/1 mask from a list of strings ('#' = foreground). */
-export function maskFromArt(rows: readonly string[]): { mask: Uint8Array; widthPx: number; heightPx: number } {
+export function maskFromArt(rows: readonly string[]): {
+  mask: Uint8Array;
+  widthPx: number;
+  heightPx: number;
+} {
   const heightPx = rows.length;
   const widthPx = rows[0]!.length;
   const mask = new Uint8Array(widthPx * heightPx);
@@ -170,7 +175,13 @@ export async function sampleProject(dir: string): Promise<MemoryProject> {
     ...Array<string>(4).fill('....................'),
   ]);
   p.add(b, dog, { kind: 'mask', rle: encodeMask(twoParts.mask, 20, 16) }, { iscrowd: true });
-  p.add(b, cat, { kind: 'polygon', rings: [[1, 1, 9, 1, 9, 9, 1, 9], [3, 3, 7, 3, 7, 7, 3, 7]] });
+  p.add(b, cat, {
+    kind: 'polygon',
+    rings: [
+      [1, 1, 9, 1, 9, 9, 1, 9],
+      [3, 3, 7, 3, 7, 7, 3, 7],
+    ],
+  });
   p.add(b, dog, { kind: 'point', x: 15.5, y: 4.25 });
   const simple = maskFromArt([
     ...Array<string>(12).fill('....................'),

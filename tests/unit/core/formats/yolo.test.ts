@@ -31,7 +31,9 @@ describe('YOLO rows', () => {
   it('normalises, clamps and writes 6 decimals', () => {
     expect(yoloDetectRow(0, [-2, 4, 12, 8], 20, 16)).toBe('0 0.250000 0.500000 0.500000 0.500000');
     expect(yoloDetectRow(1, [19.9999999, 0, 5, 5], 20, 16)).toBeNull();
-    expect(yoloSegmentRow(2, [-1, -1, 21, 0, 10, 17], 20, 16)).toBe('2 0.000000 0.000000 1.000000 0.000000 0.500000 1.000000');
+    expect(yoloSegmentRow(2, [-1, -1, 21, 0, 10, 17], 20, 16)).toBe(
+      '2 0.000000 0.000000 1.000000 0.000000 0.500000 1.000000',
+    );
   });
 
   it('drops rings with fewer than 3 distinct points after rounding', () => {
@@ -55,23 +57,36 @@ describe('YOLO rows', () => {
     expect(parseYoloRow('0 1.5 0.5 0.2 0.2', 2)).toEqual({
       error: 'column 2 = 1.5 lies outside [0,1] (coordinates must be normalised)',
     });
-    expect(parseYoloRow('x 0.5 0.5 0.2 0.2', 2)).toEqual({ error: 'class "x" is not a non-negative integer' });
+    expect(parseYoloRow('x 0.5 0.5 0.2 0.2', 2)).toEqual({
+      error: 'class "x" is not a non-negative integer',
+    });
   });
 });
 
 describe('data.yaml', () => {
   it('reads list, block-map and flow-map names, and checks nc', () => {
-    expect(yoloNamesFromYaml(parseYamlLite('names: [cat, "dog: big", \'it\'\'s\']'))).toEqual(['cat', 'dog: big', "it's"]);
-    expect(yoloNamesFromYaml(parseYamlLite('path: .  # root\nnames:\n  0: person\n  1: "bicycle"\nnc: 2\n'))).toEqual([
-      'person',
-      'bicycle',
+    expect(yoloNamesFromYaml(parseYamlLite("names: [cat, \"dog: big\", 'it''s']"))).toEqual([
+      'cat',
+      'dog: big',
+      "it's",
     ]);
+    expect(
+      yoloNamesFromYaml(parseYamlLite('path: .  # root\nnames:\n  0: person\n  1: "bicycle"\nnc: 2\n')),
+    ).toEqual(['person', 'bicycle']);
     expect(yoloNamesFromYaml(parseYamlLite('names:\n  - a\n  - b\n'))).toEqual(['a', 'b']);
     expect(yoloNamesFromYaml(parseYamlLite('names: {0: a, 1: b}'))).toEqual(['a', 'b']);
-    expect(() => yoloNamesFromYaml(parseYamlLite('names: {0: a, 2: b}'))).toThrow('keys must be 0..1, found "2"');
+    expect(yoloNamesFromYaml(parseYamlLite('names: {}'))).toEqual([]);
+    expect(yoloNamesFromYaml(parseYamlLite('names:\n'))).toEqual([]);
+    expect(() => yoloNamesFromYaml(parseYamlLite('nc: 2\n'))).toThrow('names: expected a list or a map');
+    expect(() => yoloNamesFromYaml(parseYamlLite('names: {0: a, 2: b}'))).toThrow(
+      'keys must be 0..1, found "2"',
+    );
     expect(() => yoloNamesFromYaml(parseYamlLite('nc: 3\nnames: [a, b]'))).toThrow('nc is 3 but names has 2');
     expect(() => parseYamlLite('names: [a, b')).toThrow('line 1: unterminated flow list');
-    expect(parseYamlLite('train: images/train\nval: images/val # v\n')).toEqual({ train: 'images/train', val: 'images/val' });
+    expect(parseYamlLite('train: images/train\nval: images/val # v\n')).toEqual({
+      train: 'images/train',
+      val: 'images/val',
+    });
   });
 });
 

@@ -4,7 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkEncoderGraph, checkTextGraph, type GraphInfo } from '../../../../src-main/core/models/graph-check';
+import {
+  checkEncoderGraph,
+  checkTextGraph,
+  type GraphInfo,
+} from '../../../../src-main/core/models/graph-check';
 import { BundleError, parseManifest, type BundleManifest } from '../../../../src-main/core/models/manifest';
 import { ModelRegistry } from '../../../../src-main/core/models/registry';
 import { readManifest, verifyBundleFiles } from '../../../../src-main/core/models/verify';
@@ -49,7 +53,9 @@ describe('manifest schema', () => {
     );
     const tpl = starterJson() as Record<string, any>;
     tpl.text.templates = ['a photo'];
-    expect(() => parseManifest(tpl, 'x')).toThrow('model bundle "starter": text.templates.0: each template must contain "{}"');
+    expect(() => parseManifest(tpl, 'x')).toThrow(
+      'model bundle "starter": text.templates.0: each template must contain "{}"',
+    );
   });
 });
 
@@ -110,8 +116,13 @@ describe('graph checks', () => {
   });
 
   it('rejects a float text input', () => {
-    const g: GraphInfo = { inputs: [{ name: 'input_ids', type: 'float32', rank: 2 }], outputs: [{ name: 'text_embeds', rank: 2 }] };
-    expect(() => checkTextGraph(m, g)).toThrow('text.input_ids: input "input_ids" has type float32 in the graph, expected int64');
+    const g: GraphInfo = {
+      inputs: [{ name: 'input_ids', type: 'float32', rank: 2 }],
+      outputs: [{ name: 'text_embeds', rank: 2 }],
+    };
+    expect(() => checkTextGraph(m, g)).toThrow(
+      'text.input_ids: input "input_ids" has type float32 in the graph, expected int64',
+    );
   });
 });
 
@@ -131,7 +142,9 @@ describe('model registry', () => {
     ]);
     expect(bad).toHaveLength(1);
     expect(bad[0]!.error).toMatch(/^model bundle "broken": id: /);
-    await expect(reg.get('nothing')).rejects.toThrow('model bundle "nothing": id: no such model (installed: starter, mine)');
+    await expect(reg.get('nothing')).rejects.toThrow(
+      'model bundle "nothing": id: no such model (installed: starter, mine)',
+    );
     await expect(reg.get('broken')).rejects.toBeInstanceOf(BundleError);
   });
 });

@@ -51,6 +51,22 @@ describe('click/box → mask, similarity path (synthetic colour features)', () =
     expect(maskIou(after.mask, green)).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('a negative click on a connected look-alike region removes it and keeps the clicked shape', () => {
+    const bridged = makeScene(320, 256, 320, 256, 1, true);
+    const input = { features: bridged.grid, mapping: bridged.mapping, image: bridged.image };
+    const pos = { xPx: 85, yPx: 40, positive: true };
+    const before = segmentByClicks({ ...input, clicks: [pos] });
+    expect(before.mask[190 * w + 240]).toBe(1); // ring, bar and rectangle are one red component
+    const after = segmentByClicks({ ...input, clicks: [pos, { xPx: 260, yPx: 210, positive: false }] });
+    let rectLeft = 0;
+    for (let y = 150; y < 230; y++) for (let x = 190; x < 290; x++) rectLeft += after.mask[y * w + x]!;
+    expect(rectLeft).toBe(0);
+    expect(maskIou(after.mask, ring)).toBeGreaterThanOrEqual(0.85); // the ring plus the part of the bar nearer to it
+    let ringKept = 0;
+    ring.forEach((v, i) => (ringKept += v & after.mask[i]!));
+    expect(ringKept / ring.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.97);
+  });
+
   it('a box alone selects the object inside it', () => {
     const blue = classMask(scene, 'blue');
     const res = segmentByClicks({ ...base, clicks: [], box: { x: 190, y: 20, widthPx: 120, heightPx: 110 } });

@@ -77,7 +77,9 @@ describe('mask decoder path (generated ONNX with SAM I/O)', () => {
       clicks: [{ xPx: 150, yPx: 75, positive: true }],
     });
     expect(feeds.point_labels!.data).toEqual(Float32Array.of(1, -1));
-    expect([...feeds.point_coords!.data].map((v) => Math.round(v * 100) / 100)).toEqual([128, 64, 0, 0]);
+    expect([...(feeds.point_coords!.data as Float32Array)].map((v) => Math.round(v * 100) / 100)).toEqual([
+      128, 64, 0, 0,
+    ]);
     expect(feeds.image_embeddings!.dims).toEqual([1, 3, 16, 16]);
     expect(feeds.mask_input!.dims).toEqual([1, 1, 64, 64]);
     expect(feeds.has_mask_input!.data).toEqual(Float32Array.of(0));
@@ -88,7 +90,7 @@ describe('mask decoder path (generated ONNX with SAM I/O)', () => {
       box: { x: 0, y: 150, widthPx: 300, heightPx: 150 },
     });
     expect(boxed.point_labels!.data).toEqual(Float32Array.of(0, 2, 3));
-    expect([...boxed.point_coords!.data].map((v) => Math.round(v * 100) / 100)).toEqual([
+    expect([...(boxed.point_coords!.data as Float32Array)].map((v) => Math.round(v * 100) / 100)).toEqual([
       25.6, 25.6, 0, 128, 256, 256,
     ]);
     // NCHW transpose of the HWC grid: channel 2 at cell (0, 15) is the bottom-half region.

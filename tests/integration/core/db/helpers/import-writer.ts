@@ -5,7 +5,8 @@ const [dir, folder] = process.argv.slice(2);
 if (!dir || !folder) throw new Error('usage: import-writer <projectDir> <folder>');
 const project = Project.open(dir);
 await project.importImages([folder], {
-  batchSize: 8,
+  batchSize: 4,
+  concurrency: 1,
   onCommitted: (outcomes) => {
     for (const o of outcomes) if (o.kind === 'added') process.stdout.write(`${o.path}\n`);
   },

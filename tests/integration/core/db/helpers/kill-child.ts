@@ -10,7 +10,12 @@ export interface KilledRun {
  * Runs a TypeScript helper in a child (`node --import tsx`), waits for its first output line, lets it run
  * `afterFirstLineMs` more, then SIGKILLs it. Returns the complete lines it printed.
  */
-export function runAndKill(script: string, args: readonly string[], afterFirstLineMs: number, options: { uid?: number; gid?: number } = {}): Promise<KilledRun> {
+export function runAndKill(
+  script: string,
+  args: readonly string[],
+  afterFirstLineMs: number,
+  options: { uid?: number; gid?: number } = {},
+): Promise<KilledRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(script), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,9 +44,16 @@ export function runAndKill(script: string, args: readonly string[], afterFirstLi
 }
 
 /** Runs a helper to completion and returns its stdout. */
-export function runToEnd(script: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runToEnd(
+  script: string,
+  args: readonly string[],
+  options: { uid?: number; gid?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(script), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

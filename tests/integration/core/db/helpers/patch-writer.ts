@@ -12,7 +12,9 @@ const project = Project.open(dir);
 const image = asImageId(1);
 const label = asLabelId(1);
 // A big polygon makes each transaction span many pages, so that kills land inside commits too.
-const ring = Array.from({ length: 4000 }, (_, i) => (i % 2 === 0 ? 10 + Math.cos(i) * 5 : 10 + Math.sin(i) * 5));
+const ring = Array.from({ length: 4000 }, (_, i) =>
+  i % 2 === 0 ? 10 + Math.cos(i) * 5 : 10 + Math.sin(i) * 5,
+);
 
 let revision = project.annotations.list(image).revision;
 for (;;) {
@@ -26,7 +28,10 @@ for (;;) {
       added: Array.from({ length: count }, (_, i) => ({
         clientId: `c${i}`,
         labelId: label,
-        geometry: i === 0 ? { kind: 'polygon' as const, rings: [[next, 0, ...ring]] } : { kind: 'box' as const, x: next, y: i, widthPx: 1, heightPx: 1 },
+        geometry:
+          i === 0
+            ? { kind: 'polygon' as const, rings: [[next, 0, ...ring]] }
+            : { kind: 'box' as const, x: next, y: i, widthPx: 1, heightPx: 1 },
         score: null,
         source: 'manual' as const,
       })),

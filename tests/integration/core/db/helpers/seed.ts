@@ -3,7 +3,11 @@ import { asImageId, type ImageId } from '../../../../../src-preload/contract/ids
 import { Project } from '../../../../../src-main/core/project';
 
 /** A project with `count` image rows inserted directly (no files), for DB-only tests. */
-export function projectWithImages(root: string, count: number, sizePx = { w: 64, h: 48 }): { project: Project; ids: ImageId[] } {
+export function projectWithImages(
+  root: string,
+  count: number,
+  sizePx = { w: 64, h: 48 },
+): { project: Project; ids: ImageId[] } {
   const project = Project.create(path.join(root, 'proj'));
   const ids: ImageId[] = [];
   project.db.transaction(() => {

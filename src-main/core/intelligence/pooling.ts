@@ -1,0 +1,95 @@
+import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
+import { inverseCellNorms } from '../segment/grid-ops';
+
+/**
+ * Fraction of each grid cell's pixels inside a row-major image mask. The grid may be denser than the
+ * patch grid (FeatSharp-style heads), so cells are mapped from the grid size, not the patch size.
+ */
+export function maskCellCoverage(
+  mask: Uint8Array,
+  mapping: PixelPatchMapping,
+  gridW: number,
+  gridH: number,
+): Float32Array {
+  const w = mapping.imageWidthPx;
+  const h = mapping.imageHeightPx;
+  if (mask.length !== w * h) throw new Error(`mask has ${mask.length} pixels, the image is ${w}×${h}`);
+  const inside = new Float32Array(gridW * gridH);
+  const total = new Float32Array(gridW * gridH);
+  const colCell = new Int32Array(w);
+  for (let x = 0; x < w; x++) colCell[x] = Math.min(gridW - 1, Math.floor(((x + 0.5) * gridW) / w));
+  for (let y = 0; y < h; y++) {
+    const row = Math.min(gridH - 1, Math.floor(((y + 0.5) * gridH) / h)) * gridW;
+    for (let x = 0; x < w; x++) {
+      const c = row + colCell[x]!;
+      total[c]!++;
+      if (mask[y * w + x] !== 0) inside[c]!++;
+    }
+  }
+  for (let c = 0; c < inside.length; c++) inside[c] = total[c]! > 0 ? inside[c]! / total[c]! : 0;
+  return inside;
+}
+
+/**
+ * The mask-pooled feature: the coverage-weighted mean of the L2-normalised cells mostly inside the mask
+ * (coverage ≥ 0.5), or of the best-covered cell when the mask is smaller than a cell. Undefined for an
+ * empty mask.
+ */
+export function maskPooledFeature(grid: DenseGrid, coverage: Float32Array): Float32Array | undefined {
+  const { dims, data } = grid;
+  const inv = inverseCellNorms(grid);
+  let best = -1;
+  for (let c = 0; c < coverage.length; c++) if (best < 0 || coverage[c]! > coverage[best]!) best = c;
+  if (best < 0 || coverage[best]! <= 0) return undefined;
+  const cutoff = Math.min(0.5, coverage[best]!);
+  const out = new Float32Array(dims);
+  let weight = 0;
+  for (let c = 0; c < coverage.length; c++) {
+    const cov = coverage[c]!;
+    if (cov < cutoff) continue;
+    const k = cov * inv[c]!;
+    const base = c * dims;
+    for (let d = 0; d < dims; d++) out[d]! += data[base + d]! * k;
+    weight += cov;
+  }
+  for (let d = 0; d < dims; d++) out[d]! /= weight;
+  return out;
+}
+
+/** Max over queries of the cosine maps (one value per cell). */
+export function maxOverMaps(maps: readonly Float32Array[]): Float32Array {
+  const first = maps[0];
+  if (!first) throw new Error('at least one map is needed');
+  const out = first.slice();
+  for (const m of maps.slice(1)) for (let i = 0; i < out.length; i++) if (m[i]! > out[i]!) out[i] = m[i]!;
+  return out;
+}
+
+/**
+ * The cosine threshold that best separates positive from negative cell scores (max F1), used to turn a
+ * few labelled examples into a decision rule for the rest of the dataset.
+ */
+export function bestF1Threshold(positives: Float32Array, negatives: Float32Array): number {
+  if (positives.length === 0) throw new Error('no positive cells to learn a threshold from');
+  if (negatives.length === 0) return Math.min(...positives) - 1e-6;
+  const all = [...positives].map((v) => ({ v, pos: 1 })).concat([...negatives].map((v) => ({ v, pos: 0 })));
+  all.sort((a, b) => b.v - a.v);
+  let tp = 0;
+  let fp = 0;
+  let bestF1 = -1;
+  let best = all[0]!.v;
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i]!;
+    if (e.pos) tp++;
+    else fp++;
+    // Only cut between distinct values.
+    const next = all[i + 1];
+    if (next && next.v === e.v) continue;
+    const f1 = (2 * tp) / (tp + fp + positives.length);
+    if (f1 > bestF1) {
+      bestF1 = f1;
+      best = next ? (e.v + next.v) / 2 : e.v - 1e-6;
+    }
+  }
+  return best;
+}

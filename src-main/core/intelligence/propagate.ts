@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { GeometrySchema } from '../../../src-preload/contract/geometry';
+import { asImageId, asLabelId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { InvalidInputError } from '../db/errors';
+import { type EngineImageEmbedding, type InferenceEngine } from '../inference';
+import { prioritizedEngine } from '../jobs/prioritized-engine';
+import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/job-types';
+import { type Project } from '../project';
+import { cosineMaps } from '../segment/grid-ops';
+import { maskToInstances } from '../segment/instances';
+import { encodeMask } from '../segment/rle';
+import { defaultMinAreaPx } from '../segment/text-prompt';
+import { upsampleProbability } from '../segment/upsample';
+import { decodeRgb, ensureEmbedding, type EmbeddingSpec } from './embeddings';
+import { geometryToMask } from './geometry-mask';
+import { parseParams } from './params';
+import { bestF1Threshold, maskCellCoverage, maskPooledFeature, maxOverMaps } from './pooling';
+import { ProposalsRepo, type NewProposal } from './proposals-repo';
+
+export const PropagateParamsSchema = z.object({
+  modelId: z.string().min(1),
+  resolution: z.number().int().positive().optional(),
+  labelId: z.number().int().positive(),
+  /** Cosine threshold; default: learned from the labelled images (best F1 on their cells). */
+  threshold: z.number().min(-1).max(1).optional(),
+  /** Added to the learned threshold: > 0 for fewer, surer proposals. */
+  thresholdOffset: z.number().min(-1).max(1).default(0),
+  minScore: z.number().min(0).max(1).default(0.5),
+  minAreaPx: z.number().int().nonnegative().optional(),
+  /** At most this many prototypes (the largest exemplars). */
+  maxPrototypes: z.number().int().positive().max(256).default(32),
+  refine: z.boolean().default(true),
+});
+export type PropagateParams = z.input<typeof PropagateParamsSchema>;
+
+/** Steepness of the cosine → probability logistic around the threshold. */
+const LOGIT_SLOPE = 30;
+
+export interface Prototypes {
+  readonly vectors: Float32Array[];
+  /** Cosine threshold separating the class from the rest on the labelled images. */
+  readonly threshold: number;
+  readonly exemplarImages: ImageId[];
+}
+
+/** Images the user labelled with `labelId` (the exemplars) and the others (the propagation targets). */
+export function propagationSplit(
+  project: Project,
+  labelId: LabelId,
+): { exemplars: ImageId[]; targets: ImageId[] } {
+  const exemplars = (
+    project.db
+      .prepare('SELECT DISTINCT image_id FROM annotations WHERE label_id = ? ORDER BY image_id')
+      .pluck()
+      .all(labelId) as number[]
+  ).map(asImageId);
+  const set = new Set<number>(exemplars);
+  const targets = (
+    project.db.prepare('SELECT id FROM images WHERE missing = 0 ORDER BY id').pluck().all() as number[]
+  )
+    .filter((id) => !set.has(id))
+    .map(asImageId);
+  return { exemplars, targets };
+}
+
+/**
+ * Mask-pooled prototypes (one per labelled shape) on the exemplars' feature grids, and the threshold that
+ * best separates the labelled cells from the unlabelled cells of those images.
+ */
+export async function buildPrototypes(
+  project: Project,
+  engine: InferenceEngine,
+  spec: EmbeddingSpec,
+  labelId: LabelId,
+  maxPrototypes = 32,
+): Promise<Prototypes> {
+  const rows = project.db
+    .prepare('SELECT image_id, geometry FROM annotations WHERE label_id = ? ORDER BY image_id, id')
+    .all(labelId) as { image_id: number; geometry: string }[];
+  if (rows.length === 0) {
+    throw new InvalidInputError(
+      'labelId',
+      `label ${labelId} has no annotations to learn from: label a few examples first`,
+    );
+  }
+  const byImage = new Map<number, string[]>();
+  for (const r of rows) byImage.set(r.image_id, [...(byImage.get(r.image_id) ?? []), r.geometry]);
+  const exemplars: { embedding: EngineImageEmbedding; coverages: Float32Array[] }[] = [];
+  const candidates: { vector: Float32Array; weight: number }[] = [];
+  for (const [imageId, geometries] of byImage) {
+    const { embedding } = await ensureEmbedding(project, engine, asImageId(imageId), spec);
+    const { gridW, gridH } = embedding.features;
+    const { imageWidthPx: w, imageHeightPx: h } = embedding.mapping;
+    const coverages = geometries.map((g) =>
+      maskCellCoverage(
+        geometryToMask(GeometrySchema.parse(JSON.parse(g)), w, h),
+        embedding.mapping,
+        gridW,
+        gridH,
+      ),
+    );
+    for (const cov of coverages) {
+      const v = maskPooledFeature(embedding.features, cov);
+      if (v) candidates.push({ vector: v, weight: cov.reduce((a, b) => a + b, 0) });
+    }
+    exemplars.push({ embedding, coverages });
+  }
+  if (candidates.length === 0) {
+    throw new InvalidInputError(
+      'labelId',
+      `the annotations of label ${labelId} cover no pixels to learn from`,
+    );
+  }
+  const vectors = candidates
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, maxPrototypes)
+    .map((c) => c.vector);
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  for (const ex of exemplars) {
+    const score = maxOverMaps(cosineMaps(ex.embedding.features, vectors));
+    const union = new Float32Array(score.length);
+    for (const cov of ex.coverages)
+      for (let c = 0; c < cov.length; c++) union[c] = Math.max(union[c]!, cov[c]!);
+    for (let c = 0; c < score.length; c++) {
+      if (union[c]! >= 0.5) positives.push(score[c]!);
+      else if (union[c] === 0) negatives.push(score[c]!);
+    }
+  }
+  const threshold = bestF1Threshold(Float32Array.from(positives), Float32Array.from(negatives));
+  return { vectors, threshold, exemplarImages: [...byImage.keys()].map(asImageId) };
+}
+
+/** Probability per cell: a logistic of (best prototype cosine − threshold). */
+export function prototypeProbability(
+  embedding: EngineImageEmbedding,
+  protos: Prototypes,
+  threshold: number,
+): Float32Array {
+  const score = maxOverMaps(cosineMaps(embedding.features, protos.vectors));
+  const out = new Float32Array(score.length);
+  for (let i = 0; i < score.length; i++) out[i] = 1 / (1 + Math.exp(-LOGIT_SLOPE * (score[i]! - threshold)));
+  return out;
+}
+
+/**
+ * The 'propagate' job ("label all similar"): prototypes from the user's shapes of one label, every
+ * patch of the other images scored against them, thresholded, split into components and stored as
+ * proposals (source 'propagated'). Prototypes are rebuilt on resume, from the same annotations.
+ */
+export function propagateHandler(engine: InferenceEngine): JobHandler {
+  return {
+    kind: 'propagate',
+    validate: (params) => void parseParams(PropagateParamsSchema, params, 'params'),
+    async start(params: unknown, ctx: JobContext): Promise<ItemProcessor> {
+      const p = parseParams(PropagateParamsSchema, params, 'params');
+      const labelId = asLabelId(p.labelId);
+      if (!ctx.project.labels.exists(labelId)) {
+        throw new InvalidInputError('params.labelId', `label ${p.labelId} does not exist in this project`);
+      }
+      const spec = {
+        modelId: p.modelId,
+        ...(p.resolution === undefined ? {} : { resolution: p.resolution }),
+      };
+      const batchEngine = prioritizedEngine(engine, ctx.scheduler, 'batch', ctx.signal);
+      const protos = await buildPrototypes(ctx.project, batchEngine, spec, labelId, p.maxPrototypes);
+      const threshold = (p.threshold ?? protos.threshold) + p.thresholdOffset;
+      ctx.log(`propagate: ${protos.vectors.length} prototypes, cosine threshold ${threshold.toFixed(3)}`);
+      const exemplars = new Set<number>(protos.exemplarImages);
+      const proposals = new ProposalsRepo(ctx.project);
+      const setReview = ctx.project.db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
+      return {
+        async process(imageId: ImageId) {
+          if (exemplars.has(imageId)) return { kind: 'done' };
+          const { embedding } = await ensureEmbedding(ctx.project, batchEngine, imageId, spec);
+          const image = p.refine ? await decodeRgb(ctx.project, imageId) : undefined;
+          await ctx.scheduler.yieldToInteractive(ctx.signal);
+          const prob = prototypeProbability(embedding, protos, threshold);
+          const { gridW, gridH } = embedding.features;
+          const { imageWidthPx: w, imageHeightPx: h } = embedding.mapping;
+          const up = upsampleProbability(prob, gridW, gridH, embedding.mapping, {
+            thresholdProb: 0.5,
+            ...(image ? { guide: image } : {}),
+          });
+          const minArea = p.minAreaPx ?? defaultMinAreaPx(embedding.mapping);
+          const found: NewProposal[] = maskToInstances(up.mask, up.prob, w, h, String(labelId), minArea)
+            .filter((inst) => inst.score >= p.minScore)
+            .map((inst) => ({
+              imageId,
+              labelId,
+              source: 'propagated',
+              geometry: { kind: 'mask', rle: encodeMask(inst.mask, w, h) },
+              score: inst.score,
+              areaPx: inst.areaPx,
+              jobId: ctx.jobId,
+            }));
+          return {
+            kind: 'done',
+            commit: () => {
+              proposals.insertMany(found);
+              if (found.length > 0) setReview.run(imageId);
+            },
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { GeometrySchema } from '../../../src-preload/contract/geometry';
+import { asImageId, type AnnotationId, type ImageId } from '../../../src-preload/contract/ids';
+import { NotFoundError } from '../db/errors';
+import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
+import { type Project } from '../project';
+import { connectedComponents } from '../segment/components';
+import { cosineMaps, l2Normalize } from '../segment/grid-ops';
+import {
+  cachedEmbedding,
+  cachedImageIds,
+  cachedSummaries,
+  embeddingKey,
+  type EmbeddingSpec,
+} from './embeddings';
+import { geometryToMask } from './geometry-mask';
+import { PatchIndex, regionDescriptor } from './patch-index';
+import { maskCellCoverage, maskPooledFeature } from './pooling';
+
+export interface ImageHit {
+  readonly imageId: ImageId;
+  readonly score: number;
+}
+
+/** Image-level search: cosine of the summary vectors, best first, the query image left out. */
+export function similarImages(
+  project: Project,
+  spec: EmbeddingSpec,
+  imageId: ImageId,
+  topK = 10,
+): ImageHit[] {
+  const summaries = [...cachedSummaries(project, spec)];
+  const query = summaries.find((s) => s.imageId === imageId);
+  if (!query)
+    throw new NotFoundError(
+      `image ${imageId} has no cached embedding for model "${spec.modelId}": precompute it first`,
+    );
+  const q = l2Normalize(query.vector);
+  return summaries
+    .filter((s) => s.imageId !== imageId)
+    .map((s) => ({ imageId: s.imageId, score: round4(dot(q, l2Normalize(s.vector))) }))
+    .sort((a, b) => b.score - a.score || a.imageId - b.imageId)
+    .slice(0, Math.max(0, topK));
+}
+
+export interface DuplicateReport {
+  readonly threshold: number;
+  readonly pairs: { a: ImageId; b: ImageId; score: number }[];
+  /** Connected groups of near-duplicates (each sorted), for keeping a group on one side of a split. */
+  readonly groups: ImageId[][];
+}
+
+/** Near-duplicates: every pair of cached images whose summary cosine is at least `threshold`. */
+export function findDuplicates(project: Project, spec: EmbeddingSpec, threshold = 0.95): DuplicateReport {
+  if (!(threshold > -1 && threshold <= 1)) throw new Error(`threshold must be in (-1, 1], got ${threshold}`);
+  const items = [...cachedSummaries(project, spec)].map((s) => ({ id: s.imageId, v: l2Normalize(s.vector) }));
+  const pairs: { a: ImageId; b: ImageId; score: number }[] = [];
+  const parent = new Map<number, number>(items.map((i) => [i.id, i.id]));
+  const find = (x: number): number => {
+    while (parent.get(x) !== x) x = parent.get(x)!;
+    return x;
+  };
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const s = dot(items[i]!.v, items[j]!.v);
+      if (s < threshold) continue;
+      pairs.push({ a: items[i]!.id, b: items[j]!.id, score: round4(s) });
+      parent.set(find(items[j]!.id), find(items[i]!.id));
+    }
+  }
+  const groups = new Map<number, ImageId[]>();
+  for (const p of pairs) {
+    for (const id of [p.a, p.b]) {
+      const root = find(id);
+      const g = groups.get(root) ?? [];
+      if (!g.includes(id)) g.push(id);
+      groups.set(root, g);
+    }
+  }
+  pairs.sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
+  return { threshold, pairs, groups: [...groups.values()].map((g) => g.sort((a, b) => a - b)) };
+}
+
+/** Where the features of an image come from (the project cache, or synthetic grids in the bench). */
+export interface GridSource {
+  grid(imageId: ImageId): { features: DenseGrid; mapping: PixelPatchMapping } | undefined;
+}
+
+export interface RegionHit {
+  readonly imageId: ImageId;
+  /** Best cell cosine with the query. */
+  readonly score: number;
+  /** The region around the best cell, [x, y, w, h] in image pixels. */
+  readonly bbox: [number, number, number, number];
+  /** Cosine per grid cell, clamped to [0, 1] × 255, row-major. */
+  readonly heatmap: { gridW: number; gridH: number; data: Uint8Array };
+}
+
+export interface ObjectSearchOptions {
+  readonly topK?: number;
+  readonly excludeImageId?: ImageId;
+  /** How many images the coarse stage passes on to exact scoring; default max(8·topK, 64). */
+  readonly candidates?: number;
+}
+
+/**
+ * Object-level search: the coarse index picks candidate images, then each candidate's full grid is
+ * scored exactly (cosine per patch) and the region around its best patch is returned with the heat map.
+ */
+export function searchObjects(
+  index: PatchIndex,
+  source: GridSource,
+  query: Float32Array,
+  opts: ObjectSearchOptions = {},
+): RegionHit[] {
+  const topK = Math.max(1, opts.topK ?? 10);
+  const n = opts.candidates ?? Math.max(8 * topK, 64);
+  const hits: RegionHit[] = [];
+  for (const c of index.candidates(query, n, opts.excludeImageId)) {
+    const g = source.grid(asImageId(c.imageId));
+    if (!g) continue;
+    hits.push(regionHit(asImageId(c.imageId), g.features, g.mapping, query));
+  }
+  return hits.sort((a, b) => b.score - a.score || a.imageId - b.imageId).slice(0, topK);
+}
+
+export function regionHit(
+  imageId: ImageId,
+  grid: DenseGrid,
+  mapping: PixelPatchMapping,
+  query: Float32Array,
+): RegionHit {
+  const cos = cosineMaps(grid, [query])[0]!;
+  const { gridW, gridH } = grid;
+  let best = 0;
+  let mean = 0;
+  for (let i = 0; i < cos.length; i++) {
+    mean += cos[i]! / cos.length;
+    if (cos[i]! > cos[best]!) best = i;
+  }
+  const cut = (cos[best]! + mean) / 2;
+  const mask = new Uint8Array(cos.length);
+  for (let i = 0; i < cos.length; i++) mask[i] = cos[i]! >= cut ? 1 : 0;
+  const cc = connectedComponents(mask, gridW, gridH, 4);
+  const l = cc.labels[best]!;
+  const sx = mapping.imageWidthPx / gridW;
+  const sy = mapping.imageHeightPx / gridH;
+  const x0 = Math.floor(cc.minX[l]! * sx);
+  const y0 = Math.floor(cc.minY[l]! * sy);
+  const x1 = Math.min(mapping.imageWidthPx, Math.ceil((cc.maxX[l]! + 1) * sx));
+  const y1 = Math.min(mapping.imageHeightPx, Math.ceil((cc.maxY[l]! + 1) * sy));
+  const heat = new Uint8Array(cos.length);
+  for (let i = 0; i < cos.length; i++) heat[i] = Math.round(Math.min(1, Math.max(0, cos[i]!)) * 255);
+  return {
+    imageId,
+    score: round4(cos[best]!),
+    bbox: [x0, y0, x1 - x0, y1 - y0],
+    heatmap: { gridW, gridH, data: heat },
+  };
+}
+
+/** The mask-pooled query of one annotation, on its image's cached features. */
+export function annotationQuery(
+  project: Project,
+  spec: EmbeddingSpec,
+  annotationId: AnnotationId,
+): { imageId: ImageId; vector: Float32Array } {
+  const row = project.db
+    .prepare('SELECT image_id, geometry FROM annotations WHERE id = ?')
+    .get(annotationId) as { image_id: number; geometry: string } | undefined;
+  if (!row) throw new NotFoundError(`annotation ${annotationId} does not exist in this project`);
+  const imageId = asImageId(row.image_id);
+  const e = cachedEmbedding(project, imageId, spec);
+  if (!e)
+    throw new NotFoundError(
+      `image ${imageId} has no cached embedding for model "${spec.modelId}": precompute it first`,
+    );
+  const { imageWidthPx: w, imageHeightPx: h } = e.mapping;
+  const mask = geometryToMask(GeometrySchema.parse(JSON.parse(row.geometry)), w, h);
+  const vector = maskPooledFeature(
+    e.features,
+    maskCellCoverage(mask, e.mapping, e.features.gridW, e.features.gridH),
+  );
+  if (!vector) throw new Error(`annotation ${annotationId} covers no pixels`);
+  return { imageId, vector };
+}
+
+const indexes = new WeakMap<Project, Map<string, PatchIndex>>();
+const DESCRIPTOR_KIND = 'regions4x4p64';
+
+/**
+ * The project's object-search index for `spec`: descriptors stored in `image_descriptors`, computed once
+ * per cached image (and kept in memory per open project, topped up with images cached since).
+ */
+export function projectPatchIndex(project: Project, spec: EmbeddingSpec): PatchIndex {
+  const key = embeddingKey(asImageId(1), spec);
+  const specKey = `${key.modelId}|${key.resolution}`;
+  let perProject = indexes.get(project);
+  if (!perProject) indexes.set(project, (perProject = new Map<string, PatchIndex>()));
+  let index = perProject.get(specKey);
+  if (!index) {
+    index = new PatchIndex();
+    const rows = project.db
+      .prepare(
+        'SELECT image_id, data FROM image_descriptors WHERE model_id = ? AND resolution = ? AND kind = ?',
+      )
+      .all(key.modelId, key.resolution, DESCRIPTOR_KIND) as { image_id: number; data: Buffer }[];
+    for (const r of rows) index.add(r.image_id, toFloat32(r.data));
+    perProject.set(specKey, index);
+  }
+  const insert = project.db.prepare(
+    'INSERT OR REPLACE INTO image_descriptors (image_id, model_id, resolution, kind, data) VALUES (?, ?, ?, ?, ?)',
+  );
+  for (const imageId of cachedImageIds(project, spec)) {
+    if (index.has(imageId)) continue;
+    const e = cachedEmbedding(project, imageId, spec);
+    if (!e) continue;
+    const d = regionDescriptor(e.features);
+    insert.run(
+      imageId,
+      key.modelId,
+      key.resolution,
+      DESCRIPTOR_KIND,
+      Buffer.from(d.buffer, d.byteOffset, d.byteLength),
+    );
+    index.add(imageId, d);
+  }
+  return index;
+}
+
+/** The project cache as a grid source for `searchObjects`. */
+export function projectGridSource(project: Project, spec: EmbeddingSpec): GridSource {
+  return { grid: (imageId) => cachedEmbedding(project, imageId, spec) };
+}
+
+function toFloat32(buf: Buffer): Float32Array {
+  const out = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;

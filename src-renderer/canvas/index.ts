@@ -1,0 +1,4 @@
+export * from './AnnotationCanvas';
+export * from './use-view-state';
+export * from './view';
+export { heatMapToRgba, maskToRgba, parseHexColor } from './raster';

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
+import { createSyntheticProject, randomScene } from '../intelligence/helpers/synthetic-project';
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'auto-label-child.ts');
+const IMAGES = 200;
+
+let root: string;
+let projectDir: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'rl-resume-'));
+  projectDir = path.join(root, 'project');
+  const scenes = Array.from({ length: IMAGES }, (_, i) => ({
+    ...randomScene(1000 + i, 64, 64),
+    name: `s${i}.png`,
+  }));
+  const { project } = await createSyntheticProject(projectDir, scenes);
+  project.close();
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function startChild(): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, projectDir, path.join(root, 'data')], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => err };
+}
+
+function countProcessed(): number {
+  const db = new Database(path.join(projectDir, PROJECT_DB_FILE), { readonly: true, fileMustExist: true });
+  try {
+    const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'processed'`).get();
+    return hasTable ? (db.prepare('SELECT COUNT(*) FROM processed').pluck().get() as number) : 0;
+  } finally {
+    db.close();
+  }
+}
+
+describe('auto-label resume after SIGKILL', () => {
+  it('processes every image exactly once across a kill and a restart, with no duplicate proposals', async () => {
+    const first = startChild();
+    const deadline = Date.now() + 30_000;
+    let atKill = 0;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      atKill = countProcessed();
+      if (atKill >= 40) break;
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    atKill = countProcessed();
+    expect(atKill, first.stderr()).toBeGreaterThan(0);
+    expect(atKill).toBeLessThan(IMAGES);
+
+    const second = startChild();
+    expect(await second.exited, second.stderr()).toBe(0);
+
+    const db = new Database(path.join(projectDir, PROJECT_DB_FILE), { readonly: true });
+    try {
+      const perImage = db
+        .prepare(
+          'SELECT image_id, COUNT(*) AS n, COUNT(DISTINCT pid) AS pids FROM processed GROUP BY image_id',
+        )
+        .all() as { image_id: number; n: number }[];
+      expect(perImage).toHaveLength(IMAGES);
+      expect(perImage.filter((r) => r.n !== 1)).toEqual([]);
+      expect(db.prepare('SELECT COUNT(DISTINCT pid) FROM processed').pluck().get()).toBe(2);
+      const job = db.prepare('SELECT state, done, total, failed FROM jobs').all();
+      expect(job).toEqual([{ state: 'done', done: IMAGES, total: IMAGES, failed: 0 }]);
+      const dupes = db
+        .prepare(
+          `SELECT COUNT(*) FROM (SELECT image_id, label_id, geometry FROM proposals
+           GROUP BY image_id, label_id, geometry HAVING COUNT(*) > 1)`,
+        )
+        .pluck()
+        .get();
+      expect(dupes).toBe(0);
+      const proposals = db.prepare('SELECT COUNT(*) FROM proposals').pluck().get() as number;
+      expect(proposals).toBeGreaterThan(IMAGES / 4);
+      const reviewWithout = db
+        .prepare(
+          `SELECT COUNT(*) FROM images i WHERE i.status = 'review'
+           AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.image_id = i.id)`,
+        )
+        .pluck()
+        .get();
+      expect(reviewWithout).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});

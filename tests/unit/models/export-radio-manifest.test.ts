@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createInferenceEngine } from '../../../src-main/core/inference';
+import { readManifest, verifyBundleFiles } from '../../../src-main/core/models/verify';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const exporterDir = path.join(root, 'tools/export-radio');
+const python = ['python3', 'python'].find((bin) => spawnSync(bin, ['--version']).status === 0);
+const why = python ? '' : ' (skipped: no python3 on PATH; the exporter tests need Python, not torch)';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-export-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('tools/export-radio manifest writer (no torch needed)', () => {
+  it.skipIf(!python)(`passes its own Python unit tests${why}`, () => {
+    const r = spawnSync(python!, ['-m', 'unittest', 'discover', '-s', exporterDir, '-p', 'test_*.py'], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toMatch(/Ran \d+ tests/);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it.skipIf(!python)(`writes manifests that the app validates, verifies and loads${why}`, async () => {
+    // Real ONNX files (the starter's) with a manifest written by the Python side, as the exporter would.
+    const bundle = path.join(tmp, 'bundles', 'py-written');
+    cpSync(path.join(root, 'models/starter'), bundle, { recursive: true });
+    rmSync(path.join(bundle, 'manifest.json'));
+    const script = `
+import sys; sys.path.insert(0, ${JSON.stringify(exporterDir)})
+import radiolabel_bundle as rb
+d = ${JSON.stringify(bundle)}
+enc = rb.encoder_section(d, file="encoder.onnx", input_name="pixel_values", patch_size=16,
+    resolution={"kind": "short_side", "short_side": 256, "step": 16, "max": 1024},
+    outputs={"summary": {"name": "summary"}, "features": {"name": "features", "layout": "NLC"},
+             "text_dense": {"name": "text_dense", "layout": "NLC"}, "text_summary": {"name": "text_summary"}})
+txt = rb.text_section(d, file="text.onnx", tokenizer="tokenizer.json", input_ids="input_ids", output="text_embeds",
+    max_length=16, dim=11, templates=["a photo of a {}."], padding="longest")
+rb.write_manifest(d, rb.build_manifest(model_id="py-written", name="written by Python", license="MIT",
+    source_url="test", encoder=enc, text=txt))
+`;
+    const r = spawnSync(python!, ['-c', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const m = await readManifest(bundle);
+    expect(m.id).toBe('py-written');
+    expect(m.encoder.external_data).toEqual([]);
+    await verifyBundleFiles(bundle, m);
+    const engine = createInferenceEngine({ dataDir: tmp, modelDirs: [path.join(tmp, 'bundles')] });
+    try {
+      const { manifest } = await engine.verifyModel('py-written');
+      expect(manifest.text?.templates).toEqual(['a photo of a {}.']);
+      const [red] = await engine.embedTexts('py-written', ['red']);
+      expect(red!.length).toBe(11);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
