@@ -42,7 +42,9 @@ function serve(dir: string): Promise<{ server: Server; origin: string }> {
     }
     try {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+      res
+        .writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -57,9 +59,16 @@ function serve(dir: string): Promise<{ server: Server; origin: string }> {
 }
 
 function rows(r: PageResults): BenchRow[] {
-  const note = `${r.annotations} annotations (1,000 polygons + 100 masks), 3840x2160 image, ${VIEWPORT.width}x${VIEWPORT.height} viewport, software raster`;
+  const load = os.loadavg()[0]?.toFixed(1) ?? '?';
+  const note = `${r.annotations} annotations (1,000 polygons + 100 masks), 3840x2160 image, ${VIEWPORT.width}x${VIEWPORT.height} viewport, software raster, ${os.cpus().length} cores at load ${load}`;
   const stat = (name: string, samples: number[], extra?: string): BenchRow[] => [
-    { bench: 'canvas', case: `${name} p50`, value: percentile(samples, 50), unit: 'ms', ...(extra ? { note: extra } : {}) },
+    {
+      bench: 'canvas',
+      case: `${name} p50`,
+      value: percentile(samples, 50),
+      unit: 'ms',
+      ...(extra ? { note: extra } : {}),
+    },
     { bench: 'canvas', case: `${name} p95`, value: percentile(samples, 95), unit: 'ms' },
   ];
   return [
@@ -69,7 +78,11 @@ function rows(r: PageResults): BenchRow[] {
     ...stat('pan work', r.panWorkMs, 'React commit + synchronous Konva redraw per view change'),
     ...stat('zoom frame time', r.zoomFrameMs, 'rAF to rAF while wheel-zooming every frame'),
     ...stat('zoom work', r.zoomWorkMs),
-    ...stat('edit redraw work', r.editWorkMs, 'dragging one selected polygon (drawn live over the cached raster)'),
+    ...stat(
+      'edit redraw work',
+      r.editWorkMs,
+      'dragging one selected polygon (drawn live over the cached raster)',
+    ),
   ];
 }
 
@@ -97,10 +110,19 @@ export default async function run(): Promise<BenchRow[]> {
       { timeout: 180_000 },
     );
     const failure = await page.evaluate(() => (window as unknown as { __benchError?: string }).__benchError);
-    if (failure !== undefined || errors.length > 0) throw new Error(`bench page failed: ${failure ?? errors.join('; ')}`);
+    if (failure !== undefined || errors.length > 0)
+      throw new Error(`bench page failed: ${failure ?? errors.join('; ')}`);
+    // CANVAS_SCREENSHOT=<file.png> saves what the page shows (a visual check of the drawing).
+    if (process.env.CANVAS_SCREENSHOT) await page.screenshot({ path: process.env.CANVAS_SCREENSHOT });
     if (process.env.CANVAS_DIAG) {
-      const d = await page.evaluate(() => (window as unknown as { __diag: (n: number) => number[][] }).__diag(40));
-      const med = (i: number) => percentile(d.map((r) => r[i] ?? 0), 50);
+      const d = await page.evaluate(() =>
+        (window as unknown as { __diag: (n: number) => number[][] }).__diag(40),
+      );
+      const med = (i: number) =>
+        percentile(
+          d.map((r) => r[i] ?? 0),
+          50,
+        );
       console.log('per-layer p50 ms (image, annotations, overlay):', med(0), med(1), med(2));
     }
     const results = await page.evaluate(

@@ -2,13 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Geometry } from '../src-preload/contract/geometry';
-import {
-  asAnnotationId,
-  asImageId,
-  asLabelId,
-  type ImageId,
-  type LabelId,
-} from '../src-preload/contract/ids';
+import { asAnnotationId, asImageId, asLabelId, type ImageId } from '../src-preload/contract/ids';
 import { exportDataset } from '../src-main/core/formats/export-dataset';
 import type { SegmentationMode } from '../src-main/core/formats/export-types';
 import { importAnnotations } from '../src-main/core/formats/import-annotations';
@@ -111,16 +105,26 @@ function syntheticSource(): ExportSource & ImportSink {
   };
 }
 
-/** Runs fn while sampling RSS every 20 ms; returns [ms, peak RSS MiB]. */
-async function measured<T>(fn: () => Promise<T>): Promise<[number, number, T]> {
+/**
+ * Runs fn while sampling RSS every 20 ms; returns [wall ms, peak RSS MiB, result, CPU ms]. CPU time
+ * (user + system) is reported too because the shared bench machines are often heavily loaded.
+ */
+async function measured<T>(fn: () => Promise<T>): Promise<[number, number, T, number]> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     const out = await fn();
-    return [performance.now() - t0, Math.max(peak, process.memoryUsage().rss) / 2 ** 20, out];
+    const cpu = process.cpuUsage(cpu0);
+    return [
+      performance.now() - t0,
+      Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
+      out,
+      (cpu.user + cpu.system) / 1000,
+    ];
   } finally {
     clearInterval(timer);
   }
@@ -140,7 +144,7 @@ export default async function formatsBench(): Promise<BenchRow[]> {
       'polygon',
     ]) as SegmentationMode[]) {
       const out = path.join(dir, `coco-${mode}`);
-      const [ms, peak, result] = await measured(() =>
+      const [ms, peak, result, cpuMs] = await measured(() =>
         exportDataset(source, { format: 'coco', outDir: out, segmentation: mode, imageFiles: 'reference' }),
       );
       const bytes = (await fs.stat(path.join(out, 'annotations/instances_train.json'))).size;
@@ -153,6 +157,12 @@ export default async function formatsBench(): Promise<BenchRow[]> {
       });
       rows.push({
         bench: 'formats',
+        case: `COCO export CPU time (${mode})`,
+        value: Math.round(cpuMs),
+        unit: 'ms',
+      });
+      rows.push({
+        bench: 'formats',
         case: `COCO export peak RSS (${mode})`,
         value: Math.round(peak),
         unit: 'MiB',
@@ -160,7 +170,7 @@ export default async function formatsBench(): Promise<BenchRow[]> {
       });
     }
     const file = path.join(dir, 'coco-auto/annotations/instances_train.json');
-    const [ms, peak, result] = await measured(() =>
+    const [ms, peak, result, cpuMs] = await measured(() =>
       importAnnotations(source, { format: 'coco', path: file }),
     );
     rows.push({
@@ -170,6 +180,7 @@ export default async function formatsBench(): Promise<BenchRow[]> {
       unit: 'ms',
       note: `${result.imported} imported, ${result.matchedImages} images matched, ${result.errors.length} errors; parse + match + validate, sink discards`,
     });
+    rows.push({ bench: 'formats', case: 'COCO import CPU time', value: Math.round(cpuMs), unit: 'ms' });
     rows.push({ bench: 'formats', case: 'COCO import peak RSS', value: Math.round(peak), unit: 'MiB' });
     rows.push({
       bench: 'formats',

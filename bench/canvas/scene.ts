@@ -8,7 +8,16 @@ export const IMAGE_H = 2160;
 export const POLYGONS = 1000;
 export const MASKS = 100;
 
-export const LABEL_COLORS = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6'];
+export const LABEL_COLORS = [
+  '#e6194b',
+  '#3cb44b',
+  '#ffe119',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#46f0f0',
+  '#f032e6',
+];
 
 export function labelColor(id: LabelId): string {
   return LABEL_COLORS[(id - 1) % LABEL_COLORS.length] ?? '#ffffff';
@@ -60,7 +69,13 @@ export function makeScene(): AnnotationDoc {
     const cx = 150 + rand() * (IMAGE_W - 300);
     const cy = 150 + rand() * (IMAGE_H - 300);
     const r = 40 + rand() * 100;
-    let bm = strokeBitmap(emptyMaskBitmap(IMAGE_W, IMAGE_H), { x: cx - r / 2, y: cy }, { x: cx + r / 2, y: cy }, r, 1);
+    let bm = strokeBitmap(
+      emptyMaskBitmap(IMAGE_W, IMAGE_H),
+      { x: cx - r / 2, y: cy },
+      { x: cx + r / 2, y: cy },
+      r,
+      1,
+    );
     bm = strokeBitmap(bm, { x: cx, y: cy }, { x: cx, y: cy }, r / 3, 0);
     anns.push({
       id: asAnnotationId(id++),

@@ -6,7 +6,7 @@ export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent', 'openSample'],
   images: ['import', 'list', 'get', 'setStatus', 'relink'],
   labels: ['list', 'create', 'update', 'remove'],
-  annotations: ['list', 'applyPatch'],
+  annotations: ['list', 'applyPatch', 'convert'],
   inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
   jobs: ['list', 'start', 'cancel'],
   exports: ['run', 'importAnnotations'],

@@ -27,7 +27,9 @@ export function App(): React.JSX.Element {
     <div className="shell">
       <header className="topbar">
         <span className="brand">RadioLabel</span>
-        <span className="muted">{info ? `v${info.version} · ${info.mode} mode` : `${getBackend().mode} mode`}</span>
+        <span className="muted">
+          {info ? `v${info.version} · ${info.mode} mode` : `${getBackend().mode} mode`}
+        </span>
         {project && <span title={project.dir}>{project.name}</span>}
         <span className="spacer" />
         {project && <ModelPicker />}

@@ -24,15 +24,15 @@ interface AppState {
   readonly embedding: { imageId: ImageId; state: 'running' | 'done' | 'error' } | null;
   readonly saveState: SaveState;
   readonly notice: Notice | null;
-  setProject(project: ProjectInfo | null): void;
-  refreshLabels(): Promise<void>;
-  setActiveLabel(id: Label['id'] | null): void;
-  setCurrentImage(row: ImageRow | null): void;
-  invalidateImages(): void;
-  refreshModel(): Promise<void>;
-  setEmbedding(e: AppState['embedding']): void;
-  setSaveState(s: SaveState): void;
-  notify(notice: Notice | null): void;
+  setProject: (project: ProjectInfo | null) => void;
+  refreshLabels: () => Promise<void>;
+  setActiveLabel: (id: Label['id'] | null) => void;
+  setCurrentImage: (row: ImageRow | null) => void;
+  invalidateImages: () => void;
+  refreshModel: () => Promise<void>;
+  setEmbedding: (e: AppState['embedding']) => void;
+  setSaveState: (s: SaveState) => void;
+  notify: (notice: Notice | null) => void;
 }
 
 /** App-level UI state (the document itself lives in the editor model's EditorStore). */
@@ -46,7 +46,8 @@ export const useAppStore = create<AppState>((set, get) => ({
   embedding: null,
   saveState: 'saved',
   notice: null,
-  setProject: (project) => set({ project, currentImage: null, labels: [], imagesVersion: get().imagesVersion + 1 }),
+  setProject: (project) =>
+    set({ project, currentImage: null, labels: [], imagesVersion: get().imagesVersion + 1 }),
   refreshLabels: async () => {
     const r = await api().labels.list({});
     if (!r.ok) return get().notify({ kind: 'error', text: r.error.message });

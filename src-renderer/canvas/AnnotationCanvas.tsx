@@ -12,7 +12,17 @@ import { type PaintItem, paintShapes, type PaintStyle } from './paint';
 import { heatMapToRgba } from './raster';
 import { RasterCache } from './raster-cache';
 import { useLoadedImage } from './use-loaded-image';
-import { fitView, oneToOneView, panBy, screenToImage, type Size, type ViewState, visibleImageRect, wheelZoomFactor, zoomAt } from './view';
+import {
+  fitView,
+  oneToOneView,
+  panBy,
+  screenToImage,
+  type Size,
+  type ViewState,
+  visibleImageRect,
+  wheelZoomFactor,
+  zoomAt,
+} from './view';
 
 export interface HeatMapInput {
   /** 0–255 per cell, row-major. */
@@ -135,7 +145,10 @@ export function AnnotationCanvas(props: AnnotationCanvasProps) {
 
   const toImage = useCallback((e: { clientX: number; clientY: number }) => {
     const rect = containerRef.current?.getBoundingClientRect();
-    return screenToImage(viewRef.current, { x: e.clientX - (rect?.left ?? 0), y: e.clientY - (rect?.top ?? 0) });
+    return screenToImage(viewRef.current, {
+      x: e.clientX - (rect?.left ?? 0),
+      y: e.clientY - (rect?.top ?? 0),
+    });
   }, []);
 
   const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
@@ -214,7 +227,17 @@ export function AnnotationCanvas(props: AnnotationCanvasProps) {
     const caches = [imageCache.current, annotationCache.current];
     return () => caches.forEach((c) => c.dispose());
   }, []);
-  const annotationContent = useMemo(() => ({ staticAnnotations, annotationStyle }), [staticAnnotations, annotationStyle]);
+  // The colours in use, as a string: a labelColor callback that is new on every render but gives the same
+  // colours must not throw the raster away (that would repaint 1,000 shapes on every pan).
+  const colorKey = useMemo(
+    () =>
+      [...new Set(staticAnnotations.map((a) => a.labelId))]
+        .sort((a, b) => a - b)
+        .map((id) => `${id}:${labelColor(id)}`)
+        .join(','),
+    [staticAnnotations, labelColor],
+  );
+  const annotationContent = useMemo(() => ({ staticAnnotations, colorKey }), [staticAnnotations, colorKey]);
 
   const drawImage = (con: Konva.Context, shape: Konva.Shape) => {
     if (!image) return;
@@ -239,7 +262,8 @@ export function AnnotationCanvas(props: AnnotationCanvasProps) {
       paint: (ctx, area, scale) => paintShapes(ctx, staticAnnotations, area, scale, annotationStyle),
       requestRedraw: () => shape.getLayer()?.batchDraw(),
     });
-    if (liveAnnotations.length > 0) paintShapes(con._context, liveAnnotations, visible, view.scale, annotationStyle);
+    if (liveAnnotations.length > 0)
+      paintShapes(con._context, liveAnnotations, visible, view.scale, annotationStyle);
   };
 
   const selectedGeometries = useMemo(() => {

@@ -30,7 +30,11 @@ export function paintSelection(
 }
 
 /** What the active tool shows while it works: rubber bands, the polygon in progress, the brush, clicks. */
-export function paintToolOverlays(ctx: CanvasRenderingContext2D, overlays: readonly ToolOverlay[], scale: number): void {
+export function paintToolOverlays(
+  ctx: CanvasRenderingContext2D,
+  overlays: readonly ToolOverlay[],
+  scale: number,
+): void {
   const px = 1 / scale;
   for (const o of overlays) {
     switch (o.kind) {

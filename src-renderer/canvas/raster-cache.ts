@@ -25,8 +25,14 @@ function contains(outer: Rect, inner: Rect): boolean {
 }
 
 function overlapFraction(cache: Rect, visible: Rect): number {
-  const w = Math.max(0, Math.min(cache.x + cache.widthPx, visible.x + visible.widthPx) - Math.max(cache.x, visible.x));
-  const h = Math.max(0, Math.min(cache.y + cache.heightPx, visible.y + visible.heightPx) - Math.max(cache.y, visible.y));
+  const w = Math.max(
+    0,
+    Math.min(cache.x + cache.widthPx, visible.x + visible.widthPx) - Math.max(cache.x, visible.x),
+  );
+  const h = Math.max(
+    0,
+    Math.min(cache.y + cache.heightPx, visible.y + visible.heightPx) - Math.max(cache.y, visible.y),
+  );
   const area = visible.widthPx * visible.heightPx;
   return area > 0 ? (w * h) / area : 0;
 }
@@ -54,7 +60,9 @@ export class RasterCache {
     const now = performance.now();
     const deviceScale = p.scale * p.pixelRatio;
     if (p.scale !== this.lastScale) {
+      const firstDraw = this.lastScale === 0;
       this.lastScale = p.scale;
+      if (firstDraw) return this.drawFresh(ctx, p, deviceScale);
       this.lastScaleChangeMs = now;
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = setTimeout(() => {
@@ -65,11 +73,17 @@ export class RasterCache {
     const fresh = this.canvas !== null && this.key === p.contentKey;
     const sameScale = fresh && Math.abs(this.cacheScale / deviceScale - 1) < 1e-9;
     const zooming = now - this.lastScaleChangeMs < this.settleMs;
+    // While zooming, a stretched raster is fine unless it covers too little or has become too blurry.
     const usable = sameScale
       ? contains(this.rect, p.visible)
-      : fresh && zooming && overlapFraction(this.rect, p.visible) > 0.6;
+      : fresh && zooming && overlapFraction(this.rect, p.visible) > 0.6 && this.cacheScale > deviceScale / 2;
     if (!usable) this.render(p, deviceScale);
     this.blit(ctx, !usable || sameScale);
+  }
+
+  private drawFresh(ctx: CanvasRenderingContext2D, p: CachedPaint, deviceScale: number): void {
+    this.render(p, deviceScale);
+    this.blit(ctx, true);
   }
 
   dispose(): void {

@@ -24,9 +24,15 @@ export function maskToRgba(mask: MaskBitmap, color: string, alpha: number): Uint
  * A heat map (0–255 per cell, row-major) as RGBA: a dark-blue → red → yellow ramp whose opacity grows
  * with the value, so low scores leave the image visible.
  */
-export function heatMapToRgba(data: Uint8Array, widthPx: number, heightPx: number): Uint8ClampedArray<ArrayBuffer> {
+export function heatMapToRgba(
+  data: Uint8Array,
+  widthPx: number,
+  heightPx: number,
+): Uint8ClampedArray<ArrayBuffer> {
   if (data.length !== widthPx * heightPx) {
-    throw new Error(`heat map has ${data.length} cells but its size ${widthPx}x${heightPx} needs ${widthPx * heightPx}`);
+    throw new Error(
+      `heat map has ${data.length} cells but its size ${widthPx}x${heightPx} needs ${widthPx * heightPx}`,
+    );
   }
   const out = new Uint8ClampedArray(widthPx * heightPx * 4);
   for (let i = 0; i < data.length; i++) {

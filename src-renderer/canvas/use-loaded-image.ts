@@ -1,8 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /** Loads an image URL; null until it has loaded (or when it fails, with the error reported). */
-export function useLoadedImage(url: string | null, onError?: (message: string) => void): HTMLImageElement | null {
+export function useLoadedImage(
+  url: string | null,
+  onError?: (message: string) => void,
+): HTMLImageElement | null {
   const [loaded, setLoaded] = useState<{ url: string; image: HTMLImageElement } | null>(null);
+  // A ref, so that a new callback on every render does not reload the image.
+  const onErrorRef = useRef(onError);
+  useEffect(() => {
+    onErrorRef.current = onError;
+  });
   useEffect(() => {
     if (url === null) return;
     let alive = true;
@@ -12,12 +20,12 @@ export function useLoadedImage(url: string | null, onError?: (message: string) =
       if (alive) setLoaded({ url, image: img });
     };
     img.onerror = () => {
-      if (alive) onError?.(`could not load image ${url}`);
+      if (alive) onErrorRef.current?.(`could not load image ${url}`);
     };
     img.src = url;
     return () => {
       alive = false;
     };
-  }, [url, onError]);
+  }, [url]);
   return loaded && loaded.url === url ? loaded.image : null;
 }

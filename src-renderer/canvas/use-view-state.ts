@@ -32,7 +32,9 @@ export function useViewState(image: Size): ViewStateApi {
   }, [image, viewport]);
 
   const setViewport = useCallback((size: Size) => {
-    setViewportState((prev) => (prev.widthPx === size.widthPx && prev.heightPx === size.heightPx ? prev : size));
+    setViewportState((prev) =>
+      prev.widthPx === size.widthPx && prev.heightPx === size.heightPx ? prev : size,
+    );
   }, []);
   const fit = useCallback(() => setView(fitView(image, viewport)), [image, viewport]);
   const oneToOne = useCallback(() => setView((v) => oneToOneView(v, viewport)), [viewport]);

@@ -22,7 +22,8 @@ function clampScale(scale: number): number {
 
 /** The whole image, centred, with a margin. */
 export function fitView(image: Size, viewport: Size, marginPx = 16): ViewState {
-  if (image.widthPx <= 0 || image.heightPx <= 0 || viewport.widthPx <= 0 || viewport.heightPx <= 0) return IDENTITY_VIEW;
+  if (image.widthPx <= 0 || image.heightPx <= 0 || viewport.widthPx <= 0 || viewport.heightPx <= 0)
+    return IDENTITY_VIEW;
   const scale = clampScale(
     Math.min(
       Math.max(1, viewport.widthPx - 2 * marginPx) / image.widthPx,
@@ -45,7 +46,11 @@ export function oneToOneView(view: ViewState, viewport: Size): ViewState {
 export function zoomAt(view: ViewState, factor: number, screen: Point): ViewState {
   const scale = clampScale(view.scale * factor);
   const k = scale / view.scale;
-  return { scale, offsetX: screen.x - (screen.x - view.offsetX) * k, offsetY: screen.y - (screen.y - view.offsetY) * k };
+  return {
+    scale,
+    offsetX: screen.x - (screen.x - view.offsetX) * k,
+    offsetY: screen.y - (screen.y - view.offsetY) * k,
+  };
 }
 
 export function panBy(view: ViewState, dxPx: number, dyPx: number): ViewState {

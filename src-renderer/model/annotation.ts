@@ -43,7 +43,10 @@ export function geometryEquals(a: Geometry, b: Geometry): boolean {
 
 export function storedFieldsEqual(a: Annotation, b: Annotation): boolean {
   return (
-    a.labelId === b.labelId && a.score === b.score && a.source === b.source && geometryEquals(a.geometry, b.geometry)
+    a.labelId === b.labelId &&
+    a.score === b.score &&
+    a.source === b.source &&
+    geometryEquals(a.geometry, b.geometry)
   );
 }
 

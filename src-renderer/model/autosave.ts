@@ -1,5 +1,11 @@
 import { type ImageId, type AnnotationId } from '../../src-preload/contract/ids';
-import { type Annotation, FIRST_LOCAL_ID, type StoredAnnotationFields, storedFields, storedFieldsEqual } from './annotation';
+import {
+  type Annotation,
+  FIRST_LOCAL_ID,
+  type StoredAnnotationFields,
+  storedFields,
+  storedFieldsEqual,
+} from './annotation';
 import { type AnnotationDoc, createDoc } from './document';
 import { EMPTY_PATCH, isEmptyPatch, type Patch, squashPatches } from './patch';
 import { rebaseOnto } from './rebase';
@@ -155,7 +161,15 @@ export class AutosaveQueue {
   private queueOf(imageId: ImageId): ImageQueue {
     let q = this.queues.get(imageId);
     if (!q) {
-      q = { revision: 0, pending: EMPTY_PATCH, inflight: null, timer: null, error: null, retryMs: 0, conflicts: 0 };
+      q = {
+        revision: 0,
+        pending: EMPTY_PATCH,
+        inflight: null,
+        timer: null,
+        error: null,
+        retryMs: 0,
+        conflicts: 0,
+      };
       this.queues.set(imageId, q);
     }
     return q;
@@ -232,15 +246,22 @@ export class AutosaveQueue {
     q.conflicts++;
     if (q.conflicts > this.maxConflicts) {
       q.conflicts = 0;
-      this.fail(imageId, q, `image ${imageId} kept changing on the server; ${this.maxConflicts} rebases failed`);
+      this.fail(
+        imageId,
+        q,
+        `image ${imageId} kept changing on the server; ${this.maxConflicts} rebases failed`,
+      );
       return;
     }
     const loaded = await this.opts.load(imageId);
     const serverDoc = createDoc(
       imageId,
-      loaded.items.map(
-        (item): Annotation => ({ ...item, id: this.localIdOf(item.id), hidden: false, locked: false }),
-      ),
+      loaded.items.map((item): Annotation => ({
+        ...item,
+        id: this.localIdOf(item.id),
+        hidden: false,
+        locked: false,
+      })),
     );
     const unsaved = squashPatches(q.inflight ?? EMPTY_PATCH, q.pending);
     const { patch, dropped } = rebaseOnto(serverDoc, unsaved);

@@ -97,7 +97,11 @@ export interface ClipboardContent {
 }
 
 export function copyAnnotations(doc: AnnotationDoc, ids: readonly AnnotationId[]): ClipboardContent {
-  return { items: listAnnotations(doc).filter((a) => ids.includes(a.id)).map(storedFields) };
+  return {
+    items: listAnnotations(doc)
+      .filter((a) => ids.includes(a.id))
+      .map(storedFields),
+  };
 }
 
 /** Masks are re-encoded for the target image size; what falls outside it is cut off. */

@@ -50,7 +50,8 @@ export function patchProblems(doc: AnnotationDoc, patch: Patch): string[] {
     const cur = doc.byId.get(u.from.id);
     if (u.from.id !== u.to.id) problems.push(`update changes the id ${u.from.id} to ${u.to.id}`);
     if (!cur) problems.push(`updated annotation ${u.from.id} is not in the document`);
-    else if (!annotationsEqual(cur, u.from)) problems.push(`updated annotation ${u.from.id} differs from "from"`);
+    else if (!annotationsEqual(cur, u.from))
+      problems.push(`updated annotation ${u.from.id} differs from "from"`);
   }
   for (const a of patch.added) {
     if (doc.byId.has(a.id)) problems.push(`added annotation ${a.id} is already in the document`);

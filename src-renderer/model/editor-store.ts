@@ -6,7 +6,14 @@ import { applyPatch, createDoc } from './document';
 import * as hist from './history';
 import { type EditHistory, type HistoryResult } from './history';
 import { type Patch } from './patch';
-import { acceptProposalsPatch, type Proposal, type ProposalList, type ProposalOrigin, removeProposals, replaceProposals } from './proposals';
+import {
+  acceptProposalsPatch,
+  type Proposal,
+  type ProposalList,
+  type ProposalOrigin,
+  removeProposals,
+  replaceProposals,
+} from './proposals';
 
 export interface EditorSnapshot {
   readonly imageId: ImageId | null;

@@ -81,11 +81,18 @@ export function geometryBounds(g: Geometry): Rect {
 }
 
 export function rectsIntersect(a: Rect, b: Rect): boolean {
-  return a.x <= b.x + b.widthPx && b.x <= a.x + a.widthPx && a.y <= b.y + b.heightPx && b.y <= a.y + a.heightPx;
+  return (
+    a.x <= b.x + b.widthPx && b.x <= a.x + a.widthPx && a.y <= b.y + b.heightPx && b.y <= a.y + a.heightPx
+  );
 }
 
 export function normalizeRect(a: Point, b: Point): Rect {
-  return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), widthPx: Math.abs(b.x - a.x), heightPx: Math.abs(b.y - a.y) };
+  return {
+    x: Math.min(a.x, b.x),
+    y: Math.min(a.y, b.y),
+    widthPx: Math.abs(b.x - a.x),
+    heightPx: Math.abs(b.y - a.y),
+  };
 }
 
 export function translateGeometry(g: Geometry, dx: number, dy: number): Geometry {

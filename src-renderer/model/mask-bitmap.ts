@@ -30,11 +30,18 @@ export function rleToBitmap(rle: CocoRle): MaskBitmap {
   let pos = 0;
   for (let i = 0; i < counts.length; i++) {
     const cnt = counts[i] ?? 0;
-    if (i % 2 === 1) {
-      for (let k = pos; k < pos + cnt; k++) {
-        const col = Math.floor(k / imageHeightPx);
-        const row = k - col * imageHeightPx;
-        data[(row - rect.y) * rect.widthPx + (col - rect.x)] = 1;
+    if (i % 2 === 1 && cnt > 0) {
+      // Walk the run one column segment at a time instead of dividing per pixel.
+      let col = Math.floor(pos / imageHeightPx);
+      let row = pos - col * imageHeightPx;
+      let left = cnt;
+      while (left > 0) {
+        const n = Math.min(left, imageHeightPx - row);
+        let idx = (row - rect.y) * rect.widthPx + (col - rect.x);
+        for (let k = 0; k < n; k++, idx += rect.widthPx) data[idx] = 1;
+        left -= n;
+        col++;
+        row = 0;
       }
     }
     pos += cnt;
@@ -95,10 +102,22 @@ export function growBitmap(mask: MaskBitmap, rect: PixelRect): MaskBitmap {
   const hasArea = mask.widthPx > 0 && mask.heightPx > 0;
   const nx0 = Math.max(0, Math.min(hasArea ? mask.x : Infinity, rect.x));
   const ny0 = Math.max(0, Math.min(hasArea ? mask.y : Infinity, rect.y));
-  const nx1 = Math.min(mask.imageWidthPx, Math.max(hasArea ? mask.x + mask.widthPx : -Infinity, rect.x + rect.widthPx));
-  const ny1 = Math.min(mask.imageHeightPx, Math.max(hasArea ? mask.y + mask.heightPx : -Infinity, rect.y + rect.heightPx));
+  const nx1 = Math.min(
+    mask.imageWidthPx,
+    Math.max(hasArea ? mask.x + mask.widthPx : -Infinity, rect.x + rect.widthPx),
+  );
+  const ny1 = Math.min(
+    mask.imageHeightPx,
+    Math.max(hasArea ? mask.y + mask.heightPx : -Infinity, rect.y + rect.heightPx),
+  );
   if (nx1 <= nx0 || ny1 <= ny0) return mask;
-  if (hasArea && nx0 === mask.x && ny0 === mask.y && nx1 === mask.x + mask.widthPx && ny1 === mask.y + mask.heightPx) {
+  if (
+    hasArea &&
+    nx0 === mask.x &&
+    ny0 === mask.y &&
+    nx1 === mask.x + mask.widthPx &&
+    ny1 === mask.y + mask.heightPx
+  ) {
     return mask;
   }
   const widthPx = nx1 - nx0;
@@ -162,7 +181,8 @@ export function translateBitmap(mask: MaskBitmap, dxPx: number, dyPx: number): M
   const x1 = Math.min(mask.imageWidthPx, moved.x + mask.widthPx);
   const y1 = Math.min(mask.imageHeightPx, moved.y + mask.heightPx);
   if (x1 <= x0 || y1 <= y0) return emptyMaskBitmap(mask.imageWidthPx, mask.imageHeightPx);
-  if (x0 === moved.x && y0 === moved.y && x1 === moved.x + mask.widthPx && y1 === moved.y + mask.heightPx) return moved;
+  if (x0 === moved.x && y0 === moved.y && x1 === moved.x + mask.widthPx && y1 === moved.y + mask.heightPx)
+    return moved;
   const widthPx = x1 - x0;
   const heightPx = y1 - y0;
   const data = new Uint8Array(widthPx * heightPx);

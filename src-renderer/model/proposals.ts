@@ -31,7 +31,11 @@ function sourceOf(origin: ProposalOrigin): AnnotationSource {
 }
 
 /** Replaces the proposals of one origin, keeping the others. */
-export function replaceProposals(list: ProposalList, origin: ProposalOrigin, next: readonly Proposal[]): ProposalList {
+export function replaceProposals(
+  list: ProposalList,
+  origin: ProposalOrigin,
+  next: readonly Proposal[],
+): ProposalList {
   return [...list.filter((p) => p.origin !== origin), ...next];
 }
 

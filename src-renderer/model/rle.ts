@@ -59,7 +59,9 @@ export function decodeRleCounts(rle: CocoRle): number[] {
     total += c;
   }
   if (total !== heightPx * widthPx) {
-    throw new Error(`RLE runs cover ${total} pixels but size ${heightPx}x${widthPx} needs ${heightPx * widthPx}`);
+    throw new Error(
+      `RLE runs cover ${total} pixels but size ${heightPx}x${widthPx} needs ${heightPx * widthPx}`,
+    );
   }
   return counts;
 }

@@ -19,7 +19,10 @@ export type BoxState =
 const IDLE: BoxState = { kind: 'idle' };
 
 function clampToImage(ctx: ToolContext, p: Point): Point {
-  return { x: Math.max(0, Math.min(ctx.imageWidthPx, p.x)), y: Math.max(0, Math.min(ctx.imageHeightPx, p.y)) };
+  return {
+    x: Math.max(0, Math.min(ctx.imageWidthPx, p.x)),
+    y: Math.max(0, Math.min(ctx.imageHeightPx, p.y)),
+  };
 }
 
 function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxState> {
@@ -45,7 +48,10 @@ function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxS
       const rect = normalizeRect(state.start, clampToImage(ctx, ev));
       const minPx = DRAG_THRESHOLD_SCREEN_PX * ctx.imagePxPerScreenPx;
       if (rect.widthPx < minPx || rect.heightPx < minPx) return step(IDLE);
-      const a = makeAnnotation(ctx.ids.next(), { labelId: ctx.activeLabelId, geometry: { kind: 'box', ...rect } });
+      const a = makeAnnotation(ctx.ids.next(), {
+        labelId: ctx.activeLabelId,
+        geometry: { kind: 'box', ...rect },
+      });
       return step(IDLE, [
         { kind: 'apply', patch: addAnnotations([a])(ctx.doc) },
         { kind: 'select', ids: [a.id] },
@@ -65,5 +71,7 @@ export const boxTool: Tool<BoxState> = {
   initial: () => IDLE,
   handle,
   overlay: (state) =>
-    state.kind === 'drawing' ? [{ kind: 'rect', rect: normalizeRect(state.start, state.current), dashed: false }] : [],
+    state.kind === 'drawing'
+      ? [{ kind: 'rect', rect: normalizeRect(state.start, state.current), dashed: false }]
+      : [],
 };

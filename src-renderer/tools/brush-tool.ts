@@ -3,7 +3,13 @@ import { type Annotation } from '../model/annotation';
 import { makeAnnotation } from '../model/commands';
 import { maskBitmapOf, type Point, rememberMaskBitmap } from '../model/geometry-ops';
 import { hitIndexFor, hitTestAll } from '../model/hit-test';
-import { bitmapArea, bitmapToRle, emptyMaskBitmap, type MaskBitmap, strokeBitmap } from '../model/mask-bitmap';
+import {
+  bitmapArea,
+  bitmapToRle,
+  emptyMaskBitmap,
+  type MaskBitmap,
+  strokeBitmap,
+} from '../model/mask-bitmap';
 import { isEditable } from '../model/visibility';
 import {
   ignored,
@@ -43,7 +49,12 @@ function targetMask(ctx: ToolContext, p: Point, erase: boolean): Annotation | nu
 }
 
 /** Paints the stroke segment and returns the patch that writes the new mask into the document. */
-function paint(ctx: ToolContext, stroke: Stroke, to: Point, radiusPx: number): { stroke: Stroke; effects: ToolEffect[] } {
+function paint(
+  ctx: ToolContext,
+  stroke: Stroke,
+  to: Point,
+  radiusPx: number,
+): { stroke: Stroke; effects: ToolEffect[] } {
   const bitmap = strokeBitmap(stroke.bitmap, stroke.last, to, radiusPx, stroke.erase ? 0 : 1);
   const rle = bitmapToRle(bitmap);
   rememberMaskBitmap(rle, bitmap);
@@ -104,7 +115,9 @@ function handleWith(erase: boolean) {
           case ']':
             return step({ ...state, radiusPx: Math.min(MAX_BRUSH_RADIUS_PX, state.radiusPx * SIZE_STEP) });
           case 'Escape':
-            return state.stroke ? step({ ...state, stroke: null }, [{ kind: 'cancel-step' }]) : ignored(state);
+            return state.stroke
+              ? step({ ...state, stroke: null }, [{ kind: 'cancel-step' }])
+              : ignored(state);
           default:
             return ignored(state);
         }
@@ -120,7 +133,14 @@ function createBrushTool(name: ToolName, erase: boolean): Tool<BrushState> {
     handle: handleWith(erase),
     overlay: (state) =>
       state.cursor
-        ? [{ kind: 'brush-cursor', center: state.cursor, radiusPx: state.radiusPx, erase: state.stroke?.erase ?? erase }]
+        ? [
+            {
+              kind: 'brush-cursor',
+              center: state.cursor,
+              radiusPx: state.radiusPx,
+              erase: state.stroke?.erase ?? erase,
+            },
+          ]
         : [],
   };
 }

@@ -36,7 +36,9 @@ function handle(state: ClickSegmentState, ev: ToolEvent, ctx: ToolContext): Tool
       return step({ ...state, press: { start: p, current: p, positive: ev.button === 'left' && !ev.alt } });
     }
     case 'pointer-move':
-      return state.press ? step({ ...state, press: { ...state.press, current: { x: ev.x, y: ev.y } } }) : ignored(state);
+      return state.press
+        ? step({ ...state, press: { ...state.press, current: { x: ev.x, y: ev.y } } })
+        : ignored(state);
     case 'pointer-up': {
       const press = state.press;
       if (!press) return ignored(state);
@@ -45,14 +47,17 @@ function handle(state: ClickSegmentState, ev: ToolEvent, ctx: ToolContext): Tool
         ? // A new box starts a new object: earlier clicks belonged to the previous one.
           { clicks: [], box: normalizeRect(press.start, current), press: null }
         : { ...state, clicks: [...state.clicks, { ...press.start, positive: press.positive }], press: null };
-      return step(next, [{ kind: 'segment', request: { imageId: ctx.imageId, clicks: next.clicks, box: next.box } }]);
+      return step(next, [
+        { kind: 'segment', request: { imageId: ctx.imageId, clicks: next.clicks, box: next.box } },
+      ]);
     }
     case 'double-click':
       return ignored(state);
     case 'key-down': {
       const active = state.clicks.length > 0 || state.box !== null;
       if (ev.key === 'Enter' && active) return step(EMPTY, [{ kind: 'accept-proposals', origin: 'click' }]);
-      if (ev.key === 'Escape' && (active || state.press)) return step(EMPTY, [{ kind: 'clear-proposals', origin: 'click' }]);
+      if (ev.key === 'Escape' && (active || state.press))
+        return step(EMPTY, [{ kind: 'clear-proposals', origin: 'click' }]);
       return ignored(state);
     }
   }

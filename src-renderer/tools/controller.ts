@@ -148,7 +148,9 @@ export class ToolController {
   paste(): void {
     if (!this.clipboard || !this.context()) return;
     const { widthPx, heightPx } = this.image;
-    const patch = this.opts.store.run(pasteAnnotations(this.clipboard, this.opts.store.ids, widthPx, heightPx));
+    const patch = this.opts.store.run(
+      pasteAnnotations(this.clipboard, this.opts.store.ids, widthPx, heightPx),
+    );
     this.opts.store.setSelection(patch.added.map((a) => a.id));
   }
 
@@ -169,17 +171,23 @@ export class ToolController {
       .map((id) => ctx.doc.byId.get(id))
       .filter((a) => a !== undefined && a.geometry.kind !== target && a.geometry.kind !== 'point');
     try {
-      const converted = await Promise.all(sources.map((a) => convert(a!.geometry, target, tolerancePx, this.image)));
+      const converted = await Promise.all(
+        sources.map((a) => convert(a!.geometry, target, tolerancePx, this.image)),
+      );
       const now = this.context();
       if (!now || now.imageId !== ctx.imageId) return;
       const patches: Patch[] = sources.map((a, i) => {
         const from = now.doc.byId.get(a!.id);
         const geometry = converted[i];
-        return from && geometry ? { added: [], updated: [{ from, to: { ...from, geometry } }], removed: [] } : EMPTY_PATCH;
+        return from && geometry
+          ? { added: [], updated: [{ from, to: { ...from, geometry } }], removed: [] }
+          : EMPTY_PATCH;
       });
       this.opts.store.apply(squashPatches(...patches));
     } catch (err) {
-      this.opts.onError?.(`conversion to ${target} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.onError?.(
+        `conversion to ${target} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -237,13 +245,19 @@ export class ToolController {
         store.setSelection(effect.ids);
         return;
       case 'accept-proposals': {
-        const keys = store.getSnapshot().proposals.filter((p) => p.origin === effect.origin).map((p) => p.key);
+        const keys = store
+          .getSnapshot()
+          .proposals.filter((p) => p.origin === effect.origin)
+          .map((p) => p.key);
         store.acceptProposals(keys, this.activeLabelId);
         this.segmentSeq++;
         return;
       }
       case 'clear-proposals': {
-        const keys = store.getSnapshot().proposals.filter((p) => p.origin === effect.origin).map((p) => p.key);
+        const keys = store
+          .getSnapshot()
+          .proposals.filter((p) => p.origin === effect.origin)
+          .map((p) => p.key);
         store.rejectProposals(keys);
         this.segmentSeq++;
         return;
@@ -273,7 +287,8 @@ export class ToolController {
       }));
       this.opts.store.setProposals('click', proposals, request.imageId);
     } catch (err) {
-      if (seq === this.segmentSeq) this.opts.onError?.(`segmentation failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (seq === this.segmentSeq)
+        this.opts.onError?.(`segmentation failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       if (seq === this.segmentSeq) {
         this.segmenting = false;
@@ -325,7 +340,11 @@ export class ToolController {
   private selectAll(): void {
     const ctx = this.context();
     if (!ctx) return;
-    this.opts.store.setSelection(listAnnotations(ctx.doc).filter((a) => isVisible(a, this.labels)).map((a) => a.id));
+    this.opts.store.setSelection(
+      listAnnotations(ctx.doc)
+        .filter((a) => isVisible(a, this.labels))
+        .map((a) => a.id),
+    );
   }
 
   private makeSnapshot(): ControllerSnapshot {

@@ -44,8 +44,14 @@ export function startHandleDrag(
     const vertexRef = { ring: handle.ref.ring, vertex: handle.ref.vertex + 1 };
     const withVertex: Annotation = { ...original, geometry: inserted };
     return {
-      drag: { handle: { kind: 'vertex', annotationId: original.id, ref: vertexRef, at: handle.at }, original: withVertex },
-      effects: [{ kind: 'begin-step' }, { kind: 'apply', patch: setGeometry(original.id, inserted)(ctx.doc) }],
+      drag: {
+        handle: { kind: 'vertex', annotationId: original.id, ref: vertexRef, at: handle.at },
+        original: withVertex,
+      },
+      effects: [
+        { kind: 'begin-step' },
+        { kind: 'apply', patch: setGeometry(original.id, inserted)(ctx.doc) },
+      ],
     };
   }
   return { drag: { handle, original }, effects: [{ kind: 'begin-step' }] };

@@ -13,9 +13,24 @@ import { isEditable, type LabelStates } from '../model/visibility';
 
 /** A grabbable point on a selected annotation. */
 export type Handle =
-  | { readonly kind: 'box-corner'; readonly annotationId: AnnotationId; readonly handle: BoxHandle; readonly at: Point }
-  | { readonly kind: 'vertex'; readonly annotationId: AnnotationId; readonly ref: VertexRef; readonly at: Point }
-  | { readonly kind: 'midpoint'; readonly annotationId: AnnotationId; readonly ref: VertexRef; readonly at: Point };
+  | {
+      readonly kind: 'box-corner';
+      readonly annotationId: AnnotationId;
+      readonly handle: BoxHandle;
+      readonly at: Point;
+    }
+  | {
+      readonly kind: 'vertex';
+      readonly annotationId: AnnotationId;
+      readonly ref: VertexRef;
+      readonly at: Point;
+    }
+  | {
+      readonly kind: 'midpoint';
+      readonly annotationId: AnnotationId;
+      readonly ref: VertexRef;
+      readonly at: Point;
+    };
 
 export function handlesOf(a: Annotation): Handle[] {
   const g = a.geometry;

@@ -28,7 +28,10 @@ const IDLE: PolygonState = { kind: 'idle' };
 function finish(points: readonly Point[], ctx: ToolContext): ToolStep<PolygonState> {
   if (points.length < 3) return step(IDLE);
   const ring = points.flatMap((p) => [p.x, p.y]);
-  const a = makeAnnotation(ctx.ids.next(), { labelId: ctx.activeLabelId, geometry: { kind: 'polygon', rings: [ring] } });
+  const a = makeAnnotation(ctx.ids.next(), {
+    labelId: ctx.activeLabelId,
+    geometry: { kind: 'polygon', rings: [ring] },
+  });
   const effects: ToolEffect[] = [
     { kind: 'apply', patch: addAnnotations([a])(ctx.doc) },
     { kind: 'select', ids: [a.id] },
@@ -55,7 +58,8 @@ function handle(state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<
       }
       if (state.kind !== 'drawing') return ignored(state);
       const first = state.points[0];
-      if (first && state.points.length >= 3 && distance(first, p) <= closeRadius(ctx)) return finish(state.points, ctx);
+      if (first && state.points.length >= 3 && distance(first, p) <= closeRadius(ctx))
+        return finish(state.points, ctx);
       return step({ kind: 'drawing', points: [...state.points, p], cursor: p });
     }
     case 'pointer-move':

@@ -20,7 +20,12 @@ import {
 export type SelectState =
   | { readonly kind: 'idle' }
   /** Pressed on a shape: a click or the start of a move, decided by the drag threshold. */
-  | { readonly kind: 'pressed'; readonly start: Point; readonly hitId: AnnotationId; readonly wasSelected: boolean }
+  | {
+      readonly kind: 'pressed';
+      readonly start: Point;
+      readonly hitId: AnnotationId;
+      readonly wasSelected: boolean;
+    }
   | { readonly kind: 'moving'; readonly start: Point; readonly originals: readonly Annotation[] }
   | { readonly kind: 'handle'; readonly drag: HandleDrag }
   | { readonly kind: 'marquee'; readonly start: Point; readonly current: Point; readonly additive: boolean };
@@ -33,9 +38,16 @@ function onDown(ctx: ToolContext, p: Point, shift: boolean, alt: boolean): ToolS
     const { drag, effects } = startHandleDrag(ctx, handle, alt);
     return step(drag ? { kind: 'handle', drag } : IDLE, effects);
   }
-  const hit = hitTest(hitIndexFor(ctx.doc, ctx.labels), p, HANDLE_RADIUS_SCREEN_PX * ctx.imagePxPerScreenPx * 0.5);
+  const hit = hitTest(
+    hitIndexFor(ctx.doc, ctx.labels),
+    p,
+    HANDLE_RADIUS_SCREEN_PX * ctx.imagePxPerScreenPx * 0.5,
+  );
   if (!hit) {
-    return step({ kind: 'marquee', start: p, current: p, additive: shift }, shift ? [] : [{ kind: 'select', ids: [] }]);
+    return step(
+      { kind: 'marquee', start: p, current: p, additive: shift },
+      shift ? [] : [{ kind: 'select', ids: [] }],
+    );
   }
   const wasSelected = ctx.selection.includes(hit.id);
   if (shift) {
@@ -67,7 +79,8 @@ function handle(state: SelectState, ev: ToolEvent, ctx: ToolContext): ToolStep<S
         case 'idle':
           return ignored(state);
         case 'pressed': {
-          if (distance(state.start, ev) < DRAG_THRESHOLD_SCREEN_PX * ctx.imagePxPerScreenPx) return step(state);
+          if (distance(state.start, ev) < DRAG_THRESHOLD_SCREEN_PX * ctx.imagePxPerScreenPx)
+            return step(state);
           const ids = state.wasSelected ? ctx.selection : [state.hitId];
           const originals = ids.flatMap((id) => {
             const a = ctx.doc.byId.get(id);
@@ -77,12 +90,18 @@ function handle(state: SelectState, ev: ToolEvent, ctx: ToolContext): ToolStep<S
           const moving: SelectState = { kind: 'moving', start: state.start, originals };
           return step(moving, [
             { kind: 'begin-step' },
-            { kind: 'apply', patch: moveSelection(ctx, originals, ev.x - state.start.x, ev.y - state.start.y) },
+            {
+              kind: 'apply',
+              patch: moveSelection(ctx, originals, ev.x - state.start.x, ev.y - state.start.y),
+            },
           ]);
         }
         case 'moving':
           return step(state, [
-            { kind: 'apply', patch: moveSelection(ctx, state.originals, ev.x - state.start.x, ev.y - state.start.y) },
+            {
+              kind: 'apply',
+              patch: moveSelection(ctx, state.originals, ev.x - state.start.x, ev.y - state.start.y),
+            },
           ]);
         case 'handle':
           return step(state, moveHandleDrag(ctx, state.drag, ev));

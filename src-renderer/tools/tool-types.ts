@@ -68,8 +68,18 @@ export type ToolEffect =
 /** What the canvas draws for a tool in progress, in image pixels. */
 export type ToolOverlay =
   | { readonly kind: 'rect'; readonly rect: Rect; readonly dashed: boolean }
-  | { readonly kind: 'polyline'; readonly points: readonly Point[]; readonly cursor: Point | null; readonly closable: boolean }
-  | { readonly kind: 'brush-cursor'; readonly center: Point; readonly radiusPx: number; readonly erase: boolean }
+  | {
+      readonly kind: 'polyline';
+      readonly points: readonly Point[];
+      readonly cursor: Point | null;
+      readonly closable: boolean;
+    }
+  | {
+      readonly kind: 'brush-cursor';
+      readonly center: Point;
+      readonly radiusPx: number;
+      readonly erase: boolean;
+    }
   | { readonly kind: 'clicks'; readonly clicks: readonly SegmentClick[] };
 
 export interface ToolStep<S> {

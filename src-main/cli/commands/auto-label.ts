@@ -1,10 +1,20 @@
-import { asImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { asImageId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { withProject } from '../../core/project';
+import { projectOptionsFrom } from '../../core/project/settings-options';
 import { allImageIds } from '../../core/intelligence/embeddings';
 import { ProposalsRepo } from '../../core/intelligence/proposals-repo';
-import { CliUsageError, optionalNumber, optionalString, stringList, type CliCommand } from '../command';
+import {
+  CliUsageError,
+  optionalNumber,
+  optionalString,
+  positional,
+  stringList,
+  type CliArgs,
+  type CliCommand,
+} from '../command';
 import { runJobInCli, SPEC_OPTIONS, specFrom, withProjectAndEngine } from './jobs';
 
-export const autoLabelCommands: readonly CliCommand[] = [
+export const autoLabelOnlyCommands: readonly CliCommand[] = [
   {
     path: ['auto-label'],
     summary: 'propose masks from text prompts over many images (proposals wait for review; resumable)',
@@ -68,3 +78,79 @@ export const autoLabelCommands: readonly CliCommand[] = [
     },
   },
 ];
+
+function reviewTarget(args: CliArgs): { kind: 'proposal'; id: number } | { kind: 'image'; id: ImageId } {
+  const proposal = optionalNumber(args, 'proposal');
+  const image = optionalNumber(args, 'image');
+  if ((proposal === undefined) === (image === undefined)) {
+    throw new CliUsageError('give exactly one of --proposal <id> or --image <id>');
+  }
+  const id = proposal ?? image ?? 0;
+  if (!(Number.isInteger(id) && id > 0))
+    throw new CliUsageError(`the id must be a positive integer, got ${id}`);
+  return proposal !== undefined ? { kind: 'proposal', id } : { kind: 'image', id: asImageId(id) };
+}
+
+/** The review queue from the command line (the UI has the keyboard-driven one). */
+export const reviewCommands: readonly CliCommand[] = [
+  {
+    path: ['review', 'list'],
+    summary: 'the review queue: images with pending proposals, or one image’s proposals',
+    usage: 'review list <project> [--image <id>]',
+    options: { image: { type: 'string' } },
+    run(args, io) {
+      const image = optionalNumber(args, 'image');
+      return withProject(positional(args, 0, 'project'), projectOptionsFrom(io.dataDir), (project) => {
+        const repo = new ProposalsRepo(project);
+        if (image === undefined) return { counts: repo.counts(), queue: repo.reviewQueue() };
+        return repo.list(asImageId(image)).map((p) => ({
+          id: p.id,
+          labelId: p.labelId,
+          source: p.source,
+          score: Math.round(p.score * 1e4) / 1e4,
+          areaPx: p.areaPx,
+          kind: p.geometry.kind,
+        }));
+      });
+    },
+  },
+  {
+    path: ['review', 'accept'],
+    summary: 'accept a proposal, or every pending proposal of an image, as annotations',
+    usage: 'review accept <project> (--proposal <id> | --image <id>)',
+    options: { proposal: { type: 'string' }, image: { type: 'string' } },
+    run(args, io) {
+      const target = reviewTarget(args);
+      return withProject(positional(args, 0, 'project'), projectOptionsFrom(io.dataDir), (project) => {
+        const repo = new ProposalsRepo(project);
+        switch (target.kind) {
+          case 'proposal':
+            return repo.accept(target.id);
+          case 'image':
+            return repo.acceptAll(target.id);
+        }
+      });
+    },
+  },
+  {
+    path: ['review', 'reject'],
+    summary: 'reject a proposal, or every pending proposal of an image',
+    usage: 'review reject <project> (--proposal <id> | --image <id>)',
+    options: { proposal: { type: 'string' }, image: { type: 'string' } },
+    run(args, io) {
+      const target = reviewTarget(args);
+      return withProject(positional(args, 0, 'project'), projectOptionsFrom(io.dataDir), (project) => {
+        const repo = new ProposalsRepo(project);
+        switch (target.kind) {
+          case 'proposal':
+            repo.reject(target.id);
+            return { rejected: 1 };
+          case 'image':
+            return { rejected: repo.rejectAll(target.id) };
+        }
+      });
+    },
+  },
+];
+
+export const autoLabelCommands: readonly CliCommand[] = [...autoLabelOnlyCommands, ...reviewCommands];

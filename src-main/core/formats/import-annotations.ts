@@ -150,6 +150,17 @@ export async function importAnnotations(sink: ImportSink, options: ImportOptions
       const image = match.image;
       matchedIds.add(image.id);
       if (parsed.annotations.length === 0) continue;
+      const { widthPx, heightPx } = parsed.ref;
+      if (
+        (widthPx !== undefined && widthPx !== image.widthPx) ||
+        (heightPx !== undefined && heightPx !== image.heightPx)
+      ) {
+        // Coordinates refer to the declared size: placing them on a resized image would misplace them.
+        errors.add(
+          `${parsed.ref.display}: the file says the image is ${widthPx}×${heightPx}, the project image is ${image.widthPx}×${image.heightPx}; its ${parsed.annotations.length} annotation(s) were skipped`,
+        );
+        continue;
+      }
       const existing = await sink.existingAnnotations(image.id);
       const keys = new Set(existing.map((a) => `${a.labelId}|${geometryKey(a.geometry)}`));
       const batch: NewAnnotation[] = [];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import type { Geometry } from '../../../src-preload/contract/geometry';
 import { encodeMask } from '../segment/rle';
+import { unionAsGeometry } from './coco-import';
 import {
   DEFAULT_MAX_JSON_BYTES,
   isDirectory,
@@ -207,6 +208,12 @@ export async function readLabelmeFile(
       });
     }
   }
+  // labelme draws grouped polygons one over the other (a union): keep overlapping groups exactly.
+  const merged = annotations.map((a) =>
+    a.geometry.kind === 'polygon' && a.geometry.rings.length > 1
+      ? { ...a, geometry: unionAsGeometry(a.geometry.rings, W, H) }
+      : a,
+  );
   return {
     ref: {
       display: `${display} → ${imagePath}`,
@@ -216,7 +223,7 @@ export async function readLabelmeFile(
       widthPx: W,
       heightPx: H,
     },
-    annotations,
+    annotations: merged,
   };
 }
 

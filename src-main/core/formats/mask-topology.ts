@@ -109,7 +109,7 @@ function linkColumns(
     const x = xs[a]!;
     let aEnd = a;
     while (aEnd < count && xs[aEnd] === x) aEnd++;
-    let b = aEnd;
+    const b = aEnd;
     let bEnd = b;
     while (bEnd < count && xs[bEnd] === x + 1) bEnd++;
     let i = a;
@@ -220,7 +220,7 @@ export function rleToPolygons(rle: CocoRle): PolygonWithHoles[] {
   for (let i = 0; i < runs.count; i++) order[fill[partOfRun[i]!]!++] = i;
   const out: PolygonWithHoles[] = [];
   for (let p = 0; p < parts; p++) {
-    const members = order.subarray(starts[p]!, starts[p + 1]!);
+    const members = order.subarray(starts[p], starts[p + 1]);
     let x0 = Infinity;
     let x1 = -Infinity;
     let y0 = Infinity;

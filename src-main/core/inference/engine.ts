@@ -6,7 +6,7 @@ import {
   checkTextGraph,
   type GraphInfo,
 } from '../models/graph-check';
-import { BundleError, type BundleManifest } from '../models/manifest';
+import { BundleError, type BundleManifest, type TextTowerSpec } from '../models/manifest';
 import {
   builtInModelsDir,
   ModelRegistry,
@@ -70,6 +70,9 @@ interface LoadedBundle {
   text?: Promise<TextTokenizer>;
   maskDecoder?: Promise<void>;
 }
+
+/** Prompts per text-tower run: keeps a 1,000-label × 8-template request from allocating one huge batch. */
+const TEXT_CHUNK_ROWS = 64;
 
 const l2normalize = (v: Float32Array): number => {
   let n = 0;
@@ -197,6 +200,36 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     return embedding;
   }
 
+  /** Runs the text tower over prompts in chunks (bounded memory for long label lists); rows × dim. */
+  async function runTextTower(
+    file: string,
+    spec: TextTowerSpec,
+    tok: TextTokenizer,
+    m: BundleManifest,
+    prompts: readonly string[],
+  ): Promise<Float32Array> {
+    const out = new Float32Array(prompts.length * spec.dim);
+    for (let start = 0; start < prompts.length; start += TEXT_CHUNK_ROWS) {
+      const chunk = prompts.slice(start, start + TEXT_CHUNK_ROWS);
+      const batch = tok.encodeBatch(chunk);
+      const feeds: Record<string, FeedTensor> = {
+        [spec.input_ids]: { type: 'int64', dims: batch.dims, data: batch.ids },
+      };
+      if (spec.attention_mask)
+        feeds[spec.attention_mask] = { type: 'int64', dims: batch.dims, data: batch.mask };
+      const res = (await client.run(file, feeds, [spec.output]))[spec.output];
+      if (!res || res.dims.length !== 2 || res.dims[0] !== chunk.length || res.dims[1] !== spec.dim) {
+        throw new BundleError(
+          m.id,
+          'text.dim',
+          `the text tower returned [${res?.dims.join(', ') ?? ''}], expected [${chunk.length}, ${spec.dim}]`,
+        );
+      }
+      out.set(res.data, start * spec.dim);
+    }
+    return out;
+  }
+
   async function embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]> {
     const { lb, tok } = await textTokenizer(modelId);
     const m = lb.bundle.manifest;
@@ -217,25 +250,12 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
       const prompts = todo.flatMap((k) =>
         spec.templates.map((tpl) => canonicalize(tpl.replace('{}', k), spec.canonicalize)),
       );
-      const batch = tok.encodeBatch(prompts);
-      const feeds: Record<string, FeedTensor> = {
-        [spec.input_ids]: { type: 'int64', dims: batch.dims, data: batch.ids },
-      };
-      if (spec.attention_mask)
-        feeds[spec.attention_mask] = { type: 'int64', dims: batch.dims, data: batch.mask };
-      const out = (await client.run(path.join(lb.bundle.dir, spec.file), feeds, [spec.output]))[spec.output];
-      if (!out || out.dims.length !== 2 || out.dims[0] !== prompts.length || out.dims[1] !== spec.dim) {
-        throw new BundleError(
-          m.id,
-          'text.dim',
-          `the text tower returned [${out?.dims.join(', ') ?? ''}], expected [${prompts.length}, ${spec.dim}]`,
-        );
-      }
+      const out = await runTextTower(path.join(lb.bundle.dir, spec.file), spec, tok, m, prompts);
       const nT = spec.templates.length;
       todo.forEach((k, i) => {
         const avg = new Float32Array(spec.dim);
         for (let t = 0; t < nT; t++) {
-          const row = out.data.slice((i * nT + t) * spec.dim, (i * nT + t + 1) * spec.dim);
+          const row = out.slice((i * nT + t) * spec.dim, (i * nT + t + 1) * spec.dim);
           if (l2normalize(row) === 0) {
             throw new Error(`"${k}" gives a zero text embedding in model "${m.id}" (no word it can embed)`);
           }

@@ -40,19 +40,29 @@ export interface RunOptions {
 export type WorkerEntry = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };
 
 /**
- * The worker entry: the built `.js` sibling when it exists, else the TypeScript source loaded through
- * tsx's `tsImport` (tests, `npm run cli`). `--import tsx` in a worker's execArgv does not apply the loader
- * to the worker's own entry on Node 20, hence the bootstrap.
+ * The worker entry. Built output: RADIOLABEL_INFERENCE_WORKER, else `inference.worker.js` next to this
+ * module or one folder up (a bundler may put this module in a `chunks/` folder; the build must emit the
+ * worker as its own entry). Sources (tests, `npm run cli` through tsx): the `.ts` file loaded with tsx's
+ * `tsImport`, because `--import tsx` in a worker's execArgv does not apply to the worker entry on Node 20.
  */
 export function resolveWorkerEntry(): WorkerEntry {
-  const js = new URL('./inference.worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { kind: 'file', url: js };
-  const ts = new URL('./inference.worker.ts', import.meta.url).href;
+  const override = process.env.RADIOLABEL_INFERENCE_WORKER;
+  if (override) return { kind: 'file', url: pathToFileURL(path.resolve(override)) };
+  for (const rel of ['./inference.worker.js', '../inference.worker.js']) {
+    const js = new URL(rel, import.meta.url);
+    if (existsSync(fileURLToPath(js))) return { kind: 'file', url: js };
+  }
+  const ts = new URL('./inference.worker.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(ts))) {
+    throw new Error(
+      `inference worker not found next to ${fileURLToPath(import.meta.url)} (build it as inference.worker.js, or set RADIOLABEL_INFERENCE_WORKER)`,
+    );
+  }
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
   return {
     kind: 'eval',
-    code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(api)}));`,
+    code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts.href)}, ${JSON.stringify(api)}));`,
   };
 }
 
@@ -201,7 +211,15 @@ export class InferenceClient {
       return;
     }
     this.inFlight = next;
-    const w = this.ensureWorker();
+    let w: Worker;
+    try {
+      w = this.ensureWorker();
+    } catch (e) {
+      this.inFlight = undefined;
+      this.fail(next, new Error(`cannot start the inference worker: ${(e as Error).message}`));
+      this.pump();
+      return;
+    }
     const msg: WorkerRequest = { ...next.payload, id: next.id };
     const transfer = next.payload.kind === 'run' ? transferList(next.payload.feeds) : [];
     try {

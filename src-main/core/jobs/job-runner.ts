@@ -236,7 +236,7 @@ export class JobRunner {
   }
 
   #toJob(rec: JobRecord): Job {
-    const running = this.#current?.id === rec.id ? this.#current : null;
+    const running = this.#current?.id === rec.id && rec.state === 'running' ? this.#current : null;
     return toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
   }
 

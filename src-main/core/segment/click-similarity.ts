@@ -1,5 +1,5 @@
 import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
-import { connectedComponents } from './components';
+import { labelRuns, type LabelledRuns } from './components';
 import { assertGrid, cosineMaps, gridScale, meanFeatureInRect, sampleFeature } from './grid-ops';
 import { type BoxPrompt, type ClickPoint, validatePrompts } from './prompts';
 import { otsuThreshold } from './threshold';
@@ -128,18 +128,22 @@ export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilari
     region,
     ...(refine && input.image ? { guide: input.image } : {}),
   });
-  const cc = connectedComponents(up.mask, w, h, 8);
-  const keep = new Uint8Array(cc.count + 1);
+  // Keep the components under the positive clicks (runs only: no per-pixel label image).
+  const runs = labelRuns(up.mask, w, h, 8);
+  const keep = new Uint8Array(runs.count + 1);
   const posClicks = clicks.filter((c) => c.positive);
   if (posClicks.length > 0) {
     const searchPx = Math.max(1, Math.round(0.5 / sx));
     for (const c of posClicks) {
-      const l = nearestLabel(cc.labels, w, h, Math.floor(c.xPx), Math.floor(c.yPx), searchPx);
+      const l = nearestLabel(runs, w, h, Math.floor(c.xPx), Math.floor(c.yPx), searchPx);
       if (l > 0) keep[l] = 1;
     }
   } else {
+    const areas = new Float64Array(runs.count + 1);
+    for (let i = 0; i < runs.runLabel.length; i++)
+      areas[runs.runLabel[i]!]! += runs.ends[i]! - runs.starts[i]!;
     let bestL = 0;
-    for (let l = 1; l <= cc.count; l++) if (bestL === 0 || cc.areas[l]! > cc.areas[bestL]!) bestL = l;
+    for (let l = 1; l <= runs.count; l++) if (bestL === 0 || areas[l]! > areas[bestL]!) bestL = l;
     if (bestL > 0) keep[bestL] = 1;
   }
   const mask = new Uint8Array(w * h);
@@ -150,15 +154,18 @@ export function segmentByClicks(input: ClickSimilarityInput, opts: ClickSimilari
   let x1 = -1;
   let y1 = -1;
   for (let y = 0; y < h; y++) {
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      if (keep[cc.labels[i]!] !== 1 || cc.labels[i] === 0) continue;
-      mask[i] = 1;
-      area++;
-      sum += up.prob[i]!;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
+    const off = y * w;
+    for (let i = runs.rowFirst[y]!, end = runs.rowFirst[y + 1]!; i < end; i++) {
+      if (keep[runs.runLabel[i]!] !== 1) continue;
+      const s0 = runs.starts[i]!;
+      const e0 = runs.ends[i]!;
+      mask.fill(1, off + s0, off + e0);
+      for (let k = off + s0; k < off + e0; k++) sum += up.prob[k]!;
+      area += e0 - s0;
+      if (s0 < x0) x0 = s0;
+      if (e0 - 1 > x1) x1 = e0 - 1;
       if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
+      y1 = y;
     }
   }
   return {
@@ -216,13 +223,20 @@ function borderRects(r: PixelRegion): { x: number; y: number; widthPx: number; h
 
 /** The component label at (x, y), or the nearest labelled pixel within `radius` (Chebyshev rings). */
 function nearestLabel(
-  labels: Int32Array,
+  runs: LabelledRuns,
   w: number,
   h: number,
   x: number,
   y: number,
   radius: number,
 ): number {
+  const labelAt = (xx: number, yy: number): number => {
+    for (let i = runs.rowFirst[yy]!, end = runs.rowFirst[yy + 1]!; i < end; i++) {
+      if (runs.starts[i]! > xx) return 0;
+      if (runs.ends[i]! > xx) return runs.runLabel[i]!;
+    }
+    return 0;
+  };
   for (let r = 0; r <= radius; r++) {
     for (let dy = -r; dy <= r; dy++) {
       const yy = y + dy;
@@ -231,7 +245,7 @@ function nearestLabel(
         if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
         const xx = x + dx;
         if (xx < 0 || xx >= w) continue;
-        const l = labels[yy * w + xx]!;
+        const l = labelAt(xx, yy);
         if (l > 0) return l;
       }
     }

@@ -18,12 +18,22 @@ export interface Components {
   readonly maxY: Int32Array;
 }
 
-export function connectedComponents(
+/** Horizontal runs [start, end) of row y are indices rowFirst[y]..rowFirst[y+1]-1, with their component label. */
+export interface LabelledRuns {
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly rowFirst: Int32Array;
+  /** Per run: component number 1..count. */
+  readonly runLabel: Int32Array;
+}
+
+export function labelRuns(
   mask: Uint8Array,
   widthPx: number,
   heightPx: number,
   connectivity: Connectivity = 8,
-): Components {
+): LabelledRuns {
   const w = widthPx;
   const h = heightPx;
   if (mask.length !== w * h) throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}`);
@@ -91,6 +101,18 @@ export function connectedComponents(
     const r = find(i);
     runLabel[i] = r === i ? ++count : runLabel[r]!;
   }
+  return { count, starts: rs.subarray(0, n), ends: re.subarray(0, n), rowFirst, runLabel };
+}
+
+export function connectedComponents(
+  mask: Uint8Array,
+  widthPx: number,
+  heightPx: number,
+  connectivity: Connectivity = 8,
+): Components {
+  const w = widthPx;
+  const h = heightPx;
+  const { count, starts: rs, ends: re, rowFirst, runLabel } = labelRuns(mask, w, h, connectivity);
   const labels = new Int32Array(w * h);
   const areas = new Int32Array(count + 1);
   const minX = new Int32Array(count + 1).fill(w);

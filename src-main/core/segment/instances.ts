@@ -1,4 +1,4 @@
-import { connectedComponents } from './components';
+import { labelRuns } from './components';
 import { maskToRings } from './contours';
 import { encodeMask } from './rle';
 import { type CocoRle } from '../../../src-preload/contract/geometry';
@@ -24,30 +24,48 @@ export function maskToInstances(
   label: string,
   minAreaPx: number,
 ): SegmentInstance[] {
-  const cc = connectedComponents(mask, widthPx, heightPx, 8);
-  const sums = new Float64Array(cc.count + 1);
-  const labels = cc.labels;
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l !== 0) sums[l]! += prob[i]!;
+  // Works on labelled runs: no per-pixel label image, masks are filled run by run.
+  const { count, starts, ends, rowFirst, runLabel } = labelRuns(mask, widthPx, heightPx, 8);
+  const areas = new Float64Array(count + 1);
+  const sums = new Float64Array(count + 1);
+  const minX = new Int32Array(count + 1).fill(widthPx);
+  const minY = new Int32Array(count + 1).fill(heightPx);
+  const maxX = new Int32Array(count + 1).fill(-1);
+  const maxY = new Int32Array(count + 1).fill(-1);
+  for (let y = 0; y < heightPx; y++) {
+    const off = y * widthPx;
+    for (let i = rowFirst[y]!, end = rowFirst[y + 1]!; i < end; i++) {
+      const l = runLabel[i]!;
+      const s0 = starts[i]!;
+      const e0 = ends[i]!;
+      let sum = 0;
+      for (let k = off + s0; k < off + e0; k++) sum += prob[k]!;
+      sums[l]! += sum;
+      areas[l]! += e0 - s0;
+      if (s0 < minX[l]!) minX[l] = s0;
+      if (e0 - 1 > maxX[l]!) maxX[l] = e0 - 1;
+      if (y < minY[l]!) minY[l] = y;
+      maxY[l] = y;
+    }
+  }
+  const masks: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(count + 1);
+  for (let l = 1; l <= count; l++) if (areas[l]! >= minAreaPx) masks[l] = new Uint8Array(widthPx * heightPx);
+  for (let y = 0; y < heightPx; y++) {
+    const off = y * widthPx;
+    for (let i = rowFirst[y]!, end = rowFirst[y + 1]!; i < end; i++) {
+      masks[runLabel[i]!]?.fill(1, off + starts[i]!, off + ends[i]!);
+    }
   }
   const out: SegmentInstance[] = [];
-  for (let l = 1; l <= cc.count; l++) {
-    const area = cc.areas[l]!;
-    if (area < minAreaPx) continue;
-    const x0 = cc.minX[l]!;
-    const y0 = cc.minY[l]!;
-    const x1 = cc.maxX[l]!;
-    const y1 = cc.maxY[l]!;
-    const m = new Uint8Array(widthPx * heightPx);
-    for (let y = y0; y <= y1; y++) {
-      for (let i = y * widthPx + x0, end = y * widthPx + x1; i <= end; i++) if (labels[i] === l) m[i] = 1;
-    }
+  for (let l = 1; l <= count; l++) {
+    const m = masks[l];
+    if (!m) continue;
+    const area = areas[l]!;
     out.push({
       label,
       score: Math.min(1, Math.max(0, sums[l]! / area)),
       areaPx: area,
-      bbox: [x0, y0, x1 - x0 + 1, y1 - y0 + 1],
+      bbox: [minX[l]!, minY[l]!, maxX[l]! - minX[l]! + 1, maxY[l]! - minY[l]! + 1],
       mask: m,
     });
   }

@@ -179,6 +179,26 @@ function logitsToMask(
   const mask = new Uint8Array(w * h);
   const fx = validW / w;
   const fy = validH / h;
+  // Separable bilinear: per-column taps once, each logits row interpolated horizontally once.
+  const c0s = new Int32Array(w);
+  const c1s = new Int32Array(w);
+  const txs = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const gx = Math.min(Math.max((x + 0.5) * fx - 0.5, 0), mw - 1);
+    const c0 = Math.floor(gx);
+    c0s[x] = c0;
+    c1s[x] = Math.min(c0 + 1, mw - 1);
+    txs[x] = gx - c0;
+  }
+  const hz = new Float32Array(mh * w);
+  for (let r = 0; r < mh; r++) {
+    const src = r * mw;
+    const dst = r * w;
+    for (let x = 0; x < w; x++) {
+      const a = logits[src + c0s[x]!]!;
+      hz[dst + x] = a + (logits[src + c1s[x]!]! - a) * txs[x]!;
+    }
+  }
   let area = 0;
   let x0 = w;
   let y0 = h;
@@ -187,17 +207,14 @@ function logitsToMask(
   for (let y = 0; y < h; y++) {
     const gy = Math.min(Math.max((y + 0.5) * fy - 0.5, 0), mh - 1);
     const r0 = Math.floor(gy);
-    const r1 = Math.min(r0 + 1, mh - 1);
+    const a0 = r0 * w;
+    const a1 = Math.min(r0 + 1, mh - 1) * w;
     const ty = gy - r0;
+    const out = y * w;
     for (let x = 0; x < w; x++) {
-      const gx = Math.min(Math.max((x + 0.5) * fx - 0.5, 0), mw - 1);
-      const c0 = Math.floor(gx);
-      const c1 = Math.min(c0 + 1, mw - 1);
-      const tx = gx - c0;
-      const top = logits[r0 * mw + c0]! * (1 - tx) + logits[r0 * mw + c1]! * tx;
-      const bot = logits[r1 * mw + c0]! * (1 - tx) + logits[r1 * mw + c1]! * tx;
-      if (top * (1 - ty) + bot * ty > 0) {
-        mask[y * w + x] = 1;
+      const top = hz[a0 + x]!;
+      if (top + (hz[a1 + x]! - top) * ty > 0) {
+        mask[out + x] = 1;
         area++;
         if (x < x0) x0 = x;
         if (x > x1) x1 = x;

@@ -99,7 +99,7 @@ export function upsampleProbability(
       mask[out + x] = p >= t ? 1 : 0;
     }
   }
-  if (!opts.guide) return { prob, mask, refinedPx: 0 };
+  if (!opts.guide || gridW < 3 || gridH < 3) return { prob, mask, refinedPx: 0 };
 
   // Edge refinement, only where the patch blocks show: pixels whose four bilinear source cells lie on
   // both sides of the threshold. Along a monotone profile that interval always holds the true edge.

@@ -1,5 +1,6 @@
 import { type ServiceHandlers } from '../../../src-preload/contract/spec';
 import { readRecentProjects } from '../project';
+import { convertGeometry } from './geometry-convert';
 import { type ProjectSession } from './project-session';
 
 /** projects, images, labels and annotations: the contract on top of the open project. */
@@ -40,6 +41,8 @@ export function createProjectHandlers(
       list: ({ imageId }) => Promise.resolve(session.require().annotations.list(imageId)),
       applyPatch: ({ imageId, patch, baseRevision }) =>
         Promise.resolve(session.require().annotations.applyPatch(imageId, patch, baseRevision)),
+      convert: ({ geometry, target, tolerancePx, widthPx, heightPx }) =>
+        Promise.resolve(convertGeometry(geometry, target, tolerancePx, widthPx, heightPx)),
     },
   };
 }

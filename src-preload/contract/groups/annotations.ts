@@ -45,4 +45,15 @@ export const annotationsGroup = {
       added: z.array(z.object({ clientId: z.string(), id: AnnotationIdSchema })),
     }),
   ),
+  /** Mask → polygon (contours with holes, simplified) or polygon/box → mask, for the editor's convert tool. */
+  convert: method(
+    z.object({
+      geometry: GeometrySchema,
+      target: z.enum(['polygon', 'mask']),
+      tolerancePx: z.number().min(0).max(100).default(1),
+      widthPx: z.number().int().positive().max(65_536),
+      heightPx: z.number().int().positive().max(65_536),
+    }),
+    GeometrySchema,
+  ),
 };

@@ -5,7 +5,13 @@ import { listAnnotations, setHidden, setLocked, type EditorStore } from '../../m
 const KIND_NAMES = { box: 'Box', polygon: 'Polygon', mask: 'Mask', point: 'Point' } as const;
 
 /** The current image's annotations: click to select, toggle hidden/locked. */
-export function AnnotationList({ store, labels }: { readonly store: EditorStore; readonly labels: readonly Label[] }): React.JSX.Element {
+export function AnnotationList({
+  store,
+  labels,
+}: {
+  readonly store: EditorStore;
+  readonly labels: readonly Label[];
+}): React.JSX.Element {
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const doc = snap.history?.doc;
   const items = doc ? listAnnotations(doc) : [];
@@ -44,7 +50,9 @@ export function AnnotationList({ store, labels }: { readonly store: EditorStore;
           );
         })}
       </ul>
-      {snap.proposals.length > 0 && <p className="muted small">{snap.proposals.length} proposals pending (Enter accepts, Esc rejects)</p>}
+      {snap.proposals.length > 0 && (
+        <p className="muted small">{snap.proposals.length} proposals pending (Enter accepts, Esc rejects)</p>
+      )}
     </section>
   );
 }

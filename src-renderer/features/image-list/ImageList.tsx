@@ -3,7 +3,8 @@ import { type ImageRow } from '../../../src-preload/contract/groups/images';
 import { ImageStatusSchema, type ImageStatus } from '../../../src-preload/contract/geometry';
 import { mediaUrl } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
-import { ImagePager, PAGE_ROWS, type ImageFilter } from './image-pager';
+import { ImportImages } from '../import/ImportImages';
+import { type ImagePager, PAGE_ROWS, type ImageFilter } from './image-pager';
 
 const ROW_HEIGHT_PX = 56;
 const OVERSCAN_ROWS = 8;
@@ -71,6 +72,7 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
   return (
     <aside className="image-list" aria-label="Images">
       <div className="filters">
+        <ImportImages />
         <input
           placeholder="Filter by name"
           aria-label="Filter by name"
@@ -81,7 +83,10 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
           aria-label="Filter by status"
           value={pager.filter.status ?? ''}
           onChange={(e) =>
-            onFilterChange({ ...pager.filter, status: (e.target.value || undefined) as ImageStatus | undefined })
+            onFilterChange({
+              ...pager.filter,
+              status: (e.target.value || undefined) as ImageStatus | undefined,
+            })
           }
         >
           <option value="">any status</option>
@@ -120,7 +125,9 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
             >
               <img src={mediaUrl(row.id, 'thumbnail')} alt="" loading="lazy" width={64} height={48} />
               <span className="name">{row.fileName}</span>
-              <span className={`badge status-${row.status}`}>{row.missing ? 'missing' : row.status.replace('_', ' ')}</span>
+              <span className={`badge status-${row.status}`}>
+                {row.missing ? 'missing' : row.status.replace('_', ' ')}
+              </span>
               <span className="muted small">{row.annotationCount}</span>
             </button>
           ))}

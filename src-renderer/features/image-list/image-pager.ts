@@ -19,7 +19,11 @@ export class ImagePager {
   readonly #pages = new Map<number, Promise<readonly ImageRow[]>>();
   #total: number | null = null;
 
-  constructor(readonly filter: ImageFilter) {}
+  /** `generation` distinguishes pagers made after the rows changed (an import, a status change). */
+  constructor(
+    readonly filter: ImageFilter,
+    readonly generation = 0,
+  ) {}
 
   get total(): number | null {
     return this.#total;

@@ -57,7 +57,9 @@ export function LabelsPanel(): React.JSX.Element {
             <button
               className="icon"
               aria-label={`Delete ${l.name}`}
-              onClick={() => (l.annotationCount > 0 ? setRemoving(l) : void remove(l, { kind: 'only_if_unused' }))}
+              onClick={() =>
+                l.annotationCount > 0 ? setRemoving(l) : void remove(l, { kind: 'only_if_unused' })
+              }
             >
               ×
             </button>
@@ -89,7 +91,12 @@ export function LabelsPanel(): React.JSX.Element {
           void add();
         }}
       >
-        <input value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="New label" aria-label="New label" />
+        <input
+          value={newName}
+          onChange={(e) => setNewName(e.target.value)}
+          placeholder="New label"
+          aria-label="New label"
+        />
         <button type="submit">Add</button>
       </form>
     </section>

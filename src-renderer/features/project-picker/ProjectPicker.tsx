@@ -31,11 +31,13 @@ export function ProjectPicker(): React.JSX.Element {
   return (
     <section className="picker" aria-label="Project picker">
       <h1>RadioLabel</h1>
-      <p className="muted">AI-assisted image annotation. One encoder pass per image serves every kind of help.</p>
+      <p className="muted">
+        AI-assisted image annotation. One encoder pass per image serves every kind of help.
+      </p>
       {recent.length === 0 && (
         <div className="card highlight">
-          <strong>First time here?</strong> Try the sample project: six synthetic images with coloured shapes, and
-          four labels.
+          <strong>First time here?</strong> Try the sample project: six synthetic images with coloured shapes,
+          and four labels.
           <button disabled={busy} onClick={() => void run(() => api().projects.openSample({}))}>
             Open sample project
           </button>

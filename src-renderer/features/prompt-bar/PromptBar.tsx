@@ -21,7 +21,14 @@ interface Props {
  * Text prompts on the cached embedding: a live heat map while typing (debounced), instance proposals, a
  * threshold slider (auto = Otsu), Enter to accept all, Esc to clear. "red, blue" runs competing prompts.
  */
-export function PromptBar({ store, imageId, labels, activeLabelId, onHeatMap, onError }: Props): React.JSX.Element {
+export function PromptBar({
+  store,
+  imageId,
+  labels,
+  activeLabelId,
+  onHeatMap,
+  onError,
+}: Props): React.JSX.Element {
   const [text, setText] = useState('');
   const [autoThreshold, setAutoThreshold] = useState(true);
   const [threshold, setThreshold] = useState(0.5);

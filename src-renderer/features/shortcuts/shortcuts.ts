@@ -50,7 +50,9 @@ export const SHORTCUT_DESCRIPTIONS: Readonly<Record<ShortcutAction, string>> = {
 };
 
 /** "mod+shift+z" style key of a keyboard event ("mod" is Ctrl, or ⌘ on macOS). */
-export function eventKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): string {
+export function eventKey(
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
+): string {
   const parts: string[] = [];
   if (e.ctrlKey || e.metaKey) parts.push('mod');
   if (e.altKey) parts.push('alt');
@@ -62,7 +64,10 @@ export function eventKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 
 }
 
 /** The action bound to a key, with user overrides taking precedence over the defaults. */
-export function actionForKey(key: string, overrides: Readonly<Record<string, string>>): ShortcutAction | undefined {
+export function actionForKey(
+  key: string,
+  overrides: Readonly<Record<string, string>>,
+): ShortcutAction | undefined {
   const bindings = { ...DEFAULT_SHORTCUTS, ...overrides } as Record<string, string>;
   return (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
 }

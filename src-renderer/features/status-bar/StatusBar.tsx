@@ -13,21 +13,32 @@ export function StatusBar(): React.JSX.Element {
     <footer className="status-bar" aria-label="Status">
       <span title="Model">{model?.name ?? 'no model'}</span>
       {provider && (
-        <span title={provider.fallbackReason ?? 'Execution provider'} className={provider.fallbackReason ? 'warn' : ''}>
+        <span
+          title={provider.fallbackReason ?? 'Execution provider'}
+          className={provider.fallbackReason ? 'warn' : ''}
+        >
           {PROVIDER_NAMES[provider.active]}
-          {provider.fallbackReason && ` (asked for ${PROVIDER_NAMES[provider.requested]}: ${provider.fallbackReason})`}
+          {provider.fallbackReason &&
+            ` (asked for ${PROVIDER_NAMES[provider.requested]}: ${provider.fallbackReason})`}
         </span>
       )}
       {embedding && (
         <span>
-          {embedding.state === 'running' ? 'Embedding image…' : embedding.state === 'done' ? 'Embedding ready' : 'Embedding failed'}
+          {embedding.state === 'running'
+            ? 'Embedding image…'
+            : embedding.state === 'done'
+              ? 'Embedding ready'
+              : 'Embedding failed'}
         </span>
       )}
       <span className={`save save-${saveState}`}>
         {saveState === 'saved' ? 'All changes saved' : saveState === 'saving' ? 'Saving…' : 'Save failed'}
       </span>
       {notice && (
-        <span role={notice.kind === 'error' ? 'alert' : 'status'} className={notice.kind === 'error' ? 'error' : ''}>
+        <span
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          className={notice.kind === 'error' ? 'error' : ''}
+        >
           {notice.text}
         </span>
       )}

@@ -1,23 +1,245 @@
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { type HeatMap } from '../../../src-preload/contract/groups/inference';
+import { ImageStatusSchema, type ImageStatus } from '../../../src-preload/contract/geometry';
+import { type LabelId } from '../../../src-preload/contract/ids';
+import { api, mediaUrl } from '../../bridge';
+import { AnnotationCanvas, useViewState } from '../../canvas';
+import { type ToolName } from '../../tools';
 import { useAppStore } from '../../app/app-store';
+import { PromptBar } from '../prompt-bar/PromptBar';
+import { ShortcutHelp } from '../shortcuts/ShortcutHelp';
+import { type ShortcutAction } from '../shortcuts/shortcuts';
+import { type EditorSession } from './editor-session';
+import { useEditorKeys } from './use-editor-keys';
+
+const TOOL_BUTTONS: readonly { name: ToolName; title: string; key: string }[] = [
+  { name: 'select', title: 'Select', key: 'V' },
+  { name: 'box', title: 'Box', key: 'B' },
+  { name: 'polygon', title: 'Polygon', key: 'P' },
+  { name: 'brush', title: 'Brush', key: 'R' },
+  { name: 'eraser', title: 'Eraser', key: 'E' },
+  { name: 'click-segment', title: 'Click-segment', key: 'S' },
+];
+
+const NO_OVERRIDES: Readonly<Record<string, string>> = {};
 
 interface Props {
+  readonly session: EditorSession;
   readonly onNext: () => void;
   readonly onPrev: () => void;
   readonly onNextUnlabelled: () => void;
 }
 
-/** The editing area for the current image. */
-export function Editor({ onNext, onPrev, onNextUnlabelled }: Props): React.JSX.Element {
+/** The editing area: toolbar, prompt bar, canvas. */
+export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): React.JSX.Element {
+  const { store, controller } = session;
   const current = useAppStore((s) => s.currentImage);
+  const labels = useAppStore((s) => s.labels);
+  const activeLabelId = useAppStore((s) => s.activeLabelId);
+  const setActiveLabel = useAppStore((s) => s.setActiveLabel);
+  const setCurrentImage = useAppStore((s) => s.setCurrentImage);
+  const setEmbedding = useAppStore((s) => s.setEmbedding);
+  const notify = useAppStore((s) => s.notify);
+  const invalidateImages = useAppStore((s) => s.invalidateImages);
+  const doc = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const tool = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+  const [heatMap, setHeatMap] = useState<HeatMap | null>(null);
+  const [tolerancePx, setTolerancePx] = useState(1);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const canvasHost = useRef<HTMLDivElement>(null);
+  const imageSize = useMemo(
+    () => ({ widthPx: current?.widthPx ?? 1, heightPx: current?.heightPx ?? 1 }),
+    [current?.widthPx, current?.heightPx],
+  );
+  const viewApi = useViewState(imageSize);
+
+  // Open the image's document, then warm its embedding in the background (prompts are instant after).
+  useEffect(() => {
+    if (!current) return;
+    let cancelled = false;
+    controller.setImageSize(current.widthPx, current.heightPx);
+    setHeatMap(null);
+    void session
+      .openImage(current.id)
+      .catch((e: unknown) => notify({ kind: 'error', text: (e as Error).message }));
+    setEmbedding({ imageId: current.id, state: 'running' });
+    void api()
+      .inference.embed({ imageId: current.id })
+      .then((r) => !cancelled && setEmbedding({ imageId: current.id, state: r.ok ? 'done' : 'error' }));
+    return () => {
+      cancelled = true;
+    };
+  }, [current, session, controller, notify, setEmbedding]);
+
+  useEffect(() => controller.setImagePxPerScreenPx(1 / viewApi.view.scale), [controller, viewApi.view.scale]);
+  useEffect(() => {
+    if (activeLabelId !== null && activeLabelId !== tool.activeLabelId)
+      controller.setActiveLabel(activeLabelId);
+  }, [activeLabelId, controller, tool.activeLabelId]);
+  useEffect(() => {
+    // A label hotkey inside the controller changes its active label: mirror it in the panel.
+    if (labels.some((l) => l.id === tool.activeLabelId) && tool.activeLabelId !== activeLabelId)
+      setActiveLabel(tool.activeLabelId);
+    // Only the controller's changes flow this way.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tool.activeLabelId]);
+
+  const onAction = useCallback(
+    (action: ShortcutAction) => {
+      switch (action) {
+        case 'image.next':
+          return onNext();
+        case 'image.prev':
+          return onPrev();
+        case 'image.nextUnlabelled':
+          return onNextUnlabelled();
+        case 'view.fit':
+          return viewApi.fit();
+        case 'help.toggle':
+          return setHelpOpen((o) => !o);
+        default:
+          return undefined;
+      }
+    },
+    [onNext, onPrev, onNextUnlabelled, viewApi],
+  );
+  useEditorKeys(controller, canvasHost, NO_OVERRIDES, onAction);
+
+  const colorOf = useMemo(() => {
+    const byId = new Map(labels.map((l) => [l.id, l.color]));
+    return (id: LabelId) => byId.get(id) ?? '#9e9e9e';
+  }, [labels]);
+  const heatInput = useMemo(() => {
+    if (!heatMap) return null;
+    const bytes = Uint8Array.from(atob(heatMap.dataBase64), (c) => c.charCodeAt(0));
+    return { data: bytes, widthPx: heatMap.widthPx, heightPx: heatMap.heightPx, opacity: 0.45 };
+  }, [heatMap]);
+  const onPromptError = useCallback(
+    (m: string | null) => notify(m ? { kind: 'error', text: m } : null),
+    [notify],
+  );
+
+  const setStatus = (status: ImageStatus): void => {
+    if (!current) return;
+    void api()
+      .images.setStatus({ imageId: current.id, status })
+      .then((r) => {
+        if (!r.ok) return notify({ kind: 'error', text: r.error.message });
+        setCurrentImage(r.value);
+        invalidateImages();
+      });
+  };
+
   return (
     <section className="center" aria-label="Editor">
-      <div className="toolbar">
-        <button onClick={onPrev}>◀ Prev</button>
-        <button onClick={onNext}>Next ▶</button>
-        <button onClick={onNextUnlabelled}>Next unlabelled</button>
-        <span className="muted">{current ? current.fileName : 'No image'}</span>
+      <div className="toolbar" role="toolbar">
+        {TOOL_BUTTONS.map((t) => (
+          <button
+            key={t.name}
+            className={tool.tool === t.name ? 'active' : ''}
+            title={`${t.title} (${t.key})`}
+            onClick={() => controller.setTool(t.name)}
+          >
+            {t.title}
+          </button>
+        ))}
+        <button title="Undo (Ctrl+Z)" aria-label="Undo" onClick={() => store.undo()} disabled={!doc.history}>
+          ↶
+        </button>
+        <button
+          title="Redo (Ctrl+Shift+Z)"
+          aria-label="Redo"
+          onClick={() => store.redo()}
+          disabled={!doc.history}
+        >
+          ↷
+        </button>
+        <button
+          title="Selected masks → polygons"
+          onClick={() => void controller.convertSelection('polygon', tolerancePx)}
+        >
+          → Polygon
+        </button>
+        <button
+          title="Selected shapes → masks"
+          onClick={() => void controller.convertSelection('mask', tolerancePx)}
+        >
+          → Mask
+        </button>
+        <input
+          type="range"
+          min={0}
+          max={10}
+          step={0.5}
+          value={tolerancePx}
+          aria-label="Polygon tolerance"
+          title={`Polygon tolerance ${tolerancePx}px`}
+          onChange={(e) => setTolerancePx(Number(e.target.value))}
+        />
+        <button onClick={viewApi.fit} title="Fit (F)">
+          Fit
+        </button>
+        <button onClick={viewApi.oneToOne} title="1:1">
+          1:1
+        </button>
+        <span className="spacer" />
+        <button onClick={onPrev} title="Previous image (A)">
+          ◀
+        </button>
+        <button onClick={onNext} title="Next image (D)">
+          ▶
+        </button>
+        <button onClick={onNextUnlabelled} title="Next unlabelled image (N)">
+          Next unlabelled
+        </button>
+        <select
+          aria-label="Image status"
+          value={current?.status ?? 'new'}
+          onChange={(e) => setStatus(e.target.value as ImageStatus)}
+        >
+          {ImageStatusSchema.options.map((s) => (
+            <option key={s} value={s}>
+              {s.replace('_', ' ')}
+            </option>
+          ))}
+        </select>
+        <button onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)">
+          ?
+        </button>
       </div>
-      <div className="canvas-host" />
+      {current && (
+        <PromptBar
+          store={store}
+          imageId={current.id}
+          labels={labels}
+          activeLabelId={activeLabelId}
+          onHeatMap={setHeatMap}
+          onError={onPromptError}
+        />
+      )}
+      <div className="canvas-host" ref={canvasHost}>
+        {current && (
+          <AnnotationCanvas
+            imageUrl={mediaUrl(current.id)}
+            imageWidthPx={current.widthPx}
+            imageHeightPx={current.heightPx}
+            doc={doc.imageId === current.id ? (doc.history?.doc ?? null) : null}
+            selection={doc.selection}
+            labelColor={colorOf}
+            labelStates={tool.labels}
+            view={viewApi.view}
+            onViewChange={viewApi.setView}
+            onViewportResize={viewApi.setViewport}
+            proposals={doc.proposals}
+            heatMap={heatInput}
+            tool={tool}
+            onToolEvent={(ev) => controller.dispatch(ev)}
+            onError={(m) => notify({ kind: 'error', text: m })}
+            style={{ position: 'absolute', inset: 0 }}
+          />
+        )}
+      </div>
+      {helpOpen && <ShortcutHelp overrides={NO_OVERRIDES} onClose={() => setHelpOpen(false)} />}
     </section>
   );
 }

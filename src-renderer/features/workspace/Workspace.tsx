@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type LabelId } from '../../../src-preload/contract/ids';
 import { type ImageRow } from '../../../src-preload/contract/groups/images';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
@@ -6,7 +7,9 @@ import { ImageList } from '../image-list/ImageList';
 import { ImagePager, type ImageFilter } from '../image-list/image-pager';
 import { LabelsPanel } from '../labels/LabelsPanel';
 import { StatusBar } from '../status-bar/StatusBar';
+import { AnnotationList } from '../annotations/AnnotationList';
 import { Editor } from './Editor';
+import { createEditorSession } from './editor-session';
 
 /** The open project: image list on the left, the editor in the middle, panels on the right. */
 export function Workspace(): React.JSX.Element {
@@ -15,9 +18,33 @@ export function Workspace(): React.JSX.Element {
   const setCurrentImage = useAppStore((s) => s.setCurrentImage);
   const refreshLabels = useAppStore((s) => s.refreshLabels);
   const refreshModel = useAppStore((s) => s.refreshModel);
+  const labels = useAppStore((s) => s.labels);
+  const notify = useAppStore((s) => s.notify);
+  const setSaveState = useAppStore((s) => s.setSaveState);
   const [filter, setFilter] = useState<ImageFilter>({});
+  const labelsRef = useRef(labels);
+  labelsRef.current = labels;
+  // One editing session per open project: document history, autosave and tools outlive image switches.
+  const session = useMemo(
+    () =>
+      createEditorSession({
+        activeLabelId: 0 as LabelId,
+        labelForHotkey: (digit) => labelsRef.current.find((l) => l.hotkey === String(digit))?.id ?? null,
+        onError: (text) => notify({ kind: 'error', text }),
+      }),
+    [notify],
+  );
+  useEffect(() => () => session.dispose(), [session]);
+  useEffect(
+    () =>
+      session.autosave.subscribe(() => {
+        const s = session.autosave.overallStatus();
+        setSaveState(s.kind === 'saved' ? 'saved' : s.kind === 'error' ? 'error' : 'saving');
+      }),
+    [session, setSaveState],
+  );
   // A new pager (fresh pages) whenever the filter changes or the images were invalidated.
-  const pager = useMemo(() => new ImagePager(filter), [filter, imagesVersion]);
+  const pager = useMemo(() => new ImagePager(filter, imagesVersion), [filter, imagesVersion]);
 
   useEffect(() => {
     void refreshLabels();
@@ -50,9 +77,15 @@ export function Workspace(): React.JSX.Element {
   return (
     <div className="workspace-grid">
       <ImageList pager={pager} onFilterChange={setFilter} onOpen={(row: ImageRow) => setCurrentImage(row)} />
-      <Editor onNext={() => void step(1)} onPrev={() => void step(-1)} onNextUnlabelled={() => void nextUnlabelled()} />
+      <Editor
+        session={session}
+        onNext={() => void step(1)}
+        onPrev={() => void step(-1)}
+        onNextUnlabelled={() => void nextUnlabelled()}
+      />
       <div className="sidebar">
         <LabelsPanel />
+        <AnnotationList store={session.store} labels={labels} />
       </div>
       <StatusBar />
     </div>

@@ -59,6 +59,28 @@ describe('a bundle with RADIO real shapes', () => {
     expect(tags.map((t) => t.label).sort()).toEqual(['cat', 'dog', 'tree']);
   });
 
+  it('embeds long label lists in chunks with the same result as one by one', async () => {
+    const words =
+      'a an the of photo picture image cat dog car person tree sky road building grass water red green blue'.split(
+        ' ',
+      );
+    const labels = Array.from(
+      { length: 45 },
+      (_, i) => `${words[i % words.length]} ${words[(i * 7) % words.length]} ${i}`,
+    );
+    const all = await engine.embedTexts('real-shape', labels); // 45 labels × 2 templates = 90 prompts: 2 runs
+    const [last] = await engine.embedTexts('real-shape', [labels[44]!]);
+    expect(all).toHaveLength(45);
+    expect(all[44]).toEqual(last);
+    const fresh = createInferenceEngine({ dataDir: dir, modelDirs: [path.join(dir, 'bundles')] });
+    try {
+      const [alone] = await fresh.embedTexts('real-shape', [labels[44]!]);
+      alone!.forEach((v, i) => expect(v).toBeCloseTo(last![i]!, 5));
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('runs the mask decoder with feeds named per the manifest', async () => {
     const e = await engine.embedImageFile(path.join(dir, 'photo.png'), 'real-shape');
     const g = e.samFeatures!;

@@ -55,6 +55,16 @@ describe('InferenceClient (real worker, real onnxruntime-node)', () => {
     expect((await newest).summary!.dims).toEqual([1, 24]);
   });
 
+  it('fails the caller (no hang) when the worker cannot start at all', async () => {
+    client = new InferenceClient({
+      provider: 'cpu',
+      workerEntry: { kind: 'file', url: new URL('file:///nonexistent/inference.worker.js') },
+    });
+    await expect(client.run(encoder, feeds(), ['summary'])).rejects.toThrow(
+      /inference\.worker\.js|inference worker/,
+    );
+  });
+
   it('reports an error from the model instead of hanging', async () => {
     client = new InferenceClient({ provider: 'cpu' });
     await expect(client.run(encoder, { wrong_name: feeds().pixel_values! }, ['summary'])).rejects.toThrow(

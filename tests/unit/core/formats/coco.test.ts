@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cocoAnnotationGeometry, cocoRle } from '../../../../src-main/core/formats/coco-import';
+import {
+  cocoAnnotationGeometry,
+  cocoRle,
+  unionAsGeometry,
+} from '../../../../src-main/core/formats/coco-import';
+import { decodeRle as decode } from '../../../../src-main/core/segment/rle';
 import { toCocoShape } from '../../../../src-main/core/formats/coco-geometry';
 import { encodeMask } from '../../../../src-main/core/segment/rle';
 import { maskFromArt } from './memory-project';
@@ -112,5 +117,29 @@ describe('COCO segmentation import', () => {
     expect(cocoAnnotationGeometry({ segmentation: 'x' }, img)).toBe(
       'segmentation must be a list of polygons or an RLE object',
     );
+  });
+
+  it('keeps overlapping polygon parts as their union (COCO merges parts; even-odd would punch a hole)', () => {
+    const outer = [0, 0, 8, 0, 8, 8, 0, 8];
+    const inner = [2, 2, 6, 2, 6, 6, 2, 6];
+    const g = unionAsGeometry([outer, inner], 10, 10);
+    expect(g.kind).toBe('mask');
+    if (g.kind !== 'mask') return;
+    expect(Array.from(decode(g.rle)).reduce((a, b) => a + b, 0)).toBe(64);
+    const disjoint = unionAsGeometry(
+      [
+        [0, 0, 2, 0, 2, 2],
+        [5, 5, 8, 5, 8, 8],
+      ],
+      10,
+      10,
+    );
+    expect(disjoint).toEqual({
+      kind: 'polygon',
+      rings: [
+        [0, 0, 2, 0, 2, 2],
+        [5, 5, 8, 5, 8, 8],
+      ],
+    });
   });
 });

@@ -110,6 +110,25 @@ describe('COCO import of hostile input', () => {
   });
 });
 
+describe('image size checks', () => {
+  it('skips annotations whose file declares another image size', async () => {
+    const f = await write(
+      'resized.json',
+      JSON.stringify({
+        images: [{ id: 1, file_name: 'a.jpg', width: 40, height: 20 }],
+        categories: [{ id: 1, name: 'cat' }],
+        annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2], iscrowd: 0 }],
+      }),
+    );
+    const r = await importAnnotations(project(), { format: 'coco', path: f });
+    expect(r.errors).toEqual([
+      'a.jpg: the file says the image is 40×20, the project image is 20×10; its 1 annotation(s) were skipped',
+    ]);
+    expect(r.imported).toBe(0);
+    expect(r.matchedImages).toBe(1);
+  });
+});
+
 describe('YOLO import of hostile input', () => {
   it('names file and line, and keeps the good rows', async () => {
     const root = path.join(dir, 'yolo');

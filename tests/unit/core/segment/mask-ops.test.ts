@@ -39,6 +39,59 @@ describe('connected components', () => {
   });
 });
 
+/** Flood-fill reference labelling (component count and per-pixel partition). */
+function referenceCount(mask: Uint8Array, w: number, h: number, conn: 4 | 8): number {
+  const seen = new Uint8Array(mask.length);
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i] || seen[i]) continue;
+    count++;
+    const stack = [i];
+    seen[i] = 1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % w;
+      const y = (p - x) / w;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          if ((dx === 0 && dy === 0) || (conn === 4 && dx !== 0 && dy !== 0)) continue;
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          const q = yy * w + xx;
+          if (mask[q] && !seen[q]) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+    }
+  }
+  return count;
+}
+
+describe('connected components vs a flood-fill reference', () => {
+  it('agrees on random masks for both connectivities', () => {
+    let s = 5;
+    const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+    for (let t = 0; t < 40; t++) {
+      const w = 1 + Math.floor(r() * 40);
+      const h = 1 + Math.floor(r() * 40);
+      const p = r();
+      const m = Uint8Array.from({ length: w * h }, () => (r() < p ? 1 : 0));
+      for (const conn of [4, 8] as const) {
+        const cc = connectedComponents(m, w, h, conn);
+        expect(cc.count).toBe(referenceCount(m, w, h, conn));
+        expect([...cc.areas].reduce((a, b) => a + b, 0)).toBe(m.reduce((a, b) => a + b, 0));
+        // Same label ⇔ same component: every label's pixels form exactly one reference component.
+        for (let l = 1; l <= cc.count; l++) {
+          const only = m.map((_, i) => (cc.labels[i] === l ? 1 : 0));
+          expect(referenceCount(only, w, h, conn)).toBe(1);
+        }
+      }
+    }
+  });
+});
+
 describe('mask ops', () => {
   const a = fromRows(['##..', '##..', '....']);
   const b = fromRows(['.##.', '.##.', '....']);

@@ -7,6 +7,8 @@ import {
   decodeRle,
   encodeMask,
   maskToCounts,
+  maskToCountsStrided,
+  countsToMaskStrided,
   mergeRles,
   polygonsToRle,
   rleArea,
@@ -102,6 +104,46 @@ describe('mask encode/decode', () => {
       expect(decodeRle(rle)).toEqual(mask);
       expect(rleArea(rle)).toBe(mask.reduce((a, b) => a + b, 0));
     }
+  });
+
+  it('the row-wise (word XOR) encoder/decoder equal the strided reference walk', () => {
+    const r = rng(99);
+    for (let t = 0; t < 60; t++) {
+      const w = 4 * (1 + Math.floor(r() * 20)) + (t % 3 === 0 ? 1 + Math.floor(r() * 3) : 0); // some widths not /4
+      const h = 1 + Math.floor(r() * 50);
+      const mask = new Uint8Array(w * h);
+      const p = r();
+      const blocky = t % 2 === 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          mask[y * w + x] = blocky
+            ? Math.sin(x * 0.3 + t) + Math.cos(y * 0.4) > 0.3
+              ? 1
+              : 0
+            : r() < p
+              ? 1
+              : 0;
+        }
+      }
+      const counts = maskToCountsStrided(mask, w, h);
+      expect(maskToCounts(mask, w, h)).toEqual(counts);
+      expect(countsToMask(counts, h, w)).toEqual(countsToMaskStrided(counts, h, w));
+      expect(countsToMask(counts, h, w)).toEqual(mask);
+    }
+  });
+
+  it('treats any nonzero byte as foreground, also from an unaligned view', () => {
+    const buf = new Uint8Array(1 + 8 * 3);
+    const view = buf.subarray(1); // byteOffset 1: not word aligned
+    view.set([0, 2, 2, 0, 0, 0, 0, 9, 0, 1, 1, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 1]);
+    const expected = maskToCountsStrided(
+      view.map((v) => (v ? 1 : 0)),
+      8,
+      3,
+    );
+    expect(maskToCounts(view, 8, 3)).toEqual(expected);
+    const copy = view.slice(); // aligned, with bytes > 1
+    expect(maskToCounts(copy, 8, 3)).toEqual(expected);
   });
 
   it('decodes zero-length runs and rejects runs past h*w', () => {

@@ -71,6 +71,8 @@ describe('rasters', () => {
   it('ramps heat maps from transparent to opaque yellow and checks the size', () => {
     const rgba = heatMapToRgba(new Uint8Array([0, 255]), 2, 1);
     expect([...rgba]).toEqual([0, 0, 128, 0, 255, 255, 0, 200]);
-    expect(() => heatMapToRgba(new Uint8Array(3), 2, 2)).toThrow('heat map has 3 cells but its size 2x2 needs 4');
+    expect(() => heatMapToRgba(new Uint8Array(3), 2, 2)).toThrow(
+      'heat map has 3 cells but its size 2x2 needs 4',
+    );
   });
 });

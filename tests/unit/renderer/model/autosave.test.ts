@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AnnotationId, asAnnotationId } from '../../../../src-preload/contract/ids';
-import { type StoredAnnotationFields, createIdAllocator, storedFields } from '../../../../src-renderer/model/annotation';
+import {
+  type StoredAnnotationFields,
+  createIdAllocator,
+  storedFields,
+} from '../../../../src-renderer/model/annotation';
 import {
   AutosaveQueue,
   type LoadedAnnotations,
@@ -55,7 +59,10 @@ function setup(backend: FakeBackend) {
       store?.applyRebase(n);
     },
   });
-  store = new EditorStore({ onApplied: (id, p) => queue.enqueue(id, p), idAllocator: createIdAllocator(10_000) });
+  store = new EditorStore({
+    onApplied: (id, p) => queue.enqueue(id, p),
+    idAllocator: createIdAllocator(10_000),
+  });
   return { store, queue, notices };
 }
 
@@ -92,7 +99,9 @@ describe('AutosaveQueue', () => {
     store.openImage(IMAGE);
     store.apply({ added: [ann(10_000, box(1, 1, 1, 1))], updated: [], removed: [] });
     await vi.advanceTimersByTimeAsync(300);
-    expect(backend.calls[0]!.patch.added).toEqual([{ ...storedFields(ann(1, box(1, 1, 1, 1))), clientId: '10000' }]);
+    expect(backend.calls[0]!.patch.added).toEqual([
+      { ...storedFields(ann(1, box(1, 1, 1, 1))), clientId: '10000' },
+    ]);
     expect(queue.serverIdOf(asAnnotationId(10_000))).toBe(500);
     store.run(setLabel([asAnnotationId(10_000)], LABEL_B));
     await vi.advanceTimersByTimeAsync(300);
@@ -108,7 +117,11 @@ describe('AutosaveQueue', () => {
     const backend = new FakeBackend();
     const { store, queue } = setup(backend);
     store.openImage(IMAGE, [ann(1, box(0, 0, 1, 1))]);
-    store.apply({ added: [], updated: [{ from: ann(1, box(0, 0, 1, 1)), to: ann(1, box(0, 0, 1, 1), { hidden: true }) }], removed: [] });
+    store.apply({
+      added: [],
+      updated: [{ from: ann(1, box(0, 0, 1, 1)), to: ann(1, box(0, 0, 1, 1), { hidden: true }) }],
+      removed: [],
+    });
     store.apply({ added: [ann(10_000, box(1, 1, 1, 1))], updated: [], removed: [] });
     store.undo();
     await vi.advanceTimersByTimeAsync(1000);
@@ -148,7 +161,10 @@ describe('AutosaveQueue', () => {
     store.openImage(IMAGE);
     store.apply({ added: [ann(10_000, box(1, 1, 1, 1))], updated: [], removed: [] });
     await vi.advanceTimersByTimeAsync(300);
-    expect(queue.status(IMAGE)).toEqual({ kind: 'error', message: `saving image ${IMAGE} failed: disk full` });
+    expect(queue.status(IMAGE)).toEqual({
+      kind: 'error',
+      message: `saving image ${IMAGE} failed: disk full`,
+    });
     expect(queue.overallStatus().kind).toBe('error');
     await vi.advanceTimersByTimeAsync(1000);
     expect(backend.calls).toHaveLength(2);

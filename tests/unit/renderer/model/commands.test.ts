@@ -19,7 +19,11 @@ import { bitmapArea } from '../../../../src-renderer/model/mask-bitmap';
 import { invertPatch } from '../../../../src-renderer/model/patch';
 import { LABEL_B, ann, box, discMask, docOf, square } from '../fixtures';
 
-const [i1, i2, i3] = [1, 2, 3].map(asAnnotationId) as [ReturnType<typeof asAnnotationId>, ReturnType<typeof asAnnotationId>, ReturnType<typeof asAnnotationId>];
+const [i1, i2, i3] = [1, 2, 3].map(asAnnotationId) as [
+  ReturnType<typeof asAnnotationId>,
+  ReturnType<typeof asAnnotationId>,
+  ReturnType<typeof asAnnotationId>,
+];
 
 function doc() {
   return docOf(ann(1, box(0, 0, 10, 10)), ann(2, square(20, 20, 10)), ann(3, discMask(30, 20, 5)));

@@ -15,7 +15,10 @@ function proposal(key: string, x: number): Proposal {
 describe('EditorStore', () => {
   it('keeps proposals out of the document until accepted; accept all is one undoable step', () => {
     const applied: Patch[] = [];
-    const store = new EditorStore({ onApplied: (_, p) => applied.push(p), idAllocator: createIdAllocator(100) });
+    const store = new EditorStore({
+      onApplied: (_, p) => applied.push(p),
+      idAllocator: createIdAllocator(100),
+    });
     store.openImage(IMAGE, [ann(1, box(0, 0, 1, 1))]);
     store.setProposals('text', [proposal('a', 0), proposal('b', 10), proposal('c', 20)]);
     store.setProposals('click', [{ ...proposal('k', 30), origin: 'click', labelId: LABEL_B }]);
@@ -63,7 +66,9 @@ describe('EditorStore', () => {
     store.openImage(IMAGE, []);
     expect(store.getSnapshot().history!.undoStack).toHaveLength(1);
     store.undo();
-    expect(store.getSnapshot().history!.doc.byId.get(ann(1, box(0, 0, 1, 1)).id)?.geometry).toEqual(box(0, 0, 1, 1));
+    expect(store.getSnapshot().history!.doc.byId.get(ann(1, box(0, 0, 1, 1)).id)?.geometry).toEqual(
+      box(0, 0, 1, 1),
+    );
   });
 
   it('throws a clear error when no image is open', () => {

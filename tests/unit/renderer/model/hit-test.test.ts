@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Geometry } from '../../../../src-preload/contract/geometry';
-import { buildHitIndex, annotationsInRect, hitTest, hitTestAll, hitIndexFor } from '../../../../src-renderer/model/hit-test';
+import {
+  buildHitIndex,
+  annotationsInRect,
+  hitTest,
+  hitTestAll,
+  hitIndexFor,
+} from '../../../../src-renderer/model/hit-test';
 import {
   deletePolygonVertex,
   geometryBounds,
@@ -49,7 +55,12 @@ describe('hit-testing in model space', () => {
     const labels = { hiddenLabels: new Set([LABEL_B]), lockedLabels: new Set([LABEL_B]) };
     expect(hitTest(buildHitIndex(doc, labels), { x: 505, y: 15 }, 0)).toBeNull();
     expect(hitTest(buildHitIndex(doc, NO_LABEL_STATES), { x: 505, y: 15 }, 0)?.id).toBe(5);
-    expect(isEditable(doc.byId.get(ann(5, donut).id)!, { hiddenLabels: new Set(), lockedLabels: new Set([LABEL_B]) })).toBe(false);
+    expect(
+      isEditable(doc.byId.get(ann(5, donut).id)!, {
+        hiddenLabels: new Set(),
+        lockedLabels: new Set([LABEL_B]),
+      }),
+    ).toBe(false);
   });
 
   it('selects by marquee only shapes fully inside, and caches the index per doc', () => {
@@ -59,11 +70,16 @@ describe('hit-testing in model space', () => {
   });
 
   it('stays fast with 2,000 shapes', () => {
-    const many = docOf(...Array.from({ length: 2000 }, (_, i) => ann(i + 1, square((i % 50) * 80, Math.floor(i / 50) * 50, 30))));
+    const many = docOf(
+      ...Array.from({ length: 2000 }, (_, i) =>
+        ann(i + 1, square((i % 50) * 80, Math.floor(i / 50) * 50, 30)),
+      ),
+    );
     const index = buildHitIndex(many, NO_LABEL_STATES);
     const t0 = performance.now();
     let hits = 0;
-    for (let i = 0; i < 1000; i++) if (hitTest(index, { x: (i % 50) * 80 + 15, y: Math.floor(i / 50) * 50 + 15 }, 2)) hits++;
+    for (let i = 0; i < 1000; i++)
+      if (hitTest(index, { x: (i % 50) * 80 + 15, y: Math.floor(i / 50) * 50 + 15 }, 2)) hits++;
     expect(hits).toBe(1000);
     expect(performance.now() - t0).toBeLessThan(1000);
   });
@@ -80,7 +96,9 @@ describe('geometry edits', () => {
   it('moves, inserts and deletes polygon vertices', () => {
     const sq = square(0, 0, 10);
     if (sq.kind !== 'polygon') throw new Error('polygon expected');
-    expect(movePolygonVertex(sq, { ring: 0, vertex: 2 }, { x: 20, y: 20 }).rings[0]).toEqual([0, 0, 10, 0, 20, 20, 0, 10]);
+    expect(movePolygonVertex(sq, { ring: 0, vertex: 2 }, { x: 20, y: 20 }).rings[0]).toEqual([
+      0, 0, 10, 0, 20, 20, 0, 10,
+    ]);
     const ins = insertPolygonVertex(sq, { ring: 0, vertex: 0 }, { x: 5, y: -3 });
     expect(ins.rings[0]).toEqual([0, 0, 5, -3, 10, 0, 10, 10, 0, 10]);
     expect(geometryBounds(ins)).toEqual({ x: 0, y: -3, widthPx: 10, heightPx: 13 });

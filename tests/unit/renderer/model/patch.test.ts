@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Annotation } from '../../../../src-renderer/model/annotation';
-import { applyPatch, docsEqual, patchProblems, type AnnotationDoc } from '../../../../src-renderer/model/document';
+import {
+  applyPatch,
+  docsEqual,
+  patchProblems,
+  type AnnotationDoc,
+} from '../../../../src-renderer/model/document';
 import { invertPatch, isEmptyPatch, type Patch, squashPatches } from '../../../../src-renderer/model/patch';
 import { LABEL_B, ann, box, docOf, rng } from '../fixtures';
 
@@ -12,7 +17,8 @@ function randomPatch(doc: AnnotationDoc, rand: () => number, nextId: { n: number
   for (const a of doc.byId.values()) {
     const r = rand();
     if (r < 0.2) removed.push(a);
-    else if (r < 0.5) updated.push({ from: a, to: { ...a, geometry: box(rand() * 100, rand() * 100, 5, 5) } });
+    else if (r < 0.5)
+      updated.push({ from: a, to: { ...a, geometry: box(rand() * 100, rand() * 100, 5, 5) } });
     else if (r < 0.6) updated.push({ from: a, to: { ...a, labelId: LABEL_B, hidden: !a.hidden } });
   }
   const adds = Math.floor(rand() * 3);
@@ -21,7 +27,11 @@ function randomPatch(doc: AnnotationDoc, rand: () => number, nextId: { n: number
 }
 
 function startDoc(): AnnotationDoc {
-  return docOf(ann(1, box(0, 0, 10, 10)), ann(2, box(5, 5, 10, 10)), ann(3, box(20, 20, 4, 4), { locked: true }));
+  return docOf(
+    ann(1, box(0, 0, 10, 10)),
+    ann(2, box(5, 5, 10, 10)),
+    ann(3, box(20, 20, 4, 4), { locked: true }),
+  );
 }
 
 describe('patch laws', () => {
@@ -67,7 +77,11 @@ describe('patch laws', () => {
     const a1 = ann(1, box(0, 0, 1, 1));
     const a1b = { ...a1, geometry: box(1, 1, 1, 1) };
     const a1c = { ...a1, geometry: box(2, 2, 1, 1) };
-    expect(isEmptyPatch(squashPatches({ added: [a1], updated: [], removed: [] }, { added: [], updated: [], removed: [a1] }))).toBe(true);
+    expect(
+      isEmptyPatch(
+        squashPatches({ added: [a1], updated: [], removed: [] }, { added: [], updated: [], removed: [a1] }),
+      ),
+    ).toBe(true);
     expect(
       squashPatches(
         { added: [], updated: [{ from: a1, to: a1b }], removed: [] },

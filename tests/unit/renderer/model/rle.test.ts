@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { countsBounds, decodeCounts, decodeRleCounts, encodeCounts, rleArea } from '../../../../src-renderer/model/rle';
+import {
+  countsBounds,
+  decodeCounts,
+  decodeRleCounts,
+  encodeCounts,
+  rleArea,
+} from '../../../../src-renderer/model/rle';
 import {
   bitmapArea,
   bitmapGet,
@@ -40,7 +46,9 @@ describe('RLE compressed counts (pycocotools string format)', () => {
   it('rejects bad strings and sizes with clear messages', () => {
     expect(() => decodeCounts('5~')).toThrow(/invalid character at position 1/);
     expect(() => decodeCounts('d')).toThrow(/ends inside a number/);
-    expect(() => decodeRleCounts({ size: [5, 4], counts: '52203' })).toThrow('RLE runs cover 16 pixels but size 5x4 needs 20');
+    expect(() => decodeRleCounts({ size: [5, 4], counts: '52203' })).toThrow(
+      'RLE runs cover 16 pixels but size 5x4 needs 20',
+    );
   });
 
   it('computes area and pycocotools bbox', () => {
@@ -65,7 +73,15 @@ describe('cropped mask bitmaps', () => {
       const w = 1 + Math.floor(rand() * 30);
       const h = 1 + Math.floor(rand() * 30);
       const full = new Uint8Array(w * h).map(() => (rand() < 0.3 ? 1 : 0));
-      const rle = bitmapToRle({ x: 0, y: 0, widthPx: w, heightPx: h, imageWidthPx: w, imageHeightPx: h, data: full });
+      const rle = bitmapToRle({
+        x: 0,
+        y: 0,
+        widthPx: w,
+        heightPx: h,
+        imageWidthPx: w,
+        imageHeightPx: h,
+        data: full,
+      });
       const back = rleToBitmap(rle);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) expect(bitmapGet(back, x, y)).toBe(full[y * w + x] === 1);

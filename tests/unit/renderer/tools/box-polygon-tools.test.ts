@@ -6,10 +6,17 @@ describe('box tool', () => {
   it('draws a box with the active label and selects it; undo removes it', () => {
     const e = editor({ tool: 'box' });
     e.down(10, 10).move(30, 20);
-    expect(e.overlays).toEqual([{ kind: 'rect', rect: { x: 10, y: 10, widthPx: 20, heightPx: 10 }, dashed: false }]);
+    expect(e.overlays).toEqual([
+      { kind: 'rect', rect: { x: 10, y: 10, widthPx: 20, heightPx: 10 }, dashed: false },
+    ]);
     e.move(40, 50).up(40, 50);
     expect(e.annotations).toHaveLength(1);
-    expect(e.annotations[0]).toMatchObject({ id: 100, labelId: 1, geometry: box(10, 10, 30, 40), source: 'manual' });
+    expect(e.annotations[0]).toMatchObject({
+      id: 100,
+      labelId: 1,
+      geometry: box(10, 10, 30, 40),
+      source: 'manual',
+    });
     expect(e.selection).toEqual([100]);
     e.key('ctrl+z');
     expect(e.annotations).toHaveLength(0);
@@ -34,9 +41,18 @@ describe('polygon tool', () => {
   it('closes by clicking the first vertex', () => {
     const e = editor({ tool: 'polygon' });
     e.click(10, 10).click(50, 10).click(50, 40);
-    expect(e.overlays[0]).toMatchObject({ kind: 'polyline', points: [{ x: 10, y: 10 }, { x: 50, y: 10 }, { x: 50, y: 40 }] });
+    expect(e.overlays[0]).toMatchObject({
+      kind: 'polyline',
+      points: [
+        { x: 10, y: 10 },
+        { x: 50, y: 10 },
+        { x: 50, y: 40 },
+      ],
+    });
     e.click(12, 11);
-    expect(e.annotations.map((a) => a.geometry)).toEqual([{ kind: 'polygon', rings: [[10, 10, 50, 10, 50, 40]] }]);
+    expect(e.annotations.map((a) => a.geometry)).toEqual([
+      { kind: 'polygon', rings: [[10, 10, 50, 10, 50, 40]] },
+    ]);
     expect(e.selection).toEqual([100]);
     expect(e.overlays).toEqual([]);
   });

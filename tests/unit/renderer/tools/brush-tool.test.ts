@@ -29,7 +29,9 @@ describe('brush and eraser', () => {
   it('[ and ] change the size; the cursor overlay shows it', () => {
     const e = editor({ tool: 'brush' });
     e.move(10, 10);
-    expect(e.overlays).toEqual([{ kind: 'brush-cursor', center: { x: 10, y: 10 }, radiusPx: 12, erase: false }]);
+    expect(e.overlays).toEqual([
+      { kind: 'brush-cursor', center: { x: 10, y: 10 }, radiusPx: 12, erase: false },
+    ]);
     e.keys(']', ']');
     expect(e.overlays[0]).toMatchObject({ radiusPx: 18.75 });
     for (let i = 0; i < 40; i++) e.key('[');
@@ -37,7 +39,12 @@ describe('brush and eraser', () => {
   });
 
   it('paints into the selected mask instead of making a new one', () => {
-    const e = editor({ tool: 'brush', annotations: [ann(1, discMask(20, 20, 5))], imageWidthPx: 64, imageHeightPx: 48 });
+    const e = editor({
+      tool: 'brush',
+      annotations: [ann(1, discMask(20, 20, 5))],
+      imageWidthPx: 64,
+      imageHeightPx: 48,
+    });
     const before = bitmapArea(bitmap(e.geometry(1)));
     e.select(1).drag([40, 20], [50, 20]);
     expect(e.annotations).toHaveLength(1);
@@ -46,7 +53,12 @@ describe('brush and eraser', () => {
   });
 
   it('the eraser removes pixels from the mask under it, and deletes a fully erased mask', () => {
-    const e = editor({ tool: 'eraser', annotations: [ann(1, discMask(20, 20, 6))], imageWidthPx: 64, imageHeightPx: 48 });
+    const e = editor({
+      tool: 'eraser',
+      annotations: [ann(1, discMask(20, 20, 6))],
+      imageWidthPx: 64,
+      imageHeightPx: 48,
+    });
     e.keys('[', '[', '[', '[');
     e.drag([14, 20], [16, 20]);
     expect(bitmapGet(bitmap(e.geometry(1)), 15, 20)).toBe(false);
@@ -61,7 +73,12 @@ describe('brush and eraser', () => {
   });
 
   it('Esc during a stroke restores the mask; erasing over nothing does nothing', () => {
-    const e = editor({ tool: 'brush', annotations: [ann(1, discMask(20, 20, 5))], imageWidthPx: 64, imageHeightPx: 48 });
+    const e = editor({
+      tool: 'brush',
+      annotations: [ann(1, discMask(20, 20, 5))],
+      imageWidthPx: 64,
+      imageHeightPx: 48,
+    });
     const original = e.geometry(1);
     e.select(1).down(40, 20).move(50, 30).key('Escape').up(50, 30);
     expect(e.geometry(1)).toEqual(original);

@@ -12,7 +12,8 @@ function fakeSegmenter() {
     return new Promise((resolve) => {
       pending.push(() => {
         const pos = [...req.clicks].reverse().find((c) => c.positive);
-        if (req.box) resolve([{ geometry: box(req.box.x, req.box.y, req.box.widthPx, req.box.heightPx), score: 0.8 }]);
+        if (req.box)
+          resolve([{ geometry: box(req.box.x, req.box.y, req.box.widthPx, req.box.heightPx), score: 0.8 }]);
         else if (pos) resolve([{ geometry: square(pos.x - 5, pos.y - 5, 10), score: 0.9 }]);
         else resolve([]);
       });
@@ -58,7 +59,9 @@ describe('click-segment tool', () => {
     await seg.flush();
     e.key('Enter');
     expect(e.proposals).toHaveLength(0);
-    expect(e.annotations.map((a) => [a.source, a.geometry, a.score])).toEqual([['click', box(10, 10, 30, 20), 0.8]]);
+    expect(e.annotations.map((a) => [a.source, a.geometry, a.score])).toEqual([
+      ['click', box(10, 10, 30, 20), 0.8],
+    ]);
     expect(e.overlays).toEqual([]);
     e.key('ctrl+z');
     expect(e.annotations).toHaveLength(0);

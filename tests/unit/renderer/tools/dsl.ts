@@ -1,11 +1,21 @@
 import { type Geometry } from '../../../../src-preload/contract/geometry';
-import { type AnnotationId, type LabelId, asAnnotationId, asLabelId } from '../../../../src-preload/contract/ids';
+import {
+  type AnnotationId,
+  type LabelId,
+  asAnnotationId,
+  asLabelId,
+} from '../../../../src-preload/contract/ids';
 import { type Annotation, createIdAllocator } from '../../../../src-renderer/model/annotation';
 import { listAnnotations } from '../../../../src-renderer/model/document';
 import { EditorStore } from '../../../../src-renderer/model/editor-store';
 import { type LabelStates } from '../../../../src-renderer/model/visibility';
 import { type ConvertFn, type SegmentFn, ToolController } from '../../../../src-renderer/tools/controller';
-import { type Modifiers, type PointerButton, type ToolName, type ToolOverlay } from '../../../../src-renderer/tools/tool-types';
+import {
+  type Modifiers,
+  type PointerButton,
+  type ToolName,
+  type ToolOverlay,
+} from '../../../../src-renderer/tools/tool-types';
 import { IMAGE, LABEL_A } from '../fixtures';
 
 export interface PointerOptions extends Partial<Modifiers> {

@@ -3,7 +3,11 @@ import { ann, box, square } from '../fixtures';
 import { editor } from './dsl';
 
 describe('select tool', () => {
-  const shapes = () => [ann(1, box(10, 10, 20, 20)), ann(2, square(50, 10, 20)), ann(3, box(100, 50, 10, 10), { locked: true })];
+  const shapes = () => [
+    ann(1, box(10, 10, 20, 20)),
+    ann(2, square(50, 10, 20)),
+    ann(3, box(100, 50, 10, 10), { locked: true }),
+  ];
 
   it('selects by click, toggles with shift, clears on empty click', () => {
     const e = editor({ annotations: shapes() });
@@ -62,7 +66,9 @@ describe('select tool', () => {
     expect(e.selection).toEqual([1, 2]);
     expect(e.overlays).toEqual([]);
     e.down(5, 5).move(40, 40);
-    expect(e.overlays).toEqual([{ kind: 'rect', rect: { x: 5, y: 5, widthPx: 35, heightPx: 35 }, dashed: true }]);
+    expect(e.overlays).toEqual([
+      { kind: 'rect', rect: { x: 5, y: 5, widthPx: 35, heightPx: 35 }, dashed: true },
+    ]);
   });
 
   it('drags, inserts and deletes polygon vertices', () => {

@@ -5,7 +5,11 @@ import { ann, box, discMask, square } from '../fixtures';
 import { editor } from './dsl';
 
 describe('shared shortcuts', () => {
-  const shapes = () => [ann(1, box(10, 10, 20, 20)), ann(2, square(50, 10, 20)), ann(3, box(100, 50, 10, 10), { locked: true })];
+  const shapes = () => [
+    ann(1, box(10, 10, 20, 20)),
+    ann(2, square(50, 10, 20)),
+    ann(3, box(100, 50, 10, 10), { locked: true }),
+  ];
 
   it('1–9 relabel the selection and set the active label for new shapes', () => {
     const e = editor({ annotations: shapes() });
@@ -35,7 +39,11 @@ describe('shared shortcuts', () => {
   });
 
   it('copy and paste across images; masks are fitted to the target image', () => {
-    const e = editor({ annotations: [...shapes(), ann(4, discMask(30, 30, 5))], imageWidthPx: 64, imageHeightPx: 48 });
+    const e = editor({
+      annotations: [...shapes(), ann(4, discMask(30, 30, 5))],
+      imageWidthPx: 64,
+      imageHeightPx: 48,
+    });
     e.select(1, 4).key('ctrl+c');
     e.store.openImage(asImageId(2), []);
     e.ctl.setImageSize(32, 32);
@@ -79,7 +87,9 @@ describe('shared shortcuts', () => {
     e.key('Enter');
     expect(e.annotations.map((a) => a.source)).toEqual(['text', 'text']);
     expect(e.undoDepth).toBe(1);
-    e.store.setProposals('text', [{ key: 'c', origin: 'text', geometry: box(0, 0, 5, 5), labelId: null, score: 0.7 }]);
+    e.store.setProposals('text', [
+      { key: 'c', origin: 'text', geometry: box(0, 0, 5, 5), labelId: null, score: 0.7 },
+    ]);
     e.key('Escape');
     expect(e.proposals).toEqual([]);
   });

@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { api } from '../../bridge';
+import { useAppStore } from '../../app/app-store';
+
+/** Import files or folders (recursive) by path; the report lists every skipped file with its reason. */
+export function ImportImages(): React.JSX.Element {
+  const invalidateImages = useAppStore((s) => s.invalidateImages);
+  const [open, setOpen] = useState(false);
+  const [paths, setPaths] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<string | null>(null);
+  const [skipped, setSkipped] = useState<readonly { path: string; reason: string }[]>([]);
+
+  const run = async (): Promise<void> => {
+    const list = paths
+      .split('\n')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    if (list.length === 0) return;
+    setBusy(true);
+    const r = await api().images.import({ paths: list });
+    setBusy(false);
+    if (!r.ok) {
+      setReport(r.error.message);
+      return;
+    }
+    setReport(`${r.value.added} added, ${r.value.duplicates} duplicates, ${r.value.skipped.length} skipped`);
+    setSkipped(r.value.skipped);
+    invalidateImages();
+  };
+
+  if (!open) {
+    return (
+      <button className="import-toggle" onClick={() => setOpen(true)}>
+        Import images…
+      </button>
+    );
+  }
+  return (
+    <div className="card import" role="dialog" aria-label="Import images">
+      <label>
+        Files or folders, one per line
+        <textarea rows={3} value={paths} onChange={(e) => setPaths(e.target.value)} aria-label="Paths to import" />
+      </label>
+      <div className="row">
+        <button className="primary" disabled={busy} onClick={() => void run()}>
+          {busy ? 'Importing…' : 'Import'}
+        </button>
+        <button onClick={() => setOpen(false)}>Close</button>
+      </div>
+      {report && <p role="status">{report}</p>}
+      {skipped.length > 0 && (
+        <ul className="small">
+          {skipped.slice(0, 50).map((s) => (
+            <li key={s.path}>
+              {s.path}: {s.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

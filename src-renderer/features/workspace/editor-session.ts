@@ -1,0 +1,113 @@
+import { type Annotation as StoredAnnotation } from '../../../src-preload/contract/groups/annotations';
+import { type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { api } from '../../bridge';
+import {
+  AutosaveQueue,
+  EditorStore,
+  type Annotation,
+  type LoadedAnnotations,
+  type SaveResult,
+} from '../../model';
+import { ToolController, type ConvertFn, type SegmentFn } from '../../tools';
+
+/** Stored annotation → editor annotation (hidden/locked are view state, off when loaded). */
+export function toEditorAnnotation(a: StoredAnnotation): Annotation {
+  return {
+    id: a.id,
+    labelId: a.labelId,
+    geometry: a.geometry,
+    score: a.score,
+    source: a.source,
+    hidden: false,
+    locked: false,
+  };
+}
+
+async function load(imageId: ImageId): Promise<LoadedAnnotations> {
+  const r = await api().annotations.list({ imageId });
+  if (!r.ok) throw new Error(r.error.message);
+  return { revision: r.value.revision, items: r.value.items };
+}
+
+/** Everything that edits one project's annotations: the document store, autosave and the tool controller. */
+export interface EditorSession {
+  readonly store: EditorStore;
+  readonly autosave: AutosaveQueue;
+  readonly controller: ToolController;
+  /** Loads an image's annotations (first visit) and makes it current. */
+  openImage(imageId: ImageId): Promise<void>;
+  dispose(): void;
+}
+
+export function createEditorSession(opts: {
+  readonly activeLabelId: LabelId;
+  readonly labelForHotkey: (digit: number) => LabelId | null;
+  readonly onError: (message: string) => void;
+}): EditorSession {
+  const autosave = new AutosaveQueue({
+    load,
+    save: async (imageId, patch, baseRevision): Promise<SaveResult> => {
+      const r = await api().annotations.applyPatch({
+        imageId,
+        baseRevision,
+        patch: { added: [...patch.added], updated: [...patch.updated], removed: [...patch.removed] },
+      });
+      if (r.ok) return { kind: 'saved', revision: r.value.revision, assigned: r.value.added };
+      if (r.error.code === 'conflict') return { kind: 'conflict' };
+      throw new Error(r.error.message);
+    },
+    onRebase: (notice) => store.applyRebase(notice),
+  });
+  const store = new EditorStore({ onApplied: (imageId, patch) => autosave.enqueue(imageId, patch) });
+
+  const segment: SegmentFn = async (request) => {
+    const b = request.box;
+    const box: [number, number, number, number] | undefined = b
+      ? [b.x, b.y, b.widthPx, b.heightPx]
+      : undefined;
+    const r = await api().inference.segmentClick({
+      imageId: request.imageId,
+      clicks: request.clicks.map((c) => ({ x: c.x, y: c.y, positive: c.positive })),
+      ...(box ? { box } : {}),
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.instances.map((i) => ({
+      geometry: { kind: 'mask' as const, rle: i.rle },
+      score: i.score,
+    }));
+  };
+  const convert: ConvertFn = async (geometry, target, tolerancePx, image) => {
+    const r = await api().annotations.convert({ geometry, target, tolerancePx, ...image });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+  const controller = new ToolController({
+    store,
+    segment,
+    convert,
+    activeLabelId: opts.activeLabelId,
+    labelForHotkey: opts.labelForHotkey,
+    onError: opts.onError,
+  });
+
+  return {
+    store,
+    autosave,
+    controller,
+    async openImage(imageId) {
+      if (!store.isOpen(imageId)) {
+        const loaded = await load(imageId);
+        autosave.setBaseRevision(imageId, loaded.revision);
+        store.openImage(
+          imageId,
+          loaded.items.map((a) => ({ ...a, id: autosave.localIdOf(a.id), hidden: false, locked: false })),
+        );
+      } else {
+        store.openImage(imageId);
+      }
+    },
+    dispose() {
+      void autosave.flush().finally(() => autosave.dispose());
+    },
+  };
+}
