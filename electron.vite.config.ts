@@ -15,6 +15,8 @@ export default defineConfig({
           main: resolve(root, 'src-main/electron/main.ts'),
           serve: resolve(root, 'src-main/server/serve.ts'),
           cli: resolve(root, 'src-main/cli/index.ts'),
+          // Started with new Worker(): it must be its own file next to the entries that spawn it.
+          'inference.worker': resolve(root, 'src-main/core/inference/inference.worker.ts'),
         },
       },
     },

@@ -25,9 +25,9 @@ async function buildPage(outDir: string): Promise<void> {
   await build({
     configFile: false,
     root: path.join(import.meta.dirname, 'canvas'),
-    logLevel: 'warn',
+    logLevel: 'error',
     plugins: [react()],
-    build: { outDir, emptyOutDir: true, reportCompressedSize: false },
+    build: { outDir, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 10_000 },
   });
 }
 

@@ -11,7 +11,7 @@ import {
   buildTinyDecoder,
   tinyDecoderRunner,
 } from '../tests/fixtures/segment/tiny-sam-decoder';
-import { percentile, timeRuns, type BenchRow } from './bench-kit';
+import { percentile, type BenchRow } from './bench-kit';
 
 /**
  * Segmentation hot paths on synthetic data: a 1024² image with a 64×64×1536 grid (RADIO-sized), a
@@ -38,10 +38,6 @@ interface BenchScene {
 }
 
 /** Three classes (background + 2 object kinds); discs and rings, features = class vector + noise. */
-export function makeBenchSceneForScratch(): BenchScene {
-  return makeBenchScene();
-}
-
 function makeBenchScene(): BenchScene {
   const r = rng(11);
   const classVecs = [0, 1, 2].map(() => Float32Array.from({ length: D }, () => r() * 2 - 1));
@@ -106,17 +102,39 @@ function makeBenchScene(): BenchScene {
 
 const p50 = (ms: number[]) => percentile(ms, 50);
 
+interface Measured {
+  readonly wallMs: number[];
+  readonly cpuMs: number[];
+}
+
+/** Like timeRuns, plus this process's CPU time per run (user + system). */
+async function measure(fn: () => unknown, n: number, warmup = 2): Promise<Measured> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    wallMs.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
+  }
+  return { wallMs, cpuMs };
+}
+
 export default async function segmentBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const s = makeBenchScene();
-  // The min is reported too: on a shared, loaded machine it is the best estimate of the uncontended cost.
-  const add = (c: string, ms: number[], note?: string) =>
+  // Min wall time and median CPU time are reported too: on a shared, loaded machine they are better
+  // estimates of the uncontended cost than the median wall time.
+  const add = (c: string, m: Measured, note?: string) =>
     rows.push({
       bench: 'segment',
       case: c,
-      value: p50(ms),
+      value: p50(m.wallMs),
       unit: 'ms p50',
-      note: `min ${Math.min(...ms).toFixed(1)} ms${note ? `; ${note}` : ''}`,
+      note: `min ${Math.min(...m.wallMs).toFixed(1)} ms, cpu p50 ${p50(m.cpuMs).toFixed(1)} ms${note ? `; ${note}` : ''}`,
     });
   const bg = new Float32Array(D);
   for (const v of s.classVecs) for (let d = 0; d < D; d++) bg[d]! += v[d]! / 3;
@@ -125,16 +143,16 @@ export default async function segmentBench(): Promise<BenchRow[]> {
   let nInst = 0;
   add(
     'text → instances, 1024², 64×64×1536, refine on',
-    await timeRuns(() => (nInst = segmentText({ ...textInput, prompts }).instances.length), 15),
+    await measure(() => (nInst = segmentText({ ...textInput, prompts }).instances.length), 15),
     `target ≤ 15 ms; ${nInst} instances`,
   );
   add(
     'text → instances, refine off',
-    await timeRuns(() => segmentText({ ...textInput, prompts }, { refine: false }), 15),
+    await measure(() => segmentText({ ...textInput, prompts }, { refine: false }), 15),
   );
   add(
     'text → instances, 3 prompts + background',
-    await timeRuns(
+    await measure(
       () =>
         segmentText({
           ...textInput,
@@ -146,7 +164,7 @@ export default async function segmentBench(): Promise<BenchRow[]> {
   const clickInput = { features: s.grid, mapping: s.mapping, image: s.image };
   add(
     'click → mask, similarity path',
-    await timeRuns(
+    await measure(
       () => segmentByClicks({ ...clickInput, clicks: [{ xPx: 250, yPx: 120, positive: true }] }),
       15,
     ),
@@ -154,7 +172,7 @@ export default async function segmentBench(): Promise<BenchRow[]> {
   );
   add(
     'click + negative click, similarity path',
-    await timeRuns(
+    await measure(
       () =>
         segmentByClicks({
           ...clickInput,
@@ -188,7 +206,7 @@ export default async function segmentBench(): Promise<BenchRow[]> {
     const io = { ...TINY_DECODER_IO, input_size: 1024 };
     add(
       'click → mask, decoder path (SAM-sized I/O, trivial graph)',
-      await timeRuns(
+      await measure(
         () =>
           segmentWithDecoder(runner.run, io, {
             samFeatures: sam,
@@ -205,11 +223,11 @@ export default async function segmentBench(): Promise<BenchRow[]> {
 
   add(
     'contours + simplify (1 px), 1024² mask',
-    await timeRuns(() => maskToPolygons(s.mask, SIDE, SIDE, { tolerancePx: 1 }), 10),
+    await measure(() => maskToPolygons(s.mask, SIDE, SIDE, { tolerancePx: 1 }), 10),
   );
   add(
     'contours exact (tolerance 0), 1024² mask',
-    await timeRuns(() => maskToPolygons(s.mask, SIDE, SIDE), 10),
+    await measure(() => maskToPolygons(s.mask, SIDE, SIDE), 10),
   );
   const inst = {
     label: 'x',
@@ -218,7 +236,7 @@ export default async function segmentBench(): Promise<BenchRow[]> {
     bbox: [0, 0, 0, 0] as [number, number, number, number],
     mask: s.mask,
   };
-  add('instance → JSON (RLE + polygons), 1024²', await timeRuns(() => instanceToJson(inst, SIDE, SIDE), 10));
+  add('instance → JSON (RLE + polygons), 1024²', await measure(() => instanceToJson(inst, SIDE, SIDE), 10));
 
   const big = new Uint8Array(4096 * 4096);
   for (let y = 0; y < 4096; y++) {
@@ -233,9 +251,9 @@ export default async function segmentBench(): Promise<BenchRow[]> {
   let rle = encodeMask(big, 4096, 4096);
   add(
     'RLE encode, 4096² mask',
-    await timeRuns(() => (rle = encodeMask(big, 4096, 4096)), 5),
+    await measure(() => (rle = encodeMask(big, 4096, 4096)), 5),
     `${rle.counts.length} chars`,
   );
-  add('RLE decode, 4096² mask', await timeRuns(() => decodeRle(rle), 5));
+  add('RLE decode, 4096² mask', await measure(() => decodeRle(rle), 5));
   return rows;
 }

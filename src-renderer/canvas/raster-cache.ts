@@ -15,6 +15,8 @@ export interface CachedPaint {
   readonly requestRedraw: () => void;
 }
 
+const ZOOM_MARGIN = 0.1;
+
 function contains(outer: Rect, inner: Rect): boolean {
   return (
     inner.x >= outer.x &&
@@ -77,12 +79,13 @@ export class RasterCache {
     const usable = sameScale
       ? contains(this.rect, p.visible)
       : fresh && zooming && overlapFraction(this.rect, p.visible) > 0.6 && this.cacheScale > deviceScale / 2;
-    if (!usable) this.render(p, deviceScale);
+    // Mid-zoom the raster is outgrown within a few frames anyway: a thin margin keeps those repaints cheap.
+    if (!usable) this.render(p, deviceScale, zooming ? ZOOM_MARGIN : this.margin);
     this.blit(ctx, !usable || sameScale);
   }
 
   private drawFresh(ctx: CanvasRenderingContext2D, p: CachedPaint, deviceScale: number): void {
-    this.render(p, deviceScale);
+    this.render(p, deviceScale, this.margin);
     this.blit(ctx, true);
   }
 
@@ -91,9 +94,9 @@ export class RasterCache {
     this.canvas = null;
   }
 
-  private render(p: CachedPaint, deviceScale: number): void {
-    const mx = p.visible.widthPx * this.margin;
-    const my = p.visible.heightPx * this.margin;
+  private render(p: CachedPaint, deviceScale: number, margin: number): void {
+    const mx = p.visible.widthPx * margin;
+    const my = p.visible.heightPx * margin;
     // Snap the origin to the device-pixel grid so that same-scale blits land on whole pixels.
     const x = Math.floor((p.visible.x - mx) * deviceScale) / deviceScale;
     const y = Math.floor((p.visible.y - my) * deviceScale) / deviceScale;

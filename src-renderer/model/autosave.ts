@@ -256,9 +256,13 @@ export class AutosaveQueue {
     const loaded = await this.opts.load(imageId);
     const serverDoc = createDoc(
       imageId,
+      // Fields are picked one by one: the backend's rows carry more (imageId…) than the editor keeps.
       loaded.items.map((item): Annotation => ({
-        ...item,
         id: this.localIdOf(item.id),
+        labelId: item.labelId,
+        geometry: item.geometry,
+        score: item.score,
+        source: item.source,
         hidden: false,
         locked: false,
       })),

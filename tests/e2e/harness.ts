@@ -32,12 +32,18 @@ let rendererBuild: Promise<string> | undefined;
 export function buildRenderer(): Promise<string> {
   rendererBuild ??= (async () => {
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-renderer-'));
+    // vitest sets NODE_ENV=test, which would make a development build: test what users run.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     await build({
       configFile: false,
       root: path.join(ROOT, 'src-renderer'),
       plugins: [react()],
       logLevel: 'error',
+      mode: 'production',
       build: { outDir, emptyOutDir: true },
+    }).finally(() => {
+      process.env.NODE_ENV = nodeEnv;
     });
     return outDir;
   })();

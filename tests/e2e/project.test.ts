@@ -16,12 +16,21 @@ describe('project picker and image list in Chromium', () => {
     await page.getByRole('button', { name: 'Open sample project' }).first().click();
     await page.getByText('6 images').waitFor();
     const names = await page.locator('.image-row .name').allInnerTexts();
-    expect(names).toEqual(['sample-01.png', 'sample-02.png', 'sample-03.png', 'sample-04.png', 'sample-05.png', 'sample-06.png']);
+    expect(names).toEqual([
+      'sample-01.png',
+      'sample-02.png',
+      'sample-03.png',
+      'sample-04.png',
+      'sample-05.png',
+      'sample-06.png',
+    ]);
     const labels = await page.locator('.labels li button.link').allInnerTexts();
     expect(labels).toEqual(['red', 'green', 'blue', 'yellow']);
     // Thumbnails load through /media with the token cookie, never by path.
     await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('.image-row img')].every((i) => i.complete && i.naturalWidth > 0),
+      [...document.querySelectorAll<HTMLImageElement>('.image-row img')].every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
     );
     await app.screenshot('sample-project');
   });

@@ -1,3 +1,4 @@
+import type { ImageStatus } from '../../../src-preload/contract/geometry';
 import { exportDataset } from '../../core/formats/export-dataset';
 import type { ExportFormat, ImageFileMode, SegmentationMode } from '../../core/formats/export-types';
 import { projectExportSource } from '../../core/formats/project-adapter';
@@ -27,6 +28,19 @@ function oneOf<T extends string>(args: CliArgs, name: string, allowed: readonly 
   return v as T;
 }
 
+const STATUSES: readonly ImageStatus[] = ['new', 'in_progress', 'done', 'review'];
+
+/** `all`, or a comma list of statuses (`done`, `done,review`). */
+export function imageFilter(text: string): ImageFilter {
+  if (text === 'all') return { kind: 'all' };
+  const statuses = text.split(',').map((s) => s.trim());
+  const bad = statuses.find((s) => !(STATUSES as readonly string[]).includes(s));
+  if (bad !== undefined || statuses.length === 0) {
+    throw new CliUsageError(`--images must be "all" or statuses from ${STATUSES.join('|')}, got "${text}"`);
+  }
+  return { kind: 'status', statuses: statuses as ImageStatus[] };
+}
+
 /** Progress on stderr, at most twice a second. */
 export function throttledProgress(progress: (m: string) => void): (e: ProgressEvent) => void {
   let last = 0;
@@ -43,7 +57,7 @@ export const exportCommands: readonly CliCommand[] = [
     path: ['export'],
     summary: 'export a project as COCO, YOLO (detect/segment), Pascal VOC or labelme',
     usage:
-      'export <project> --format coco|yolo-detect|yolo-seg|voc|labelme --out <dir> [--segmentation polygon|rle|auto] [--split train=0.8,val=0.2] [--seed N] [--images all|done] [--image-files copy|link|reference]',
+      'export <project> --format coco|yolo-detect|yolo-seg|voc|labelme --out <dir> [--segmentation polygon|rle|auto] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference]',
     options: {
       format: { type: 'string' },
       out: { type: 'string' },
@@ -59,8 +73,7 @@ export const exportCommands: readonly CliCommand[] = [
       const outDir = requireString(args, 'out');
       const segmentation = oneOf(args, 'segmentation', SEGMENTATIONS, 'auto');
       const imageFiles = oneOf(args, 'image-files', IMAGE_FILES, 'copy');
-      const which = oneOf(args, 'images', ['all', 'done'] as const, 'all');
-      const images: ImageFilter = which === 'all' ? { kind: 'all' } : { kind: 'status', statuses: ['done'] };
+      const images = imageFilter(optionalString(args, 'images') ?? 'all');
       const splitText = optionalString(args, 'split');
       let split: { train: number; val: number } | undefined;
       try {

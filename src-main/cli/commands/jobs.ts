@@ -71,6 +71,8 @@ export async function runJobInCli(
     handlers: [precomputeHandler(engine), autoLabelHandler(engine), propagateHandler(engine)],
     log: (m) => io.progress(m),
     progressIntervalMs: 1000,
+    // Only this command's job: jobs the app queued in this project stay for the app.
+    accept: (job) => job.kind === kind && JSON.stringify(job.params) === JSON.stringify(params),
   });
   runner.onProgress((j) => {
     const eta = j.etaMs === null ? '' : `, about ${Math.ceil(j.etaMs / 1000)} s left`;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
-import { polygonsToMask } from '../segment/contours';
-import { encodeMask, polygonsToRle, uncompressedToRle, validateRle } from '../segment/rle';
+import { uncompressedToRle, validateRle } from '../segment/rle';
+import { unionAsGeometry } from './shapes';
 import { DEFAULT_MAX_JSON_BYTES, isFile, parseJson, readTextLimited } from './files';
 import type { ErrorList, ParsedAnnotation, ParsedImage, ReaderOptions } from './import-types';
 
@@ -30,17 +30,6 @@ export function cocoPolygonRings(seg: unknown[]): number[][] | string {
     rings.push(poly);
   }
   return rings;
-}
-
-/**
- * COCO (and labelme groups) fill several polygons as a union, RadioLabel polygons with the even-odd rule.
- * They agree unless parts overlap; when they do, the union is kept exactly as a mask.
- */
-export function unionAsGeometry(rings: number[][], widthPx: number, heightPx: number): Geometry {
-  if (rings.length < 2) return { kind: 'polygon', rings };
-  const union = polygonsToRle(rings, heightPx, widthPx);
-  const evenOdd = encodeMask(polygonsToMask(rings, widthPx, heightPx), widthPx, heightPx);
-  return union.counts === evenOdd.counts ? { kind: 'polygon', rings } : { kind: 'mask', rle: union };
 }
 
 /** RLE dict (compressed or uncompressed counts) → compressed RLE checked to cover h·w pixels. */

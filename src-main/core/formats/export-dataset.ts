@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { existsSync, constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { AppError } from '../errors';
 import { createCocoWriter } from './coco-export';
 import type {
@@ -44,6 +45,7 @@ const WARNING_TEXT: Record<string, (n: number) => string> = {
   missingImageFiles: (n) => `${n} image file(s) missing on disk: annotations written without the image`,
   unpaintedObjects: (n) => `${n} object(s) beyond 254 per image not painted in SegmentationObject`,
   skippedBadGeometry: (n) => `${n} annotation(s) with invalid geometry skipped`,
+  convertedToJpeg: (n) => `${n} image(s) converted to JPEG (quality 95) for JPEGImages/`,
 };
 
 async function assertUsableOutDir(outDir: string): Promise<void> {
@@ -57,12 +59,33 @@ async function assertUsableOutDir(outDir: string): Promise<void> {
   }
 }
 
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes partial folders that killed exports of the same target left behind (their process is gone). */
+async function removeStalePartials(parent: string, base: string): Promise<void> {
+  const prefix = `.${base}.partial-`;
+  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length));
+    if (m === null || isRunning(Number(m[1]))) continue;
+    await fs.rm(path.join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /** Unique stems per folder (case-insensitive, so exports also work on Windows/macOS file systems). */
 class StemAllocator {
   private readonly used = new Map<string, Set<string>>();
-  allocate(dir: string, fileName: string): { stem: string; name: string } {
-    const ext = path.extname(fileName);
-    const base = path.basename(fileName, ext) || 'image';
+  allocate(dir: string, fileName: string, forceExt?: string): { stem: string; name: string } {
+    const ownExt = path.extname(fileName);
+    const ext = forceExt ?? ownExt;
+    const base = path.basename(fileName, ownExt) || 'image';
     let taken = this.used.get(dir);
     if (!taken) this.used.set(dir, (taken = new Set()));
     let stem = base;
@@ -110,6 +133,7 @@ export async function exportDataset(source: ExportSource, options: ExportOptions
   await assertUsableOutDir(finalDir);
   const parent = path.dirname(finalDir);
   await fs.mkdir(parent, { recursive: true });
+  await removeStalePartials(parent, path.basename(finalDir));
   const rootDir = path.join(
     parent,
     `.${path.basename(finalDir)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`,
@@ -172,7 +196,10 @@ export async function exportDataset(source: ExportSource, options: ExportOptions
     progress({ phase: 'finalize', done, total });
     await w.finish();
     checkCancel();
-    await fs.rm(finalDir, { recursive: true, force: true }); // only ever an empty folder (checked above)
+    // rmdir (not rm -r): it only ever removes the empty folder checked at the start, never new content.
+    await fs.rmdir(finalDir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
     await fs.rename(rootDir, finalDir);
     const warnings = Object.entries(counts)
       .filter(([key, n]) => n > 0 && WARNING_TEXT[key] !== undefined)
@@ -196,7 +223,9 @@ async function placeImage(
   ctx: WriterContext,
 ): Promise<{ rel: string | null; stem: string }> {
   const dir = writer.imageDir(split);
-  const { stem, name } = stems.allocate(dir, image.fileName);
+  const isJpeg = /\.jpe?g$/i.test(image.fileName);
+  const convert = writer.jpegOnly === true && !isJpeg;
+  const { stem, name } = stems.allocate(dir, image.fileName, writer.jpegOnly === true ? '.jpg' : undefined);
   if (mode === 'reference') return { rel: null, stem };
   const rel = dir === '' ? name : `${dir}/${name}`;
   const absDir = path.join(rootDir, dir);
@@ -205,9 +234,15 @@ async function placeImage(
     madeDirs.add(absDir);
   }
   try {
-    await placeImageFile(image.absolutePath, path.join(rootDir, rel), mode);
+    if (convert) {
+      await sharp(image.absolutePath).jpeg({ quality: 95 }).toFile(path.join(rootDir, rel));
+      ctx.count('convertedToJpeg');
+    } else {
+      await placeImageFile(image.absolutePath, path.join(rootDir, rel), mode);
+    }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT' || !existsSync(image.absolutePath);
+    if (!missing) throw e;
     ctx.count('missingImageFiles');
   }
   return { rel, stem };

@@ -61,6 +61,8 @@ export interface WriterContext {
 export interface FormatWriter {
   /** Folder (relative to the root) where the image files of this split go. */
   imageDir(split: SplitName): string;
+  /** Pascal VOC loaders (torchvision, mmdet) open `JPEGImages/<id>.jpg`: other formats are converted. */
+  readonly jpegOnly?: boolean;
   add(item: ExportItem): Promise<void>;
   /** Writes the remaining files (lists, data.yaml, closing JSON). */
   finish(): Promise<void>;

@@ -8,5 +8,6 @@ export type {
   SegmentationMode,
 } from './export-types';
 export { importAnnotations, type ImportFormat, type ImportOptions } from './import-annotations';
+export { projectExportSource, projectImportSink } from './project-adapter';
 export { parseSplit } from './split';
 export type * from './source';

@@ -2,7 +2,6 @@ import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import type { Geometry } from '../../../src-preload/contract/geometry';
 import { encodeMask } from '../segment/rle';
-import { unionAsGeometry } from './coco-import';
 import {
   DEFAULT_MAX_JSON_BYTES,
   isDirectory,
@@ -13,6 +12,7 @@ import {
   walkFiles,
 } from './files';
 import type { ErrorList, ParsedAnnotation, ParsedImage, ReaderOptions } from './import-types';
+import { unionAsGeometry } from './shapes';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -245,3 +245,16 @@ export function rleToPolygons(rle: CocoRle): PolygonWithHoles[] {
   }
   return out;
 }
+
+/**
+ * Calls `paint(index)` for every foreground pixel of an RLE mask (row-major index y*width+x), walking
+ * the runs: no full-size mask is allocated, so painting many objects on a large image stays cheap.
+ */
+export function forEachRlePixel(rle: CocoRle, paint: (index: number) => void): void {
+  const runs = columnRuns(rle);
+  const w = runs.widthPx;
+  for (let i = 0; i < runs.count; i++) {
+    const x = runs.xs[i]!;
+    for (let y = runs.y0s[i]!, end = runs.y1s[i]!; y < end; y++) paint(y * w + x);
+  }
+}

@@ -1,6 +1,15 @@
 import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
 import { polygonsToMask } from '../segment/contours';
-import { countsFromString, countsToBbox, decodeRle, rleToBbox } from '../segment/rle';
+import {
+  countsArea,
+  countsFromString,
+  countsToBbox,
+  decodeRle,
+  mergeCounts,
+  polygonToCounts,
+  polygonsToRle,
+  rleToBbox,
+} from '../segment/rle';
 
 /** `[x, y, width, height]` in continuous pixel coordinates (COCO bbox convention). */
 export type Bbox = [number, number, number, number];
@@ -183,4 +192,27 @@ export function decodeRleCropped(rle: CocoRle): CroppedMask | null {
     pos += c;
   }
   return { mask, x0, y0, widthPx: bw, heightPx: bh };
+}
+
+/**
+ * COCO (and labelme groups) fill several polygons as a union, RadioLabel polygons with the even-odd rule.
+ * They agree unless parts overlap; when they do, the union is kept exactly as a mask.
+ */
+export function unionAsGeometry(rings: number[][], widthPx: number, heightPx: number): Geometry {
+  if (rings.length < 2) return { kind: 'polygon', rings };
+  const boxes = rings.map((r) => ringsExtent([r]));
+  const counts: (number[] | undefined)[] = [];
+  const countsOf = (i: number): number[] => (counts[i] ??= polygonToCounts(rings[i]!, heightPx, widthPx));
+  let overlap = false;
+  for (let i = 0; i < rings.length && !overlap; i++) {
+    for (let j = i + 1; j < rings.length && !overlap; j++) {
+      const [ax, ay, aw, ah] = boxes[i]!;
+      const [bx, by, bw, bh] = boxes[j]!;
+      // Parts whose extents do not meet cannot share a pixel: no run arithmetic needed.
+      if (ax > bx + bw || bx > ax + aw || ay > by + bh || by > ay + ah) continue;
+      overlap = countsArea(mergeCounts([countsOf(i), countsOf(j)], true)) > 0;
+    }
+  }
+  if (!overlap) return { kind: 'polygon', rings };
+  return { kind: 'mask', rle: polygonsToRle(rings, heightPx, widthPx) };
 }

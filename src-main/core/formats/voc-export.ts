@@ -2,7 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportItem, FormatWriter, SplitName, WriterContext } from './export-types';
 import { encodeIndexedPng } from './png';
-import { geometryBbox, geometryToMask } from './shapes';
+import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
+import { polygonsToRle } from '../segment/rle';
+import { forEachRlePixel } from './mask-topology';
+import { assertRleSize, geometryBbox, geometryToMask, unionAsGeometry } from './shapes';
 import { VOC_VOID_INDEX, vocClassIndices, vocLabelmap, vocPalette } from './voc-palette';
 
 export const escapeXml = (s: string): string =>
@@ -85,6 +88,20 @@ export function vocXml(
 }
 
 /**
+ * The region as an RLE when that needs no full-size raster: masks as they are, polygons whose rings do
+ * not overlap (their union, frPoly + merge, then equals the even-odd fill). Null otherwise.
+ */
+function regionRle(g: Geometry, widthPx: number, heightPx: number): CocoRle | null {
+  if (g.kind === 'mask') {
+    assertRleSize(g.rle, widthPx, heightPx, 'mask');
+    return g.rle;
+  }
+  if (g.kind !== 'polygon') return null;
+  const asUnion = unionAsGeometry(g.rings, widthPx, heightPx);
+  return asUnion.kind === 'polygon' ? polygonsToRle(g.rings, heightPx, widthPx) : null;
+}
+
+/**
  * Pascal VOC layout: JPEGImages/, Annotations/<stem>.xml, ImageSets/{Main,Segmentation}/{train,val,trainval}.txt,
  * SegmentationClass/ and SegmentationObject/ paletted PNGs (bitget palette, 255 = void; crowd regions
  * are painted void), labelmap.txt. Later annotations paint over earlier ones.
@@ -108,6 +125,7 @@ export function createVocWriter(ctx: WriterContext): FormatWriter {
 
   return {
     imageDir: () => 'JPEGImages',
+    jpegOnly: true,
 
     async add(item: ExportItem): Promise<void> {
       if (!madeDirs) {
@@ -138,17 +156,22 @@ export function createVocWriter(ctx: WriterContext): FormatWriter {
           const crowd = ann.iscrowd === true;
           objects.push({ name: cls.name, box, difficult: crowd });
           if (ann.geometry.kind === 'box') continue;
-          const mask = geometryToMask(ann.geometry, widthPx, heightPx);
-          if (mask === null) continue;
-          classPng ??= new Uint8Array(widthPx * heightPx);
-          objectPng ??= new Uint8Array(widthPx * heightPx);
+          const classIndex = crowd ? VOC_VOID_INDEX : cls.index;
           const objectIndex = objects.length;
           if (objectIndex >= VOC_VOID_INDEX && !crowd) ctx.count('unpaintedObjects');
-          for (let i = 0; i < mask.length; i++) {
-            if (mask[i] === 0) continue;
-            classPng[i] = crowd ? VOC_VOID_INDEX : cls.index;
-            if (crowd) objectPng[i] = VOC_VOID_INDEX;
-            else if (objectIndex < VOC_VOID_INDEX) objectPng[i] = objectIndex;
+          const objectValue = crowd ? VOC_VOID_INDEX : objectIndex < VOC_VOID_INDEX ? objectIndex : -1;
+          const cp = (classPng ??= new Uint8Array(widthPx * heightPx));
+          const op = (objectPng ??= new Uint8Array(widthPx * heightPx));
+          const paint = (i: number): void => {
+            cp[i] = classIndex;
+            if (objectValue >= 0) op[i] = objectValue;
+          };
+          const rle = regionRle(ann.geometry, widthPx, heightPx);
+          if (rle !== null) {
+            forEachRlePixel(rle, paint);
+          } else {
+            const mask = geometryToMask(ann.geometry, widthPx, heightPx);
+            if (mask !== null) for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) paint(i);
           }
         } catch {
           ctx.count('skippedBadGeometry');

@@ -90,7 +90,10 @@ async function resolveLayout(input: string, errors: ErrorList): Promise<YoloLayo
     const display = path.basename(yamlFile);
     try {
       const doc = parseYamlLite(await readTextLimited(yamlFile, 1024 * 1024, display));
-      return { root, names: yoloNamesFromYaml(doc) };
+      // `path` is the dataset root when it exists (absolute, or relative to the YAML's folder).
+      const declared = typeof doc.path === 'string' ? path.resolve(root, doc.path) : undefined;
+      const datasetRoot = declared !== undefined && (await isDirectory(declared)) ? declared : root;
+      return { root: datasetRoot, names: yoloNamesFromYaml(doc) };
     } catch (e) {
       errors.add(`${display}: ${e instanceof Error ? e.message : String(e)}`);
       return { root, names: null };
@@ -133,18 +136,32 @@ class ImageFolderIndex {
   }
 }
 
-/** Reads an Ultralytics dataset: every labels/**.txt (or every .txt when there is no labels/ folder). */
+const LABELS_SEGMENT = `${path.sep}labels${path.sep}`;
+
+/** Ultralytics pairs images and labels by swapping the last /images/ and /labels/ path segments. */
+export function imageDirOf(labelFile: string): string {
+  const i = labelFile.lastIndexOf(LABELS_SEGMENT);
+  if (i < 0) return path.dirname(labelFile);
+  const imagePath = `${labelFile.slice(0, i)}${path.sep}images${path.sep}${labelFile.slice(i + LABELS_SEGMENT.length)}`;
+  return path.dirname(imagePath);
+}
+
+/** Reads an Ultralytics dataset: every .txt under a labels/ folder (or every .txt when there is none). */
 export async function* readYolo(
   input: string,
   errors: ErrorList,
   options: ReaderOptions,
 ): AsyncIterable<ParsedImage> {
   const { root, names } = await resolveLayout(path.resolve(input), errors);
-  const labelsDir = path.join(root, 'labels');
-  const hasLabelsDir = await isDirectory(labelsDir);
-  const files = (await walkFiles(hasLabelsDir ? labelsDir : root, ['.txt'])).filter(
-    (f) => hasLabelsDir || !['classes.txt', 'train.txt', 'val.txt', 'test.txt'].includes(path.basename(f)),
-  );
+  const all = await walkFiles(root, ['.txt']);
+  const underLabels = all.filter((f) => f.includes(LABELS_SEGMENT));
+  // Without a labels/ folder every .txt is a label file, except class and image lists.
+  const files =
+    underLabels.length > 0
+      ? underLabels
+      : all.filter(
+          (f) => !['classes.txt', 'train.txt', 'val.txt', 'valid.txt', 'test.txt'].includes(path.basename(f)),
+        );
   const images = new ImageFolderIndex();
   const nc = names === null ? null : names.length;
   for (const file of files) {
@@ -176,10 +193,7 @@ export async function* readYolo(
     });
     // Ultralytics swaps the last /labels/ for /images/ to find the image.
     const stem = path.basename(file, '.txt');
-    const subdir = hasLabelsDir
-      ? path.relative(labelsDir, path.dirname(file))
-      : path.relative(root, path.dirname(file));
-    const imageDir = hasLabelsDir ? path.join(root, 'images', subdir) : path.dirname(file);
+    const imageDir = imageDirOf(file);
     const imageName = await images.find(imageDir, stem);
     const imageFile = imageName === undefined ? undefined : path.join(imageDir, imageName);
     yield {

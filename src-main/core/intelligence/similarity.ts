@@ -1,20 +1,25 @@
 import { GeometrySchema } from '../../../src-preload/contract/geometry';
-import { asImageId, type AnnotationId, type ImageId } from '../../../src-preload/contract/ids';
+import { asImageId, type AnnotationId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
 import { NotFoundError } from '../db/errors';
 import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
 import { type Project } from '../project';
 import { connectedComponents } from '../segment/components';
+import { maskToInstances } from '../segment/instances';
+import { encodeMask } from '../segment/rle';
+import { upsampleProbability } from '../segment/upsample';
 import { cosineMaps, l2Normalize } from '../segment/grid-ops';
 import {
   cachedEmbedding,
   cachedImageIds,
   cachedSummaries,
+  decodeRgb,
   embeddingKey,
   type EmbeddingSpec,
 } from './embeddings';
 import { geometryToMask } from './geometry-mask';
 import { PatchIndex, regionDescriptor } from './patch-index';
 import { maskCellCoverage, maskPooledFeature } from './pooling';
+import { ProposalsRepo, type NewProposal } from './proposals-repo';
 
 export interface ImageHit {
   readonly imageId: ImageId;
@@ -98,7 +103,7 @@ export interface RegionHit {
 export interface ObjectSearchOptions {
   readonly topK?: number;
   readonly excludeImageId?: ImageId;
-  /** How many images the coarse stage passes on to exact scoring; default max(8·topK, 64). */
+  /** How many images the coarse stage passes on to exact scoring; default max(3·topK, 30). */
   readonly candidates?: number;
 }
 
@@ -113,7 +118,7 @@ export function searchObjects(
   opts: ObjectSearchOptions = {},
 ): RegionHit[] {
   const topK = Math.max(1, opts.topK ?? 10);
-  const n = opts.candidates ?? Math.max(8 * topK, 64);
+  const n = opts.candidates ?? Math.max(3 * topK, 30);
   const hits: RegionHit[] = [];
   for (const c of index.candidates(query, n, opts.excludeImageId)) {
     const g = source.grid(asImageId(c.imageId));
@@ -137,7 +142,7 @@ export function regionHit(
     mean += cos[i]! / cos.length;
     if (cos[i]! > cos[best]!) best = i;
   }
-  const cut = (cos[best]! + mean) / 2;
+  const cut = regionCut(cos[best]!, mean);
   const mask = new Uint8Array(cos.length);
   for (let i = 0; i < cos.length; i++) mask[i] = cos[i]! >= cut ? 1 : 0;
   const cc = connectedComponents(mask, gridW, gridH, 4);
@@ -156,6 +161,66 @@ export function regionHit(
     bbox: [x0, y0, x1 - x0, y1 - y0],
     heatmap: { gridW, gridH, data: heat },
   };
+}
+
+/** The cosine above which cells belong to a hit's region: halfway between the image's mean and its best. */
+function regionCut(best: number, mean: number): number {
+  return (best + mean) / 2;
+}
+
+const LABEL_CUT_FRACTION = 0.3;
+
+/**
+ * "Label these": each hit's region as a pixel mask (the component of the thresholded, upsampled
+ * similarity map under the best cell), stored as proposals (source 'propagated') for review. Returns
+ * how many proposals were new.
+ */
+export async function hitsToProposals(
+  project: Project,
+  spec: EmbeddingSpec,
+  query: Float32Array,
+  hits: readonly RegionHit[],
+  labelId: LabelId,
+): Promise<number> {
+  const found: NewProposal[] = [];
+  for (const hit of hits) {
+    const e = cachedEmbedding(project, hit.imageId, spec);
+    if (!e) continue;
+    const cos = cosineMaps(e.features, [query])[0]!;
+    let best = 0;
+    let mean = 0;
+    for (let i = 0; i < cos.length; i++) {
+      mean += cos[i]! / cos.length;
+      if (cos[i]! > cos[best]!) best = i;
+    }
+    // Tighter than the display region: a proposal should hold only cells nearly as similar as the best.
+    const cut = cos[best]! - LABEL_CUT_FRACTION * (cos[best]! - mean);
+    const prob = cos.map((c) => 1 / (1 + Math.exp(-30 * (c - cut))));
+    const { gridW, gridH } = e.features;
+    const { imageWidthPx: w, imageHeightPx: h } = e.mapping;
+    const guide = await decodeRgb(project, hit.imageId);
+    const up = upsampleProbability(prob, gridW, gridH, e.mapping, { thresholdProb: 0.5, guide });
+    const instances = maskToInstances(up.mask, up.prob, w, h, String(labelId), 1);
+    const bx = Math.min(w - 1, Math.floor((((best % gridW) + 0.5) * w) / gridW));
+    const by = Math.min(h - 1, Math.floor(((Math.floor(best / gridW) + 0.5) * h) / gridH));
+    const inst = instances.find((i) => i.mask[by * w + bx] === 1) ?? instances[0];
+    if (!inst) continue;
+    found.push({
+      imageId: hit.imageId,
+      labelId,
+      source: 'propagated',
+      geometry: { kind: 'mask', rle: encodeMask(inst.mask, w, h) },
+      score: Math.min(1, Math.max(0, hit.score)),
+      areaPx: inst.areaPx,
+    });
+  }
+  const repo = new ProposalsRepo(project);
+  const setReview = project.db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
+  return project.db.transaction(() => {
+    const added = repo.insertMany(found);
+    for (const f of found) setReview.run(f.imageId);
+    return added;
+  })();
 }
 
 /** The mask-pooled query of one annotation, on its image's cached features. */
@@ -185,7 +250,7 @@ export function annotationQuery(
 }
 
 const indexes = new WeakMap<Project, Map<string, PatchIndex>>();
-const DESCRIPTOR_KIND = 'regions4x4p64';
+const DESCRIPTOR_KIND = 'regions8x8p64i8';
 
 /**
  * The project's object-search index for `spec`: descriptors stored in `image_descriptors`, computed once
@@ -204,7 +269,7 @@ export function projectPatchIndex(project: Project, spec: EmbeddingSpec): PatchI
         'SELECT image_id, data FROM image_descriptors WHERE model_id = ? AND resolution = ? AND kind = ?',
       )
       .all(key.modelId, key.resolution, DESCRIPTOR_KIND) as { image_id: number; data: Buffer }[];
-    for (const r of rows) index.add(r.image_id, toFloat32(r.data));
+    for (const r of rows) index.add(r.image_id, new Int8Array(Uint8Array.from(r.data).buffer));
     perProject.set(specKey, index);
   }
   const insert = project.db.prepare(
@@ -230,12 +295,6 @@ export function projectPatchIndex(project: Project, spec: EmbeddingSpec): PatchI
 /** The project cache as a grid source for `searchObjects`. */
 export function projectGridSource(project: Project, spec: EmbeddingSpec): GridSource {
   return { grid: (imageId) => cachedEmbedding(project, imageId, spec) };
-}
-
-function toFloat32(buf: Buffer): Float32Array {
-  const out = new Float32Array(buf.byteLength / 4);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

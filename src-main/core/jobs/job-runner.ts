@@ -15,6 +15,8 @@ export interface JobRunnerOptions {
   readonly log?: (message: string) => void;
   /** At most one progress event per job per interval (state changes always go out). */
   readonly progressIntervalMs?: number;
+  /** Which queued jobs this runner takes (the CLI runs only its own job); default all. */
+  readonly accept?: (job: JobRecord) => boolean;
 }
 
 type ProgressListener = (job: Job) => void;
@@ -41,6 +43,7 @@ export class JobRunner {
   readonly #listeners = new Set<ProgressListener>();
   readonly #log: (message: string) => void;
   readonly #intervalMs: number;
+  readonly #accept: ((job: JobRecord) => boolean) | undefined;
   #loop: Promise<void> | null = null;
   #current: Running | null = null;
   #closed = false;
@@ -51,6 +54,7 @@ export class JobRunner {
     this.scheduler = opts.scheduler ?? new PriorityScheduler();
     this.#log = opts.log ?? (() => {});
     this.#intervalMs = opts.progressIntervalMs ?? 100;
+    this.#accept = opts.accept;
     for (const h of opts.handlers) this.#handlers.set(h.kind, h);
   }
 
@@ -121,11 +125,17 @@ export class JobRunner {
   /** Starts the queue if it is idle. */
   kick(): void {
     if (this.#closed || this.#loop) return;
-    this.#loop = this.#drain().finally(() => {
-      this.#loop = null;
-      // A job submitted while the loop was finishing must not wait for the next kick.
-      if (!this.#closed && this.store.nextQueued()) this.kick();
-    });
+    this.#loop = this.#drain()
+      .catch((e: unknown) => this.#log(`the job queue stopped: ${messageOf(e)}`))
+      .finally(() => {
+        this.#loop = null;
+        // A job submitted while the loop was finishing must not wait for the next kick.
+        try {
+          if (!this.#closed && this.store.nextQueued(this.#accept)) this.kick();
+        } catch (e) {
+          this.#log(`the job queue stopped: ${messageOf(e)}`);
+        }
+      });
   }
 
   /** Resolves when the queue is empty (tests, the CLI). */
@@ -146,7 +156,7 @@ export class JobRunner {
   async #drain(): Promise<void> {
     for (;;) {
       if (this.#closed) return;
-      const job = this.store.nextQueued();
+      const job = this.store.nextQueued(this.#accept);
       if (!job) return;
       await this.#run(job);
     }

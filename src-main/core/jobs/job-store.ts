@@ -122,9 +122,14 @@ export class JobStore {
     return raw && toRecord(raw);
   }
 
-  nextQueued(): JobRecord | undefined {
-    const raw = this.#nextQueued.get() as RawJob | undefined;
-    return raw && toRecord(raw);
+  /** The oldest queued job that `accept` takes (default: any). */
+  nextQueued(accept?: (job: JobRecord) => boolean): JobRecord | undefined {
+    if (!accept) {
+      const raw = this.#nextQueued.get() as RawJob | undefined;
+      return raw && toRecord(raw);
+    }
+    const rows = this.#db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY id`).all() as RawJob[];
+    return rows.map(toRecord).find(accept);
   }
 
   setState(id: JobId, state: JobState, error: string | null = null): JobRecord {

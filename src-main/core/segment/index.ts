@@ -1,7 +1,14 @@
 /** Public surface of the segmentation engine: pure typed-array functions plus the one-image pipeline. */
 export * from './rle';
 export { maskToPolygons, maskToRings, polygonsToMask, simplifyRing, type PolygonWithHoles } from './contours';
-export { connectedComponents, componentMask, type Components, type Connectivity } from './components';
+export {
+  connectedComponents,
+  componentMask,
+  labelRuns,
+  type Components,
+  type Connectivity,
+  type LabelledRuns,
+} from './components';
 export {
   dilateMask,
   erodeMask,
@@ -13,12 +20,21 @@ export {
   subtractMasks,
   unionMasks,
 } from './mask-ops';
-export { cosineMaps, gridScale, l2Normalize, sampleFeature } from './grid-ops';
+export {
+  cachedCosineMap,
+  cosineMaps,
+  gridScale,
+  inverseCellNorms,
+  l2Normalize,
+  meanFeatureInRect,
+  sampleFeature,
+} from './grid-ops';
 export { otsuThreshold } from './threshold';
 export { upsampleProbability, type RgbImage, type PixelRegion } from './upsample';
 export { maskToInstances, instanceToJson, type InstanceJson, type SegmentInstance } from './instances';
 export {
   segmentText,
+  textHeatmaps,
   textProbabilities,
   defaultMinAreaPx,
   type Heatmap,
@@ -45,6 +61,8 @@ export {
 export {
   readRgbImage,
   segmentImageFile,
+  segmentEmbeddedImage,
+  type EmbeddedImage,
   type SegmentEngine,
   type SegmentImageResult,
   type SegmentRequest,

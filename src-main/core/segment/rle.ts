@@ -1,4 +1,8 @@
 import { type CocoRle } from '../../../src-preload/contract/geometry';
+import { polygonToCounts } from './frpoly';
+import { countsToMaskByRows, maskToCountsByRows, wordAligned } from './rle-rows';
+
+export { polygonToCounts };
 
 /**
  * COCO run-length encoding, bit for bit as pycocotools (common/maskApi.c): column-major runs starting
@@ -201,97 +205,6 @@ export function rleToBbox(rle: CocoRle): [number, number, number, number] {
   return countsToBbox(countsFromString(rle.counts), h, w);
 }
 
-/** A literal port of pycocotools `rleFrPoly` (polygon on a ×5 grid, crossings at pixel centres). */
-export function polygonToCounts(xy: readonly number[], heightPx: number, widthPx: number): number[] {
-  assertSize(widthPx, heightPx);
-  if (xy.length % 2 !== 0) throw new Error(`polygon has an odd number of coordinates (${xy.length})`);
-  for (let i = 0; i < xy.length; i++) {
-    if (!Number.isFinite(xy[i])) throw new Error(`polygon coordinate ${i} is not a finite number`);
-  }
-  const scale = 5;
-  const k = xy.length / 2;
-  if (k === 0) return [heightPx * widthPx];
-  const x = new Int32Array(k + 1);
-  const y = new Int32Array(k + 1);
-  for (let j = 0; j < k; j++) x[j] = Math.trunc(scale * (xy[j * 2] ?? 0) + 0.5);
-  for (let j = 0; j < k; j++) y[j] = Math.trunc(scale * (xy[j * 2 + 1] ?? 0) + 0.5);
-  x[k] = x[0]!;
-  y[k] = y[0]!;
-  let m = 0;
-  for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
-  const u = new Int32Array(m);
-  const v = new Int32Array(m);
-  m = 0;
-  for (let j = 0; j < k; j++) {
-    let xs = x[j]!;
-    let xe = x[j + 1]!;
-    let ys = y[j]!;
-    let ye = y[j + 1]!;
-    const dx = Math.abs(xe - xs);
-    const dy = Math.abs(ys - ye);
-    const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
-    if (flip) {
-      [xs, xe] = [xe, xs];
-      [ys, ye] = [ye, ys];
-    }
-    // dx=dy=0 gives 0/0 in C too; the lone point never makes a crossing, so its v value is irrelevant.
-    const s = dx >= dy ? (dx === 0 ? 0 : (ye - ys) / dx) : (xe - xs) / dy;
-    if (dx >= dy) {
-      for (let d = 0; d <= dx; d++) {
-        const t = flip ? dx - d : d;
-        u[m] = t + xs;
-        v[m] = Math.trunc(ys + s * t + 0.5);
-        m++;
-      }
-    } else {
-      for (let d = 0; d <= dy; d++) {
-        const t = flip ? dy - d : d;
-        v[m] = t + ys;
-        u[m] = Math.trunc(xs + s * t + 0.5);
-        m++;
-      }
-    }
-  }
-  // Boundary points where the traced edge crosses a column centre, downsampled to the pixel grid.
-  const a: number[] = [];
-  for (let j = 1; j < m; j++) {
-    const uj = u[j]!;
-    const up = u[j - 1]!;
-    if (uj === up) continue;
-    let xd = uj < up ? uj : uj - 1;
-    xd = (xd + 0.5) / scale - 0.5;
-    if (Math.floor(xd) !== xd || xd < 0 || xd > widthPx - 1) continue;
-    const vj = v[j]!;
-    const vp = v[j - 1]!;
-    let yd = vj < vp ? vj : vp;
-    yd = (yd + 0.5) / scale - 0.5;
-    if (yd < 0) yd = 0;
-    else if (yd > heightPx) yd = heightPx;
-    yd = Math.ceil(yd);
-    a.push(xd * heightPx + yd);
-  }
-  a.push(heightPx * widthPx);
-  const sorted = Float64Array.from(a).sort();
-  let prev = 0;
-  for (let j = 0; j < sorted.length; j++) {
-    const t = sorted[j]!;
-    sorted[j] = t - prev;
-    prev = t;
-  }
-  // Equal boundary points cancel: a zero diff is dropped and the next diff joins the previous run.
-  const counts: number[] = [sorted[0]!];
-  let j = 1;
-  while (j < sorted.length) {
-    if (sorted[j]! > 0) {
-      counts.push(sorted[j++]!);
-    } else {
-      j++;
-      if (j < sorted.length) counts[counts.length - 1]! += sorted[j++]!;
-    }
-  }
-  return counts;
-}
-
 /** pycocotools `rleMerge`: union (or intersection) of same-size RLEs; one input is returned as is. */
 export function mergeCounts(all: readonly (readonly number[])[], intersect: boolean): number[] {
   const first = all[0];
@@ -384,109 +297,6 @@ export function validateRle(rle: CocoRle): string | null {
   for (const c of counts) sum += c;
   if (sum !== h * w) return `RLE counts sum to ${sum}, expected height×width = ${h}×${w} = ${h * w}`;
   return null;
-}
-
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** Rows can be read as whole 32-bit words (4 pixels at a time). */
-function wordAligned(mask: Uint8Array | undefined, widthPx: number): boolean {
-  return LITTLE_ENDIAN && widthPx % 4 === 0 && (mask === undefined || mask.byteOffset % 4 === 0);
-}
-
-/**
- * Encoder that reads the mask row by row (sequential memory): XOR of consecutive rows, 4 pixels per
- * 32-bit word, gives each column's transitions; runs follow from them in column-major order.
- * Returns undefined when a byte is neither 0 nor 1 (the strided walk handles those).
- */
-function maskToCountsByRows(mask: Uint8Array, w: number, h: number): number[] | undefined {
-  const wpr = w >> 2;
-  const words = new Uint32Array(mask.buffer, mask.byteOffset, (w * h) >> 2);
-  for (let k = 0; k < wpr; k++) if ((words[k]! & 0xfefefefe) !== 0) return undefined;
-  let cap = 1024;
-  let tx = new Int32Array(cap);
-  let ty = new Int32Array(cap);
-  let n = 0;
-  const perCol = new Int32Array(w + 1);
-  for (let y = 1; y < h; y++) {
-    const base = y * wpr;
-    for (let k = 0; k < wpr; k++) {
-      const cur = words[base + k]!;
-      if ((cur & 0xfefefefe) !== 0) return undefined;
-      const d = cur ^ words[base - wpr + k]!;
-      if (d === 0) continue;
-      for (let b = 0; b < 4; b++) {
-        if (((d >>> (8 * b)) & 0xff) === 0) continue;
-        if (n === cap) {
-          cap *= 2;
-          const gx = new Int32Array(cap);
-          gx.set(tx);
-          tx = gx;
-          const gy = new Int32Array(cap);
-          gy.set(ty);
-          ty = gy;
-        }
-        const x = (k << 2) + b;
-        tx[n] = x;
-        ty[n] = y;
-        perCol[x + 1]!++;
-        n++;
-      }
-    }
-  }
-  // Counting sort by column; rows stay increasing within a column.
-  for (let x = 0; x < w; x++) perCol[x + 1]! += perCol[x]!;
-  const ys = new Int32Array(n);
-  const fill = perCol.slice(0, w);
-  for (let i = 0; i < n; i++) ys[fill[tx[i]!]!++] = ty[i]!;
-  const counts: number[] = [];
-  let last = 0;
-  let prev = 0;
-  const lastRow = (h - 1) * w;
-  for (let x = 0; x < w; x++) {
-    const colStart = x * h;
-    if (mask[x] !== prev) {
-      counts.push(colStart - last);
-      last = colStart;
-    }
-    for (let i = perCol[x]!, end = perCol[x + 1]!; i < end; i++) {
-      const p = colStart + ys[i]!;
-      counts.push(p - last);
-      last = p;
-    }
-    prev = mask[lastRow + x]!;
-  }
-  counts.push(w * h - last);
-  return counts;
-}
-
-/**
- * Decoder that marks where each column's value flips, then resolves the flips with a running XOR down
- * the rows, 4 pixels per 32-bit word: sequential memory instead of a strided walk.
- */
-function countsToMaskByRows(counts: readonly number[], h: number, w: number): Uint8Array {
-  const mask = new Uint8Array(w * h);
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const c = counts[i]!;
-    if (i % 2 === 1 && c > 0) {
-      const xs = Math.floor(pos / h);
-      const ys = pos - xs * h;
-      const last = pos + c - 1;
-      const xe = Math.floor(last / h);
-      const ye = last - xe * h;
-      mask[ys * w + xs]! ^= 1;
-      for (let x = xs + 1; x <= xe; x++) mask[x]! ^= 1;
-      if (ye + 1 < h) mask[(ye + 1) * w + xe]! ^= 1;
-    }
-    pos += c;
-  }
-  const wpr = w >> 2;
-  const words = new Uint32Array(mask.buffer, 0, (w * h) >> 2);
-  for (let y = 1; y < h; y++) {
-    const base = y * wpr;
-    for (let k = 0; k < wpr; k++) words[base + k]! ^= words[base - wpr + k]!;
-  }
-  return mask;
 }
 
 function assertSize(widthPx: number, heightPx: number): void {

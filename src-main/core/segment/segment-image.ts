@@ -4,7 +4,7 @@ import { type BundleManifest } from '../models/manifest';
 import { segmentByClicks } from './click-similarity';
 import { instanceToJson, type InstanceJson, type SegmentInstance } from './instances';
 import { type BoxPrompt, type ClickPoint, validatePrompts } from './prompts';
-import { segmentWithDecoder, type DecoderFeed, type DecoderOutputs } from './sam-decoder';
+import { segmentWithDecoder, type DecoderFeed, type DecoderOutputs, type LowResLogits } from './sam-decoder';
 import { segmentText, type Heatmap } from './text-prompt';
 import { type RgbImage } from './upsample';
 
@@ -22,7 +22,14 @@ export interface SegmentEngine {
 
 export type SegmentRequest =
   | { readonly kind: 'text'; readonly prompts: readonly string[] }
-  | { readonly kind: 'prompt'; readonly clicks: readonly ClickPoint[]; readonly box?: BoxPrompt };
+  | {
+      readonly kind: 'prompt';
+      /** Every click so far (each added click refines the result). */
+      readonly clicks: readonly ClickPoint[];
+      readonly box?: BoxPrompt;
+      /** Decoder path: the previous result's `lowRes`, fed back as SAM's mask_input. */
+      readonly previous?: LowResLogits;
+    };
 
 export interface SegmentRequestOptions {
   readonly thresholdProb?: number;
@@ -42,6 +49,8 @@ export interface SegmentImageResult {
   readonly method: 'text' | 'similarity' | 'decoder';
   readonly instances: InstanceJson[];
   readonly heatmaps?: Heatmap[];
+  /** Decoder path: logits to pass as `previous` with the next click. */
+  readonly lowRes?: LowResLogits;
 }
 
 /** Decodes an image file (EXIF-oriented, alpha dropped) to RGB, the same way the encoder's preprocess does. */
@@ -53,6 +62,9 @@ export async function readRgbImage(imagePath: string): Promise<RgbImage> {
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
+    if (data.length !== info.width * info.height * 3) {
+      throw new Error(`decoded to ${data.length} bytes, expected 8-bit RGB ${info.width}×${info.height}`);
+    }
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
       widthPx: info.width,
@@ -63,9 +75,18 @@ export async function readRgbImage(imagePath: string): Promise<RgbImage> {
   }
 }
 
+/** An image already embedded (e.g. from the cache) plus its decoded pixels, for the service. */
+export interface EmbeddedImage {
+  readonly modelId: string;
+  readonly manifest: BundleManifest;
+  readonly embedding: ImageEmbedding;
+  /** RGB pixels at the embedding's image size (for edge refinement). */
+  readonly image: RgbImage;
+}
+
 /**
- * One image, one request: encoder pass (cached by the engine when it has a cache), then the text or
- * click/box path. Prompts are validated against the image size before the encoder runs.
+ * One image file, one request: checks the prompts against the image size and the words against the
+ * vocabulary first, then the encoder pass (cached by the engine when it has a cache and a key).
  */
 export async function segmentImageFile(
   engine: SegmentEngine,
@@ -76,24 +97,46 @@ export async function segmentImageFile(
 ): Promise<SegmentImageResult> {
   const manifest = await engine.getManifest(modelId);
   const image = await readRgbImage(imagePath);
+  switch (request.kind) {
+    case 'text':
+      assertTextModel(manifest, modelId);
+      if (request.prompts.length === 0) throw new Error('at least one text prompt is needed');
+      await engine.embedTexts(modelId, request.prompts); // fails fast on words outside the vocabulary
+      break;
+    case 'prompt':
+      validatePrompts(request.clicks, request.box, image.widthPx, image.heightPx);
+      break;
+  }
+  const embedding = await engine.embedImageFile(
+    imagePath,
+    modelId,
+    opts.cacheKey ? { cacheKey: opts.cacheKey } : undefined,
+  );
+  return segmentEmbeddedImage(engine, { modelId, manifest, embedding, image }, request, opts);
+}
+
+/** The text or click/box path on an embedded image: the decoder when the bundle has one, else similarity. */
+export async function segmentEmbeddedImage(
+  engine: Pick<SegmentEngine, 'embedTexts' | 'runMaskDecoder'>,
+  src: EmbeddedImage,
+  request: SegmentRequest,
+  opts: SegmentRequestOptions = {},
+): Promise<SegmentImageResult> {
+  const { modelId, manifest, embedding: emb, image } = src;
   const w = image.widthPx;
   const h = image.heightPx;
+  if (emb.mapping.imageWidthPx !== w || emb.mapping.imageHeightPx !== h) {
+    throw new Error(
+      `the embedding is for a ${emb.mapping.imageWidthPx}×${emb.mapping.imageHeightPx} image, the pixels are ${w}×${h}`,
+    );
+  }
   switch (request.kind) {
     case 'text': {
-      if (!manifest.text || !manifest.encoder.outputs.text_dense) {
-        throw new Error(
-          `model "${modelId}" has no text tower or text_dense output, so it cannot take text prompts`,
-        );
-      }
+      assertTextModel(manifest, modelId);
       if (request.prompts.length === 0) throw new Error('at least one text prompt is needed');
+      if (!emb.textDense) throw new Error(`model "${modelId}" gave no text_dense grid for this image`);
       const texts = await engine.embedTexts(modelId, request.prompts);
       const background = await backgroundEmbedding(engine, modelId, request.prompts);
-      const emb = await engine.embedImageFile(
-        imagePath,
-        modelId,
-        opts.cacheKey ? { cacheKey: opts.cacheKey } : undefined,
-      );
-      if (!emb.textDense) throw new Error(`model "${modelId}" gave no text_dense grid for ${imagePath}`);
       const res = segmentText(
         {
           textDense: emb.textDense,
@@ -116,11 +159,6 @@ export async function segmentImageFile(
     case 'prompt': {
       validatePrompts(request.clicks, request.box, w, h);
       const label = request.box && request.clicks.length === 0 ? 'box' : 'click';
-      const emb = await engine.embedImageFile(
-        imagePath,
-        modelId,
-        opts.cacheKey ? { cacheKey: opts.cacheKey } : undefined,
-      );
       const decoder = manifest.mask_decoder;
       if (decoder && emb.samFeatures) {
         const res = await segmentWithDecoder((feeds) => engine.runMaskDecoder(modelId, feeds), decoder, {
@@ -128,6 +166,7 @@ export async function segmentImageFile(
           mapping: emb.mapping,
           clicks: request.clicks,
           ...(request.box ? { box: request.box } : {}),
+          ...(request.previous ? { previous: request.previous } : {}),
         });
         const inst: SegmentInstance = {
           label,
@@ -142,6 +181,7 @@ export async function segmentImageFile(
           model: modelId,
           method: 'decoder',
           instances: nonEmpty(inst, w, h, opts),
+          lowRes: res.lowRes,
         };
       }
       const res = segmentByClicks(
@@ -175,9 +215,17 @@ export async function segmentImageFile(
   }
 }
 
+function assertTextModel(manifest: BundleManifest, modelId: string): void {
+  if (!manifest.text || !manifest.encoder.outputs.text_dense) {
+    throw new Error(
+      `model "${modelId}" has no text tower or text_dense output, so it cannot take text prompts`,
+    );
+  }
+}
+
 /** "background" competes with the prompts when the model knows the word; otherwise prompts compete alone. */
 async function backgroundEmbedding(
-  engine: SegmentEngine,
+  engine: Pick<SegmentEngine, 'embedTexts'>,
   modelId: string,
   prompts: readonly string[],
 ): Promise<Float32Array | undefined> {

@@ -134,6 +134,27 @@ export function segmentText(input: TextSegmentInput, opts: TextSegmentOptions = 
   return { widthPx, heightPx, heatmaps, thresholds, refined: refine, instances };
 }
 
+/** Heat maps alone (no upsampling, no instances): the cheap path for a live overlay while typing. */
+export function textHeatmaps(
+  grid: DenseGrid,
+  prompts: readonly TextPrompt[],
+  background?: Float32Array,
+  logitScale = 100,
+): Heatmap[] {
+  const probs = textProbabilities(
+    grid,
+    prompts.map((p) => p.embedding),
+    background,
+    logitScale,
+  );
+  return prompts.map((p, k) => ({
+    label: p.label,
+    gridW: grid.gridW,
+    gridH: grid.gridH,
+    data: toUint8(probs[k]!),
+  }));
+}
+
 /** One patch's footprint in image pixels: anything smaller is below what the grid can resolve. */
 export function defaultMinAreaPx(mapping: PixelPatchMapping): number {
   const pxPerCellX = (mapping.imageWidthPx / mapping.inputWidthPx) * mapping.patchPx;

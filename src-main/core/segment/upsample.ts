@@ -105,21 +105,27 @@ export function upsampleProbability(
   // both sides of the threshold. Along a monotone profile that interval always holds the true edge.
   const band = straddlingQuads(gridProb, gridW, gridH, t);
   const jbu = makeJointBilateral(gridProb, gridW, gridH, mapping, opts.guide, opts);
+  // Column segments sharing one left source cell, computed once instead of per row.
+  const segStart: number[] = [];
+  const segQuad: number[] = [];
+  for (let x = rx0; x < rx1; x++) {
+    if (x === rx0 || xi0[x] !== xi0[x - 1]) {
+      segStart.push(x);
+      segQuad.push(xi0[x]!);
+    }
+  }
+  segStart.push(rx1);
   let refinedPx = 0;
   for (let y = ry0; y < ry1; y++) {
     const gy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), gridH - 1);
     const bandRow = Math.floor(gy) * gridW;
     const out = y * w;
-    let x = rx0;
-    while (x < rx1) {
-      const quad = xi0[x]!;
-      let end = x + 1;
-      while (end < rx1 && xi0[end] === quad) end++;
-      if (band[bandRow + quad] === 1) {
-        jbu(y, x, end, prob, mask, out, t);
-        refinedPx += end - x;
-      }
-      x = end;
+    for (let k = 0; k < segQuad.length; k++) {
+      if (band[bandRow + segQuad[k]!] !== 1) continue;
+      const x0 = segStart[k]!;
+      const x1 = segStart[k + 1]!;
+      jbu(y, x0, x1, prob, mask, out, t);
+      refinedPx += x1 - x0;
     }
   }
   return { prob, mask, refinedPx };
@@ -252,9 +258,10 @@ function makeJointBilateral(
         const wy = j === 0 ? wy0 : j === 1 ? wy1 : wy2;
         let c = (cy0 + j) * gridW + cx0;
         for (let k = 0; k < 3; k++, c++) {
-          const dr = r - colours[c * 3]!;
-          const dg = g - colours[c * 3 + 1]!;
-          const db = b - colours[c * 3 + 2]!;
+          const ci = c * 3;
+          const dr = r - colours[ci]!;
+          const dg = g - colours[ci + 1]!;
+          const db = b - colours[ci + 2]!;
           const wgt = colW[x * 3 + k]! * wy * rangeLut[(dr * dr + dg * dg + db * db) >> 4]!;
           num += wgt * gridProb[c]!;
           den += wgt;

@@ -5,9 +5,8 @@ import { useAppStore } from '../../app/app-store';
 
 /** The starter bundle is always labelled for what it is: colour and texture, not semantics. */
 export function modelDisplayName(m: Pick<ModelSummary, 'name' | 'isStarter'>): string {
-  return m.isStarter
-    ? `${m.name.replace(/\s*\(not semantic\)\s*$/i, '')} — colour & texture, not semantic`
-    : m.name;
+  if (!m.isStarter || /not semantic/i.test(m.name)) return m.name;
+  return `${m.name} (colour & texture, not semantic)`;
 }
 
 export function ModelPicker(): React.JSX.Element {

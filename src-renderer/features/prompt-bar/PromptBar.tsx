@@ -80,7 +80,7 @@ export function PromptBar({
   };
 
   return (
-    <div className="prompt-bar" aria-label="Text prompt">
+    <div className="prompt-bar" aria-label="Prompt bar">
       <input
         type="text"
         value={text}

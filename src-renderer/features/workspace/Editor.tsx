@@ -217,7 +217,8 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
           onError={onPromptError}
         />
       )}
-      <div className="canvas-host" ref={canvasHost}>
+      {/* data-view exposes zoom/pan so that e2e tests can map image pixels to the screen. */}
+      <div className="canvas-host" ref={canvasHost} data-view={JSON.stringify(viewApi.view)}>
         {current && (
           <AnnotationCanvas
             imageUrl={mediaUrl(current.id)}

@@ -9,7 +9,7 @@ import { LabelsPanel } from '../labels/LabelsPanel';
 import { StatusBar } from '../status-bar/StatusBar';
 import { AnnotationList } from '../annotations/AnnotationList';
 import { Editor } from './Editor';
-import { createEditorSession } from './editor-session';
+import { createEditorSession, type EditorSession } from './editor-session';
 
 /** The open project: image list on the left, the editor in the middle, panels on the right. */
 export function Workspace(): React.JSX.Element {
@@ -25,19 +25,20 @@ export function Workspace(): React.JSX.Element {
   const labelsRef = useRef(labels);
   labelsRef.current = labels;
   // One editing session per open project: document history, autosave and tools outlive image switches.
-  const session = useMemo(
-    () =>
-      createEditorSession({
-        activeLabelId: 0 as LabelId,
-        labelForHotkey: (digit) => labelsRef.current.find((l) => l.hotkey === String(digit))?.id ?? null,
-        onError: (text) => notify({ kind: 'error', text }),
-      }),
-    [notify],
-  );
-  useEffect(() => () => session.dispose(), [session]);
+  // Created in an effect (not a memo) so that every session that is made is also disposed.
+  const [session, setSession] = useState<EditorSession | null>(null);
+  useEffect(() => {
+    const created = createEditorSession({
+      activeLabelId: 0 as LabelId,
+      labelForHotkey: (digit) => labelsRef.current.find((l) => l.hotkey === String(digit))?.id ?? null,
+      onError: (text) => notify({ kind: 'error', text }),
+    });
+    setSession(created);
+    return () => created.dispose();
+  }, [notify]);
   useEffect(
     () =>
-      session.autosave.subscribe(() => {
+      session?.autosave.subscribe(() => {
         const s = session.autosave.overallStatus();
         setSaveState(s.kind === 'saved' ? 'saved' : s.kind === 'error' ? 'error' : 'saving');
       }),
@@ -77,15 +78,19 @@ export function Workspace(): React.JSX.Element {
   return (
     <div className="workspace-grid">
       <ImageList pager={pager} onFilterChange={setFilter} onOpen={(row: ImageRow) => setCurrentImage(row)} />
-      <Editor
-        session={session}
-        onNext={() => void step(1)}
-        onPrev={() => void step(-1)}
-        onNextUnlabelled={() => void nextUnlabelled()}
-      />
+      {session ? (
+        <Editor
+          session={session}
+          onNext={() => void step(1)}
+          onPrev={() => void step(-1)}
+          onNextUnlabelled={() => void nextUnlabelled()}
+        />
+      ) : (
+        <section className="center" />
+      )}
       <div className="sidebar">
         <LabelsPanel />
-        <AnnotationList store={session.store} labels={labels} />
+        {session && <AnnotationList store={session.store} labels={labels} />}
       </div>
       <StatusBar />
     </div>

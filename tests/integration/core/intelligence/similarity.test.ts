@@ -8,6 +8,7 @@ import { imagesWithTag, projectTags } from '../../../../src-main/core/intelligen
 import {
   annotationQuery,
   findDuplicates,
+  hitsToProposals,
   projectGridSource,
   projectPatchIndex,
   searchObjects,
@@ -15,7 +16,8 @@ import {
 } from '../../../../src-main/core/intelligence/similarity';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { connectedComponents, componentMask } from '../../../../src-main/core/segment/components';
-import { encodeMask } from '../../../../src-main/core/segment/rle';
+import { decodeRle, encodeMask } from '../../../../src-main/core/segment/rle';
+import { ProposalsRepo } from '../../../../src-main/core/intelligence/proposals-repo';
 import { createSyntheticProject, randomScene, type SyntheticProject } from './helpers/synthetic-project';
 
 const W = 96;
@@ -48,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('similarity search', () => {
-  it('object-level: a red shape finds the images with red, with the region on the red object', () => {
+  it('object-level: a blue shape finds the images with blue, with the region on the blue object', async () => {
     const { project, images, labels } = sp;
     const withBlue = images.filter((i) => i.rendered.masks.blue.some((v) => v === 1));
     const source = withBlue[0]!;
@@ -96,6 +98,27 @@ describe('similarity search', () => {
     expect(precisionAtK).toBeGreaterThanOrEqual(0.8);
     expect(onObject.length).toBeGreaterThanOrEqual(Math.ceil(0.8 * correct.length));
     expect(hits[0]!.heatmap.data).toHaveLength(hits[0]!.heatmap.gridW * hits[0]!.heatmap.gridH);
+
+    // "Label these": the hits become proposals whose masks lie on blue pixels.
+    const added = await hitsToProposals(project, SPEC, query.vector, correct, labels.blue);
+    expect(added).toBe(correct.length);
+    expect(await hitsToProposals(project, SPEC, query.vector, correct, labels.blue)).toBe(0);
+    const repo = new ProposalsRepo(project);
+    let onBlue = 0;
+    let area = 0;
+    for (const h of correct) {
+      const img = images.find((i) => i.id === h.imageId)!;
+      const [p] = repo.list(h.imageId).filter((x) => x.source === 'propagated');
+      if (p?.geometry.kind !== 'mask') throw new Error('expected a mask proposal');
+      const m = decodeRle(p.geometry.rle);
+      m.forEach((v, i) => {
+        area += v;
+        onBlue += v & img.rendered.masks.blue[i]!;
+      });
+      expect(project.images.get(h.imageId).status).toBe('review');
+    }
+    console.log(`label these: ${added} proposals, pixel precision ${(onBlue / area).toFixed(3)}`);
+    expect(onBlue / area).toBeGreaterThan(0.8);
   });
 
   it('image-level: the near-duplicate is the most similar image, and the duplicate report pairs exactly those two', () => {

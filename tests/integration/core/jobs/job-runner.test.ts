@@ -173,6 +173,30 @@ describe('JobRunner', () => {
     expect(seen().sort((a, b) => a - b)).toEqual(ids);
   });
 
+  it('a runner with an accept filter leaves other queued jobs alone (the CLI runs only its own job)', async () => {
+    const mine = { tag: 'mine' };
+    const other = new JobRunner({ project, handlers: [recordingHandler()], accept: () => false });
+    const foreign = other.submit('export', { tag: 'app' }, ids.slice(0, 2));
+    const cli = new JobRunner({
+      project,
+      handlers: [recordingHandler()],
+      accept: (j) => JSON.stringify(j.params) === JSON.stringify(mine),
+    });
+    const { job, resumed } = cli.submitOrResume('export', mine, ids.slice(2, 4));
+    expect(resumed).toBe(false);
+    await cli.whenIdle();
+    expect(cli.get(job.id).state).toBe('done');
+    expect(cli.get(foreign.id).state).toBe('queued');
+    expect(seen()).toEqual(ids.slice(2, 4));
+    // Run again with the same params after a crash: the unfinished job is resumed, not duplicated.
+    project.db.prepare(`UPDATE jobs SET state = 'running' WHERE id = ?`).run(foreign.id);
+    const appRunner = new JobRunner({ project, handlers: [recordingHandler()] });
+    const again = appRunner.submitOrResume('export', { tag: 'app' }, []);
+    expect(again).toMatchObject({ resumed: true, job: { id: foreign.id } });
+    await appRunner.whenIdle();
+    expect(appRunner.get(foreign.id)).toMatchObject({ state: 'done', done: 2 });
+  });
+
   it('runs one job at a time, in submission order', async () => {
     const order: string[] = [];
     const runner = new JobRunner({

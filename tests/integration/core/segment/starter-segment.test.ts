@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliUsageError } from '../../../../src-main/cli/command';
-import { segmentCommands } from '../../../../src-main/cli/commands/segment';
+import { allCommands } from '../../../../src-main/cli/commands';
+import { runCli } from '../../../../src-main/cli/run-cli';
 import {
   createInferenceEngine,
   MemoryEmbeddingCache,
@@ -165,52 +165,65 @@ describe('segmentation with the starter bundle', () => {
   });
 });
 
-describe('radiolabel segment (CLI command)', () => {
-  const cmd = segmentCommands[0]!;
-  const io = () => ({ dataDir: dir, progress: () => undefined });
+describe('radiolabel segment (through the CLI runner)', () => {
+  async function cli(...argv: string[]): Promise<{ code: number; out: unknown; err: string }> {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await runCli(
+      allCommands,
+      ['segment', ...argv],
+      { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
+      dir,
+    );
+    return {
+      code,
+      out: stdout.length > 0 ? (JSON.parse(stdout.join('\n')) as unknown) : null,
+      err: stderr.join('\n'),
+    };
+  }
 
   it('prints width, height, model and instances', async () => {
-    const out = (await cmd.run(
-      { positionals: [sceneFile], values: { model: 'starter', text: ['red'] } },
-      io(),
-    )) as {
-      width: number;
-      height: number;
-      model: string;
-      instances: {
-        label: string;
-        score: number;
-        area: number;
-        bbox: number[];
-        rle: { size: number[]; counts: string };
-        polygons: number[][];
-      }[];
-    };
-    expect(Object.keys(out)).toEqual(['width', 'height', 'model', 'instances']);
-    expect([out.width, out.height, out.model]).toEqual([W, H, 'starter']);
-    expect(Object.keys(out.instances[0]!)).toEqual(['label', 'score', 'area', 'bbox', 'rle', 'polygons']);
-    expect(out.instances).toHaveLength(2);
+    const { code, out } = await cli(
+      sceneFile,
+      '--model',
+      'starter',
+      '--text',
+      'red',
+      '--no-refine',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const res = out as { width: number; height: number; model: string; instances: Record<string, unknown>[] };
+    expect(Object.keys(res)).toEqual(['width', 'height', 'model', 'instances']);
+    expect([res.width, res.height, res.model]).toEqual([W, H, 'starter']);
+    expect(Object.keys(res.instances[0]!)).toEqual(['label', 'score', 'area', 'bbox', 'rle', 'polygons']);
+    expect(res.instances.map((i) => i.label)).toEqual(['red', 'red']);
   });
 
-  it('gives clear errors for bad input', async () => {
-    const run = (positionals: string[], values: Record<string, string | string[] | boolean>) =>
-      cmd.run({ positionals, values }, io());
-    await expect(run([path.join(dir, 'missing.png')], { model: 'starter', text: ['red'] })).rejects.toThrow(
-      /image not found: .*missing\.png/,
-    );
-    await expect(run([sceneFile], { model: 'nope', text: ['red'] })).rejects.toThrow(
-      /unknown model "nope" \(installed: .*starter/,
-    );
-    await expect(run([sceneFile], { model: 'starter', click: ['700,10'] })).rejects.toThrow(
-      /click 1 at \(700, 10\) is outside the 640×512 image/,
-    );
-    await expect(run([sceneFile], { model: 'starter', text: ['zebra'] })).rejects.toThrow(
-      /"zebra" is not in the .* vocabulary/,
-    );
-    await expect(run([sceneFile], { model: 'starter', click: ['1;2'] })).rejects.toThrow(CliUsageError);
-    await expect(run([sceneFile], { model: 'starter', box: ['1,2,0,5'] })).rejects.toThrow(
-      /positive width and height/,
-    );
-    await expect(run([sceneFile], { model: 'starter' })).rejects.toThrow(/give --text/);
+  it('gives clear errors and exit code 2 for bad input', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        [path.join(dir, 'missing.png'), '--model', 'starter', '--text', 'red'],
+        /image not found: .*missing\.png/,
+      ],
+      [[sceneFile, '--model', 'nope', '--text', 'red'], /unknown model "nope" \(installed: .*starter/],
+      [
+        [sceneFile, '--model', 'starter', '--click', '700,10'],
+        /click 1 at \(700, 10\) is outside the 640×512 image/,
+      ],
+      [[sceneFile, '--model', 'starter', '--text', 'zebra'], /"zebra" is not in the .* vocabulary/],
+      [[sceneFile, '--model', 'starter', '--click', '1;2'], /--click must be x,y/],
+      [[sceneFile, '--model', 'starter', '--box', '1,2,0,5'], /positive width and height/],
+      [
+        [sceneFile, '--model', 'starter', '--threshold', '2', '--text', 'red'],
+        /--threshold must be between 0 and 1/,
+      ],
+      [[sceneFile, '--model', 'starter'], /give --text/],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, err, out } = await cli(...argv);
+      expect({ code, out }, argv.join(' ')).toEqual({ code: 2, out: null });
+      expect(err).toMatch(message);
+    }
   });
 });

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cocoAnnotationGeometry,
-  cocoRle,
-  unionAsGeometry,
-} from '../../../../src-main/core/formats/coco-import';
-import { decodeRle as decode } from '../../../../src-main/core/segment/rle';
+import { cocoAnnotationGeometry, cocoRle } from '../../../../src-main/core/formats/coco-import';
 import { toCocoShape } from '../../../../src-main/core/formats/coco-geometry';
-import { encodeMask } from '../../../../src-main/core/segment/rle';
+import { unionAsGeometry } from '../../../../src-main/core/formats/shapes';
+import { decodeRle as decode, encodeMask } from '../../../../src-main/core/segment/rle';
 import { maskFromArt } from './memory-project';
 
 describe('COCO segmentation, area and bbox', () => {
@@ -73,6 +69,11 @@ describe('COCO segmentation import', () => {
     expect(cocoRle({ size: [4, 4], counts: [5, 2, 2, 2, 5] }, img)).toEqual({
       size: [4, 4],
       counts: '52203',
+    });
+    const big = { fileName: 'b.jpg', widthPx: 40, heightPx: 40 };
+    expect(cocoRle({ size: [40, 40], counts: [245, 5, 35, 5, 35, 5, 35, 5, 35, 5, 1190] }, big)).toEqual({
+      size: [40, 40],
+      counts: 'e75S10000000ST1',
     });
     expect(cocoRle({ size: [4, 4], counts: [5, 2, 2, 2, 4] }, img)).toBe(
       'segmentation: RLE counts sum to 15, expected height×width = 4×4 = 16',

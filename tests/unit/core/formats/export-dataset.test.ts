@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageFilter } from '../../../../src-main/cli/commands/export';
 import { exportDataset } from '../../../../src-main/core/formats/export-dataset';
 import type { ProgressEvent } from '../../../../src-main/core/formats/source';
 import { assignSplits, parseSplit } from '../../../../src-main/core/formats/split';
@@ -63,6 +64,23 @@ describe('exportDataset mechanics', () => {
     });
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(await listDir(parent)).toEqual([]);
+  });
+
+  it('exports into an existing empty folder', async () => {
+    const out = path.join(dir, 'empty-out');
+    await fs.mkdir(out, { recursive: true });
+    const r = await exportDataset(project, { format: 'yolo-detect', outDir: out });
+    expect(r.images).toBe(3);
+    expect(await listDir(out)).toEqual(['data.yaml', 'images', 'labels']);
+  });
+
+  it('cleans up partial folders left by killed exports of the same target', async () => {
+    const parent = path.join(dir, 'stale');
+    const stale = path.join(parent, '.ds.partial-2147483646-deadbeef');
+    await fs.mkdir(path.join(stale, 'annotations'), { recursive: true });
+    await fs.mkdir(path.join(parent, '.other.partial-2147483646-deadbeef'), { recursive: true });
+    await exportDataset(project, { format: 'coco', outDir: path.join(parent, 'ds') });
+    expect(await listDir(parent)).toEqual(['.other.partial-2147483646-deadbeef', 'ds']);
   });
 
   it('refuses a non-empty output folder and YOLO/VOC without image files', async () => {
@@ -146,5 +164,15 @@ describe('train/val split', () => {
     expect(() => parseSplit('train=abc')).toThrow('--split: expected "train=<fraction>,val=<fraction>"');
     expect(() => parseSplit('test=0.5')).toThrow('--split');
     expect(() => parseSplit('train=0,val=0')).toThrow('must not all be 0');
+  });
+});
+
+describe('CLI image filter', () => {
+  it('accepts all, one status or a list', () => {
+    expect(imageFilter('all')).toEqual({ kind: 'all' });
+    expect(imageFilter('done,review')).toEqual({ kind: 'status', statuses: ['done', 'review'] });
+    expect(() => imageFilter('finished')).toThrow(
+      '--images must be "all" or statuses from new|in_progress|done|review',
+    );
   });
 });

@@ -52,6 +52,39 @@ describe('COCO import of hostile input', () => {
     expect(r.errors).toEqual(['types.json: "images" must be a list']);
   });
 
+  it('reports bad images and categories by index', async () => {
+    const f = await write(
+      'entries.json',
+      JSON.stringify({
+        images: [
+          { id: 1, file_name: 'a.jpg', width: '20', height: 10 },
+          { id: 2 },
+          { id: 3, file_name: 'b.jpg', width: 20, height: 10 },
+          { id: 3, file_name: 'c.jpg', width: 20, height: 10 },
+        ],
+        categories: [
+          { id: 'x', name: 'cat' },
+          { id: 2, name: '' },
+          { id: 3, name: 'dog' },
+        ],
+        annotations: [{ id: 1, image_id: 3, category_id: 3, bbox: [1, 1, 2, 2], iscrowd: 0 }],
+      }),
+    );
+    const r = await importAnnotations(project(), { format: 'coco', path: f });
+    expect(r.errors).toEqual([
+      'entries.json: categories[0]: needs an integer "id" and a non-empty string "name"',
+      'entries.json: categories[1]: needs an integer "id" and a non-empty string "name"',
+      'entries.json: images[0] (a.jpg): "width" and "height" must be positive integers',
+      'entries.json: images[1]: needs an integer "id" and a string "file_name"',
+      'entries.json: images[3]: duplicate image id 3',
+    ]);
+    expect(r.imported).toBe(1);
+    const arr = await write('array.json', '[1, 2]');
+    expect((await importAnnotations(project(), { format: 'coco', path: arr })).errors).toEqual([
+      'array.json: expected a JSON object with images, annotations and categories',
+    ]);
+  });
+
   it('refuses files over the size limit with a clear message', async () => {
     const f = await write('huge.json', cocoDoc([]) + ' '.repeat(4096));
     const r = await importAnnotations(project(), { format: 'coco', path: f, maxFileBytes: 1024 });
@@ -162,6 +195,18 @@ describe('YOLO import of hostile input', () => {
       { kind: 'polygon', rings: [[2, 1, 18, 1, 10, 9]] },
     ]);
     expect(p.labelList.map((l) => l.name)).toEqual(['cat', 'dog']);
+  });
+
+  it('reads Roboflow-style layouts (train/images + train/labels) and pairs labels with their images', async () => {
+    await write('rf/data.yaml', "train: ../train/images\nval: ../valid/images\nnc: 1\nnames: ['cat']\n");
+    await write('rf/train/images/a.jpg', 'not really a jpeg');
+    await write('rf/train/labels/a.txt', '0 0.5 0.5 0.5 0.5\n');
+    await write('rf/valid/images/b.jpg', 'not really a jpeg either');
+    await write('rf/valid/labels/b.txt', '0 0.25 0.25 0.5 0.5\n');
+    const p = project();
+    const r = await importAnnotations(p, { format: 'yolo', path: path.join(dir, 'rf/data.yaml') });
+    expect(r).toMatchObject({ imported: 2, matchedImages: 2, unmatched: [], errors: [] });
+    expect(p.annotations.get(2)![0]!.geometry).toEqual({ kind: 'box', x: 0, y: 0, widthPx: 10, heightPx: 5 });
   });
 
   it('reports a broken data.yaml and falls back to class_<n> names', async () => {

@@ -80,6 +80,7 @@ describe('VOC palette and indexed PNGs', () => {
     const widget = p.addLabel('widget');
     const gadget = p.addLabel('gadget');
     const img = p.addImage('w.jpg', 6, 3);
+    p.addImage('q.png', 2, 2);
     p.add(img, gadget, { kind: 'polygon', rings: [[0, 0, 2, 0, 2, 2, 0, 2]] });
     p.add(img, widget, { kind: 'box', x: 0, y: 0, widthPx: 6, heightPx: 3 });
     p.add(img, widget, { kind: 'polygon', rings: [[4, 0, 6, 0, 6, 3, 4, 3]] }, { iscrowd: true });
@@ -95,6 +96,11 @@ describe('VOC palette and indexed PNGs', () => {
       1, 1, 0, 0, 255, 255, 1, 1, 0, 0, 255, 255, 0, 0, 0, 0, 255, 255,
     ]);
     expect(await fs.readFile(path.join(out, 'labelmap.txt'), 'utf8')).toContain('gadget:0,128,0::');
+    expect(await fs.readdir(path.join(out, 'JPEGImages'))).toEqual(['q.jpg', 'w.jpg']);
+    expect((await sharp(path.join(out, 'JPEGImages/q.jpg')).metadata()).format).toBe('jpeg');
+    expect(await fs.readFile(path.join(out, 'Annotations/q.xml'), 'utf8')).toContain(
+      '<filename>q.jpg</filename>',
+    );
     const xml = await fs.readFile(path.join(out, 'Annotations/w.xml'), 'utf8');
     expect(xml.match(/<object>/g)).toHaveLength(3);
     expect(xml).toContain('<difficult>1</difficult>');

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DenseGrid, type PixelPatchMapping } from '../../../../src-main/core/embedding-types';
+import { type BundleManifest } from '../../../../src-main/core/models/manifest';
 import { maskIou } from '../../../../src-main/core/segment/mask-ops';
+import { decodeRle } from '../../../../src-main/core/segment/rle';
+import { segmentEmbeddedImage } from '../../../../src-main/core/segment/segment-image';
 import {
   buildDecoderFeeds,
   segmentWithDecoder,
@@ -150,5 +153,35 @@ describe('mask decoder path (generated ONNX with SAM I/O)', () => {
         clicks: [{ xPx: 1, yPx: 1, positive: true }],
       }),
     ).rejects.toThrow(/gave no "masks" output/);
+  });
+});
+
+describe('segmentEmbeddedImage routes clicks to the decoder when the bundle has one', () => {
+  it('uses mask_decoder + sam_features and labels the instance "click"', async () => {
+    const manifest = {
+      id: 'tiny',
+      mask_decoder: { ...TINY_DECODER_IO, file: 'd.onnx', sha256: '0'.repeat(64) },
+      encoder: { outputs: {} },
+    };
+    const features: DenseGrid = { data: new Float32Array(G * G * 2).fill(1), gridW: G, gridH: G, dims: 2 };
+    const res = await segmentEmbeddedImage(
+      {
+        embedTexts: () => Promise.reject(new Error('unused')),
+        runMaskDecoder: (_id, feeds) => runner.run(feeds),
+      },
+      {
+        modelId: 'tiny',
+        manifest: manifest as unknown as BundleManifest,
+        embedding: { modelId: 'tiny', mapping, summary: new Float32Array(2), features, samFeatures },
+        image: { data: new Uint8Array(W * W * 3), widthPx: W, heightPx: W },
+      },
+      { kind: 'prompt', clicks: [{ xPx: 270, yPx: 40, positive: true }] },
+      { tolerancePx: 0 },
+    );
+    expect(res.method).toBe('decoder');
+    expect(res.instances).toHaveLength(1);
+    expect(res.instances[0]!.label).toBe('click');
+    expect(maskIou(decodeRle(res.instances[0]!.rle), regionMaskPx(0))).toBeGreaterThan(0.98);
+    expect(res.lowRes?.side).toBe(64);
   });
 });

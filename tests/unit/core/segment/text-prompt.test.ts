@@ -3,7 +3,7 @@ import { maskIou, unionMasks } from '../../../../src-main/core/segment/mask-ops'
 import { instanceToJson } from '../../../../src-main/core/segment/instances';
 import { decodeRle } from '../../../../src-main/core/segment/rle';
 import { polygonsToMask } from '../../../../src-main/core/segment/contours';
-import { segmentText, textProbabilities } from '../../../../src-main/core/segment/text-prompt';
+import { segmentText, textHeatmaps, textProbabilities } from '../../../../src-main/core/segment/text-prompt';
 import {
   backgroundEmbedding,
   classEmbedding,
@@ -116,6 +116,15 @@ describe('text prompt → instances (synthetic colour features)', () => {
     expect(() => segmentText({ ...input, prompts }, { thresholdProb: 1.5 })).toThrow(
       /threshold must be between 0 and 1/,
     );
+  });
+
+  it('gives the live-overlay heat maps alone, equal to those of the full run', () => {
+    const prompts = [{ label: 'red', embedding: classEmbedding('red') }];
+    const [hm] = textHeatmaps(scene.grid, prompts, backgroundEmbedding());
+    expect(hm).toEqual(segmentText({ ...input, prompts }).heatmaps[0]);
+    // A pure red cell (the rectangle's interior) is hot, a background cell cold.
+    expect(hm!.data[11 * 20 + 14]).toBeGreaterThan(250);
+    expect(hm!.data[0]).toBeLessThan(5);
   });
 
   it('softmax across prompts sums with the background to 1', () => {

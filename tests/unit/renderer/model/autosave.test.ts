@@ -178,3 +178,32 @@ describe('AutosaveQueue', () => {
     expect([...backend.rows.values()][0]!.labelId).toBe(LABEL_B);
   });
 });
+
+describe('AutosaveQueue limits', () => {
+  it('gives up with an error after repeated conflicts, keeping the edits', async () => {
+    const backend = new FakeBackend();
+    backend.rows.set(asAnnotationId(1), storedFields(ann(1, box(0, 0, 5, 5))));
+    const alwaysConflict = (..._: unknown[]): Promise<SaveResult> => {
+      backend.revision++;
+      return Promise.resolve({ kind: 'conflict' });
+    };
+    const queue = new AutosaveQueue({
+      save: alwaysConflict,
+      load: backend.load,
+      onRebase: () => undefined,
+      debounceMs: 10,
+      maxConflictRetries: 2,
+      retryMs: 60_000,
+    });
+    queue.enqueue(IMAGE, {
+      added: [],
+      updated: [{ from: ann(1, box(0, 0, 5, 5)), to: ann(1, box(0, 0, 5, 5), { labelId: LABEL_B }) }],
+      removed: [],
+    });
+    for (let i = 0; i < 6; i++) await vi.advanceTimersByTimeAsync(10);
+    expect(queue.status(IMAGE)).toEqual({
+      kind: 'error',
+      message: `saving image ${IMAGE} failed: image ${IMAGE} kept changing on the server; 2 rebases failed`,
+    });
+  });
+});
