@@ -36,5 +36,12 @@ export async function annotationRows(page: Page): Promise<string[]> {
 
 /** Waits until the autosave queue reports that everything reached the backend. */
 export async function waitSaved(page: Page): Promise<void> {
-  await page.locator('.status-bar .save-saved').waitFor();
+  await page
+    .locator('.status-bar .save-saved')
+    .waitFor({ timeout: 15_000 })
+    .catch(async (e: unknown) => {
+      throw new Error(
+        `not saved: status bar says "${await page.locator('.status-bar').innerText()}" (${String(e)})`,
+      );
+    });
 }

@@ -5,10 +5,10 @@ import {
   annotationQuery,
   hitsToProposals,
   projectGridSource,
-  projectPatchIndex,
   searchObjects,
   similarImages,
 } from '../../core/intelligence/similarity';
+import { projectPatchIndex } from '../../core/intelligence/object-index';
 import {
   CliUsageError,
   optionalNumber,

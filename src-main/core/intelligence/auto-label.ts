@@ -7,7 +7,7 @@ import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/jo
 import { l2Normalize } from '../segment/grid-ops';
 import { encodeMask } from '../segment/rle';
 import { segmentText, type TextPrompt } from '../segment/text-prompt';
-import { decodeRgb, ensureEmbedding } from './embeddings';
+import { ensureEmbedding, guideImage } from './embeddings';
 import { parseParams } from './params';
 import { ProposalsRepo, type NewProposal } from './proposals-repo';
 
@@ -67,7 +67,7 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler {
               `model "${p.modelId}" has no text_dense output, so it cannot auto-label from text`,
             );
           }
-          const image = p.refine ? await decodeRgb(ctx.project, imageId) : undefined;
+          const image = p.refine ? await guideImage(ctx.project, imageId, embedding.mapping) : undefined;
           await ctx.scheduler.yieldToInteractive(ctx.signal);
           const seg = segmentText(
             {

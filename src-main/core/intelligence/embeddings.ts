@@ -132,6 +132,19 @@ export function* cachedSummaries(
   }
 }
 
+/**
+ * The image's pixels for edge refinement, or undefined when they do not match the embedding's image
+ * size (then the caller refines without a guide rather than misaligning the edges).
+ */
+export async function guideImage(
+  project: Project,
+  imageId: ImageId,
+  mapping: { imageWidthPx: number; imageHeightPx: number },
+): Promise<RgbImage | undefined> {
+  const rgb = await decodeRgb(project, imageId);
+  return rgb.widthPx === mapping.imageWidthPx && rgb.heightPx === mapping.imageHeightPx ? rgb : undefined;
+}
+
 /** The image's pixels, EXIF-oriented like the encoder input, for edge refinement. */
 export async function decodeRgb(project: Project, imageId: ImageId): Promise<RgbImage> {
   const { data, info } = await sharp(imageFilePath(project, imageId))

@@ -39,7 +39,6 @@ export {
   findDuplicates,
   hitsToProposals,
   projectGridSource,
-  projectPatchIndex,
   regionHit,
   searchObjects,
   similarImages,
@@ -54,6 +53,7 @@ export { geometryToMask } from './geometry-mask';
 export { resolveJobImages } from './job-images';
 export { maskCellCoverage, maskPooledFeature } from './pooling';
 export { PatchIndex, regionDescriptor } from './patch-index';
+export { projectPatchIndex, storeDescriptor } from './object-index';
 
 /** Every job kind this module implements, for `new JobRunner({ handlers })`. */
 export function intelligenceJobHandlers(engine: InferenceEngine): JobHandler[] {

@@ -1,5 +1,5 @@
 import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
-import { inverseCellNorms } from '../segment/grid-ops';
+import { cosineMaps, inverseCellNorms, l2Normalize } from '../segment/grid-ops';
 
 /**
  * Fraction of each grid cell's pixels inside a row-major image mask. The grid may be denser than the
@@ -92,4 +92,100 @@ export function bestF1Threshold(positives: Float32Array, negatives: Float32Array
     }
   }
   return best;
+}
+
+/**
+ * The decision threshold for propagation. The exemplar images' background is all the negatives we see,
+ * and other images hold other things, so a cut in the middle of a wide gap (what F1 alone picks) lets
+ * near-but-wrong regions through. The cut is therefore at least halfway between the median positive
+ * and the 99th-percentile negative.
+ */
+export function propagationThreshold(positives: Float32Array, negatives: Float32Array): number {
+  const f1 = bestF1Threshold(positives, negatives);
+  if (negatives.length === 0) return f1;
+  const medianPositive = quantile(positives, 0.5);
+  const highNegative = quantile(negatives, 0.99);
+  // Nor far below the bulk of the class: most of its cells must clear the cut with room to spare.
+  const lowPositive = quantile(positives, 0.1) - 0.1;
+  return Math.max(f1, (medianPositive + highNegative) / 2, Math.min(lowPositive, medianPositive - 0.05));
+}
+
+function quantile(values: Float32Array, q: number): number {
+  const sorted = Float32Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+}
+
+/**
+ * Up to `k` centroids (L2-normalised) of the grid cells whose `weight` is 0 — the background of an
+ * exemplar image — by cosine k-means with farthest-point seeding (deterministic). These are the
+ * negative prototypes that keep unlabelled stuff from matching the class.
+ */
+export function backgroundCentroids(
+  grid: DenseGrid,
+  weight: Float32Array,
+  k = 4,
+  iterations = 8,
+): Float32Array[] {
+  const { dims, data } = grid;
+  const inv = inverseCellNorms(grid);
+  const cells: number[] = [];
+  for (let c = 0; c < weight.length; c++) if (weight[c] === 0 && inv[c]! > 0) cells.push(c);
+  if (cells.length === 0) return [];
+  const cellVec = (c: number): Float32Array => {
+    const v = new Float32Array(dims);
+    for (let d = 0; d < dims; d++) v[d] = data[c * dims + d]! * inv[c]!;
+    return v;
+  };
+  const dot = (a: Float32Array, c: number): number => {
+    let s = 0;
+    for (let d = 0; d < dims; d++) s += a[d]! * data[c * dims + d]!;
+    return s * inv[c]!;
+  };
+  const centroids = [cellVec(cells[0]!)];
+  while (centroids.length < Math.min(k, cells.length)) {
+    let far = -1;
+    let farSim = Infinity;
+    for (const c of cells) {
+      const sim = Math.max(...centroids.map((m) => dot(m, c)));
+      if (sim < farSim) {
+        farSim = sim;
+        far = c;
+      }
+    }
+    if (far < 0 || farSim > 0.999) break;
+    centroids.push(cellVec(far));
+  }
+  for (let it = 0; it < iterations; it++) {
+    const sums = centroids.map(() => new Float32Array(dims));
+    for (const c of cells) {
+      let best = 0;
+      let bestSim = -Infinity;
+      centroids.forEach((m, j) => {
+        const sim = dot(m, c);
+        if (sim > bestSim) {
+          bestSim = sim;
+          best = j;
+        }
+      });
+      const s = sums[best]!;
+      for (let d = 0; d < dims; d++) s[d]! += data[c * dims + d]! * inv[c]!;
+    }
+    sums.forEach((s, j) => {
+      if (s.some((x) => x !== 0)) centroids[j] = l2Normalize(s);
+    });
+  }
+  return centroids;
+}
+
+/** Per cell: best positive cosine minus best negative cosine (just the positive one with no negatives). */
+export function contrastScore(
+  grid: DenseGrid,
+  positives: readonly Float32Array[],
+  negatives: readonly Float32Array[],
+): Float32Array {
+  const pos = maxOverMaps(cosineMaps(grid, positives));
+  if (negatives.length === 0) return pos;
+  const neg = maxOverMaps(cosineMaps(grid, negatives));
+  for (let i = 0; i < pos.length; i++) pos[i] = pos[i]! - neg[i]!;
+  return pos;
 }

@@ -3,6 +3,7 @@ import { prioritizedEngine } from '../jobs/prioritized-engine';
 import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/job-types';
 import { type InferenceEngine } from '../inference';
 import { embeddingKey, ensureEmbedding } from './embeddings';
+import { storeDescriptor } from './object-index';
 import { parseParams } from './params';
 
 export const PrecomputeParamsSchema = z.object({
@@ -38,6 +39,7 @@ export function precomputeHandler(engine: InferenceEngine): JobHandler {
           }
           const r = await ensureEmbedding(ctx.project, batchEngine, imageId, spec);
           if (r.computed) {
+            storeDescriptor(ctx.project, spec, imageId, r.embedding.features);
             computed++;
             writtenBytes += r.bytes;
             lastBytes = r.bytes;

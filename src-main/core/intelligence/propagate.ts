@@ -11,17 +11,24 @@ import { maskToInstances } from '../segment/instances';
 import { encodeMask } from '../segment/rle';
 import { defaultMinAreaPx } from '../segment/text-prompt';
 import { upsampleProbability } from '../segment/upsample';
-import { decodeRgb, ensureEmbedding, type EmbeddingSpec } from './embeddings';
+import { ensureEmbedding, guideImage, type EmbeddingSpec } from './embeddings';
 import { geometryToMask } from './geometry-mask';
 import { parseParams } from './params';
-import { bestF1Threshold, maskCellCoverage, maskPooledFeature, maxOverMaps } from './pooling';
+import {
+  backgroundCentroids,
+  contrastScore,
+  maskCellCoverage,
+  maskPooledFeature,
+  maxOverMaps,
+  propagationThreshold,
+} from './pooling';
 import { ProposalsRepo, type NewProposal } from './proposals-repo';
 
 export const PropagateParamsSchema = z.object({
   modelId: z.string().min(1),
   resolution: z.number().int().positive().optional(),
   labelId: z.number().int().positive(),
-  /** Cosine threshold; default: learned from the labelled images (best F1 on their cells). */
+  /** Cosine threshold; default: learned from the labelled images. */
   threshold: z.number().min(-1).max(1).optional(),
   /** Added to the learned threshold: > 0 for fewer, surer proposals. */
   thresholdOffset: z.number().min(-1).max(1).default(0),
@@ -33,11 +40,16 @@ export const PropagateParamsSchema = z.object({
 });
 export type PropagateParams = z.input<typeof PropagateParamsSchema>;
 
-/** Steepness of the cosine → probability logistic around the threshold. */
+/** Steepness of the score → probability logistic around the threshold. */
 const LOGIT_SLOPE = 30;
+/** Negative prototypes taken from each labelled image's background. */
+const BACKGROUND_CENTROIDS_PER_IMAGE = 4;
 
 export interface Prototypes {
+  /** One per labelled shape (the largest first). */
   readonly vectors: Float32Array[];
+  /** Background centroids of the labelled images: a cell must be closer to the class than to these. */
+  readonly background: Float32Array[];
   /** Cosine threshold separating the class from the rest on the labelled images. */
   readonly threshold: number;
   readonly exemplarImages: ImageId[];
@@ -115,31 +127,48 @@ export async function buildPrototypes(
     .sort((a, b) => b.weight - a.weight)
     .slice(0, maxPrototypes)
     .map((c) => c.vector);
-  const positives: number[] = [];
-  const negatives: number[] = [];
-  for (const ex of exemplars) {
-    const score = maxOverMaps(cosineMaps(ex.embedding.features, vectors));
-    const union = new Float32Array(score.length);
+  const unions = exemplars.map((ex) => {
+    const union = new Float32Array(ex.coverages[0]?.length ?? 0);
     for (const cov of ex.coverages)
       for (let c = 0; c < cov.length; c++) union[c] = Math.max(union[c]!, cov[c]!);
+    return union;
+  });
+  const background = exemplars
+    .flatMap((ex, i) =>
+      backgroundCentroids(ex.embedding.features, unions[i]!, BACKGROUND_CENTROIDS_PER_IMAGE),
+    )
+    .slice(0, maxPrototypes);
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  for (const [i, ex] of exemplars.entries()) {
+    const score = maxOverMaps(cosineMaps(ex.embedding.features, vectors));
+    const union = unions[i]!;
     for (let c = 0; c < score.length; c++) {
       if (union[c]! >= 0.5) positives.push(score[c]!);
       else if (union[c] === 0) negatives.push(score[c]!);
     }
   }
-  const threshold = bestF1Threshold(Float32Array.from(positives), Float32Array.from(negatives));
-  return { vectors, threshold, exemplarImages: [...byImage.keys()].map(asImageId) };
+  const threshold = propagationThreshold(Float32Array.from(positives), Float32Array.from(negatives));
+  return { vectors, background, threshold, exemplarImages: [...byImage.keys()].map(asImageId) };
 }
 
-/** Probability per cell: a logistic of (best prototype cosine − threshold). */
+/**
+ * Probability per cell: a logistic of min(class cosine − threshold, class cosine − background cosine).
+ * The threshold rejects what is unlike every example; the background term rejects what is more like
+ * the labelled images' background than like the class (a cut alone lets textured stuff through).
+ */
 export function prototypeProbability(
   embedding: EngineImageEmbedding,
   protos: Prototypes,
   threshold: number,
 ): Float32Array {
-  const score = maxOverMaps(cosineMaps(embedding.features, protos.vectors));
-  const out = new Float32Array(score.length);
-  for (let i = 0; i < score.length; i++) out[i] = 1 / (1 + Math.exp(-LOGIT_SLOPE * (score[i]! - threshold)));
+  const pos = maxOverMaps(cosineMaps(embedding.features, protos.vectors));
+  const margin = contrastScore(embedding.features, protos.vectors, protos.background);
+  const out = new Float32Array(pos.length);
+  for (let i = 0; i < pos.length; i++) {
+    const s = Math.min(pos[i]! - threshold, protos.background.length > 0 ? margin[i]! : Infinity);
+    out[i] = 1 / (1 + Math.exp(-LOGIT_SLOPE * s));
+  }
   return out;
 }
 
@@ -165,7 +194,9 @@ export function propagateHandler(engine: InferenceEngine): JobHandler {
       const batchEngine = prioritizedEngine(engine, ctx.scheduler, 'batch', ctx.signal);
       const protos = await buildPrototypes(ctx.project, batchEngine, spec, labelId, p.maxPrototypes);
       const threshold = (p.threshold ?? protos.threshold) + p.thresholdOffset;
-      ctx.log(`propagate: ${protos.vectors.length} prototypes, cosine threshold ${threshold.toFixed(3)}`);
+      ctx.log(
+        `propagate: ${protos.vectors.length} class and ${protos.background.length} background prototypes, cosine threshold ${threshold.toFixed(3)}`,
+      );
       const exemplars = new Set<number>(protos.exemplarImages);
       const proposals = new ProposalsRepo(ctx.project);
       const setReview = ctx.project.db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
@@ -173,7 +204,7 @@ export function propagateHandler(engine: InferenceEngine): JobHandler {
         async process(imageId: ImageId) {
           if (exemplars.has(imageId)) return { kind: 'done' };
           const { embedding } = await ensureEmbedding(ctx.project, batchEngine, imageId, spec);
-          const image = p.refine ? await decodeRgb(ctx.project, imageId) : undefined;
+          const image = p.refine ? await guideImage(ctx.project, imageId, embedding.mapping) : undefined;
           await ctx.scheduler.yieldToInteractive(ctx.signal);
           const prob = prototypeProbability(embedding, protos, threshold);
           const { gridW, gridH } = embedding.features;

@@ -8,16 +8,10 @@ import { maskToInstances } from '../segment/instances';
 import { encodeMask } from '../segment/rle';
 import { upsampleProbability } from '../segment/upsample';
 import { cosineMaps, l2Normalize } from '../segment/grid-ops';
-import {
-  cachedEmbedding,
-  cachedImageIds,
-  cachedSummaries,
-  decodeRgb,
-  embeddingKey,
-  type EmbeddingSpec,
-} from './embeddings';
+import { cachedEmbedding, cachedSummaries, guideImage, type EmbeddingSpec } from './embeddings';
+import { duplicatePairs } from './duplicate-pairs';
 import { geometryToMask } from './geometry-mask';
-import { PatchIndex, regionDescriptor } from './patch-index';
+import { type PatchIndex } from './patch-index';
 import { maskCellCoverage, maskPooledFeature } from './pooling';
 import { ProposalsRepo, type NewProposal } from './proposals-repo';
 
@@ -64,13 +58,12 @@ export function findDuplicates(project: Project, spec: EmbeddingSpec, threshold 
     while (parent.get(x) !== x) x = parent.get(x)!;
     return x;
   };
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const s = dot(items[i]!.v, items[j]!.v);
-      if (s < threshold) continue;
-      pairs.push({ a: items[i]!.id, b: items[j]!.id, score: round4(s) });
-      parent.set(find(items[j]!.id), find(items[i]!.id));
-    }
+  for (const { i, j, score } of duplicatePairs(
+    items.map((x) => x.v),
+    threshold,
+  )) {
+    pairs.push({ a: items[i]!.id, b: items[j]!.id, score: round4(score) });
+    parent.set(find(items[j]!.id), find(items[i]!.id));
   }
   const groups = new Map<number, ImageId[]>();
   for (const p of pairs) {
@@ -198,8 +191,11 @@ export async function hitsToProposals(
     const prob = cos.map((c) => 1 / (1 + Math.exp(-30 * (c - cut))));
     const { gridW, gridH } = e.features;
     const { imageWidthPx: w, imageHeightPx: h } = e.mapping;
-    const guide = await decodeRgb(project, hit.imageId);
-    const up = upsampleProbability(prob, gridW, gridH, e.mapping, { thresholdProb: 0.5, guide });
+    const guide = await guideImage(project, hit.imageId, e.mapping);
+    const up = upsampleProbability(prob, gridW, gridH, e.mapping, {
+      thresholdProb: 0.5,
+      ...(guide ? { guide } : {}),
+    });
     const instances = maskToInstances(up.mask, up.prob, w, h, String(labelId), 1);
     const bx = Math.min(w - 1, Math.floor((((best % gridW) + 0.5) * w) / gridW));
     const by = Math.min(h - 1, Math.floor(((Math.floor(best / gridW) + 0.5) * h) / gridH));
@@ -247,49 +243,6 @@ export function annotationQuery(
   );
   if (!vector) throw new Error(`annotation ${annotationId} covers no pixels`);
   return { imageId, vector };
-}
-
-const indexes = new WeakMap<Project, Map<string, PatchIndex>>();
-const DESCRIPTOR_KIND = 'regions8x8p64i8';
-
-/**
- * The project's object-search index for `spec`: descriptors stored in `image_descriptors`, computed once
- * per cached image (and kept in memory per open project, topped up with images cached since).
- */
-export function projectPatchIndex(project: Project, spec: EmbeddingSpec): PatchIndex {
-  const key = embeddingKey(asImageId(1), spec);
-  const specKey = `${key.modelId}|${key.resolution}`;
-  let perProject = indexes.get(project);
-  if (!perProject) indexes.set(project, (perProject = new Map<string, PatchIndex>()));
-  let index = perProject.get(specKey);
-  if (!index) {
-    index = new PatchIndex();
-    const rows = project.db
-      .prepare(
-        'SELECT image_id, data FROM image_descriptors WHERE model_id = ? AND resolution = ? AND kind = ?',
-      )
-      .all(key.modelId, key.resolution, DESCRIPTOR_KIND) as { image_id: number; data: Buffer }[];
-    for (const r of rows) index.add(r.image_id, new Int8Array(Uint8Array.from(r.data).buffer));
-    perProject.set(specKey, index);
-  }
-  const insert = project.db.prepare(
-    'INSERT OR REPLACE INTO image_descriptors (image_id, model_id, resolution, kind, data) VALUES (?, ?, ?, ?, ?)',
-  );
-  for (const imageId of cachedImageIds(project, spec)) {
-    if (index.has(imageId)) continue;
-    const e = cachedEmbedding(project, imageId, spec);
-    if (!e) continue;
-    const d = regionDescriptor(e.features);
-    insert.run(
-      imageId,
-      key.modelId,
-      key.resolution,
-      DESCRIPTOR_KIND,
-      Buffer.from(d.buffer, d.byteOffset, d.byteLength),
-    );
-    index.add(imageId, d);
-  }
-  return index;
 }
 
 /** The project cache as a grid source for `searchObjects`. */

@@ -36,7 +36,7 @@ export function AnnotationList({
                 title={a.hidden ? 'Show' : 'Hide'}
                 onClick={() => store.run(setHidden([a.id], !a.hidden))}
               >
-                {a.hidden ? '◌' : '●'}
+                {a.hidden ? 'show' : 'hide'}
               </button>
               <button
                 className="icon"
@@ -44,7 +44,7 @@ export function AnnotationList({
                 title={a.locked ? 'Unlock' : 'Lock'}
                 onClick={() => store.run(setLocked([a.id], !a.locked))}
               >
-                {a.locked ? '🔒' : '🔓'}
+                {a.locked ? 'unlock' : 'lock'}
               </button>
             </li>
           );

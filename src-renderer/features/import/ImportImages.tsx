@@ -40,7 +40,12 @@ export function ImportImages(): React.JSX.Element {
     <div className="card import" role="dialog" aria-label="Import images">
       <label>
         Files or folders, one per line
-        <textarea rows={3} value={paths} onChange={(e) => setPaths(e.target.value)} aria-label="Paths to import" />
+        <textarea
+          rows={3}
+          value={paths}
+          onChange={(e) => setPaths(e.target.value)}
+          aria-label="Paths to import"
+        />
       </label>
       <div className="row">
         <button className="primary" disabled={busy} onClick={() => void run()}>

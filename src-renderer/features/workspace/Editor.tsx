@@ -72,17 +72,20 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
   }, [current, session, controller, notify, setEmbedding]);
 
   useEffect(() => controller.setImagePxPerScreenPx(1 / viewApi.view.scale), [controller, viewApi.view.scale]);
+  // The active label has two writers (the labels panel and the controller's 1–9 hotkeys). `synced` is the
+  // last value both agree on, so each side only follows a real change of the other, never echoes it back.
+  const synced = useRef<LabelId | null>(null);
   useEffect(() => {
-    if (activeLabelId !== null && activeLabelId !== tool.activeLabelId)
-      controller.setActiveLabel(activeLabelId);
-  }, [activeLabelId, controller, tool.activeLabelId]);
+    if (activeLabelId === null || activeLabelId === synced.current) return;
+    synced.current = activeLabelId;
+    controller.setActiveLabel(activeLabelId);
+  }, [activeLabelId, controller]);
   useEffect(() => {
-    // A label hotkey inside the controller changes its active label: mirror it in the panel.
-    if (labels.some((l) => l.id === tool.activeLabelId) && tool.activeLabelId !== activeLabelId)
-      setActiveLabel(tool.activeLabelId);
-    // Only the controller's changes flow this way.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tool.activeLabelId]);
+    const fromTool = tool.activeLabelId;
+    if (fromTool === synced.current || !labels.some((l) => l.id === fromTool)) return;
+    synced.current = fromTool;
+    setActiveLabel(fromTool);
+  }, [tool.activeLabelId, labels, setActiveLabel]);
 
   const onAction = useCallback(
     (action: ShortcutAction) => {

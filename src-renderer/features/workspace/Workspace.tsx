@@ -21,6 +21,7 @@ export function Workspace(): React.JSX.Element {
   const labels = useAppStore((s) => s.labels);
   const notify = useAppStore((s) => s.notify);
   const setSaveState = useAppStore((s) => s.setSaveState);
+  const invalidateImages = useAppStore((s) => s.invalidateImages);
   const [filter, setFilter] = useState<ImageFilter>({});
   const labelsRef = useRef(labels);
   labelsRef.current = labels;
@@ -40,9 +41,15 @@ export function Workspace(): React.JSX.Element {
     () =>
       session?.autosave.subscribe(() => {
         const s = session.autosave.overallStatus();
-        setSaveState(s.kind === 'saved' ? 'saved' : s.kind === 'error' ? 'error' : 'saving');
+        const next = s.kind === 'saved' ? 'saved' : s.kind === 'error' ? 'error' : 'saving';
+        // Counts in the label panel and the image list change once edits reach the project.
+        if (next === 'saved' && useAppStore.getState().saveState !== 'saved') {
+          void refreshLabels();
+          invalidateImages();
+        }
+        setSaveState(next);
       }),
-    [session, setSaveState],
+    [session, setSaveState, refreshLabels, invalidateImages],
   );
   // A new pager (fresh pages) whenever the filter changes or the images were invalidated.
   const pager = useMemo(() => new ImagePager(filter, imagesVersion), [filter, imagesVersion]);

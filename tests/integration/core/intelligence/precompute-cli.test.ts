@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { createInferenceEngine, type InferenceEngine } from '../../../../src-mai
 import { cacheStatus } from '../../../../src-main/core/intelligence/embeddings';
 import { precomputeHandler } from '../../../../src-main/core/intelligence/precompute';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
+import { Project } from '../../../../src-main/core/project';
 import { createSyntheticProject, randomScene, type SyntheticProject } from './helpers/synthetic-project';
 
 let dir: string;
@@ -73,6 +74,31 @@ describe('precompute within the cache budget', () => {
     expect(project.embeddings.totalBytes()).toBeLessThanOrEqual(project.embeddings.budgetBytes);
     project.embeddings.setBudgetBytes(4 * 1024 ** 3);
     project.close();
+  });
+});
+
+describe('precompute with a missing image file', () => {
+  it('fails that image with a message naming the file, and finishes the others', async () => {
+    const project = Project.open(projectDir);
+    try {
+      const victim = sp.images[5]!;
+      renameSync(path.join(projectDir, victim.scene.name), path.join(dir, 'moved.png'));
+      const runner = new JobRunner({ project, handlers: [precomputeHandler(engine)] });
+      const job = runner.submit(
+        'embed',
+        { modelId: 'starter', resolution: 48 },
+        sp.images.map((i) => i.id),
+      );
+      await runner.whenIdle();
+      const done = runner.get(job.id);
+      expect(done).toMatchObject({ state: 'done', done: 6, total: 6 });
+      expect(done.error).toContain(`1 of 6 images failed; image ${victim.id}: `);
+      expect(done.error).toContain(victim.scene.name);
+      expect(runner.store.itemCounts(job.id)).toEqual({ pending: 0, done: 5, failed: 1, skipped: 0 });
+      renameSync(path.join(dir, 'moved.png'), path.join(projectDir, victim.scene.name));
+    } finally {
+      project.close();
+    }
   });
 });
 
@@ -161,6 +187,7 @@ describe('intelligence CLI commands', () => {
       'propagate:done',
       'auto_label:done',
       'auto_label:done',
+      'embed:done',
       'embed:done',
       'embed:done',
     ]);

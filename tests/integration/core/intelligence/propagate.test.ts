@@ -20,7 +20,7 @@ let sp: SyntheticProject;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'rl-propagate-'));
   engine = createInferenceEngine({ dataDir: path.join(dir, 'data') });
-  const scenes = Array.from({ length: 16 }, (_, i) => ({ ...randomScene(700 + i, W, H), name: `p${i}.png` }));
+  const scenes = Array.from({ length: 24 }, (_, i) => ({ ...randomScene(700 + i, W, H), name: `p${i}.png` }));
   sp = await createSyntheticProject(path.join(dir, 'project'), scenes);
 });
 
@@ -31,54 +31,68 @@ afterAll(async () => {
 });
 
 describe('label all similar (propagation)', () => {
-  it('learns "red" from two labelled images and finds it in the others: precision and recall on ground truth', async () => {
-    const { project, images, labels } = sp;
-    const withRed = images.filter((i) => i.rendered.masks.red.some((v) => v === 1));
-    expect(withRed.length).toBeGreaterThanOrEqual(5);
-    // The user labels every red object of two images (one mask annotation per connected object).
-    for (const ex of withRed.slice(0, 2)) {
-      const cc = connectedComponents(ex.rendered.masks.red, W, H, 8);
-      const added = Array.from({ length: cc.count }, (_, k) => ({
-        clientId: `gt-${k}`,
-        labelId: labels.red,
-        geometry: { kind: 'mask' as const, rle: encodeMask(componentMask(cc, k + 1), W, H) },
-        score: null,
-        source: 'manual' as const,
-      }));
-      project.annotations.applyPatch(ex.id, { added }, project.annotations.list(ex.id).revision);
-    }
-    const split = propagationSplit(project, labels.red);
-    expect(split.exemplars).toEqual(withRed.slice(0, 2).map((i) => i.id));
-    expect(split.targets).toHaveLength(images.length - 2);
+  // Measured (starter, 24 scenes of 96×80, 2 labelled images per colour, 160 px short side), pixel P / R,
+  // instance P / R at IoU ≥ 0.5: red 0.998 / 0.998, 1 / 1; blue 0.996 / 1, 1 / 1; green 1 / 0.983, 1 / 1.
+  // Asserted with a margin.
+  it.each(['red', 'blue', 'green'] as const)(
+    'learns "%s" from two labelled images and finds it in the others: precision and recall on ground truth',
+    async (colour) => {
+      const { project, images, labels } = sp;
+      const withColour = images.filter((i) => i.rendered.masks[colour].some((v) => v === 1));
+      expect(withColour.length).toBeGreaterThanOrEqual(5);
+      // The user labels every object of that colour in two images (one mask annotation per object).
+      for (const ex of withColour.slice(0, 2)) {
+        const cc = connectedComponents(ex.rendered.masks[colour], W, H, 8);
+        const added = Array.from({ length: cc.count }, (_, k) => ({
+          clientId: `gt-${k}`,
+          labelId: labels[colour],
+          geometry: { kind: 'mask' as const, rle: encodeMask(componentMask(cc, k + 1), W, H) },
+          score: null,
+          source: 'manual' as const,
+        }));
+        project.annotations.applyPatch(ex.id, { added }, project.annotations.list(ex.id).revision);
+      }
+      const split = propagationSplit(project, labels[colour]);
+      expect(split.exemplars).toEqual(withColour.slice(0, 2).map((i) => i.id));
+      expect(split.targets).toHaveLength(images.length - 2);
 
-    const logs: string[] = [];
-    const runner = new JobRunner({ project, handlers: [propagateHandler(engine)], log: (m) => logs.push(m) });
-    const job = runner.submit(
-      'propagate',
-      { modelId: 'starter', resolution: 160, labelId: labels.red },
-      split.targets,
-    );
-    await runner.whenIdle();
-    expect(runner.get(job.id)).toMatchObject({ state: 'done', done: images.length - 2, error: null });
-
-    const repo = new ProposalsRepo(project);
-    const counts = emptyCounts();
-    for (const img of images.filter((i) => split.targets.includes(i.id))) {
-      const preds = repo.list(img.id).map((p) => {
-        expect(p).toMatchObject({ source: 'propagated', labelId: labels.red });
-        if (p.geometry.kind !== 'mask') throw new Error('expected masks');
-        return decodeRle(p.geometry.rle);
+      const logs: string[] = [];
+      const runner = new JobRunner({
+        project,
+        handlers: [propagateHandler(engine)],
+        log: (m) => logs.push(m),
       });
-      addImage(counts, preds, img.rendered.masks.red, W, H);
-    }
-    const s = summary(counts);
-    console.log(`propagation (starter, 16 scenes, 2 labelled): ${JSON.stringify(s)}; ${logs.join('; ')}`);
-    // Measured 1.0 / 1.0 / 1.0 / 1.0 on this set; asserted with a margin.
-    expect(s.pixelPrecision).toBeGreaterThan(0.85);
-    expect(s.pixelRecall).toBeGreaterThan(0.85);
-    expect(s.instancePrecision).toBeGreaterThan(0.8);
-    expect(s.instanceRecall).toBeGreaterThan(0.8);
-  });
+      const job = runner.submit(
+        'propagate',
+        { modelId: 'starter', resolution: 160, labelId: labels[colour] },
+        split.targets,
+      );
+      await runner.whenIdle();
+      expect(runner.get(job.id)).toMatchObject({ state: 'done', done: images.length - 2, error: null });
+
+      const repo = new ProposalsRepo(project);
+      const counts = emptyCounts();
+      for (const img of images.filter((i) => split.targets.includes(i.id))) {
+        const preds = repo
+          .list(img.id)
+          .filter((p) => p.labelId === labels[colour])
+          .map((p) => {
+            expect(p.source).toBe('propagated');
+            if (p.geometry.kind !== 'mask') throw new Error('expected masks');
+            return decodeRle(p.geometry.rle);
+          });
+        addImage(counts, preds, img.rendered.masks[colour], W, H);
+      }
+      const s = summary(counts);
+      console.log(
+        `propagation of ${colour} (starter, 24 scenes, 2 labelled): ${JSON.stringify(s)}; ${logs.join('; ')}`,
+      );
+      expect(s.pixelPrecision).toBeGreaterThan(0.9);
+      expect(s.pixelRecall).toBeGreaterThan(0.9);
+      expect(s.instancePrecision).toBeGreaterThan(0.85);
+      expect(s.instanceRecall).toBeGreaterThan(0.85);
+    },
+  );
 
   it('refuses a label without examples, naming it', () => {
     const runner = new JobRunner({ project: sp.project, handlers: [propagateHandler(engine)] });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type DenseGrid, type PixelPatchMapping } from '../../../../src-main/core/embedding-types';
 import { geometryToMask } from '../../../../src-main/core/intelligence/geometry-mask';
 import {
+  backgroundCentroids,
   bestF1Threshold,
+  contrastScore,
+  propagationThreshold,
   maskCellCoverage,
   maskPooledFeature,
   maxOverMaps,
@@ -78,5 +81,35 @@ describe('bestF1Threshold', () => {
     const t = bestF1Threshold(Float32Array.from([0.9, 0.8, 0.4]), Float32Array.from([0.6, 0.1]));
     // Cutting at 0.25 keeps all 3 positives and 1 negative: F1 = 6/7 > cutting at 0.7 (F1 = 0.8).
     expect(t).toBeCloseTo(0.25, 5);
+  });
+});
+
+describe('propagationThreshold', () => {
+  it('does not sit in the middle of a wide gap: at least halfway from the median positive to the high negatives', () => {
+    const pos = Float32Array.from([0.4, 0.9, 0.95, 0.97, 0.98, 0.99, 0.99, 0.99, 0.99, 0.99]);
+    const neg = Float32Array.from({ length: 100 }, (_, i) => -0.5 + i * 0.0025);
+    // F1 alone cuts in the middle of the gap between 0.4 and the top negative (−0.2525).
+    expect(bestF1Threshold(pos, neg)).toBeCloseTo(0.07375, 4);
+    const t = propagationThreshold(pos, neg);
+    // 10th-percentile positive (0.9) − 0.1 = 0.8 beats the midpoint (0.99 − 0.255) / 2 ≈ 0.37.
+    expect(t).toBeCloseTo(0.8, 5);
+  });
+});
+
+describe('background prototypes', () => {
+  it('clusters the unlabelled cells and scores class minus background', () => {
+    // 4 cells: two of the class [1, 0], two background of two kinds [0, 1] and [-1, 0.2].
+    const grid = { gridW: 4, gridH: 1, dims: 2, data: Float32Array.from([1, 0, 1, 0, 0, 2, -3, 0.6]) };
+    const weight = Float32Array.from([1, 1, 0, 0]);
+    const bg = backgroundCentroids(grid, weight, 4);
+    expect(bg).toHaveLength(2);
+    expect(bg.map((v) => [...v].map((x) => Math.round(x * 100) / 100))).toEqual([
+      [0, 1],
+      [-0.98, 0.2],
+    ]);
+    const score = contrastScore(grid, [Float32Array.from([1, 0])], bg);
+    expect(score[0]).toBeCloseTo(1 - 0, 5);
+    expect(score[2]).toBeCloseTo(0 - 1, 5);
+    expect(backgroundCentroids(grid, Float32Array.from([1, 1, 1, 1]))).toEqual([]);
   });
 });
