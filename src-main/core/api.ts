@@ -5,6 +5,7 @@ import { unavailableGroup } from './service/unavailable';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';
 import { ProjectSession } from './service/project-session';
+import { createExportHandlers } from './service/export-handlers';
 import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
@@ -49,7 +50,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
     ...projectHandlers,
     ...inferenceHandlers,
     jobs: unavailableGroup('jobs', pending),
-    exports: unavailableGroup('exports', pending),
+    ...createExportHandlers(session),
     settings: {
       get: () => Promise.resolve(settings.get()),
       update: (patch) => Promise.resolve(settings.update(patch)),

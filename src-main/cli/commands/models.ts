@@ -1,10 +1,8 @@
-import path from 'node:path';
 import { createInferenceEngine, parseProvider, type InferenceEngine } from '../../core/inference';
 import { initialProviderReport } from '../../core/inference/providers';
 import type { FileProgress } from '../../core/models/download';
-import { importBundleFolder, installBundleFromUrl } from '../../core/models/install';
+import { installBundleSource } from '../../core/models/install-source';
 import { builtInModelsDir, ModelRegistry, userModelsDir } from '../../core/models/registry';
-import { verifyBundleGraphs } from '../../core/models/verify';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { optionalString, positional, type CliCommand, type CliIo } from '../command';
 
@@ -88,22 +86,16 @@ export const modelsCommands: readonly CliCommand[] = [
       const source = positional(args, 0, 'manifest-url|folder');
       const settings = new SettingsStore(io.dataDir).get();
       const engine = engineFor(io);
-      const builtIn = await new ModelRegistry(builtInModelsDir(), []).scan();
-      const common = {
-        modelsDir: userModelsDir(io.dataDir),
-        reservedIds: builtIn.bundles.map((b) => b.manifest.id),
-        replace: args.values.replace === true,
-        verifyGraphs: (dir: string, m: Parameters<typeof verifyBundleGraphs>[1]) =>
-          verifyBundleGraphs(dir, m, (p) => engine.describeGraph(p)),
-      };
       try {
-        const installed = /^https?:\/\//i.test(source)
-          ? await installBundleFromUrl(source, {
-              ...common,
-              mirrorBaseUrl: optionalString(args, 'mirror') ?? settings.modelMirrorBaseUrl ?? undefined,
-              onProgress: progressPrinter(io),
-            })
-          : await importBundleFolder(path.resolve(source), common);
+        const installed = await installBundleSource(source, {
+          dataDir: io.dataDir,
+          describeGraph: (p) => engine.describeGraph(p),
+          replace: args.values.replace === true,
+          onProgress: progressPrinter(io),
+          ...((optionalString(args, 'mirror') ?? settings.modelMirrorBaseUrl)
+            ? { mirrorBaseUrl: optionalString(args, 'mirror') ?? settings.modelMirrorBaseUrl ?? '' }
+            : {}),
+        });
         await engine.reloadModels();
         return { installed: installed.id, dir: installed.dir };
       } finally {
