@@ -7,6 +7,9 @@ import type { GraphInfo } from '../models/graph-check';
 import type { FeedTensor, OutputTensor, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 import { initialProviderReport, type ExecutionProviderName, type ProviderReport } from './providers';
 
+/** How long dispose() waits for a running pass to end before it terminates the worker anyway. */
+const DISPOSE_GRACE_MS = 10_000;
+
 export class InferenceAbortedError extends Error {
   override readonly name = 'AbortError';
 }
@@ -141,10 +144,25 @@ export class InferenceClient {
     this.disposed = true;
     for (const p of this.queue.splice(0))
       this.fail(p, new InferenceAbortedError('inference client disposed'));
+    const busy = this.inFlight !== undefined;
     if (this.inFlight) this.fail(this.inFlight, new InferenceAbortedError('inference client disposed'));
     const w = this.worker;
     this.worker = undefined;
-    if (w) await w.terminate();
+    if (!w) return;
+    // Terminating a worker while onnxruntime still runs a pass on its thread pool can bring the whole
+    // process down when the pass completes into a torn-down environment: let the pass finish first.
+    if (busy) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, DISPOSE_GRACE_MS);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        w.once('message', done);
+        w.once('exit', done);
+      });
+    }
+    await w.terminate();
   }
 
   private request(payload: Payload, opts: RunOptions): Promise<WorkerResponse> {
