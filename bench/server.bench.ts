@@ -8,7 +8,12 @@ import { percentile, timeRuns, type BenchRow } from './bench-kit';
 /** Round trip of one small contract call through browser mode (the floor under every UI request). */
 export default async function run(): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-bench-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 'bench', appRoot: process.cwd() });
+  const service = createRadioLabelService({
+    dataDir,
+    mode: 'browser',
+    version: 'bench',
+    appRoot: process.cwd(),
+  });
   const server = await startBrowserServer({ service });
   try {
     const call = () =>

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { type GraphInfo } from './graph-check';
-import { importBundleFolder, installBundleFromUrl, type DownloadBundleOptions, type InstalledBundle } from './install';
+import {
+  importBundleFolder,
+  installBundleFromUrl,
+  type DownloadBundleOptions,
+  type InstalledBundle,
+} from './install';
 import { builtInModelsDir, ModelRegistry, userModelsDir } from './registry';
 import { verifyBundleGraphs } from './verify';
 

@@ -15,11 +15,21 @@ export function createExportHandlers(session: ProjectSession): Pick<ServiceHandl
           ...(split ? { split } : {}),
           seed,
         });
-        return { outDir: result.outDir, images: result.images, annotations: result.annotations, warnings: result.warnings };
+        return {
+          outDir: result.outDir,
+          images: result.images,
+          annotations: result.annotations,
+          warnings: result.warnings,
+        };
       },
       importAnnotations: async ({ format, path }) => {
         const r = await importAnnotations(projectImportSink(session.require()), { format, path });
-        return { imported: r.imported, matchedImages: r.matchedImages, unmatched: r.unmatched, errors: r.errors };
+        return {
+          imported: r.imported,
+          matchedImages: r.matchedImages,
+          unmatched: r.unmatched,
+          errors: r.errors,
+        };
       },
     },
   };

@@ -28,8 +28,14 @@ export function createInferenceHandlers(
       segmentText: (input) => segment.segmentText(input),
       segmentClick: (input) => segment.segmentClick(input),
       tags: async ({ imageId, labels }) => {
-        const names = labels ?? session.require().labels.list().map((l) => l.name);
-        if (names.length === 0) throw new AppError('invalid_input', 'tags: the project has no labels to score');
+        const names =
+          labels ??
+          session
+            .require()
+            .labels.list()
+            .map((l) => l.name);
+        if (names.length === 0)
+          throw new AppError('invalid_input', 'tags: the project has no labels to score');
         const modelId = inference.modelId();
         const scores = await tagImage(inference.engine(), inference.imagePath(imageId), modelId, names, {
           cacheKey: inference.cacheKey(imageId, modelId),

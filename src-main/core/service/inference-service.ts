@@ -70,12 +70,19 @@ export class InferenceService {
   imagePath(imageId: ImageId): string {
     const project = this.session.require();
     const record = project.images.get(imageId);
-    if (record.missing) throw new AppError('not_found', `image ${imageId} (${record.name}) is missing on disk: relink its folder`);
+    if (record.missing)
+      throw new AppError(
+        'not_found',
+        `image ${imageId} (${record.name}) is missing on disk: relink its folder`,
+      );
     return fromStoredPath(project.dir, record.path);
   }
 
   /** The single entry point for an image's embedding: a cache hit never runs the model. */
-  async embedImage(imageId: ImageId, signal?: AbortSignal): Promise<{ embedding: EngineImageEmbedding; cached: boolean }> {
+  async embedImage(
+    imageId: ImageId,
+    signal?: AbortSignal,
+  ): Promise<{ embedding: EngineImageEmbedding; cached: boolean }> {
     const modelId = this.modelId();
     const key = this.cacheKey(imageId, modelId);
     const cached = this.session.require().embeddings.get(key) !== undefined;
@@ -87,7 +94,11 @@ export class InferenceService {
   }
 
   #announce(): void {
-    this.events.emit({ kind: 'model_status', modelId: this.settings.get().modelId, provider: this.providerStatus() });
+    this.events.emit({
+      kind: 'model_status',
+      modelId: this.settings.get().modelId,
+      provider: this.providerStatus(),
+    });
   }
 
   async dispose(): Promise<void> {

@@ -44,7 +44,11 @@ export class ProjectSession {
   /** The generated sample project in the app data dir: created and filled on first use, reopened after. */
   async openSample(): Promise<ProjectInfo> {
     const sampleDir = path.join(this.appRoot, 'resources', 'sample');
-    const project = Project.create(path.join(this.dataDir, 'sample-project'), { name: 'Sample project' }, this.#options());
+    const project = Project.create(
+      path.join(this.dataDir, 'sample-project'),
+      { name: 'Sample project' },
+      this.#options(),
+    );
     this.#adopt(project);
     if (project.images.count() === 0) {
       const images = readdirSync(sampleDir)

@@ -19,7 +19,8 @@ describe('inference handlers with the starter bundle (real onnxruntime-node)', (
   let imageId = 0;
   beforeAll(async () => {
     await call('projects', 'openSample');
-    imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' })).items[0]!.id;
+    imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' }))
+      .items[0]!.id;
   });
   afterAll(async () => {
     await service.dispose();
@@ -69,7 +70,8 @@ describe('segmentation through the contract on the sample project', () => {
 
   it('finds the red disc of sample-01 from the text "red", with a heat map', async () => {
     await call('projects', 'openSample');
-    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' })).items[0]!.id;
+    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' }))
+      .items[0]!.id;
     const r = await call<{
       heatMap: { widthPx: number; heightPx: number; dataBase64: string };
       instances: { label: string; bbox: number[]; area: number }[];
@@ -85,12 +87,17 @@ describe('segmentation through the contract on the sample project', () => {
 
   it('answers a word outside the starter vocabulary with a clear error code', async () => {
     const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1 })).items[0]!.id;
-    const r = await dispatch(service.handlers, { group: 'inference', method: 'segmentText' }, { imageId, prompts: ['giraffe'] });
+    const r = await dispatch(
+      service.handlers,
+      { group: 'inference', method: 'segmentText' },
+      { imageId, prompts: ['giraffe'] },
+    );
     expect(r.ok ? null : r.error.code).toBe('out_of_vocabulary');
   });
 
   it('selects the blue rectangle from one click', async () => {
-    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' })).items[0]!.id;
+    const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1, sort: 'name' }))
+      .items[0]!.id;
     const r = await call<{ instances: { bbox: number[] }[] }>('inference', 'segmentClick', {
       imageId,
       clicks: [{ x: 460, y: 195, positive: true }],

@@ -37,10 +37,14 @@ describe('project handlers through the contract (real SQLite)', () => {
   });
 
   it('lists images and serves their media by id only', async () => {
-    const page = await call<{ total: number; items: { id: number; fileName: string; widthPx: number }[] }>('images', 'list', {
-      limit: 3,
-      sort: 'name',
-    });
+    const page = await call<{ total: number; items: { id: number; fileName: string; widthPx: number }[] }>(
+      'images',
+      'list',
+      {
+        limit: 3,
+        sort: 'name',
+      },
+    );
     expect(page.total).toBe(6);
     expect(page.items.map((i) => i.fileName)).toEqual(['sample-01.png', 'sample-02.png', 'sample-03.png']);
     expect(page.items[0]?.widthPx).toBe(640);
@@ -53,20 +57,36 @@ describe('project handlers through the contract (real SQLite)', () => {
     const labels = await call<{ id: number; name: string }[]>('labels', 'list');
     const red = labels.find((l) => l.name === 'red')!;
     const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1 })).items[0]!.id;
-    const first = await call<{ revision: number; added: { clientId: string; id: number }[] }>('annotations', 'applyPatch', {
-      imageId,
-      baseRevision: 0,
-      patch: {
-        added: [
-          { clientId: 'a', labelId: red.id, geometry: { kind: 'box', x: 1, y: 2, widthPx: 30, heightPx: 40 }, score: null, source: 'manual' },
-        ],
+    const first = await call<{ revision: number; added: { clientId: string; id: number }[] }>(
+      'annotations',
+      'applyPatch',
+      {
+        imageId,
+        baseRevision: 0,
+        patch: {
+          added: [
+            {
+              clientId: 'a',
+              labelId: red.id,
+              geometry: { kind: 'box', x: 1, y: 2, widthPx: 30, heightPx: 40 },
+              score: null,
+              source: 'manual',
+            },
+          ],
+        },
       },
-    });
+    );
     expect(first.revision).toBe(1);
     expect(first.added).toHaveLength(1);
-    const stale = await dispatch(service.handlers, { group: 'annotations', method: 'applyPatch' }, { imageId, baseRevision: 0, patch: {} });
+    const stale = await dispatch(
+      service.handlers,
+      { group: 'annotations', method: 'applyPatch' },
+      { imageId, baseRevision: 0, patch: {} },
+    );
     expect(stale.ok ? null : stale.error.code).toBe('conflict');
-    const listed = await call<{ revision: number; items: { geometry: unknown }[] }>('annotations', 'list', { imageId });
+    const listed = await call<{ revision: number; items: { geometry: unknown }[] }>('annotations', 'list', {
+      imageId,
+    });
     expect(listed.revision).toBe(1);
     expect(listed.items[0]?.geometry).toEqual({ kind: 'box', x: 1, y: 2, widthPx: 30, heightPx: 40 });
   });

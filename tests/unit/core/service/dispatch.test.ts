@@ -7,7 +7,12 @@ import { dispatch, findMethod } from '../../../../src-main/core/service/dispatch
 
 describe('dispatch', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-dispatch-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: '1.2.3', appRoot: process.cwd() });
+  const service = createRadioLabelService({
+    dataDir,
+    mode: 'browser',
+    version: '1.2.3',
+    appRoot: process.cwd(),
+  });
 
   it('finds contract methods only', () => {
     expect(findMethod('settings', 'get')).toEqual({ group: 'settings', method: 'get' });
@@ -31,7 +36,12 @@ describe('dispatch', () => {
   it('persists settings across service instances', async () => {
     const r = await dispatch(service.handlers, { group: 'settings', method: 'update' }, { provider: 'cuda' });
     expect(r.ok && (r.value as { provider: string }).provider).toBe('cuda');
-    const again = createRadioLabelService({ dataDir, mode: 'browser', version: '1.2.3', appRoot: process.cwd() });
+    const again = createRadioLabelService({
+      dataDir,
+      mode: 'browser',
+      version: '1.2.3',
+      appRoot: process.cwd(),
+    });
     const got = await dispatch(again.handlers, { group: 'settings', method: 'get' }, {});
     expect(got.ok && (got.value as { provider: string }).provider).toBe('cuda');
   });
