@@ -1,11 +1,12 @@
 import { type ServiceHandlers } from '../../src-preload/contract/spec';
 import { type ImageId } from '../../src-preload/contract/ids';
 import { EventHub } from './service/event-hub';
-import { unavailableGroup } from './service/unavailable';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';
 import { ProjectSession } from './service/project-session';
+import { createBatchHandlers } from './service/batch-handlers';
 import { createExportHandlers } from './service/export-handlers';
+import { JobService } from './service/job-service';
 import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
@@ -39,17 +40,17 @@ export interface RadioLabelService {
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
-  const pending = 'not wired into the service yet';
   const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
   const projectHandlers = createProjectHandlers(session, options.dataDir);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
+  const jobs = new JobService(session, inference, events);
 
   const handlers: ServiceHandlers = {
     ...projectHandlers,
     ...inferenceHandlers,
-    jobs: unavailableGroup('jobs', pending),
+    ...createBatchHandlers(session, inference, jobs),
     ...createExportHandlers(session),
     settings: {
       get: () => Promise.resolve(settings.get()),
@@ -72,7 +73,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
       }
     },
     dispose: async () => {
-      session.close();
+      await session.close();
       await inference.dispose();
     },
   };

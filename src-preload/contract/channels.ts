@@ -9,6 +9,8 @@ export const API_METHODS = {
   annotations: ['list', 'applyPatch', 'convert'],
   inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
   jobs: ['list', 'start', 'cancel'],
+  review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
+  search: ['similarImages', 'similarObjects', 'proposeHits', 'duplicates'],
   exports: ['run', 'importAnnotations'],
   models: ['list', 'verify', 'install', 'select'],
   settings: ['get', 'update', 'appInfo'],

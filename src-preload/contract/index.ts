@@ -12,4 +12,6 @@ export * from './groups/jobs';
 export * from './groups/labels';
 export * from './groups/models';
 export * from './groups/projects';
+export * from './groups/review';
+export * from './groups/search';
 export * from './groups/settings';

@@ -9,6 +9,8 @@ import { jobsGroup } from './groups/jobs';
 import { labelsGroup } from './groups/labels';
 import { modelsGroup } from './groups/models';
 import { projectsGroup } from './groups/projects';
+import { reviewGroup } from './groups/review';
+import { searchGroup } from './groups/search';
 import { settingsGroup } from './groups/settings';
 
 /** The one typed API: every method's input/output schema, grouped. */
@@ -19,6 +21,8 @@ export const apiSpec = {
   annotations: annotationsGroup,
   inference: inferenceGroup,
   jobs: jobsGroup,
+  review: reviewGroup,
+  search: searchGroup,
   exports: exportsGroup,
   models: modelsGroup,
   settings: settingsGroup,
@@ -37,6 +41,8 @@ const channelsMatch: ChannelsMatch = {
   annotations: true,
   inference: true,
   jobs: true,
+  review: true,
+  search: true,
   exports: true,
   models: true,
   settings: true,

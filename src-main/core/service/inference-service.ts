@@ -4,6 +4,7 @@ import { type EmbeddingCacheStore, type EmbeddingKey } from '../embedding-types'
 import { AppError } from '../errors';
 import { fromStoredPath } from '../images/paths';
 import { createInferenceEngine, type InferenceEngine } from '../inference';
+import { PriorityScheduler, prioritizedEngine } from '../jobs';
 import { type EngineImageEmbedding } from '../inference';
 import { type SettingsStore } from '../settings/settings-store';
 import { type EventHub } from './event-hub';
@@ -17,7 +18,10 @@ export const DEFAULT_RESOLUTION_KEY = 'default';
  * provider setting changes, and caching embeddings in whichever project is open.
  */
 export class InferenceService {
+  /** One for the app: interactive requests (clicks, prompts) always go before batch-job passes. */
+  readonly scheduler = new PriorityScheduler();
   #engine: InferenceEngine | null = null;
+  #interactive: InferenceEngine | null = null;
   #engineProvider: string | null = null;
 
   constructor(
@@ -35,9 +39,18 @@ export class InferenceService {
     putText: (modelId, text, e) => this.session.current?.embeddings.putText(modelId, text, e),
   };
 
+  /** The engine for interactive requests: they jump the batch queue. */
   engine(): InferenceEngine {
+    const raw = this.rawEngine();
+    if (!this.#interactive) this.#interactive = prioritizedEngine(raw, this.scheduler, 'interactive');
+    return this.#interactive;
+  }
+
+  /** The engine itself, for batch jobs to wrap with their own (lower) priority. */
+  rawEngine(): InferenceEngine {
     const provider = this.settings.get().provider;
     if (this.#engine && this.#engineProvider === provider) return this.#engine;
+    this.#interactive = null;
     void this.#engine?.dispose();
     this.#engineProvider = provider;
     this.#engine = createInferenceEngine({
@@ -104,5 +117,6 @@ export class InferenceService {
   async dispose(): Promise<void> {
     await this.#engine?.dispose();
     this.#engine = null;
+    this.#interactive = null;
   }
 }

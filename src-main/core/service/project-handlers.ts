@@ -10,11 +10,11 @@ export function createProjectHandlers(
 ): Pick<ServiceHandlers, 'projects' | 'images' | 'labels' | 'annotations'> {
   return {
     projects: {
-      create: ({ dir, name }) => Promise.resolve(session.create(dir, name)),
-      open: ({ dir }) => Promise.resolve(session.open(dir)),
-      close: () => {
-        session.close();
-        return Promise.resolve(null);
+      create: ({ dir, name }) => session.create(dir, name),
+      open: ({ dir }) => session.open(dir),
+      close: async () => {
+        await session.close();
+        return null;
       },
       current: () => Promise.resolve(session.current ? session.info() : null),
       recent: () => Promise.resolve(readRecentProjects(dataDir)),

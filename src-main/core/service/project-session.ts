@@ -15,6 +15,7 @@ const SampleLabelsSchema = z.array(z.object({ name: z.string(), color: z.string(
  */
 export class ProjectSession {
   #project: Project | null = null;
+  readonly #beforeClose: ((project: Project) => Promise<void>)[] = [];
 
   constructor(
     private readonly dataDir: string,
@@ -33,17 +34,25 @@ export class ProjectSession {
     return this.#project;
   }
 
-  create(dir: string, name?: string): ProjectInfo {
+  /** Work on the project (background jobs) that must stop before its database closes. */
+  onBeforeClose(hook: (project: Project) => Promise<void>): void {
+    this.#beforeClose.push(hook);
+  }
+
+  async create(dir: string, name?: string): Promise<ProjectInfo> {
+    await this.close();
     return this.#adopt(Project.create(dir, name === undefined ? {} : { name }, this.#options()));
   }
 
-  open(dir: string): ProjectInfo {
+  async open(dir: string): Promise<ProjectInfo> {
+    await this.close();
     return this.#adopt(Project.open(dir, this.#options()));
   }
 
   /** The generated sample project in the app data dir: created and filled on first use, reopened after. */
   async openSample(): Promise<ProjectInfo> {
     const sampleDir = path.join(this.appRoot, 'resources', 'sample');
+    await this.close();
     const project = Project.create(
       path.join(this.dataDir, 'sample-project'),
       { name: 'Sample project' },
@@ -70,10 +79,12 @@ export class ProjectSession {
     return info;
   }
 
-  close(): void {
-    if (!this.#project) return;
-    this.#project.close();
-    this.#project = null;
+  async close(): Promise<void> {
+    const project = this.#project;
+    if (!project) return;
+    for (const hook of this.#beforeClose) await hook(project);
+    project.close();
+    if (this.#project === project) this.#project = null;
     this.events.emit({ kind: 'project_changed', dir: null });
   }
 
@@ -83,7 +94,6 @@ export class ProjectSession {
   }
 
   #adopt(project: Project): ProjectInfo {
-    if (this.#project && this.#project !== project) this.#project.close();
     this.#project = project;
     touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
     this.events.emit({ kind: 'project_changed', dir: project.dir });

@@ -1,0 +1,95 @@
+import { type ServiceHandlers } from '../../../src-preload/contract/spec';
+import { asImageId } from '../../../src-preload/contract/ids';
+import {
+  annotationQuery,
+  findDuplicates,
+  hitsToProposals,
+  projectGridSource,
+  projectPatchIndex,
+  ProposalsRepo,
+  searchObjects,
+  similarImages,
+  type EmbeddingSpec,
+} from '../intelligence';
+import { type InferenceService } from './inference-service';
+import { type JobService } from './job-service';
+import { type ProjectSession } from './project-session';
+
+/** jobs, review (stored proposals) and search: the dataset-level features on the embedding cache. */
+export function createBatchHandlers(
+  session: ProjectSession,
+  inference: InferenceService,
+  jobs: JobService,
+): Pick<ServiceHandlers, 'jobs' | 'review' | 'search'> {
+  const proposals = () => new ProposalsRepo(session.require());
+  const spec = (): EmbeddingSpec => ({ modelId: inference.modelId() });
+  const objectHits = (annotationId: number, topK: number) => {
+    const project = session.require();
+    const query = annotationQuery(project, spec(), annotationId as Parameters<typeof annotationQuery>[2]);
+    const hits = searchObjects(
+      projectPatchIndex(project, spec()),
+      projectGridSource(project, spec()),
+      query.vector,
+      {
+        topK,
+        excludeImageId: query.imageId,
+      },
+    );
+    return { query, hits };
+  };
+  return {
+    jobs: {
+      list: () => Promise.resolve(jobs.runner().list()),
+      start: ({ kind, params }) => Promise.resolve(jobs.start(kind, params)),
+      cancel: ({ jobId }) => Promise.resolve(jobs.runner().cancel(jobId)),
+    },
+    review: {
+      queue: () => Promise.resolve(proposals().reviewQueue()),
+      list: ({ imageId }) =>
+        Promise.resolve(
+          proposals()
+            .list(imageId)
+            .map((p) => ({
+              id: p.id,
+              imageId: p.imageId,
+              labelId: p.labelId,
+              source: p.source,
+              geometry: p.geometry,
+              score: p.score,
+              areaPx: p.areaPx,
+            })),
+        ),
+      accept: ({ proposalId, labelId, geometry }) => {
+        const r = proposals().accept(proposalId, {
+          ...(labelId === undefined ? {} : { labelId }),
+          ...(geometry === undefined ? {} : { geometry }),
+        });
+        return Promise.resolve({ annotationIds: [r.annotationId], revision: r.revision });
+      },
+      acceptAll: ({ imageId }) => Promise.resolve(proposals().acceptAll(imageId)),
+      reject: ({ proposalId }) => {
+        proposals().reject(proposalId);
+        return Promise.resolve(null);
+      },
+      rejectAll: ({ imageId }) => Promise.resolve({ rejected: proposals().rejectAll(imageId) }),
+    },
+    search: {
+      similarImages: ({ imageId, topK }) =>
+        Promise.resolve(similarImages(session.require(), spec(), imageId, topK)),
+      similarObjects: ({ annotationId, topK }) =>
+        Promise.resolve(
+          objectHits(annotationId, topK).hits.map((h) => ({
+            imageId: asImageId(h.imageId),
+            score: h.score,
+            bbox: h.bbox,
+          })),
+        ),
+      proposeHits: async ({ annotationId, labelId, topK }) => {
+        const { query, hits } = objectHits(annotationId, topK);
+        return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
+      },
+      duplicates: ({ threshold }) =>
+        Promise.resolve(findDuplicates(session.require(), spec(), threshold).pairs),
+    },
+  };
+}

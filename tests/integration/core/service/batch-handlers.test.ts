@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRadioLabelService } from '../../../../src-main/core/api';
+import { dispatch } from '../../../../src-main/core/service/dispatch';
+import { type Result } from '../../../../src-preload/contract/result';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+
+describe('jobs, review and search through the contract (sample project, starter bundle)', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-batch-handlers-'));
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
+    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
+    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value;
+  };
+  const waitJob = async (id: number): Promise<{ state: string; done: number; total: number }> => {
+    for (let i = 0; i < 600; i++) {
+      const job = (
+        await call<{ id: number; state: string; done: number; total: number }[]>('jobs', 'list')
+      ).find((j) => j.id === id);
+      if (job && ['done', 'failed', 'cancelled'].includes(job.state)) return job;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`job ${id} did not finish`);
+  };
+  const progress: string[] = [];
+  let red = 0;
+  beforeAll(async () => {
+    service.events.subscribe((e) => e.kind === 'job_progress' && progress.push(e.job.state));
+    await call('projects', 'openSample');
+    red = (await call<{ id: number; name: string }[]>('labels', 'list')).find((l) => l.name === 'red')!.id;
+  });
+  afterAll(async () => {
+    await service.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('precomputes every embedding as a job, with progress events', async () => {
+    const job = await call<{ id: number; total: number }>('jobs', 'start', {
+      kind: 'embed',
+      params: { images: 'all' },
+    });
+    expect(job.total).toBe(6);
+    const done = await waitJob(job.id);
+    expect(done).toMatchObject({ state: 'done', done: 6, total: 6 });
+    expect(progress).toContain('done');
+  });
+
+  it('auto-labels "red" into reviewable proposals, then accepts them', async () => {
+    const job = await call<{ id: number }>('jobs', 'start', {
+      kind: 'auto_label',
+      params: { images: 'all', prompts: [{ labelId: red, texts: ['red'] }] },
+    });
+    expect((await waitJob(job.id)).state).toBe('done');
+    const queue = await call<{ imageId: number; pending: number }[]>('review', 'queue');
+    // Red shapes are in sample images 1, 2, 3, 4 and 6 (one each, the ring in 6 included).
+    expect(queue.map((q) => q.pending).reduce((a, b) => a + b, 0)).toBe(5);
+    const first = queue[0]!;
+    const proposals = await call<{ id: number; labelId: number; source: string }[]>('review', 'list', {
+      imageId: first.imageId,
+    });
+    expect(proposals.every((p) => p.labelId === red && p.source === 'text')).toBe(true);
+    const accepted = await call<{ annotationIds: number[] }>('review', 'acceptAll', {
+      imageId: first.imageId,
+    });
+    expect(accepted.annotationIds).toHaveLength(proposals.length);
+    const stored = await call<{ items: { source: string }[] }>('annotations', 'list', {
+      imageId: first.imageId,
+    });
+    expect(stored.items.filter((a) => a.source === 'text')).toHaveLength(proposals.length);
+    const second = queue[1]!;
+    expect(
+      (await call<{ rejected: number }>('review', 'rejectAll', { imageId: second.imageId })).rejected,
+    ).toBe(1);
+    expect((await call<{ imageId: number }[]>('review', 'queue')).map((q) => q.imageId)).not.toContain(
+      second.imageId,
+    );
+  });
+
+  it('finds similar images and objects on the cache', async () => {
+    const images = await call<{ items: { id: number }[] }>('images', 'list', { sort: 'name' });
+    const hits = await call<{ imageId: number; score: number }[]>('search', 'similarImages', {
+      imageId: images.items[0]!.id,
+      topK: 3,
+    });
+    expect(hits).toHaveLength(3);
+    expect(hits.map((h) => h.imageId)).not.toContain(images.items[0]!.id);
+    const annotationId = (
+      await call<{ items: { id: number }[] }>('annotations', 'list', { imageId: images.items[0]!.id })
+    ).items[0]?.id;
+    if (annotationId === undefined) return; // the first image in the review queue may be another one
+    const objects = await call<{ imageId: number }[]>('search', 'similarObjects', { annotationId, topK: 3 });
+    expect(objects.length).toBeGreaterThan(0);
+  });
+});
