@@ -4,9 +4,11 @@ import { ImageStatusSchema, type ImageStatus } from '../../../src-preload/contra
 import { type LabelId } from '../../../src-preload/contract/ids';
 import { api, mediaUrl } from '../../bridge';
 import { AnnotationCanvas, useViewState } from '../../canvas';
+import { type Proposal } from '../../model';
 import { type ToolName } from '../../tools';
 import { useAppStore } from '../../app/app-store';
 import { PromptBar } from '../prompt-bar/PromptBar';
+import { ReviewBar } from '../review/ReviewBar';
 import { ShortcutHelp } from '../shortcuts/ShortcutHelp';
 import { type ShortcutAction } from '../shortcuts/shortcuts';
 import { type EditorSession } from './editor-session';
@@ -46,6 +48,11 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
   const [heatMap, setHeatMap] = useState<HeatMap | null>(null);
   const [tolerancePx, setTolerancePx] = useState(1);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [reviewProposal, setReviewProposal] = useState<Proposal | null>(null);
+  const proposals = useMemo(
+    () => (reviewProposal ? [...doc.proposals, reviewProposal] : doc.proposals),
+    [doc.proposals, reviewProposal],
+  );
   const canvasHost = useRef<HTMLDivElement>(null);
   const imageSize = useMemo(
     () => ({ widthPx: current?.widthPx ?? 1, heightPx: current?.heightPx ?? 1 }),
@@ -210,6 +217,7 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
           ?
         </button>
       </div>
+      <ReviewBar session={session} onCurrent={setReviewProposal} />
       {current && (
         <PromptBar
           store={store}
@@ -234,7 +242,7 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
             view={viewApi.view}
             onViewChange={viewApi.setView}
             onViewportResize={viewApi.setViewport}
-            proposals={doc.proposals}
+            proposals={proposals}
             heatMap={heatInput}
             tool={tool}
             onToolEvent={(ev) => controller.dispatch(ev)}

@@ -8,6 +8,7 @@ import { ImagePager, type ImageFilter } from '../image-list/image-pager';
 import { LabelsPanel } from '../labels/LabelsPanel';
 import { StatusBar } from '../status-bar/StatusBar';
 import { AnnotationList } from '../annotations/AnnotationList';
+import { JobsPanel } from '../jobs/JobsPanel';
 import { Editor } from './Editor';
 import { createEditorSession, type EditorSession } from './editor-session';
 
@@ -98,6 +99,7 @@ export function Workspace(): React.JSX.Element {
       <div className="sidebar">
         <LabelsPanel />
         {session && <AnnotationList store={session.store} labels={labels} />}
+        <JobsPanel />
       </div>
       <StatusBar />
     </div>

@@ -36,6 +36,8 @@ export interface EditorSession {
   readonly controller: ToolController;
   /** Loads an image's annotations (first visit) and makes it current. */
   openImage(imageId: ImageId): Promise<void>;
+  /** After the backend changed an image's annotations itself (review accepts): save, then load it afresh. */
+  reloadImage(imageId: ImageId): Promise<void>;
   dispose(): void;
 }
 
@@ -105,6 +107,11 @@ export function createEditorSession(opts: {
       } else {
         store.openImage(imageId);
       }
+    },
+    async reloadImage(imageId) {
+      await autosave.flush();
+      store.closeImage(imageId);
+      await this.openImage(imageId);
     },
     dispose() {
       void autosave.flush().finally(() => autosave.dispose());

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import { type Job } from '../../../src-preload/contract/groups/jobs';
+import { api } from '../../bridge';
+import { useAppStore } from '../../app/app-store';
+
+const KIND_NAMES: Readonly<Record<Job['kind'], string>> = {
+  embed: 'Precompute embeddings',
+  auto_label: 'Auto-label',
+  propagate: 'Label all similar',
+  export: 'Export',
+};
+
+function eta(ms: number | null): string {
+  if (ms === null) return '';
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s left` : `${Math.round(s / 60)} min left`;
+}
+
+/**
+ * Background jobs: precompute, auto-label (each label's name is its prompt), label all similar (the active
+ * label), with progress bars, ETA and cancel. Results of auto-label and propagation wait in the review bar.
+ */
+export function JobsPanel(): React.JSX.Element {
+  const labels = useAppStore((s) => s.labels);
+  const activeLabelId = useAppStore((s) => s.activeLabelId);
+  const notify = useAppStore((s) => s.notify);
+  const invalidateImages = useAppStore((s) => s.invalidateImages);
+  const [jobs, setJobs] = useState<readonly Job[]>([]);
+
+  useEffect(() => {
+    void api()
+      .jobs.list({})
+      .then((r) => r.ok && setJobs(r.value));
+    return api().events.subscribe((event) => {
+      if (event.kind !== 'job_progress') return;
+      setJobs((prev) =>
+        [event.job, ...prev.filter((j) => j.id !== event.job.id)].sort((a, b) => b.id - a.id),
+      );
+      if (event.job.state === 'done') invalidateImages();
+    });
+  }, [invalidateImages]);
+
+  const start = async (kind: Job['kind'], params: Record<string, unknown>): Promise<void> => {
+    const r = await api().jobs.start({ kind, params });
+    if (!r.ok) return notify({ kind: 'error', text: r.error.message });
+    setJobs((prev) => [r.value, ...prev.filter((j) => j.id !== r.value.id)]);
+  };
+
+  return (
+    <section className="panel jobs" aria-label="Jobs">
+      <h2>Dataset</h2>
+      <div className="row">
+        <button onClick={() => void start('embed', { images: 'uncached' })}>Precompute</button>
+        <button
+          disabled={labels.length === 0}
+          onClick={() =>
+            void start('auto_label', {
+              images: 'new',
+              prompts: labels.map((l) => ({ labelId: l.id, texts: [l.name] })),
+            })
+          }
+        >
+          Auto-label
+        </button>
+        <button
+          disabled={activeLabelId === null}
+          onClick={() => void start('propagate', { images: 'all', labelId: activeLabelId })}
+        >
+          Label all similar
+        </button>
+      </div>
+      <ul>
+        {jobs.slice(0, 8).map((j) => (
+          <li key={j.id} className="job">
+            <span className="small">
+              {KIND_NAMES[j.kind]} · {j.state} · {j.done}/{j.total}{' '}
+              {j.state === 'running' ? eta(j.etaMs) : ''}
+            </span>
+            <progress max={Math.max(1, j.total)} value={j.done} />
+            {(j.state === 'running' || j.state === 'queued') && (
+              <button className="icon" onClick={() => void api().jobs.cancel({ jobId: j.id })}>
+                cancel
+              </button>
+            )}
+            {j.error && <span className="error small">{j.error}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
