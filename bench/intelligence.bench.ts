@@ -12,13 +12,9 @@ import { PatchIndex, regionDescriptor } from '../src-main/core/intelligence/patc
 import { searchObjects } from '../src-main/core/intelligence/similarity';
 import { JobRunner } from '../src-main/core/jobs/job-runner';
 import { Project } from '../src-main/core/project';
-import {
-  mulberry32,
-  renderScene,
-  type SampleColour,
-  type SampleScene,
-} from '../resources/sample/sample-scene';
+import { renderScene, type SampleColour, type SampleScene } from '../resources/sample/sample-scene';
 import { percentile, type BenchRow, type BenchFn } from './bench-kit';
+import { seededRandom } from '../src-main/core/random';
 
 /**
  * Dataset intelligence figures (never asserted):
@@ -33,7 +29,7 @@ const envInt = (name: string, fallback: number): number => {
 };
 
 function scene(seed: number, widthPx: number, heightPx: number): SampleScene {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const colours: SampleColour[] = ['red', 'green', 'blue', 'yellow'];
   const r = Math.min(widthPx, heightPx) * 0.25;
   return {
@@ -120,7 +116,7 @@ function objectSearch(): BenchRow[] {
   const n = envInt('RL_BENCH_SEARCH_N', 10_000);
   const side = 32;
   const dims = 768;
-  const rand = mulberry32(7);
+  const rand = seededRandom(7);
   const concepts = Array.from({ length: 64 }, () => Float32Array.from({ length: dims }, () => rand() - 0.5));
   const target = Float32Array.from({ length: dims }, () => rand() - 0.5);
   const noise = Float32Array.from({ length: 1 << 20 }, () => (rand() - 0.5) * 0.6);
@@ -134,7 +130,7 @@ function objectSearch(): BenchRow[] {
     patchPx: 16,
   };
   const grid = (id: number): DenseGrid => {
-    const r = mulberry32(id);
+    const r = seededRandom(id);
     const data = new Float32Array(side * side * dims);
     const ox = Math.floor(r() * (side - OBJECT_CELLS));
     const oy = Math.floor(r() * (side - OBJECT_CELLS));

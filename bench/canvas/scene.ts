@@ -2,6 +2,7 @@ import { asAnnotationId, asImageId, asLabelId, type LabelId } from '../../src-pr
 import { type Annotation } from '../../src-renderer/model/annotation';
 import { createDoc, type AnnotationDoc } from '../../src-renderer/model/document';
 import { bitmapToRle, emptyMaskBitmap, strokeBitmap } from '../../src-renderer/model/mask-bitmap';
+import { seededRandom } from '../../src-main/core/random';
 
 export const IMAGE_W = 3840;
 export const IMAGE_H = 2160;
@@ -23,16 +24,7 @@ export function labelColor(id: LabelId): string {
   return LABEL_COLORS[(id - 1) % LABEL_COLORS.length] ?? '#ffffff';
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function ring(cx: number, cy: number, r: number, n: number, rand: () => number): number[] {
   const out: number[] = [];

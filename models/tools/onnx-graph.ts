@@ -144,17 +144,7 @@ export class GraphBuilder {
   }
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so generated weights never change between runs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src-main/core/random';
 
 export function randomWeights(count: number, scale: number, rand: () => number): Float32Array {
   const out = new Float32Array(count);

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../src-main/core/random';
+
 /**
  * Synthetic scenes with exact ground truth: shapes of known colours (some with holes) on a textured
  * background. The sample project, the segmentation ground-truth tests and the e2e walk all use them, so the
@@ -36,18 +38,6 @@ export interface SampleScene {
   readonly heightPx: number;
   readonly seed: number;
   readonly shapes: readonly SampleShape[];
-}
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same texture on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Whether pixel centre (x+0.5, y+0.5) is inside the shape. */
@@ -90,7 +80,7 @@ export interface RenderedScene {
 
 export function renderScene(scene: SampleScene): RenderedScene {
   const { widthPx: w, heightPx: h } = scene;
-  const rand = mulberry32(scene.seed);
+  const rand = seededRandom(scene.seed);
   const rgb = new Uint8Array(w * h * 3);
   // Background: a muted, low-saturation texture (wood-like stripes + noise) so colour alone separates shapes
   // while texture still varies.

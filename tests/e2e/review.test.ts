@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ImageId } from '../../src-preload/contract/ids';
 import { startE2eApp, type E2eApp } from './harness';
 
 /** Auto-label the sample project, then review its proposals with the keyboard only. */
@@ -25,7 +24,7 @@ describe('review queue in Chromium', () => {
   it('accepts, rejects and moves on with the keyboard', async () => {
     const page = app.page;
     const first = await app.service.handlers.images.list({ offset: 0, limit: 1, sort: 'added' });
-    const imageId = first.items[0]!.id as ImageId;
+    const imageId = first.items[0]!.id;
     // Reopen the first image so that the review bar loads its fresh proposals.
     await page.locator('.image-row').nth(1).click();
     await page.locator('.image-row').nth(0).click();

@@ -1,16 +1,7 @@
 import type { SplitName } from './export-types';
+import { seededRandom } from '../random';
 
-/** mulberry32: a small, well-mixed 32-bit PRNG, so a seed gives the same split on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random';
 
 /**
  * Assigns each id to train or val: a seeded Fisher–Yates shuffle, then the first round(n·train/(train+val))

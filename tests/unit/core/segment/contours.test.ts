@@ -7,14 +7,9 @@ import {
 } from '../../../../src-main/core/segment/contours';
 import { maskIou } from '../../../../src-main/core/segment/mask-ops';
 import { decodeRle, polygonsToRle } from '../../../../src-main/core/segment/rle';
+import { seededRandom } from '../../../../src-main/core/random';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function fromRows(rows: string[]): { mask: Uint8Array; w: number; h: number } {
   const h = rows.length;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../../src-main/core/random';
 import {
   countsFromString,
   countsToMask,
@@ -17,13 +18,7 @@ import {
   validateRle,
 } from '../../../../src-main/core/segment/rle';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 describe('compressed counts string (pycocotools rleToString / rleFrString)', () => {
   const published: [number[], string][] = [

@@ -5,19 +5,19 @@ import sharp from 'sharp';
 import { type ImageId, type LabelId } from '../../../../../src-preload/contract/ids';
 import { Project } from '../../../../../src-main/core/project';
 import {
-  mulberry32,
   renderScene,
   type RenderedScene,
   type SampleColour,
   type SampleScene,
   type SampleShape,
 } from '../../../../../resources/sample/sample-scene';
+import { seededRandom } from '../../../../../src-main/core/random';
 
 export const COLOURS: readonly SampleColour[] = ['red', 'green', 'blue', 'yellow'];
 
 /** A scene of 1–3 discs and rectangles of random colours, sized to the image. */
 export function randomScene(seed: number, widthPx: number, heightPx: number, colours = COLOURS): SampleScene {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const n = 1 + Math.floor(rand() * 3);
   const shapes: SampleShape[] = [];
   const minSide = Math.min(widthPx, heightPx);
