@@ -5,49 +5,12 @@ import { type CocoRle } from '../../src-preload/contract/geometry';
  * with a run of 0s). Arithmetic avoids 32-bit bit operators because counts can exceed 2^31.
  */
 
-const CHAR_OFFSET = 48;
-
-/** pycocotools `rleToString`: counts → compressed string. */
-export function encodeCounts(counts: ArrayLike<number>): string {
-  let out = '';
-  for (let i = 0; i < counts.length; i++) {
-    let x = counts[i] ?? 0;
-    if (i > 2) x -= counts[i - 2] ?? 0;
-    let more = true;
-    while (more) {
-      const c = ((x % 32) + 32) % 32;
-      x = Math.floor(x / 32);
-      more = (c & 0x10) !== 0 ? x !== -1 : x !== 0;
-      out += String.fromCharCode((more ? c | 0x20 : c) + CHAR_OFFSET);
-    }
-  }
-  return out;
-}
-
-/** pycocotools `rleFrString`: compressed string → counts. Throws on characters outside '0'..'o'. */
-export function decodeCounts(s: string): number[] {
-  const counts: number[] = [];
-  let p = 0;
-  while (p < s.length) {
-    let x = 0;
-    let scale = 1;
-    let more = true;
-    while (more) {
-      if (p >= s.length) throw new Error(`RLE counts string ends inside a number at position ${p}`);
-      const c = s.charCodeAt(p) - CHAR_OFFSET;
-      if (c < 0 || c > 63) throw new Error(`RLE counts string has an invalid character at position ${p}`);
-      x += (c & 0x1f) * scale;
-      scale *= 32;
-      more = (c & 0x20) !== 0;
-      p++;
-      if (!more && (c & 0x10) !== 0) x -= scale;
-    }
-    const m = counts.length;
-    if (m > 2) x += counts[m - 2] ?? 0;
-    counts.push(x);
-  }
-  return counts;
-}
+/** The contract's counts-string codec under the names the editor uses. */
+export {
+  countsToString as encodeCounts,
+  countsFromString as decodeCounts,
+} from '../../src-preload/contract/rle-counts';
+import { countsFromString as decodeCounts } from '../../src-preload/contract/rle-counts';
 
 /** Decodes and checks that the runs cover exactly height × width pixels (pycocotools raises otherwise). */
 export function decodeRleCounts(rle: CocoRle): number[] {
