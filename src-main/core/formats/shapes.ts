@@ -1,10 +1,9 @@
 import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
-import { polygonsToMask } from '../segment/contours';
+export { assertRleSize, boxRing, geometryToMask } from '../segment/geometry-mask';
 import {
   countsArea,
   countsFromString,
   countsToBbox,
-  decodeRle,
   mergeCounts,
   polygonToCounts,
   polygonsToRle,
@@ -67,10 +66,6 @@ export function classifyRings(rings: readonly (readonly number[])[]): {
   return { outers, holes };
 }
 
-export function boxRing(x: number, y: number, widthPx: number, heightPx: number): number[] {
-  return [x, y, x + widthPx, y, x + widthPx, y + heightPx, x, y + heightPx];
-}
-
 export function geometryBbox(g: Geometry): Bbox {
   switch (g.kind) {
     case 'box':
@@ -81,33 +76,6 @@ export function geometryBbox(g: Geometry): Bbox {
       return rleToBbox(g.rle);
     case 'point':
       return [g.x, g.y, 0, 0];
-  }
-}
-
-/** Checks that a mask RLE has the image's size (an RLE for another image size cannot be placed). */
-export function assertRleSize(rle: CocoRle, widthPx: number, heightPx: number, what: string): void {
-  if (rle.size[0] !== heightPx || rle.size[1] !== widthPx) {
-    throw new Error(
-      `${what}: mask size [h,w]=[${rle.size[0]},${rle.size[1]}] does not match the image ${widthPx}×${heightPx}`,
-    );
-  }
-}
-
-/**
- * The pixels a region geometry covers (row-major 0/1), or null for points. Polygons use the even-odd,
- * pycocotools-compatible rasteriser, so holes stay holes.
- */
-export function geometryToMask(g: Geometry, widthPx: number, heightPx: number): Uint8Array | null {
-  switch (g.kind) {
-    case 'box':
-      return polygonsToMask([boxRing(g.x, g.y, g.widthPx, g.heightPx)], widthPx, heightPx);
-    case 'polygon':
-      return polygonsToMask(g.rings, widthPx, heightPx);
-    case 'mask':
-      assertRleSize(g.rle, widthPx, heightPx, 'mask');
-      return decodeRle(g.rle);
-    case 'point':
-      return null;
   }
 }
 

@@ -49,7 +49,6 @@ export {
   type RegionHit,
 } from './similarity';
 export { imagesWithTag, projectTags, type ImageTags, type ProjectTags } from './project-tags';
-export { geometryToMask } from './geometry-mask';
 export { resolveJobImages } from './job-images';
 export { maskCellCoverage, maskPooledFeature } from './pooling';
 export { PatchIndex, regionDescriptor } from './patch-index';

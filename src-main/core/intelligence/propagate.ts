@@ -12,7 +12,7 @@ import { encodeMask } from '../segment/rle';
 import { defaultMinAreaPx } from '../segment/text-prompt';
 import { upsampleProbability } from '../segment/upsample';
 import { ensureEmbedding, guideImage, type EmbeddingSpec } from './embeddings';
-import { geometryToMask } from './geometry-mask';
+import { annotationMask } from '../segment/geometry-mask';
 import { parseParams } from './params';
 import {
   backgroundCentroids,
@@ -105,7 +105,7 @@ export async function buildPrototypes(
     const { imageWidthPx: w, imageHeightPx: h } = embedding.mapping;
     const coverages = geometries.map((g) =>
       maskCellCoverage(
-        geometryToMask(GeometrySchema.parse(JSON.parse(g)), w, h),
+        annotationMask(GeometrySchema.parse(JSON.parse(g)), w, h),
         embedding.mapping,
         gridW,
         gridH,

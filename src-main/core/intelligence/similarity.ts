@@ -10,7 +10,7 @@ import { upsampleProbability } from '../segment/upsample';
 import { cosineMaps, l2Normalize } from '../segment/grid-ops';
 import { cachedEmbedding, cachedSummaries, guideImage, type EmbeddingSpec } from './embeddings';
 import { duplicatePairs } from './duplicate-pairs';
-import { geometryToMask } from './geometry-mask';
+import { annotationMask } from '../segment/geometry-mask';
 import { type PatchIndex } from './patch-index';
 import { maskCellCoverage, maskPooledFeature } from './pooling';
 import { ProposalsRepo, type NewProposal } from './proposals-repo';
@@ -236,7 +236,7 @@ export function annotationQuery(
       `image ${imageId} has no cached embedding for model "${spec.modelId}": precompute it first`,
     );
   const { imageWidthPx: w, imageHeightPx: h } = e.mapping;
-  const mask = geometryToMask(GeometrySchema.parse(JSON.parse(row.geometry)), w, h);
+  const mask = annotationMask(GeometrySchema.parse(JSON.parse(row.geometry)), w, h);
   const vector = maskPooledFeature(
     e.features,
     maskCellCoverage(mask, e.mapping, e.features.gridW, e.features.gridH),

@@ -68,3 +68,4 @@ export {
   type SegmentRequest,
   type SegmentRequestOptions,
 } from './segment-image';
+export { annotationMask, assertRleSize, boxRing, geometryToMask } from './geometry-mask';

@@ -1,6 +1,6 @@
 import { type Geometry } from '../../../src-preload/contract/geometry';
 import { AppError } from '../errors';
-import { geometryToMask } from '../formats/shapes';
+import { geometryToMask } from '../segment/geometry-mask';
 import { encodeMask, maskToRings } from '../segment';
 
 /** Mask ↔ polygon conversion for the editor (contours with holes, Douglas–Peucker at the given tolerance). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DenseGrid, type PixelPatchMapping } from '../../../../src-main/core/embedding-types';
-import { geometryToMask } from '../../../../src-main/core/intelligence/geometry-mask';
+import { annotationMask as geometryToMask } from '../../../../src-main/core/segment/geometry-mask';
 import {
   backgroundCentroids,
   bestF1Threshold,
@@ -21,7 +21,7 @@ const mapping: PixelPatchMapping = {
 };
 
 describe('geometryToMask', () => {
-  it('rasterises boxes by pixel centres, points, polygons and masks', () => {
+  it('rasterises boxes and polygons like pycocotools, points as their pixel, and masks', () => {
     const box = geometryToMask({ kind: 'box', x: 1, y: 1, widthPx: 2.4, heightPx: 2 }, 8, 4);
     expect([...box].map((v, i) => (v ? i : -1)).filter((i) => i >= 0)).toEqual([9, 10, 17, 18]);
     const pt = geometryToMask({ kind: 'point', x: 3.7, y: 2.2 }, 8, 4);
@@ -33,7 +33,7 @@ describe('geometryToMask', () => {
     const poly = geometryToMask({ kind: 'polygon', rings: [[0, 0, 4, 0, 4, 4, 0, 4]] }, 8, 4);
     expect(poly.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16);
     expect(() => geometryToMask({ kind: 'mask', rle: encodeMask(square, 8, 4) }, 4, 8)).toThrow(
-      'mask is 8×4 but the image is 4×8',
+      'mask: mask size [h,w]=[4,8] does not match the image 4×8',
     );
   });
 });
