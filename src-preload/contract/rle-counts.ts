@@ -58,3 +58,35 @@ function charCodesToString(codes: readonly number[]): string {
   for (let i = 0; i < codes.length; i += chunk) out += String.fromCharCode(...codes.slice(i, i + chunk));
   return out;
 }
+
+/**
+ * Visits every foreground run of column-major counts as vertical segments: column x, rows y0 ≤ y < y1.
+ * One walk for every decoder (full masks, cropped masks, run topology, the editor's bitmaps). Throws when
+ * the runs go past heightPx × widthPx pixels.
+ */
+export function forEachColumnSegment(
+  counts: readonly number[],
+  heightPx: number,
+  widthPx: number,
+  visit: (x: number, y0: number, y1: number) => void,
+): void {
+  const total = heightPx * widthPx;
+  let pos = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i] ?? 0;
+    if (pos + c > total) throw new Error(`invalid RLE: runs sum past ${heightPx}×${widthPx}=${total} pixels`);
+    if (i % 2 === 1 && c > 0) {
+      let x = Math.floor(pos / heightPx);
+      let y = pos - x * heightPx;
+      let left = c;
+      while (left > 0) {
+        const span = Math.min(left, heightPx - y);
+        visit(x, y, y + span);
+        left -= span;
+        y = 0;
+        x++;
+      }
+    }
+    pos += c;
+  }
+}

@@ -1,5 +1,6 @@
 import { type CocoRle } from '../../src-preload/contract/geometry';
 import { countsBounds, decodeRleCounts, encodeCounts, type PixelRect } from './rle';
+import { forEachColumnSegment } from '../../src-preload/contract/rle-counts';
 
 /**
  * A mask cropped to its bounds, row-major, 1 byte per pixel (0 or 1). Cropping keeps 100 masks on a 4k
@@ -27,25 +28,10 @@ export function rleToBitmap(rle: CocoRle): MaskBitmap {
   const counts = decodeRleCounts(rle);
   const rect = countsBounds(counts, imageHeightPx);
   const data = new Uint8Array(rect.widthPx * rect.heightPx);
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const cnt = counts[i] ?? 0;
-    if (i % 2 === 1 && cnt > 0) {
-      // Walk the run one column segment at a time instead of dividing per pixel.
-      let col = Math.floor(pos / imageHeightPx);
-      let row = pos - col * imageHeightPx;
-      let left = cnt;
-      while (left > 0) {
-        const n = Math.min(left, imageHeightPx - row);
-        let idx = (row - rect.y) * rect.widthPx + (col - rect.x);
-        for (let k = 0; k < n; k++, idx += rect.widthPx) data[idx] = 1;
-        left -= n;
-        col++;
-        row = 0;
-      }
-    }
-    pos += cnt;
-  }
+  forEachColumnSegment(counts, imageHeightPx, imageWidthPx, (x, y0, y1) => {
+    for (let y = y0, idx = (y0 - rect.y) * rect.widthPx + (x - rect.x); y < y1; y++, idx += rect.widthPx)
+      data[idx] = 1;
+  });
   return { ...rect, imageWidthPx, imageHeightPx, data };
 }
 

@@ -1,6 +1,7 @@
 import type { CocoRle } from '../../../src-preload/contract/geometry';
 import { maskToPolygons, type PolygonWithHoles } from '../segment/contours';
 import { countsFromString } from '../segment/rle';
+import { forEachColumnSegment } from '../../../src-preload/contract/rle-counts';
 
 /**
  * Mask topology straight from the RLE column runs, at a cost proportional to the number of runs rather
@@ -46,26 +47,11 @@ function columnRuns(rle: CocoRle): ColumnRuns {
   const xs = new IntBuffer(cap);
   const y0s = new IntBuffer(cap);
   const y1s = new IntBuffer(cap);
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const c = counts[i]!;
-    if (pos + c > h * w) throw new Error(`invalid RLE: runs sum past ${h}×${w}=${h * w} pixels`);
-    if (i % 2 === 1 && c > 0) {
-      let x = Math.floor(pos / h);
-      let y = pos - x * h;
-      let left = c;
-      while (left > 0) {
-        const span = Math.min(left, h - y);
-        xs.push(x);
-        y0s.push(y);
-        y1s.push(y + span);
-        left -= span;
-        y = 0;
-        x++;
-      }
-    }
-    pos += c;
-  }
+  forEachColumnSegment(counts, h, w, (x, y0, y1) => {
+    xs.push(x);
+    y0s.push(y0);
+    y1s.push(y1);
+  });
   return { xs: xs.view(), y0s: y0s.view(), y1s: y1s.view(), count: xs.length, widthPx: w, heightPx: h };
 }
 

@@ -1,4 +1,5 @@
 import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
+import { forEachColumnSegment } from '../../../src-preload/contract/rle-counts';
 export { assertRleSize, boxRing, geometryToMask } from '../segment/geometry-mask';
 import {
   countsArea,
@@ -139,26 +140,9 @@ export function decodeRleCropped(rle: CocoRle): CroppedMask | null {
   if (area === 0) return null;
   const [x0, y0, bw, bh] = countsToBbox(counts, h, w);
   const mask = new Uint8Array(bw * bh);
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const c = counts[i]!;
-    if (pos + c > h * w) throw new Error(`invalid RLE: runs sum past ${h}×${w}=${h * w} pixels`);
-    if (i % 2 === 1 && c > 0) {
-      // Walk the column-major run column by column.
-      let x = Math.floor(pos / h);
-      let y = pos - x * h;
-      let left = c;
-      while (left > 0) {
-        const span = Math.min(left, h - y);
-        let idx = (y - y0) * bw + (x - x0);
-        for (let k = 0; k < span; k++, idx += bw) mask[idx] = 1;
-        left -= span;
-        y = 0;
-        x++;
-      }
-    }
-    pos += c;
-  }
+  forEachColumnSegment(counts, h, w, (x, ya, yb) => {
+    for (let y = ya, idx = (ya - y0) * bw + (x - x0); y < yb; y++, idx += bw) mask[idx] = 1;
+  });
   return { mask, x0, y0, widthPx: bw, heightPx: bh };
 }
 

@@ -1,5 +1,9 @@
 import { type CocoRle } from '../../../src-preload/contract/geometry';
-import { countsFromString, countsToString } from '../../../src-preload/contract/rle-counts';
+import {
+  countsFromString,
+  countsToString,
+  forEachColumnSegment,
+} from '../../../src-preload/contract/rle-counts';
 
 export { countsFromString, countsToString };
 import { polygonToCounts } from './frpoly';
@@ -69,30 +73,10 @@ export function countsToMaskStrided(
   heightPx: number,
   widthPx: number,
 ): Uint8Array {
-  const total = widthPx * heightPx;
-  const mask = new Uint8Array(total);
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const c = counts[i] ?? 0;
-    const end = pos + c;
-    if (end > total) {
-      throw new Error(`invalid RLE: runs sum past ${heightPx}×${widthPx}=${total} pixels`);
-    }
-    if (i % 2 === 1) {
-      // Foreground run in column-major order: walk it column by column.
-      let x = Math.floor(pos / heightPx);
-      let y = pos - x * heightPx;
-      let left = c;
-      while (left > 0) {
-        const span = Math.min(left, heightPx - y);
-        for (let k = 0, idx = y * widthPx + x; k < span; k++, idx += widthPx) mask[idx] = 1;
-        left -= span;
-        y = 0;
-        x++;
-      }
-    }
-    pos = end;
-  }
+  const mask = new Uint8Array(widthPx * heightPx);
+  forEachColumnSegment(counts, heightPx, widthPx, (x, y0, y1) => {
+    for (let y = y0, idx = y0 * widthPx + x; y < y1; y++, idx += widthPx) mask[idx] = 1;
+  });
   return mask;
 }
 
