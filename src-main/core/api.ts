@@ -44,7 +44,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const projectHandlers = createProjectHandlers(session, options.dataDir);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
-  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
+  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings, options.dataDir);
   const jobs = new JobService(session, inference, events);
 
   const handlers: ServiceHandlers = {

@@ -49,4 +49,13 @@ describe('project picker and image list in Chromium', () => {
     await app.page.locator('.labels li', { hasText: 'purple' }).waitFor();
     expect(await app.page.locator('.labels li', { hasText: 'purple' }).locator('kbd').innerText()).toBe('5');
   });
+
+  it('says CPU plainly, with the reason, when CUDA was asked for and is not available', async () => {
+    await app.page.getByLabel('Execution provider').selectOption('cuda');
+    const status = app.page.locator('.status-bar');
+    await expect.poll(async () => status.innerText()).toContain('CPU (asked for CUDA: the CUDA provider');
+    await app.screenshot('provider-fallback');
+    await app.page.getByLabel('Execution provider').selectOption('cpu');
+    await expect.poll(async () => status.innerText()).not.toContain('asked for');
+  });
 });

@@ -1,6 +1,7 @@
 import { type ServiceHandlers } from '../../../src-preload/contract/spec';
 import { AppError } from '../errors';
 import { tagImage } from '../inference';
+import { installBundleSource } from '../models/install-source';
 import { type SettingsStore } from '../settings/settings-store';
 import { type InferenceService } from './inference-service';
 import { type ProjectSession } from './project-session';
@@ -11,6 +12,7 @@ export function createInferenceHandlers(
   segment: SegmentService,
   session: ProjectSession,
   settings: SettingsStore,
+  dataDir: string,
 ): Pick<ServiceHandlers, 'inference' | 'models'> {
   const summaries = async () => (await inference.engine().listModels()).map(toContractSummary);
   return {
@@ -53,7 +55,19 @@ export function createInferenceHandlers(
           return { ok: false, problems: [(e as Error).message] };
         }
       },
-      install: () => Promise.reject(new AppError('unavailable', 'models.install is not wired yet')),
+      install: async ({ source }) => {
+        const engine = inference.rawEngine();
+        const mirror = settings.get().modelMirrorBaseUrl;
+        const installed = await installBundleSource(source, {
+          dataDir,
+          describeGraph: (p) => engine.describeGraph(p),
+          ...(mirror ? { mirrorBaseUrl: mirror } : {}),
+        });
+        await engine.reloadModels();
+        const model = (await summaries()).find((m) => m.id === installed.id);
+        if (!model) throw new AppError('model_error', `bundle "${installed.id}" was installed but does not load`);
+        return model;
+      },
       select: async ({ modelId }) => {
         const model = (await summaries()).find((m) => m.id === modelId);
         if (!model) throw new AppError('not_found', `no model with id "${modelId}"`);

@@ -37,6 +37,7 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
   const { store, controller } = session;
   const current = useAppStore((s) => s.currentImage);
   const labels = useAppStore((s) => s.labels);
+  const model = useAppStore((s) => s.model);
   const activeLabelId = useAppStore((s) => s.activeLabelId);
   const setActiveLabel = useAppStore((s) => s.setActiveLabel);
   const setCurrentImage = useAppStore((s) => s.setCurrentImage);
@@ -60,23 +61,31 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
   );
   const viewApi = useViewState(imageSize);
 
-  // Open the image's document, then warm its embedding in the background (prompts are instant after).
+  // Open the image's document.
+  const currentId = current?.id;
   useEffect(() => {
     if (!current) return;
-    let cancelled = false;
     controller.setImageSize(current.widthPx, current.heightPx);
     setHeatMap(null);
     void session
       .openImage(current.id)
       .catch((e: unknown) => notify({ kind: 'error', text: (e as Error).message }));
-    setEmbedding({ imageId: current.id, state: 'running' });
+  }, [current, session, controller, notify]);
+
+  // Warm its embedding in the background (prompts are instant after), again whenever the model or the
+  // execution provider changes.
+  const modelKey = `${model?.id ?? ''}|${model?.provider.requested ?? ''}`;
+  useEffect(() => {
+    if (currentId === undefined) return;
+    let cancelled = false;
+    setEmbedding({ imageId: currentId, state: 'running' });
     void api()
-      .inference.embed({ imageId: current.id })
-      .then((r) => !cancelled && setEmbedding({ imageId: current.id, state: r.ok ? 'done' : 'error' }));
+      .inference.embed({ imageId: currentId })
+      .then((r) => !cancelled && setEmbedding({ imageId: currentId, state: r.ok ? 'done' : 'error' }));
     return () => {
       cancelled = true;
     };
-  }, [current, session, controller, notify, setEmbedding]);
+  }, [currentId, modelKey, setEmbedding]);
 
   useEffect(() => controller.setImagePxPerScreenPx(1 / viewApi.view.scale), [controller, viewApi.view.scale]);
   // The active label has two writers (the labels panel and the controller's 1–9 hotkeys). `synced` is the

@@ -9,6 +9,8 @@ import { LabelsPanel } from '../labels/LabelsPanel';
 import { StatusBar } from '../status-bar/StatusBar';
 import { AnnotationList } from '../annotations/AnnotationList';
 import { JobsPanel } from '../jobs/JobsPanel';
+import { SearchPanel } from '../search/SearchPanel';
+import { SettingsPanel } from '../settings/SettingsPanel';
 import { Editor } from './Editor';
 import { createEditorSession, type EditorSession } from './editor-session';
 
@@ -100,6 +102,8 @@ export function Workspace(): React.JSX.Element {
         <LabelsPanel />
         {session && <AnnotationList store={session.store} labels={labels} />}
         <JobsPanel />
+        {session && <SearchPanel session={session} />}
+        <SettingsPanel />
       </div>
       <StatusBar />
     </div>
