@@ -52,9 +52,9 @@ describe('radiolabel embed', () => {
     await project.importImages([path.join(tmp, 'red.png'), path.join(tmp, 'yellow.png')]);
     project.close();
     const embed = cmd(embedCommands, 'embed');
-    const first = (await run(embed, [dir])) as { embedded: number; cached: number; failed: unknown[] };
-    expect(first).toMatchObject({ embedded: 2, cached: 0, failed: [] });
-    expect(lines.some((l) => /^\[2\/2\] yellow\.png \(\d+ ms\)$/.test(l))).toBe(true);
+    const first = (await run(embed, [dir])) as { embedded: number; cached: number; job: { state: string } };
+    expect(first).toMatchObject({ embedded: 2, cached: 0, job: { state: 'done' } });
+    expect(lines.some((l) => /^job \d+ embed done: 2\/2$/.test(l))).toBe(true);
     const second = (await run(embed, [dir])) as { embedded: number; cached: number };
     expect(second).toMatchObject({ embedded: 0, cached: 2 });
     const again = Project.open(dir);
