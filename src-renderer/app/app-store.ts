@@ -24,6 +24,8 @@ interface AppState {
   readonly embedding: { imageId: ImageId; state: 'running' | 'done' | 'error' } | null;
   readonly saveState: SaveState;
   readonly notice: Notice | null;
+  /** User rebindings (settings.shortcuts): action → key. */
+  readonly shortcuts: Readonly<Record<string, string>>;
   setProject: (project: ProjectInfo | null) => void;
   refreshLabels: () => Promise<void>;
   setActiveLabel: (id: Label['id'] | null) => void;
@@ -33,6 +35,8 @@ interface AppState {
   setEmbedding: (e: AppState['embedding']) => void;
   setSaveState: (s: SaveState) => void;
   notify: (notice: Notice | null) => void;
+  refreshShortcuts: () => Promise<void>;
+  setShortcuts: (shortcuts: Record<string, string>) => Promise<void>;
 }
 
 /** App-level UI state (the document itself lives in the editor model's EditorStore). */
@@ -46,6 +50,7 @@ export const useAppStore = create<AppState>((set, get) => ({
   embedding: null,
   saveState: 'saved',
   notice: null,
+  shortcuts: {},
   setProject: (project) =>
     set({ project, currentImage: null, labels: [], imagesVersion: get().imagesVersion + 1 }),
   refreshLabels: async () => {
@@ -67,4 +72,13 @@ export const useAppStore = create<AppState>((set, get) => ({
   setEmbedding: (embedding) => set({ embedding }),
   setSaveState: (saveState) => set({ saveState }),
   notify: (notice) => set({ notice }),
+  refreshShortcuts: async () => {
+    const r = await api().settings.get({});
+    if (r.ok) set({ shortcuts: r.value.shortcuts });
+  },
+  setShortcuts: async (shortcuts) => {
+    const r = await api().settings.update({ shortcuts });
+    if (!r.ok) return get().notify({ kind: 'error', text: r.error.message });
+    set({ shortcuts: r.value.shortcuts });
+  },
 }));

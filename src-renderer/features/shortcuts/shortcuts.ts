@@ -5,7 +5,7 @@ export const DEFAULT_SHORTCUTS = {
   'tool.polygon': 'p',
   'tool.brush': 'r',
   'tool.eraser': 'e',
-  'tool.click': 'c',
+  'tool.click': 's',
   'tool.text': 't',
   'image.next': 'd',
   'image.prev': 'a',
@@ -70,4 +70,25 @@ export function actionForKey(
 ): ShortcutAction | undefined {
   const bindings = { ...DEFAULT_SHORTCUTS, ...overrides } as Record<string, string>;
   return (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
+}
+
+const TOOL_ACTIONS = {
+  'tool.select': 'select',
+  'tool.box': 'box',
+  'tool.polygon': 'polygon',
+  'tool.brush': 'brush',
+  'tool.eraser': 'eraser',
+  'tool.click': 'click-segment',
+} as const;
+
+/** Key → tool for the tool controller, with the user's rebindings applied. */
+export function toolKeyMap(
+  overrides: Readonly<Record<string, string>>,
+): Record<string, (typeof TOOL_ACTIONS)[keyof typeof TOOL_ACTIONS]> {
+  const out: Record<string, (typeof TOOL_ACTIONS)[keyof typeof TOOL_ACTIONS]> = {};
+  for (const [action, tool] of Object.entries(TOOL_ACTIONS)) {
+    const key = overrides[action] ?? DEFAULT_SHORTCUTS[action as keyof typeof TOOL_ACTIONS];
+    out[key] = tool;
+  }
+  return out;
 }

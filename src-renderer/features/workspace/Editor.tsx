@@ -23,8 +23,6 @@ const TOOL_BUTTONS: readonly { name: ToolName; title: string; key: string }[] = 
   { name: 'click-segment', title: 'Click-segment', key: 'S' },
 ];
 
-const NO_OVERRIDES: Readonly<Record<string, string>> = {};
-
 interface Props {
   readonly session: EditorSession;
   readonly onNext: () => void;
@@ -122,7 +120,9 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
     },
     [onNext, onPrev, onNextUnlabelled, viewApi],
   );
-  useEditorKeys(controller, canvasHost, NO_OVERRIDES, onAction);
+  const shortcuts = useAppStore((s) => s.shortcuts);
+  const setShortcuts = useAppStore((s) => s.setShortcuts);
+  useEditorKeys(controller, canvasHost, shortcuts, onAction);
 
   const colorOf = useMemo(() => {
     const byId = new Map(labels.map((l) => [l.id, l.color]));
@@ -260,7 +260,13 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
           />
         )}
       </div>
-      {helpOpen && <ShortcutHelp overrides={NO_OVERRIDES} onClose={() => setHelpOpen(false)} />}
+      {helpOpen && (
+        <ShortcutHelp
+          overrides={shortcuts}
+          onChange={(next) => void setShortcuts(next)}
+          onClose={() => setHelpOpen(false)}
+        />
+      )}
     </section>
   );
 }

@@ -13,6 +13,8 @@ import { SearchPanel } from '../search/SearchPanel';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { Editor } from './Editor';
 import { createEditorSession, type EditorSession } from './editor-session';
+import { toolKeyMap } from '../shortcuts/shortcuts';
+import { type ToolName } from '../../tools';
 
 /** The open project: image list on the left, the editor in the middle, panels on the right. */
 export function Workspace(): React.JSX.Element {
@@ -28,6 +30,15 @@ export function Workspace(): React.JSX.Element {
   const [filter, setFilter] = useState<ImageFilter>({});
   const labelsRef = useRef(labels);
   labelsRef.current = labels;
+  const shortcuts = useAppStore((s) => s.shortcuts);
+  const refreshShortcuts = useAppStore((s) => s.refreshShortcuts);
+  // One live map that the tool controller reads on each key press: rebinding needs no new session.
+  const toolKeys = useRef<Record<string, ToolName>>(toolKeyMap({}));
+  useEffect(() => {
+    const next = toolKeyMap(shortcuts);
+    for (const k of Object.keys(toolKeys.current)) delete toolKeys.current[k];
+    Object.assign(toolKeys.current, next);
+  }, [shortcuts]);
   // One editing session per open project: document history, autosave and tools outlive image switches.
   // Created in an effect (not a memo) so that every session that is made is also disposed.
   const [session, setSession] = useState<EditorSession | null>(null);
@@ -35,6 +46,7 @@ export function Workspace(): React.JSX.Element {
     const created = createEditorSession({
       activeLabelId: 0 as LabelId,
       labelForHotkey: (digit) => labelsRef.current.find((l) => l.hotkey === String(digit))?.id ?? null,
+      toolKeys: toolKeys.current,
       onError: (text) => notify({ kind: 'error', text }),
     });
     setSession(created);
@@ -60,7 +72,8 @@ export function Workspace(): React.JSX.Element {
   useEffect(() => {
     void refreshLabels();
     void refreshModel();
-  }, [refreshLabels, refreshModel]);
+    void refreshShortcuts();
+  }, [refreshLabels, refreshModel, refreshShortcuts]);
 
   // Open the first image once the list is known, so the editor is never empty when there are images.
   useEffect(() => {

@@ -8,7 +8,7 @@ import {
   type LoadedAnnotations,
   type SaveResult,
 } from '../../model';
-import { ToolController, type ConvertFn, type SegmentFn } from '../../tools';
+import { ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
 
 /** Stored annotation → editor annotation (hidden/locked are view state, off when loaded). */
 export function toEditorAnnotation(a: StoredAnnotation): Annotation {
@@ -44,6 +44,8 @@ export interface EditorSession {
 export function createEditorSession(opts: {
   readonly activeLabelId: LabelId;
   readonly labelForHotkey: (digit: number) => LabelId | null;
+  /** Key → tool; read on every key press, so rebinding in settings takes effect at once. */
+  readonly toolKeys: Readonly<Record<string, ToolName>>;
   readonly onError: (message: string) => void;
 }): EditorSession {
   const autosave = new AutosaveQueue({
@@ -89,6 +91,7 @@ export function createEditorSession(opts: {
     convert,
     activeLabelId: opts.activeLabelId,
     labelForHotkey: opts.labelForHotkey,
+    toolKeys: opts.toolKeys,
     onError: opts.onError,
   });
 
