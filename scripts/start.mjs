@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ensureElectronAbi, ensureNodeAbi } from './native-abi.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const forceBrowser = process.argv.includes('--browser');
@@ -35,7 +36,10 @@ function electronBinary() {
     const pathTxt = path.join(dir, 'path.txt');
     if (!existsSync(pathTxt)) return { reason: 'the Electron binary was never downloaded (offline install)' };
     const bin = path.join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim());
-    return existsSync(bin) ? { bin } : { reason: `the Electron binary is missing at ${bin}` };
+    if (!existsSync(bin)) return { reason: `the Electron binary is missing at ${bin}` };
+    const version = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+    if (!ensureElectronAbi(version)) return { reason: 'better-sqlite3 could not be rebuilt for Electron' };
+    return { bin };
   } catch {
     return { reason: 'the electron package is not installed' };
   }
@@ -52,5 +56,6 @@ if (electron.bin) {
   run(electron.bin, ['.']);
 } else {
   if (!forceBrowser) console.log(`[radiolabel] ${electron.reason}: starting browser mode instead.`);
+  if (!ensureNodeAbi()) process.exit(1);
   run(process.execPath, [path.join(root, 'out/main/serve.js')]);
 }
