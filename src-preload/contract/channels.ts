@@ -10,7 +10,7 @@ export const API_METHODS = {
   inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
   jobs: ['list', 'start', 'cancel'],
   review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
-  search: ['similarImages', 'similarObjects', 'proposeHits', 'duplicates'],
+  search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
   exports: ['run', 'importAnnotations'],
   models: ['list', 'verify', 'install', 'select'],
   settings: ['get', 'update', 'appInfo'],

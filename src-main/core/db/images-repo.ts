@@ -41,6 +41,8 @@ export interface ImageQuery {
   readonly status?: ImageStatus;
   readonly nameContains?: string;
   readonly labelId?: LabelId;
+  /** Only these images (e.g. the ones a zero-shot tag or a search picked). */
+  readonly ids?: readonly ImageId[];
   readonly sort?: ImageSort;
 }
 
@@ -181,11 +183,13 @@ export class ImagesRepo {
       query.status !== undefined,
       hasName,
       query.labelId !== undefined,
+      query.ids !== undefined,
     );
     const params = {
       status: query.status,
       name: hasName ? `%${escapeLike(nameContains)}%` : undefined,
       labelId: query.labelId,
+      ids: query.ids === undefined ? undefined : JSON.stringify(query.ids),
       limit,
       offset,
     };
@@ -202,21 +206,22 @@ export class ImagesRepo {
     return toImageRow(raw);
   }
 
-  #pageStatements(sort: ImageSort, status: boolean, name: boolean, label: boolean) {
-    const key = `${sort}|${status}|${name}|${label}`;
+  #pageStatements(sort: ImageSort, status: boolean, name: boolean, label: boolean, ids: boolean) {
+    const key = `${sort}|${status}|${name}|${label}|${ids}`;
     const cached = this.#pages.get(key);
     if (cached) return cached;
     const where: string[] = [];
     if (status) where.push('i.status = @status');
     if (name) where.push(`i.name LIKE @name ESCAPE '\\'`);
     if (label) where.push('i.id IN (SELECT a.image_id FROM annotations a WHERE a.label_id = @labelId)');
+    if (ids) where.push('i.id IN (SELECT value FROM json_each(@ids))');
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const stmts = {
       items: this.#db.prepare(
         `SELECT ${ROW_COLUMNS} FROM images i ${whereSql} ORDER BY ${ORDER_BY[sort]} LIMIT @limit OFFSET @offset`,
       ),
       // Label-only filter: count in the covering annotation index instead of probing 100k image rows.
-      total: (label && !status && !name
+      total: (label && !status && !name && !ids
         ? this.#db.prepare('SELECT COUNT(DISTINCT image_id) FROM annotations WHERE label_id = @labelId')
         : this.#db.prepare(`SELECT COUNT(*) FROM images i ${whereSql}`)
       ).pluck(),

@@ -4,6 +4,8 @@ import {
   annotationQuery,
   findDuplicates,
   hitsToProposals,
+  imagesWithTag,
+  projectTags,
   projectGridSource,
   projectPatchIndex,
   ProposalsRepo,
@@ -87,6 +89,15 @@ export function createBatchHandlers(
       proposeHits: async ({ annotationId, labelId, topK }) => {
         const { query, hits } = objectHits(annotationId, topK);
         return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
+      },
+      imagesWithTag: async ({ label, minProbability }) => {
+        const project = session.require();
+        const names = [...new Set([label, ...project.labels.list().map((l) => l.name)])];
+        const tags = await projectTags(project, inference.engine(), spec(), names);
+        return {
+          imageIds: imagesWithTag(tags, label, minProbability),
+          skipped: tags.skipped.map((s) => s.reason),
+        };
       },
       duplicates: ({ threshold }) =>
         Promise.resolve(findDuplicates(session.require(), spec(), threshold).pairs),

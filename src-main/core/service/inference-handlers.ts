@@ -65,7 +65,8 @@ export function createInferenceHandlers(
         });
         await engine.reloadModels();
         const model = (await summaries()).find((m) => m.id === installed.id);
-        if (!model) throw new AppError('model_error', `bundle "${installed.id}" was installed but does not load`);
+        if (!model)
+          throw new AppError('model_error', `bundle "${installed.id}" was installed but does not load`);
         return model;
       },
       select: async ({ modelId }) => {

@@ -37,6 +37,7 @@ export const imagesGroup = {
       status: ImageStatusSchema.optional(),
       nameContains: z.string().max(200).optional(),
       labelId: LabelIdSchema.optional(),
+      ids: z.array(ImageIdSchema).max(100_000).optional(),
       sort: ImageSortSchema.default('added'),
     }),
     z.object({ total: z.number().int().nonnegative(), items: z.array(ImageRowSchema) }),

@@ -25,6 +25,11 @@ export const searchGroup = {
     z.object({ annotationId: AnnotationIdSchema, labelId: LabelIdSchema, topK }),
     z.object({ proposed: z.number().int() }),
   ),
+  /** Zero-shot tags as an image filter: images whose tag `label` scores at least minProbability. */
+  imagesWithTag: method(
+    z.object({ label: z.string().min(1).max(200), minProbability: z.number().min(0).max(1).default(0.5) }),
+    z.object({ imageIds: z.array(ImageIdSchema), skipped: z.array(z.string()) }),
+  ),
   duplicates: method(
     z.object({ threshold: z.number().min(0).max(1).default(0.97) }),
     z.array(z.object({ a: ImageIdSchema, b: ImageIdSchema, score: z.number() })),

@@ -111,6 +111,22 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
             </option>
           ))}
         </select>
+        <select
+          aria-label="Filter by tag"
+          title="Zero-shot tag: images whose content matches a label name"
+          value={pager.filter.tag ?? ''}
+          onChange={(e) => {
+            const { ids: _ids, tag: _tag, ...rest } = pager.filter;
+            onFilterChange(e.target.value ? { ...rest, tag: e.target.value } : rest);
+          }}
+        >
+          <option value="">any tag</option>
+          {labels.map((l) => (
+            <option key={l.id} value={l.name}>
+              looks like {l.name}
+            </option>
+          ))}
+        </select>
       </div>
       <div className="muted count">{total === null ? 'Loading…' : `${total} images`}</div>
       <div ref={scroller} className="scroller" onScroll={(e) => setScrollTopPx(e.currentTarget.scrollTop)}>

@@ -1,6 +1,6 @@
 import { type ImageRow } from '../../../src-preload/contract/groups/images';
 import { type ImageStatus } from '../../../src-preload/contract/geometry';
-import { type LabelId } from '../../../src-preload/contract/ids';
+import { type ImageId, type LabelId } from '../../../src-preload/contract/ids';
 import { api } from '../../bridge';
 
 export const PAGE_ROWS = 200;
@@ -9,6 +9,9 @@ export interface ImageFilter {
   readonly status?: ImageStatus;
   readonly nameContains?: string;
   readonly labelId?: LabelId;
+  /** A zero-shot tag (a label name); `ids` holds the images it picked. */
+  readonly tag?: string;
+  readonly ids?: readonly ImageId[];
 }
 
 /**
@@ -33,7 +36,14 @@ export class ImagePager {
     let p = this.#pages.get(index);
     if (!p) {
       p = api()
-        .images.list({ offset: index * PAGE_ROWS, limit: PAGE_ROWS, ...this.filter })
+        .images.list({
+          offset: index * PAGE_ROWS,
+          limit: PAGE_ROWS,
+          ...(this.filter.status ? { status: this.filter.status } : {}),
+          ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
+          ...(this.filter.labelId ? { labelId: this.filter.labelId } : {}),
+          ...(this.filter.ids ? { ids: [...this.filter.ids] } : {}),
+        })
         .then((r) => {
           if (!r.ok) throw new Error(r.error.message);
           this.#total = r.value.total;

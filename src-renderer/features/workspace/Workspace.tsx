@@ -81,6 +81,16 @@ export function Workspace(): React.JSX.Element {
     void pager.row(0).then((row) => row && setCurrentImage(row));
   }, [pager, current, setCurrentImage]);
 
+  // A tag filter is resolved once into the images it picks; the list then pages over those ids.
+  const applyFilter = async (next: ImageFilter): Promise<void> => {
+    if (!next.tag) return setFilter(next);
+    if (next.tag === filter.tag && filter.ids) return setFilter({ ...next, ids: filter.ids });
+    const r = await api().search.imagesWithTag({ label: next.tag });
+    if (!r.ok) return notify({ kind: 'error', text: r.error.message });
+    if (r.value.skipped.length > 0) notify({ kind: 'info', text: r.value.skipped.join('; ') });
+    setFilter({ ...next, ids: r.value.imageIds });
+  };
+
   const step = useCallback(
     async (delta: number): Promise<void> => {
       if (!current) return;
@@ -100,7 +110,11 @@ export function Workspace(): React.JSX.Element {
 
   return (
     <div className="workspace-grid">
-      <ImageList pager={pager} onFilterChange={setFilter} onOpen={(row: ImageRow) => setCurrentImage(row)} />
+      <ImageList
+        pager={pager}
+        onFilterChange={(f) => void applyFilter(f)}
+        onOpen={(row: ImageRow) => setCurrentImage(row)}
+      />
       {session ? (
         <Editor
           session={session}

@@ -96,3 +96,31 @@ describe('jobs, review and search through the contract (sample project, starter 
     expect(objects.length).toBeGreaterThan(0);
   });
 });
+
+describe('zero-shot tags as an image filter', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-tags-'));
+  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+  afterAll(async () => {
+    await service.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('picks the images whose content matches a label name, and the list pages over them', async () => {
+    await service.handlers.projects.openSample({});
+    const all = await service.handlers.images.list({ offset: 0, limit: 10, sort: 'name' });
+    for (const image of all.items) await service.handlers.inference.embed({ imageId: image.id });
+    const byName = new Map(all.items.map((i) => [i.id, i.fileName]));
+    const tagged = await service.handlers.search.imagesWithTag({ label: 'yellow', minProbability: 0.3 });
+    const withYellow = ['sample-02.png', 'sample-04.png', 'sample-06.png'];
+    expect(tagged.imageIds.length).toBeGreaterThan(0);
+    expect(tagged.imageIds.every((id) => withYellow.includes(byName.get(id)!))).toBe(true);
+    const page = await service.handlers.images.list({
+      offset: 0,
+      limit: 10,
+      sort: 'name',
+      ids: tagged.imageIds,
+    });
+    expect(page.total).toBe(tagged.imageIds.length);
+    expect(page.items.map((i) => i.id).sort()).toEqual([...tagged.imageIds].sort());
+  });
+});
