@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type AppInfo } from '../../src-preload/contract/groups/settings';
 import { api, getBackend } from '../bridge';
+import { ExportDialog } from '../features/export/ExportDialog';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { ProjectPicker } from '../features/project-picker/ProjectPicker';
 import { Workspace } from '../features/workspace/Workspace';
@@ -12,6 +13,7 @@ export function App(): React.JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const project = useAppStore((s) => s.project);
   const setProject = useAppStore((s) => s.setProject);
+  const [exportOpen, setExportOpen] = useState(false);
 
   useEffect(() => {
     void api()
@@ -33,6 +35,7 @@ export function App(): React.JSX.Element {
         {project && <span title={project.dir}>{project.name}</span>}
         <span className="spacer" />
         {project && <ModelPicker />}
+        {project && <button onClick={() => setExportOpen(true)}>Export / import…</button>}
         {project && (
           <button
             onClick={() => {
@@ -48,6 +51,7 @@ export function App(): React.JSX.Element {
       <main className="workspace">
         {error ? <p role="alert">Backend error: {error}</p> : project ? <Workspace /> : <ProjectPicker />}
       </main>
+      {exportOpen && <ExportDialog onClose={() => setExportOpen(false)} />}
     </div>
   );
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eApp, type E2eApp } from './harness';
 
@@ -57,5 +60,19 @@ describe('project picker and image list in Chromium', () => {
     await app.screenshot('provider-fallback');
     await app.page.getByLabel('Execution provider').selectOption('cpu');
     await expect.poll(async () => status.innerText()).not.toContain('asked for');
+  });
+
+  it('exports the project as COCO from the dialog', async () => {
+    const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'radiolabel-e2e-export-')), 'coco');
+    await app.page.getByRole('button', { name: 'Export / import…' }).click();
+    await app.page.getByLabel('Output folder').fill(outDir);
+    await app.page.getByRole('button', { name: 'Export', exact: true }).click();
+    await app.page.getByText(`Exported 6 images and 0 annotations to ${outDir}`).waitFor();
+    expect(readdirSync(outDir).sort()).toEqual(['annotations', 'images']);
+    await app.screenshot('export-dialog');
+    await app.page
+      .getByRole('dialog', { name: 'Export and import' })
+      .getByRole('button', { name: 'Close' })
+      .click();
   });
 });

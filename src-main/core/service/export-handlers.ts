@@ -6,7 +6,7 @@ import { type ProjectSession } from './project-session';
 export function createExportHandlers(session: ProjectSession): Pick<ServiceHandlers, 'exports'> {
   return {
     exports: {
-      run: async ({ format, outDir, segmentation, images, split, seed }) => {
+      run: async ({ format, outDir, segmentation, images, split, seed, imageFiles }) => {
         const result = await exportDataset(projectExportSource(session.require()), {
           format,
           outDir,
@@ -14,6 +14,7 @@ export function createExportHandlers(session: ProjectSession): Pick<ServiceHandl
           images: images === 'done' ? { kind: 'status', statuses: ['done'] } : { kind: 'all' },
           ...(split ? { split } : {}),
           seed,
+          imageFiles,
         });
         return {
           outDir: result.outDir,

@@ -13,6 +13,8 @@ export const exportsGroup = {
       images: z.enum(['all', 'done']).default('all'),
       split: z.object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1) }).optional(),
       seed: z.number().int().default(0),
+      /** Copy the images into the export, hard-link them, or leave them where they are and reference them. */
+      imageFiles: z.enum(['copy', 'link', 'reference']).default('copy'),
     }),
     z.object({
       outDir: z.string(),
