@@ -12,6 +12,8 @@ export const AppEventSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('worker_restarted'), reason: z.string() }),
   z.object({ kind: z.literal('project_changed'), dir: z.string().nullable() }),
+  /** Image rows changed behind the UI's back (missing files found, a relink): lists should refetch. */
+  z.object({ kind: z.literal('images_changed'), missing: z.number().int().nonnegative() }),
 ]);
 export type AppEvent = z.infer<typeof AppEventSchema>;
 export type { Job };

@@ -24,6 +24,9 @@ interface AppState {
   readonly embedding: { imageId: ImageId; state: 'running' | 'done' | 'error' } | null;
   readonly saveState: SaveState;
   readonly notice: Notice | null;
+  /** Per-label view state: hidden labels are not drawn, locked ones cannot be edited. */
+  readonly hiddenLabels: ReadonlySet<Label['id']>;
+  readonly lockedLabels: ReadonlySet<Label['id']>;
   /** User rebindings (settings.shortcuts): action → key. */
   readonly shortcuts: Readonly<Record<string, string>>;
   setProject: (project: ProjectInfo | null) => void;
@@ -36,6 +39,8 @@ interface AppState {
   setSaveState: (s: SaveState) => void;
   notify: (notice: Notice | null) => void;
   refreshShortcuts: () => Promise<void>;
+  toggleLabelHidden: (id: Label['id']) => void;
+  toggleLabelLocked: (id: Label['id']) => void;
   setShortcuts: (shortcuts: Record<string, string>) => Promise<void>;
 }
 
@@ -51,6 +56,8 @@ export const useAppStore = create<AppState>((set, get) => ({
   saveState: 'saved',
   notice: null,
   shortcuts: {},
+  hiddenLabels: new Set(),
+  lockedLabels: new Set(),
   setProject: (project) =>
     set({ project, currentImage: null, labels: [], imagesVersion: get().imagesVersion + 1 }),
   refreshLabels: async () => {
@@ -72,6 +79,8 @@ export const useAppStore = create<AppState>((set, get) => ({
   setEmbedding: (embedding) => set({ embedding }),
   setSaveState: (saveState) => set({ saveState }),
   notify: (notice) => set({ notice }),
+  toggleLabelHidden: (id) => set({ hiddenLabels: toggled(get().hiddenLabels, id) }),
+  toggleLabelLocked: (id) => set({ lockedLabels: toggled(get().lockedLabels, id) }),
   refreshShortcuts: async () => {
     const r = await api().settings.get({});
     if (r.ok) set({ shortcuts: r.value.shortcuts });
@@ -82,3 +91,9 @@ export const useAppStore = create<AppState>((set, get) => ({
     set({ shortcuts: r.value.shortcuts });
   },
 }));
+
+function toggled<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
+  const next = new Set(set);
+  if (!next.delete(value)) next.add(value);
+  return next;
+}

@@ -97,6 +97,15 @@ export class ProjectSession {
     this.#project = project;
     touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
     this.events.emit({ kind: 'project_changed', dir: project.dir });
+    // Files moved or deleted since the last session are flagged in the background, not on the open path.
+    void project
+      .detectMissing()
+      .then(({ missing }) => {
+        if (missing.length > 0 && this.#project === project) {
+          this.events.emit({ kind: 'images_changed', missing: missing.length });
+        }
+      })
+      .catch(() => undefined);
     return this.info();
   }
 }

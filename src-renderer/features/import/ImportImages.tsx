@@ -10,6 +10,15 @@ export function ImportImages(): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<string | null>(null);
   const [skipped, setSkipped] = useState<readonly { path: string; reason: string }[]>([]);
+  const [relinkFolder, setRelinkFolder] = useState('');
+
+  const relink = async (): Promise<void> => {
+    setBusy(true);
+    const r = await api().images.relink({ folder: relinkFolder });
+    setBusy(false);
+    setReport(r.ok ? `${r.value.relinked} missing images found again` : r.error.message);
+    if (r.ok) invalidateImages();
+  };
 
   const run = async (): Promise<void> => {
     const list = paths
@@ -53,6 +62,17 @@ export function ImportImages(): React.JSX.Element {
         </button>
         <button onClick={() => setOpen(false)}>Close</button>
       </div>
+      <label>
+        Relink a moved folder (missing images are matched by content)
+        <input
+          value={relinkFolder}
+          onChange={(e) => setRelinkFolder(e.target.value)}
+          aria-label="Relink folder"
+        />
+      </label>
+      <button disabled={busy || !relinkFolder} onClick={() => void relink()}>
+        Relink
+      </button>
       {report && <p role="status">{report}</p>}
       {skipped.length > 0 && (
         <ul className="small">

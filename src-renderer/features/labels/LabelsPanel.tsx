@@ -10,6 +10,10 @@ export function LabelsPanel(): React.JSX.Element {
   const setActive = useAppStore((s) => s.setActiveLabel);
   const refresh = useAppStore((s) => s.refreshLabels);
   const notify = useAppStore((s) => s.notify);
+  const hiddenLabels = useAppStore((s) => s.hiddenLabels);
+  const lockedLabels = useAppStore((s) => s.lockedLabels);
+  const toggleHidden = useAppStore((s) => s.toggleLabelHidden);
+  const toggleLocked = useAppStore((s) => s.toggleLabelLocked);
   const [newName, setNewName] = useState('');
   const [removing, setRemoving] = useState<Label | null>(null);
 
@@ -53,6 +57,20 @@ export function LabelsPanel(): React.JSX.Element {
               {l.name}
             </button>
             <kbd>{l.hotkey ?? ''}</kbd>
+            <button
+              className="icon small"
+              aria-label={`${hiddenLabels.has(l.id) ? 'Show' : 'Hide'} ${l.name}`}
+              onClick={() => toggleHidden(l.id)}
+            >
+              {hiddenLabels.has(l.id) ? 'show' : 'hide'}
+            </button>
+            <button
+              className="icon small"
+              aria-label={`${lockedLabels.has(l.id) ? 'Unlock' : 'Lock'} ${l.name}`}
+              onClick={() => toggleLocked(l.id)}
+            >
+              {lockedLabels.has(l.id) ? 'unlock' : 'lock'}
+            </button>
             <span className="muted small">{l.annotationCount}</span>
             <button
               className="icon"

@@ -120,6 +120,12 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
     },
     [onNext, onPrev, onNextUnlabelled, viewApi],
   );
+  const hiddenLabels = useAppStore((s) => s.hiddenLabels);
+  const lockedLabels = useAppStore((s) => s.lockedLabels);
+  useEffect(
+    () => controller.setLabelStates({ hiddenLabels, lockedLabels }),
+    [controller, hiddenLabels, lockedLabels],
+  );
   const shortcuts = useAppStore((s) => s.shortcuts);
   const setShortcuts = useAppStore((s) => s.setShortcuts);
   useEditorKeys(controller, canvasHost, shortcuts, onAction);

@@ -81,6 +81,19 @@ export function Workspace(): React.JSX.Element {
     void pager.row(0).then((row) => row && setCurrentImage(row));
   }, [pager, current, setCurrentImage]);
 
+  useEffect(
+    () =>
+      api().events.subscribe((event) => {
+        if (event.kind !== 'images_changed') return;
+        invalidateImages();
+        notify({
+          kind: 'info',
+          text: `${event.missing} images are missing on disk: relink their folder (Import images…)`,
+        });
+      }),
+    [invalidateImages, notify],
+  );
+
   // A tag filter is resolved once into the images it picks; the list then pages over those ids.
   const applyFilter = async (next: ImageFilter): Promise<void> => {
     if (!next.tag) return setFilter(next);

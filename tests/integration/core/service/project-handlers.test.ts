@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,39 @@ describe('project handlers through the contract (real SQLite)', () => {
     });
     expect(listed.revision).toBe(1);
     expect(listed.items[0]?.geometry).toEqual({ kind: 'box', x: 1, y: 2, widthPx: 30, heightPx: 40 });
+  });
+});
+
+describe('missing images through the service', () => {
+  it('flags files that vanished since the last session, and relinks a moved folder by content', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-missing-'));
+    const photos = path.join(dataDir, 'photos');
+    mkdirSync(photos);
+    for (const f of ['sample-01.png', 'sample-02.png'])
+      copyFileSync(path.join(ROOT, 'resources/sample', f), path.join(photos, f));
+    const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+    const events: unknown[] = [];
+    service.events.subscribe((e) => events.push(e));
+    try {
+      const dir = path.join(dataDir, 'proj');
+      await service.handlers.projects.create({ dir });
+      expect((await service.handlers.images.import({ paths: [photos] })).added).toBe(2);
+      await service.handlers.projects.close({});
+      const moved = path.join(dataDir, 'moved');
+      renameSync(photos, moved);
+      await service.handlers.projects.open({ dir });
+      await expect
+        .poll(() => events.some((e) => (e as { kind: string }).kind === 'images_changed'))
+        .toBe(true);
+      expect(events).toContainEqual({ kind: 'images_changed', missing: 2 });
+      const list = await service.handlers.images.list({ offset: 0, limit: 10, sort: 'name' });
+      expect(list.items.map((i) => i.missing)).toEqual([true, true]);
+      expect(await service.handlers.images.relink({ folder: moved })).toEqual({ relinked: 2 });
+      const after = await service.handlers.images.list({ offset: 0, limit: 10, sort: 'name' });
+      expect(after.items.map((i) => i.missing)).toEqual([false, false]);
+    } finally {
+      await service.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
