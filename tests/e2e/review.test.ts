@@ -48,4 +48,33 @@ describe('review queue in Chromium', () => {
     expect(queue.reduce((n, q) => n + q.pending, 0)).toBe(12);
     await page.getByText('Annotations (1)').waitFor();
   });
+
+  it('precomputes, labels all similar from the accepted shape, and searches for similar objects', async () => {
+    const page = app.page;
+    await page.getByRole('button', { name: 'Precompute' }).click();
+    await page
+      .locator('.jobs li', { hasText: 'Precompute embeddings · done' })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    // Reject every remaining auto-label proposal so that what follows comes from propagation alone.
+    for (const q of await app.service.handlers.review.queue({}))
+      await app.service.handlers.review.rejectAll({ imageId: q.imageId });
+    // The accepted shape on sample-01 is the blue rectangle: make blue the active label and propagate it.
+    await page.locator('.labels li', { hasText: 'blue' }).getByRole('button', { name: 'blue', exact: true }).click();
+    await page.getByRole('button', { name: 'Label all similar' }).click();
+    await page.locator('.jobs li', { hasText: 'Label all similar · done' }).waitFor({ timeout: 60_000 });
+    const queue = await app.service.handlers.review.queue({});
+    const proposals = (
+      await Promise.all(queue.map((q) => app.service.handlers.review.list({ imageId: q.imageId })))
+    ).flat();
+    // Blue shapes elsewhere: the disc of sample-03 and the triangle of sample-05.
+    expect(proposals.length).toBeGreaterThanOrEqual(2);
+    expect(proposals.every((p) => p.source === 'propagated')).toBe(true);
+
+    await page.locator('.annotations li button.link').first().click();
+    await page.getByRole('button', { name: 'Similar objects' }).click();
+    await page.locator('.search .hits li').first().waitFor();
+    expect(await page.locator('.search .hits li').count()).toBeGreaterThan(0);
+    await app.screenshot('search-results');
+  });
 });

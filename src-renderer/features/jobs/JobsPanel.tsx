@@ -43,7 +43,10 @@ export function JobsPanel(): React.JSX.Element {
   const start = async (kind: Job['kind'], params: Record<string, unknown>): Promise<void> => {
     const r = await api().jobs.start({ kind, params });
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
-    setJobs((prev) => [r.value, ...prev.filter((j) => j.id !== r.value.id)]);
+    // Progress events can overtake this answer (a short job is done before it arrives): never let the
+    // start snapshot replace a newer state.
+    const started = r.value;
+    setJobs((prev) => (prev.some((j) => j.id === started.id) ? prev : [started, ...prev]));
   };
 
   return (

@@ -24,6 +24,7 @@ export function ReviewBar({
   const setCurrentImage = useAppStore((s) => s.setCurrentImage);
   const notify = useAppStore((s) => s.notify);
   const invalidateImages = useAppStore((s) => s.invalidateImages);
+  const refreshLabels = useAppStore((s) => s.refreshLabels);
   const [items, setItems] = useState<readonly StoredProposal[]>([]);
   const [index, setIndex] = useState(0);
   const bar = useRef<HTMLDivElement>(null);
@@ -70,7 +71,7 @@ export function ReviewBar({
     if (imageId !== undefined) await session.reloadImage(imageId);
     if (select) session.store.setSelection(select.map((id) => session.autosave.localIdOf(id)));
     invalidateImages();
-    await load();
+    await Promise.all([load(), refreshLabels()]);
   };
   const nextImage = async (): Promise<void> => {
     const q = await api().review.queue({});
