@@ -60,7 +60,10 @@ describe('review queue in Chromium', () => {
     for (const q of await app.service.handlers.review.queue({}))
       await app.service.handlers.review.rejectAll({ imageId: q.imageId });
     // The accepted shape on sample-01 is the blue rectangle: make blue the active label and propagate it.
-    await page.locator('.labels li', { hasText: 'blue' }).getByRole('button', { name: 'blue', exact: true }).click();
+    await page
+      .locator('.labels li', { hasText: 'blue' })
+      .getByRole('button', { name: 'blue', exact: true })
+      .click();
     await page.getByRole('button', { name: 'Label all similar' }).click();
     await page.locator('.jobs li', { hasText: 'Label all similar · done' }).waitFor({ timeout: 60_000 });
     const queue = await app.service.handlers.review.queue({});
