@@ -58,7 +58,6 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler {
         modelId: p.modelId,
         ...(p.resolution === undefined ? {} : { resolution: p.resolution }),
       };
-      const setReview = ctx.project.db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
       return {
         async process(imageId: ImageId) {
           const { embedding } = await ensureEmbedding(ctx.project, batchEngine, imageId, spec);
@@ -96,10 +95,7 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler {
             }));
           return {
             kind: 'done',
-            commit: () => {
-              proposals.insertMany(found);
-              if (found.length > 0) setReview.run(imageId);
-            },
+            commit: () => proposals.propose(found),
           };
         },
       };

@@ -199,7 +199,6 @@ export function propagateHandler(engine: InferenceEngine): JobHandler {
       );
       const exemplars = new Set<number>(protos.exemplarImages);
       const proposals = new ProposalsRepo(ctx.project);
-      const setReview = ctx.project.db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
       return {
         async process(imageId: ImageId) {
           if (exemplars.has(imageId)) return { kind: 'done' };
@@ -227,10 +226,7 @@ export function propagateHandler(engine: InferenceEngine): JobHandler {
             }));
           return {
             kind: 'done',
-            commit: () => {
-              proposals.insertMany(found);
-              if (found.length > 0) setReview.run(imageId);
-            },
+            commit: () => proposals.propose(found),
           };
         },
       };

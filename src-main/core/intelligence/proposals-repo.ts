@@ -67,6 +67,7 @@ export class ProposalsRepo {
   readonly #listAll: Statement;
   readonly #setState: Statement;
   readonly #pendingCount: Statement;
+  readonly #setReview: Statement;
   readonly #imageRevision: Statement;
 
   constructor(project: Project) {
@@ -86,6 +87,17 @@ export class ProposalsRepo {
       .prepare(`SELECT COUNT(*) FROM proposals WHERE image_id = ? AND state = 'pending'`)
       .pluck();
     this.#imageRevision = this.#db.prepare('SELECT revision FROM images WHERE id = ?').pluck();
+    this.#setReview = this.#db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
+  }
+
+  /**
+   * Stores new proposals and puts their images in review status: what every proposing job commits. Exact
+   * repeats are ignored; returns how many were new. Callers wrap it in their transaction.
+   */
+  propose(proposals: readonly NewProposal[]): number {
+    const added = this.insertMany(proposals);
+    for (const imageId of new Set(proposals.map((p) => p.imageId))) this.#setReview.run(imageId);
+    return added;
   }
 
   /** Inserts, ignoring exact repeats; returns how many were new. Callers wrap it in their transaction. */

@@ -211,12 +211,7 @@ export async function hitsToProposals(
     });
   }
   const repo = new ProposalsRepo(project);
-  const setReview = project.db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
-  return project.db.transaction(() => {
-    const added = repo.insertMany(found);
-    for (const f of found) setReview.run(f.imageId);
-    return added;
-  })();
+  return project.db.transaction(() => repo.propose(found))();
 }
 
 /** The mask-pooled query of one annotation, on its image's cached features. */

@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRadioLabelService } from '../../../../src-main/core/api';
-import { dispatch } from '../../../../src-main/core/service/dispatch';
-import { type Result } from '../../../../src-preload/contract/result';
-
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
+import { serviceFixture } from './service-fixture';
 
 describe('jobs, review and search through the contract (sample project, starter bundle)', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-batch-handlers-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
-  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
-    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
-    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value;
-  };
+  const { service, call, dispose } = serviceFixture('batch-handlers');
   const waitJob = async (id: number): Promise<{ state: string; done: number; total: number }> => {
     for (let i = 0; i < 600; i++) {
       const job = (
@@ -34,8 +21,7 @@ describe('jobs, review and search through the contract (sample project, starter 
     red = (await call<{ id: number; name: string }[]>('labels', 'list')).find((l) => l.name === 'red')!.id;
   });
   afterAll(async () => {
-    await service.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   });
 
   it('precomputes every embedding as a job, with progress events', async () => {
@@ -98,11 +84,9 @@ describe('jobs, review and search through the contract (sample project, starter 
 });
 
 describe('zero-shot tags as an image filter', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-tags-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+  const { service, dispose } = serviceFixture('tags');
   afterAll(async () => {
-    await service.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   });
 
   it('picks the images whose content matches a label name, and the list pages over them', async () => {

@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRadioLabelService } from '../../../../src-main/core/api';
-import { dispatch } from '../../../../src-main/core/service/dispatch';
-import { type Result } from '../../../../src-preload/contract/result';
-
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
+import { serviceFixture } from './service-fixture';
 
 describe('inference handlers with the starter bundle (real onnxruntime-node)', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-inference-handlers-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
-  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
-    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
-    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value;
-  };
+  const { call, raw, dispose } = serviceFixture('inference-handlers');
   let imageId = 0;
   beforeAll(async () => {
     await call('projects', 'openSample');
@@ -23,8 +10,7 @@ describe('inference handlers with the starter bundle (real onnxruntime-node)', (
       .items[0]!.id;
   });
   afterAll(async () => {
-    await service.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   });
 
   it('lists the starter bundle, labelled as not semantic', async () => {
@@ -50,22 +36,15 @@ describe('inference handlers with the starter bundle (real onnxruntime-node)', (
   });
 
   it('rejects selecting an unknown model by name', async () => {
-    const r = await dispatch(service.handlers, { group: 'models', method: 'select' }, { modelId: 'nope' });
+    const r = await raw('models', 'select', { modelId: 'nope' });
     expect(r.ok ? null : r.error.message).toBe('no model with id "nope"');
   });
 });
 
 describe('segmentation through the contract on the sample project', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-segment-handlers-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
-  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
-    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
-    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value;
-  };
+  const { call, raw, dispose } = serviceFixture('segment-handlers');
   afterAll(async () => {
-    await service.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   });
 
   it('finds the red disc of sample-01 from the text "red", with a heat map', async () => {
@@ -87,11 +66,7 @@ describe('segmentation through the contract on the sample project', () => {
 
   it('answers a word outside the starter vocabulary with a clear error code', async () => {
     const imageId = (await call<{ items: { id: number }[] }>('images', 'list', { limit: 1 })).items[0]!.id;
-    const r = await dispatch(
-      service.handlers,
-      { group: 'inference', method: 'segmentText' },
-      { imageId, prompts: ['giraffe'] },
-    );
+    const r = await raw('inference', 'segmentText', { imageId, prompts: ['giraffe'] });
     expect(r.ok ? null : r.error.code).toBe('out_of_vocabulary');
   });
 

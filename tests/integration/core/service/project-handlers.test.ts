@@ -3,27 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRadioLabelService } from '../../../../src-main/core/api';
-import { dispatch } from '../../../../src-main/core/service/dispatch';
-import { type Result } from '../../../../src-preload/contract/result';
 import { asImageId } from '../../../../src-preload/contract/ids';
-
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
+import { ROOT, serviceFixture } from './service-fixture';
 
 describe('project handlers through the contract (real SQLite)', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-handlers-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
-  const call = async <T>(group: string, method: string, input: unknown = {}): Promise<T> => {
-    const r = (await dispatch(service.handlers, { group: group as 'projects', method }, input)) as Result<T>;
-    if (!r.ok) throw new Error(`${group}.${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value;
-  };
+  const { service, call, raw, dispose } = serviceFixture('handlers');
   afterAll(async () => {
-    await service.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   });
 
   it('answers no_project before a project is open', async () => {
-    const r = await dispatch(service.handlers, { group: 'labels', method: 'list' }, {});
+    const r = await raw('labels', 'list');
     expect(r.ok ? null : r.error.code).toBe('no_project');
   });
 
@@ -78,11 +68,7 @@ describe('project handlers through the contract (real SQLite)', () => {
     );
     expect(first.revision).toBe(1);
     expect(first.added).toHaveLength(1);
-    const stale = await dispatch(
-      service.handlers,
-      { group: 'annotations', method: 'applyPatch' },
-      { imageId, baseRevision: 0, patch: {} },
-    );
+    const stale = await raw('annotations', 'applyPatch', { imageId, baseRevision: 0, patch: {} });
     expect(stale.ok ? null : stale.error.code).toBe('conflict');
     const listed = await call<{ revision: number; items: { geometry: unknown }[] }>('annotations', 'list', {
       imageId,
