@@ -83,6 +83,16 @@ export class AutosaveQueue {
   private readonly firstRetryMs: number;
   private readonly maxConflicts: number;
 
+  /**
+   * Client ids are unique across sessions (local ids restart at every load): the backend treats an add
+   * whose client id it already stored as a re-send, and answers with the stored annotation.
+   */
+  private readonly sessionPrefix = globalThis.crypto.randomUUID();
+
+  private clientIdOf(localId: AnnotationId): string {
+    return `${this.sessionPrefix}:${localId}`;
+  }
+
   constructor(private readonly opts: AutosaveOptions) {
     this.debounceMs = opts.debounceMs ?? 500;
     this.firstRetryMs = opts.retryMs ?? 1000;
@@ -196,11 +206,11 @@ export class AutosaveQueue {
     const added: Array<StoredAnnotationFields & { clientId: string }> = [];
     const updated: Array<StoredAnnotationFields & { id: AnnotationId }> = [];
     const removed: AnnotationId[] = [];
-    for (const a of p.added) added.push({ ...storedFields(a), clientId: String(a.id) });
+    for (const a of p.added) added.push({ ...storedFields(a), clientId: this.clientIdOf(a.id) });
     for (const u of p.updated) {
       if (storedFieldsEqual(u.from, u.to)) continue; // hidden/locked are not stored
       const id = this.serverIdOf(u.to.id);
-      if (id === undefined) added.push({ ...storedFields(u.to), clientId: String(u.to.id) });
+      if (id === undefined) added.push({ ...storedFields(u.to), clientId: this.clientIdOf(u.to.id) });
       else updated.push({ ...storedFields(u.to), id });
     }
     for (const a of p.removed) {
@@ -286,7 +296,7 @@ export class AutosaveQueue {
 
   private recordIds(assigned: ReadonlyArray<{ clientId: string; id: AnnotationId }>): void {
     for (const { clientId, id } of assigned) {
-      const local = Number(clientId) as AnnotationId;
+      const local = Number(clientId.slice(clientId.lastIndexOf(':') + 1)) as AnnotationId;
       this.toServer.set(local, id);
       this.toLocal.set(id, local);
     }

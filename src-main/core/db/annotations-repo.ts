@@ -65,6 +65,7 @@ export class AnnotationsRepo {
   readonly #delete: Statement;
   readonly #setRev: Statement;
   readonly #count: Statement;
+  readonly #byClientId: Statement;
 
   constructor(db: Db) {
     this.#db = db;
@@ -74,9 +75,10 @@ export class AnnotationsRepo {
     );
     this.#labelExists = db.prepare('SELECT 1 FROM labels WHERE id = ?').pluck();
     this.#insert = db.prepare(
-      `INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.#byClientId = db.prepare('SELECT id FROM annotations WHERE image_id = ? AND client_id = ?').pluck();
     this.#update = db.prepare(
       `UPDATE annotations SET
          label_id = COALESCE(@labelId, label_id),
@@ -153,6 +155,9 @@ export class AnnotationsRepo {
         checkScore(a.score, `${field}.score`);
         if (!SOURCES.has(a.source))
           throw new InvalidInputError(`${field}.source`, `unknown source "${a.source}"`);
+        // Already added by an earlier send of this patch whose answer was lost: the same annotation.
+        const existing = this.#byClientId.get(imageId, a.clientId) as number | undefined;
+        if (existing !== undefined) return { clientId: a.clientId, id: asAnnotationId(existing) };
         const info = this.#insert.run(
           imageId,
           a.labelId,
@@ -163,6 +168,7 @@ export class AnnotationsRepo {
           now,
           now,
           revision,
+          a.clientId,
         );
         return { clientId: a.clientId, id: asAnnotationId(Number(info.lastInsertRowid)) };
       });

@@ -134,5 +134,14 @@ CREATE TABLE image_descriptors (
 ) STRICT, WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3];
+/**
+ * v4: the editor's client id of each added annotation, unique per image, so that a patch re-sent after a
+ * lost answer (already committed) cannot add the same shape twice.
+ */
+const v4 = `
+ALTER TABLE annotations ADD COLUMN client_id TEXT;
+CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) WHERE client_id IS NOT NULL;
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ImageId, LabelId } from '../../../src-preload/contract/ids';
 import type { ImageRecord } from '../db/images-repo';
@@ -108,8 +109,9 @@ export function projectImportSink(project: Project): ImportSink {
       project.annotations.applyPatch(
         imageId,
         {
-          added: annotations.map((a, i) => ({
-            clientId: String(i),
+          added: annotations.map((a) => ({
+            // Unique per annotation: the store treats a repeated client id on an image as a re-send.
+            clientId: `import:${randomUUID()}`,
             labelId: a.labelId,
             geometry: a.geometry,
             // Scores outside [0,1] (some detectors write logits) are not probabilities: drop them.

@@ -34,6 +34,30 @@ beforeEach(() => {
 });
 
 describe('applyPatch', () => {
+  it('treats an add whose client id the image already has as a re-send (no duplicate)', () => {
+    const before = project.annotations.list(other);
+    const add = {
+      clientId: 'session-1:7',
+      labelId: cat,
+      geometry: box(2),
+      score: null,
+      source: 'manual' as const,
+    };
+    const first = project.annotations.applyPatch(other, { added: [add] }, before.revision);
+    // The answer was lost: the client re-sends the same add on top of the revision it now knows.
+    const again = project.annotations.applyPatch(other, { added: [add] }, first.revision);
+    expect(again.added).toEqual(first.added);
+    expect(project.annotations.list(other).items).toHaveLength(before.items.length + 1);
+    // Another session's annotation with the same local number is a different annotation.
+    const other2 = project.annotations.applyPatch(
+      other,
+      { added: [{ ...add, clientId: 'session-2:7' }] },
+      again.revision,
+    );
+    expect(other2.added[0]!.id).not.toBe(first.added[0]!.id);
+    expect(project.annotations.list(other).items).toHaveLength(before.items.length + 2);
+  });
+
   it('adds, updates and removes in one revision and echoes client ids', () => {
     const r1 = project.annotations.applyPatch(
       img,

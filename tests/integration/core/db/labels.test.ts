@@ -67,7 +67,7 @@ describe('labels', () => {
         {
           added: [
             {
-              clientId: 'x',
+              clientId: `x${rev}`,
               labelId: cat.id,
               geometry: { kind: 'point', x: 1, y: 1 },
               score: null,

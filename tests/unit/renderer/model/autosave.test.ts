@@ -99,9 +99,12 @@ describe('AutosaveQueue', () => {
     store.openImage(IMAGE);
     store.apply({ added: [ann(10_000, box(1, 1, 1, 1))], updated: [], removed: [] });
     await vi.advanceTimersByTimeAsync(300);
-    expect(backend.calls[0]!.patch.added).toEqual([
-      { ...storedFields(ann(1, box(1, 1, 1, 1))), clientId: '10000' },
+    const sent = backend.calls[0]!.patch.added;
+    expect(sent.map(({ clientId: _c, ...fields }) => fields)).toEqual([
+      storedFields(ann(1, box(1, 1, 1, 1))),
     ]);
+    // Unique across sessions (local ids restart at every load): "<session uuid>:<local id>".
+    expect(sent[0]!.clientId).toMatch(/^[0-9a-f-]{36}:10000$/);
     expect(queue.serverIdOf(asAnnotationId(10_000))).toBe(500);
     store.run(setLabel([asAnnotationId(10_000)], LABEL_B));
     await vi.advanceTimersByTimeAsync(300);
