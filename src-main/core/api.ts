@@ -51,7 +51,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
     ...projectHandlers,
     ...inferenceHandlers,
     ...createBatchHandlers(session, inference, jobs),
-    ...createExportHandlers(session),
+    ...createExportHandlers(session, events),
     settings: {
       get: () => Promise.resolve(settings.get()),
       update: (patch) => Promise.resolve(settings.update(patch)),

@@ -12,6 +12,13 @@ export const AppEventSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('worker_restarted'), reason: z.string() }),
   z.object({ kind: z.literal('project_changed'), dir: z.string().nullable() }),
+  /** A running export or annotation import: phase and counts, for the dialog's progress bar. */
+  z.object({
+    kind: z.literal('transfer_progress'),
+    phase: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
   /** Image rows changed behind the UI's back (missing files found, a relink): lists should refetch. */
   z.object({ kind: z.literal('images_changed'), missing: z.number().int().nonnegative() }),
 ]);

@@ -1,9 +1,24 @@
 import { type ServiceHandlers } from '../../../src-preload/contract/spec';
 import { exportDataset, importAnnotations, projectExportSource, projectImportSink } from '../formats';
+import { type ProgressFn } from '../formats/source';
+import { type EventHub } from './event-hub';
 import { type ProjectSession } from './project-session';
 
 /** Dataset export and annotation import for the open project. */
-export function createExportHandlers(session: ProjectSession): Pick<ServiceHandlers, 'exports'> {
+export function createExportHandlers(
+  session: ProjectSession,
+  events: EventHub,
+): Pick<ServiceHandlers, 'exports'> {
+  // At most one progress event per image would flood the socket on big projects: ~10 per second is plenty.
+  const progress = (): ProgressFn => {
+    let lastMs = 0;
+    return ({ phase, done, total }) => {
+      const now = Date.now();
+      if (now - lastMs < 100 && done < total) return;
+      lastMs = now;
+      events.emit({ kind: 'transfer_progress', phase, done, total });
+    };
+  };
   return {
     exports: {
       run: async ({ format, outDir, segmentation, images, split, seed, imageFiles }) => {
@@ -15,6 +30,7 @@ export function createExportHandlers(session: ProjectSession): Pick<ServiceHandl
           ...(split ? { split } : {}),
           seed,
           imageFiles,
+          onProgress: progress(),
         });
         return {
           outDir: result.outDir,
@@ -24,7 +40,11 @@ export function createExportHandlers(session: ProjectSession): Pick<ServiceHandl
         };
       },
       importAnnotations: async ({ format, path }) => {
-        const r = await importAnnotations(projectImportSink(session.require()), { format, path });
+        const r = await importAnnotations(projectImportSink(session.require()), {
+          format,
+          path,
+          onProgress: progress(),
+        });
         return {
           imported: r.imported,
           matchedImages: r.matchedImages,

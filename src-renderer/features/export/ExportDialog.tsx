@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ExportFormatSchema, ImportFormatSchema } from '../../../src-preload/contract/groups/exports';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
@@ -30,6 +30,15 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
   const [importPath, setImportPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ phase: string; done: number; total: number } | null>(null);
+
+  useEffect(
+    () =>
+      api().events.subscribe((event) => {
+        if (event.kind === 'transfer_progress') setProgress(event);
+      }),
+    [],
+  );
 
   const runExport = async (): Promise<void> => {
     setBusy(true);
@@ -153,6 +162,12 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
             Import
           </button>
         </div>
+        {busy && progress && (
+          <div className="small">
+            {progress.phase}: {progress.done}/{progress.total}
+            <progress max={Math.max(1, progress.total)} value={progress.done} />
+          </div>
+        )}
         {report && <p role="status">{report}</p>}
         <button onClick={onClose}>Close</button>
       </div>

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,5 +109,26 @@ describe('missing images through the service', () => {
       await service.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('export through the service', () => {
+  const { service, call, dispose } = serviceFixture('export-progress');
+  afterAll(dispose);
+
+  it('writes the dataset and reports progress as events', async () => {
+    const events: { kind: string; done?: number; total?: number }[] = [];
+    service.events.subscribe((e) => events.push(e));
+    await call('projects', 'openSample');
+    const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'radiolabel-export-')), 'yolo');
+    const r = await call<{ images: number; outDir: string }>('exports', 'run', {
+      format: 'yolo-detect',
+      outDir,
+    });
+    expect(r.images).toBe(6);
+    expect(readdirSync(outDir).sort()).toEqual(['data.yaml', 'images', 'labels']);
+    const progress = events.filter((e) => e.kind === 'transfer_progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.some((e) => e.done === e.total && e.total! > 0)).toBe(true);
   });
 });
