@@ -6,6 +6,7 @@ import { fromStoredPath } from '../images/paths';
 import { createInferenceEngine, type InferenceEngine } from '../inference';
 import { PriorityScheduler, prioritizedEngine } from '../jobs';
 import { type EngineImageEmbedding } from '../inference';
+import { readRgbImage, type EmbeddedImage } from '../segment';
 import { type SettingsStore } from '../settings/settings-store';
 import { type EventHub } from './event-hub';
 import { type ProjectSession } from './project-session';
@@ -23,6 +24,7 @@ export class InferenceService {
   #engine: InferenceEngine | null = null;
   #interactive: InferenceEngine | null = null;
   #engineProvider: string | null = null;
+  #lastImage: { key: string; pending: Promise<EmbeddedImage> } | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -98,12 +100,39 @@ export class InferenceService {
   ): Promise<{ embedding: EngineImageEmbedding; cached: boolean }> {
     const modelId = this.modelId();
     const key = this.cacheKey(imageId, modelId);
-    const cached = this.session.require().embeddings.get(key) !== undefined;
+    const cached = this.session.require().embeddings.has(key);
     const embedding = await this.engine().embedImageFile(this.imagePath(imageId), modelId, {
       cacheKey: key,
       ...(signal ? { signal } : {}),
     });
     return { embedding, cached };
+  }
+
+  /**
+   * The current image as the segmentation pipeline needs it (manifest, decoded embedding, RGB pixels),
+   * kept for the last image: a live text prompt asks again on every keystroke, and neither the fp16 decode
+   * nor the image decode should run again for the same image.
+   */
+  async embeddedImage(imageId: ImageId): Promise<EmbeddedImage> {
+    const project = this.session.require();
+    const modelId = this.modelId();
+    const path = this.imagePath(imageId);
+    const key = `${project.dir}|${imageId}|${path}|${modelId}|${this.settings.get().provider}`;
+    if (this.#lastImage?.key !== key) {
+      const pending = (async (): Promise<EmbeddedImage> => {
+        const [manifest, { embedding }, image] = await Promise.all([
+          this.engine().getManifest(modelId),
+          this.embedImage(imageId),
+          readRgbImage(path),
+        ]);
+        return { modelId, manifest, embedding, image };
+      })();
+      this.#lastImage = { key, pending };
+      pending.catch(() => {
+        if (this.#lastImage?.pending === pending) this.#lastImage = null;
+      });
+    }
+    return this.#lastImage.pending;
   }
 
   #announce(): void {
@@ -118,5 +147,6 @@ export class InferenceService {
     await this.#engine?.dispose();
     this.#engine = null;
     this.#interactive = null;
+    this.#lastImage = null;
   }
 }

@@ -1,6 +1,6 @@
 import { type HeatMap } from '../../../src-preload/contract/groups/inference';
 import { type MethodOutput, type MethodParsedInput } from '../../../src-preload/contract/spec';
-import { type Heatmap, segmentImageFile } from '../segment';
+import { type Heatmap, segmentEmbeddedImage } from '../segment';
 import { type InferenceService } from './inference-service';
 
 type Output<M extends 'segmentText' | 'segmentClick'> = MethodOutput<'inference', M>;
@@ -11,14 +11,11 @@ export class SegmentService {
   constructor(private readonly inference: InferenceService) {}
 
   async segmentText(input: Input<'segmentText'>): Promise<Output<'segmentText'>> {
-    const modelId = this.inference.modelId();
-    const result = await segmentImageFile(
+    const result = await segmentEmbeddedImage(
       this.inference.engine(),
-      this.inference.imagePath(input.imageId),
-      modelId,
+      await this.inference.embeddedImage(input.imageId),
       { kind: 'text', prompts: input.prompts },
       {
-        cacheKey: this.inference.cacheKey(input.imageId, modelId),
         refine: input.refine,
         ...(input.threshold === undefined ? {} : { thresholdProb: input.threshold }),
         ...(input.minAreaPx === undefined ? {} : { minAreaPx: input.minAreaPx }),
@@ -28,19 +25,16 @@ export class SegmentService {
   }
 
   async segmentClick(input: Input<'segmentClick'>): Promise<Output<'segmentClick'>> {
-    const modelId = this.inference.modelId();
     const [bx, by, bw, bh] = input.box ?? [0, 0, 0, 0];
-    const result = await segmentImageFile(
+    const result = await segmentEmbeddedImage(
       this.inference.engine(),
-      this.inference.imagePath(input.imageId),
-      modelId,
+      await this.inference.embeddedImage(input.imageId),
       {
         kind: 'prompt',
         clicks: input.clicks.map((c) => ({ xPx: c.x, yPx: c.y, positive: c.positive })),
         ...(input.box ? { box: { x: bx, y: by, widthPx: bw, heightPx: bh } } : {}),
       },
       {
-        cacheKey: this.inference.cacheKey(input.imageId, modelId),
         refine: input.refine,
         ...(input.threshold === undefined ? {} : { thresholdProb: input.threshold }),
       },
