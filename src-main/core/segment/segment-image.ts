@@ -168,19 +168,12 @@ export async function segmentEmbeddedImage(
           ...(request.box ? { box: request.box } : {}),
           ...(request.previous ? { previous: request.previous } : {}),
         });
-        const inst: SegmentInstance = {
-          label,
-          score: res.score,
-          areaPx: res.areaPx,
-          bbox: res.bbox,
-          mask: res.mask,
-        };
         return {
           width: w,
           height: h,
           model: modelId,
           method: 'decoder',
-          instances: nonEmpty(inst, w, h, opts),
+          instances: nonEmpty(asInstance(label, res), w, h, opts),
           lowRes: res.lowRes,
         };
       }
@@ -197,19 +190,12 @@ export async function segmentEmbeddedImage(
           ...(opts.refine !== undefined ? { refine: opts.refine } : {}),
         },
       );
-      const inst: SegmentInstance = {
-        label,
-        score: res.score,
-        areaPx: res.areaPx,
-        bbox: res.bbox,
-        mask: res.mask,
-      };
       return {
         width: w,
         height: h,
         model: modelId,
         method: 'similarity',
-        instances: nonEmpty(inst, w, h, opts),
+        instances: nonEmpty(asInstance(label, res), w, h, opts),
       };
     }
   }
@@ -253,4 +239,9 @@ function pick(opts: SegmentRequestOptions): { thresholdProb?: number; minAreaPx?
 
 function tol(opts: SegmentRequestOptions): { tolerancePx?: number } {
   return opts.tolerancePx !== undefined ? { tolerancePx: opts.tolerancePx } : {};
+}
+
+/** One mask from either click path as the instance the CLI and the service hand out. */
+function asInstance(label: string, m: Omit<SegmentInstance, 'label'>): SegmentInstance {
+  return { label, score: m.score, areaPx: m.areaPx, bbox: m.bbox, mask: m.mask };
 }
