@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { aliases } from './vite.aliases';
 
 const root = import.meta.dirname;
 
 export default defineConfig({
   main: {
+    resolve: { alias: aliases },
     build: {
       outDir: resolve(root, 'out/main'),
       // Native modules (onnxruntime-node, better-sqlite3, sharp) stay external: never bundled.
@@ -35,6 +37,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
+    resolve: { alias: aliases },
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { aliases } from '../vite.aliases';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +28,7 @@ async function buildPage(outDir: string): Promise<void> {
     root: path.join(import.meta.dirname, 'canvas'),
     logLevel: 'error',
     plugins: [react()],
+    resolve: { alias: aliases },
     build: { outDir, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 10_000 },
   });
 }

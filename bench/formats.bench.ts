@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Geometry } from '../src-preload/contract/geometry';
-import { asAnnotationId, asImageId, asLabelId, type ImageId } from '../src-preload/contract/ids';
+import { type Geometry, asAnnotationId, asImageId, asLabelId, type ImageId } from '@contract';
 import { exportDataset } from '../src-main/core/formats/export-dataset';
 import type { SegmentationMode } from '../src-main/core/formats/export-types';
 import { importAnnotations } from '../src-main/core/formats/import-annotations';

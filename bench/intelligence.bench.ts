@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { asImageId, type ImageId } from '../src-preload/contract/ids';
+import { asImageId, type ImageId } from '@contract';
 import { type DenseGrid, type PixelPatchMapping } from '../src-main/core/embedding-types';
 import { createInferenceEngine } from '../src-main/core/inference';
 import { autoLabelHandler } from '../src-main/core/intelligence/auto-label';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { asImageId } from '../src-preload/contract/ids';
+import { asImageId } from '@contract';
 import { Project } from '../src-main/core/project';
 import { tinyPng, writeBuffer } from '../tests/fixtures/images/make-images';
 import { percentile, type BenchRow } from './bench-kit';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
-import { asImageId, asLabelId, type LabelId } from '../../src-preload/contract/ids';
+import { asImageId, asLabelId, type LabelId } from '@contract';
 import { AnnotationCanvas } from '../../src-renderer/canvas/AnnotationCanvas';
 import { useEditorSnapshot, useToolSnapshot } from '../../src-renderer/canvas/use-editor-bindings';
 import { useViewState } from '../../src-renderer/canvas/use-view-state';

@@ -1,4 +1,4 @@
-import { asAnnotationId, asImageId, asLabelId, type LabelId } from '../../src-preload/contract/ids';
+import { asAnnotationId, asImageId, asLabelId, type LabelId } from '@contract';
 import { type Annotation } from '../../src-renderer/model/annotation';
 import { createDoc, type AnnotationDoc } from '../../src-renderer/model/document';
 import { bitmapToRle, emptyMaskBitmap, strokeBitmap } from '../../src-renderer/model/mask-bitmap';

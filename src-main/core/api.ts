@@ -1,5 +1,4 @@
-import { type ServiceHandlers } from '../../src-preload/contract/spec';
-import { type ImageId } from '../../src-preload/contract/ids';
+import { type ServiceHandlers, type ImageId } from '@contract';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';

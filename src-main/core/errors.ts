@@ -1,4 +1,4 @@
-import { ApiErrorCodeSchema, type ApiError, type ApiErrorCode } from '../../src-preload/contract/result';
+import { ApiErrorCodeSchema, type ApiError, type ApiErrorCode } from '@contract';
 
 /** The error every core module throws for a failure the user can act on; adapters turn it into data. */
 export class AppError extends Error {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { ImageIdSchema } from '../../src-preload/contract/ids';
+import { ImageIdSchema } from '@contract';
 import { type RadioLabelService } from '../core/api';
 import { contentSecurityPolicy } from '../server/security-headers';
 import { APP_SCHEME } from './window-options';

@@ -1,11 +1,5 @@
 import { ipcMain } from 'electron';
-import {
-  API_METHODS,
-  MAX_REQUEST_BYTES,
-  channelName,
-  type ApiGroup,
-} from '../../src-preload/contract/channels';
-import { err, type Result } from '../../src-preload/contract/result';
+import { API_METHODS, MAX_REQUEST_BYTES, channelName, type ApiGroup, err, type Result } from '@contract';
 import { type RadioLabelService } from '../core/api';
 import { dispatch } from '../core/service/dispatch';
 import { senderAllowed } from './sender-check';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow } from 'electron';
-import { EVENT_CHANNEL } from '../../src-preload/contract/channels';
+import { EVENT_CHANNEL } from '@contract';
 import { createRadioLabelService } from '../core/api';
 import { appRootFrom, defaultDataDir } from '../core/paths';
 import { APP_VERSION } from '../core/version';

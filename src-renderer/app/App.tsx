@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type AppInfo } from '../../src-preload/contract/groups/settings';
+import { type AppInfo } from '@contract';
 import { api, getBackend } from '../bridge';
 import { ExportDialog } from '../features/export/ExportDialog';
 import { ModelPicker } from '../features/models/ModelPicker';

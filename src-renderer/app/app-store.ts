@@ -1,9 +1,5 @@
 import { create } from 'zustand';
-import { type ImageRow } from '../../src-preload/contract/groups/images';
-import { type ProviderStatus } from '../../src-preload/contract/groups/inference';
-import { type Label } from '../../src-preload/contract/groups/labels';
-import { type ProjectInfo } from '../../src-preload/contract/groups/projects';
-import { type ImageId } from '../../src-preload/contract/ids';
+import { type ImageRow, type ProviderStatus, type Label, type ProjectInfo, type ImageId } from '@contract';
 import { api } from '../bridge';
 
 export type SaveState = 'saved' | 'saving' | 'error';

@@ -1,6 +1,4 @@
-import { API_METHODS, type ApiGroup } from '../../src-preload/contract/channels';
-import { type AppEvent, type RadioLabelApi } from '../../src-preload/contract/spec';
-import { type Result } from '../../src-preload/contract/result';
+import { API_METHODS, type ApiGroup, type AppEvent, type RadioLabelApi, type Result } from '@contract';
 
 const TOKEN_KEY = 'radiolabel.token';
 const TOKEN_HEADER = 'x-radiolabel-token';

@@ -1,4 +1,4 @@
-import { type RadioLabelApi } from '../../src-preload/contract/spec';
+import { type RadioLabelApi } from '@contract';
 import { createHttpApi, takeToken } from './http-transport';
 
 export type BackendMode = 'electron' | 'browser';

@@ -1,7 +1,7 @@
 import type Konva from 'konva';
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Image as KonvaImage, Layer, Shape, Stage } from 'react-konva';
-import { type AnnotationId, type LabelId } from '../../src-preload/contract/ids';
+import { type AnnotationId, type LabelId } from '@contract';
 import { type AnnotationDoc, listAnnotations } from '../model/document';
 import { type ProposalList } from '../model/proposals';
 import { isVisible, type LabelStates, NO_LABEL_STATES } from '../model/visibility';

@@ -1,4 +1,4 @@
-import { type CocoRle } from '../../src-preload/contract/geometry';
+import { type CocoRle } from '@contract';
 import { maskBitmapOf } from '../model/geometry-ops';
 import { maskToRgba } from './raster';
 

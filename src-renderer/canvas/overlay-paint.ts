@@ -1,4 +1,4 @@
-import { type Geometry } from '../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { type Handle } from '../tools/handles';
 import { type ToolOverlay } from '../tools/tool-types';
 import { outlineShapes } from './paint';

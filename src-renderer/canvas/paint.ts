@@ -1,5 +1,4 @@
-import { type Geometry } from '../../src-preload/contract/geometry';
-import { type LabelId } from '../../src-preload/contract/ids';
+import { type Geometry, type LabelId } from '@contract';
 import { geometryBounds, type Rect, rectsIntersect } from '../model/geometry-ops';
 import { maskSprite } from './mask-cache';
 import { parseHexColor } from './raster';

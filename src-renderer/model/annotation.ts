@@ -1,5 +1,4 @@
-import { type AnnotationSource, type Geometry } from '../../src-preload/contract/geometry';
-import { type AnnotationId, type LabelId } from '../../src-preload/contract/ids';
+import { type AnnotationSource, type Geometry, type AnnotationId, type LabelId } from '@contract';
 
 /** One annotation in the editor: the stored fields plus editor-only visibility and lock flags. */
 export interface Annotation {

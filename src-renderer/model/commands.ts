@@ -1,5 +1,4 @@
-import { type AnnotationSource, type Geometry } from '../../src-preload/contract/geometry';
-import { type AnnotationId, type LabelId } from '../../src-preload/contract/ids';
+import { type AnnotationSource, type Geometry, type AnnotationId, type LabelId } from '@contract';
 import { type Annotation, type IdAllocator, type StoredAnnotationFields, storedFields } from './annotation';
 import { type AnnotationDoc, listAnnotations } from './document';
 import { translateGeometry } from './geometry-ops';

@@ -1,4 +1,4 @@
-import { type ImageId, type AnnotationId } from '../../src-preload/contract/ids';
+import { type ImageId, type AnnotationId } from '@contract';
 import { type Annotation, annotationsEqual } from './annotation';
 import { type Patch } from './patch';
 

@@ -1,4 +1,4 @@
-import { type AnnotationId, type ImageId, type LabelId } from '../../src-preload/contract/ids';
+import { type AnnotationId, type ImageId, type LabelId } from '@contract';
 import { type Annotation, createIdAllocator, type IdAllocator } from './annotation';
 import { type RebaseNotice } from './autosave';
 import { type Command } from './commands';

@@ -1,9 +1,4 @@
-import {
-  type BoxGeometry,
-  type CocoRle,
-  type Geometry,
-  type PolygonGeometry,
-} from '../../src-preload/contract/geometry';
+import { type BoxGeometry, type CocoRle, type Geometry, type PolygonGeometry } from '@contract';
 import { bitmapGet, bitmapToRle, rleToBitmap, translateBitmap, type MaskBitmap } from './mask-bitmap';
 import { countsBounds, decodeCounts } from './rle';
 

@@ -1,4 +1,4 @@
-import { type AnnotationId } from '../../src-preload/contract/ids';
+import { type AnnotationId } from '@contract';
 import { type Annotation } from './annotation';
 import { type AnnotationDoc, listAnnotations } from './document';
 import { geometryBounds, geometryContains, type Point, type Rect, rectsIntersect } from './geometry-ops';

@@ -1,6 +1,6 @@
-import { type CocoRle } from '../../src-preload/contract/geometry';
+import { type CocoRle } from '@contract';
+import { forEachColumnSegment } from '@contract/rle-counts';
 import { countsBounds, decodeRleCounts, encodeCounts, type PixelRect } from './rle';
-import { forEachColumnSegment } from '../../src-preload/contract/rle-counts';
 
 /**
  * A mask cropped to its bounds, row-major, 1 byte per pixel (0 or 1). Cropping keeps 100 masks on a 4k

@@ -1,4 +1,4 @@
-import { type AnnotationId } from '../../src-preload/contract/ids';
+import { type AnnotationId } from '@contract';
 import { type Annotation, annotationsEqual } from './annotation';
 
 export interface AnnotationUpdate {

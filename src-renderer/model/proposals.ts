@@ -1,5 +1,4 @@
-import { type AnnotationSource, type Geometry } from '../../src-preload/contract/geometry';
-import { type LabelId } from '../../src-preload/contract/ids';
+import { type AnnotationSource, type Geometry, type LabelId } from '@contract';
 import { type IdAllocator } from './annotation';
 import { makeAnnotation } from './commands';
 import { type Patch } from './patch';

@@ -1,4 +1,5 @@
-import { type CocoRle } from '../../src-preload/contract/geometry';
+import { type CocoRle } from '@contract';
+import { countsFromString as decodeCounts } from '@contract/rle-counts';
 
 /**
  * COCO RLE in the renderer: the pycocotools compressed-counts string format (column-major runs that start
@@ -6,11 +7,7 @@ import { type CocoRle } from '../../src-preload/contract/geometry';
  */
 
 /** The contract's counts-string codec under the names the editor uses. */
-export {
-  countsToString as encodeCounts,
-  countsFromString as decodeCounts,
-} from '../../src-preload/contract/rle-counts';
-import { countsFromString as decodeCounts } from '../../src-preload/contract/rle-counts';
+export { countsToString as encodeCounts, countsFromString as decodeCounts } from '@contract/rle-counts';
 
 /** Decodes and checks that the runs cover exactly height × width pixels (pycocotools raises otherwise). */
 export function decodeRleCounts(rle: CocoRle): number[] {

@@ -1,4 +1,4 @@
-import { type LabelId } from '../../src-preload/contract/ids';
+import { type LabelId } from '@contract';
 import { type Annotation } from './annotation';
 
 /** Per-label hidden and locked states (per-annotation ones live on the annotation). */

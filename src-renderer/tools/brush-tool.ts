@@ -1,4 +1,4 @@
-import { type AnnotationId } from '../../src-preload/contract/ids';
+import { type AnnotationId } from '@contract';
 import { type Annotation } from '../model/annotation';
 import { makeAnnotation } from '../model/commands';
 import { maskBitmapOf, type Point, rememberMaskBitmap } from '../model/geometry-ops';

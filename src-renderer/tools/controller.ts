@@ -1,5 +1,4 @@
-import { type Geometry } from '../../src-preload/contract/geometry';
-import { type AnnotationId, type LabelId } from '../../src-preload/contract/ids';
+import { type Geometry, type AnnotationId, type LabelId } from '@contract';
 import {
   type ClipboardContent,
   copyAnnotations,

@@ -1,4 +1,4 @@
-import { type Geometry } from '../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { type Annotation } from '../model/annotation';
 import { removeAnnotations, setGeometry } from '../model/commands';
 import {

@@ -1,4 +1,4 @@
-import { type AnnotationId } from '../../src-preload/contract/ids';
+import { type AnnotationId } from '@contract';
 import { type Annotation } from '../model/annotation';
 import { type AnnotationDoc } from '../model/document';
 import {

@@ -1,4 +1,4 @@
-import { type AnnotationId } from '../../src-preload/contract/ids';
+import { type AnnotationId } from '@contract';
 import { type Annotation } from '../model/annotation';
 import { updateAnnotations } from '../model/commands';
 import { normalizeRect, type Point, type Rect, translateGeometry } from '../model/geometry-ops';

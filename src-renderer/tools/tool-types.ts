@@ -1,5 +1,4 @@
-import { type AnnotationId, type ImageId, type LabelId } from '../../src-preload/contract/ids';
-import { type Geometry } from '../../src-preload/contract/geometry';
+import { type AnnotationId, type ImageId, type LabelId, type Geometry } from '@contract';
 import { type IdAllocator } from '../model/annotation';
 import { type AnnotationDoc } from '../model/document';
 import { type Point, type Rect } from '../model/geometry-ops';

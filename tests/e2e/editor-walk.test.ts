@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderScene, SAMPLE_SCENES } from '../../resources/sample/sample-scene';
 import { decodeRle, maskIou } from '../../src-main/core/segment';
-import { type Annotation } from '../../src-preload/contract/groups/annotations';
-import { type Label } from '../../src-preload/contract/groups/labels';
+import { type Annotation, type Label } from '@contract';
 import { ROOT, startE2eApp, type E2eApp } from './harness';
 import { annotationRows, clickImage, dragImage, waitSaved } from './editor-helpers';
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
+import { aliases } from '../../vite.aliases';
 import { createRadioLabelService, type RadioLabelService } from '../../src-main/core/api';
 import { startBrowserServer, type BrowserServer } from '../../src-main/server/browser-server';
 
@@ -39,6 +40,7 @@ export function buildRenderer(): Promise<string> {
       configFile: false,
       root: path.join(ROOT, 'src-renderer'),
       plugins: [react()],
+      resolve: { alias: aliases },
       logLevel: 'error',
       mode: 'production',
       build: { outDir, emptyOutDir: true },

@@ -1,4 +1,4 @@
-import { asImageId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { asImageId, type ImageId, type LabelId } from '@contract';
 import { withProject } from '../../core/project';
 import { projectOptionsFrom } from '../../core/project/settings-options';
 import { allImageIds } from '../../core/intelligence/embeddings';

@@ -1,4 +1,4 @@
-import type { ImageStatus } from '../../../src-preload/contract/geometry';
+import { type ImageStatus } from '@contract';
 import { exportDataset } from '../../core/formats/export-dataset';
 import type { ExportFormat, ImageFileMode, SegmentationMode } from '../../core/formats/export-types';
 import { projectExportSource } from '../../core/formats/project-adapter';

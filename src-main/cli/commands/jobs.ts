@@ -1,5 +1,4 @@
-import { type ImageId } from '../../../src-preload/contract/ids';
-import { type Job } from '../../../src-preload/contract/groups/jobs';
+import { type ImageId, type Job } from '@contract';
 import { createInferenceEngine, parseProvider, type InferenceEngine } from '../../core/inference';
 import { autoLabelHandler } from '../../core/intelligence/auto-label';
 import { type EmbeddingSpec } from '../../core/intelligence/embeddings';

@@ -1,4 +1,4 @@
-import { asAnnotationId, asImageId } from '../../../src-preload/contract/ids';
+import { asAnnotationId, asImageId } from '@contract';
 import { withProject } from '../../core/project';
 import { projectOptionsFrom } from '../../core/project/settings-options';
 import {

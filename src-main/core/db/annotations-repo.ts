@@ -1,14 +1,15 @@
 import { type Statement } from 'better-sqlite3';
-import { GeometrySchema, type Geometry } from '../../../src-preload/contract/geometry';
 import {
+  GeometrySchema,
+  type Geometry,
   asAnnotationId,
   asImageId,
   asLabelId,
   type AnnotationId,
   type ImageId,
   type LabelId,
-} from '../../../src-preload/contract/ids';
-import { type Annotation } from '../../../src-preload/contract/groups/annotations';
+  type Annotation,
+} from '@contract';
 import { validateRle } from '../segment/rle';
 import { InvalidInputError, NotFoundError, RevisionConflictError } from './errors';
 import { type Db, writeTx } from './open-db';

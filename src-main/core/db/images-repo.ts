@@ -1,7 +1,5 @@
 import { type Statement } from 'better-sqlite3';
-import { type ImageStatus } from '../../../src-preload/contract/geometry';
-import { asImageId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
-import { type ImageRow } from '../../../src-preload/contract/groups/images';
+import { type ImageStatus, asImageId, type ImageId, type LabelId, type ImageRow } from '@contract';
 import { NotFoundError } from './errors';
 import { type Db, writeTx } from './open-db';
 

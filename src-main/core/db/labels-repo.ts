@@ -1,6 +1,5 @@
 import { type Statement } from 'better-sqlite3';
-import { asLabelId, type LabelId } from '../../../src-preload/contract/ids';
-import { type Label, type LabelRemoval } from '../../../src-preload/contract/groups/labels';
+import { asLabelId, type LabelId, type Label, type LabelRemoval } from '@contract';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { type Db, writeTx } from './open-db';
 

@@ -1,4 +1,4 @@
-import type { Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { polygonsToMask } from '../segment/contours';
 import { encodeMask, polygonsToRle, rleArea, rleToBbox } from '../segment/rle';
 import type { SegmentationMode } from './export-types';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
+import { type CocoRle, type Geometry } from '@contract';
 import { uncompressedToRle, validateRle } from '../segment/rle';
 import { unionAsGeometry } from './shapes';
 import { DEFAULT_MAX_JSON_BYTES, isFile, parseJson, readTextLimited } from './files';

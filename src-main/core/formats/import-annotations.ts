@@ -1,5 +1,4 @@
-import { type Geometry, GeometrySchema } from '../../../src-preload/contract/geometry';
-import type { LabelId } from '../../../src-preload/contract/ids';
+import { type Geometry, GeometrySchema, type LabelId } from '@contract';
 import { AppError } from '../errors';
 import { readCoco } from './coco-import';
 import { ImageMatcher } from './image-matcher';

@@ -1,4 +1,4 @@
-import type { Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 
 /** How an annotation file names its image; the matcher tries path, then name, then content hash. */
 export interface ImageRef {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { polygonsToMask } from '../segment/contours';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
 import { encodeGrayPng } from './png';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
-import type { Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { encodeMask } from '../segment/rle';
 import {
   DEFAULT_MAX_JSON_BYTES,

@@ -1,7 +1,7 @@
-import type { CocoRle } from '../../../src-preload/contract/geometry';
+import { type CocoRle } from '@contract';
+import { forEachColumnSegment } from '@contract/rle-counts';
 import { maskToPolygons, type PolygonWithHoles } from '../segment/contours';
 import { countsFromString } from '../segment/rle';
-import { forEachColumnSegment } from '../../../src-preload/contract/rle-counts';
 
 /**
  * Mask topology straight from the RLE column runs, at a cost proportional to the number of runs rather

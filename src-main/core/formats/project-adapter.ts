@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { ImageId, LabelId } from '../../../src-preload/contract/ids';
+import { type ImageId, type LabelId } from '@contract';
 import type { ImageRecord } from '../db/images-repo';
 import type { Project } from '../project';
 import type {

@@ -1,5 +1,5 @@
-import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
-import { forEachColumnSegment } from '../../../src-preload/contract/rle-counts';
+import { type CocoRle, type Geometry } from '@contract';
+import { forEachColumnSegment } from '@contract/rle-counts';
 export { assertRleSize, boxRing, geometryToMask } from '../segment/geometry-mask';
 import {
   countsArea,

@@ -1,5 +1,11 @@
-import type { AnnotationSource, Geometry, ImageStatus } from '../../../src-preload/contract/geometry';
-import type { AnnotationId, ImageId, LabelId } from '../../../src-preload/contract/ids';
+import {
+  type AnnotationSource,
+  type Geometry,
+  type ImageStatus,
+  type AnnotationId,
+  type ImageId,
+  type LabelId,
+} from '@contract';
 
 /**
  * The small interfaces between the dataset formats and a project. Writers only ever see one page of images

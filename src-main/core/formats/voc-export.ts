@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportItem, FormatWriter, SplitName, WriterContext } from './export-types';
 import { encodeIndexedPng } from './png';
-import type { CocoRle, Geometry } from '../../../src-preload/contract/geometry';
+import { type CocoRle, type Geometry } from '@contract';
 import { polygonsToRle } from '../segment/rle';
 import { forEachRlePixel } from './mask-topology';
 import { assertRleSize, geometryBbox, geometryToMask, unionAsGeometry } from './shapes';

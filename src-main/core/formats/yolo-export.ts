@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
 import { assertRleSize, boxRing, classifyRings, geometryBbox } from './shapes';
 import { rleToPolygons } from './mask-topology';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { DEFAULT_MAX_TEXT_BYTES, isDirectory, isFile, readTextLimited, toPosix, walkFiles } from './files';
 import type { ErrorList, ParsedAnnotation, ParsedImage, ReaderOptions } from './import-types';
 import { parseYamlLite, yoloNamesFromYaml } from './yaml-lite';

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { type ImageId } from '../../../src-preload/contract/ids';
-import { type ImportReport } from '../../../src-preload/contract/groups/images';
+import { type ImageId, type ImportReport } from '@contract';
 import { type ImagesRepo, type NewImage } from '../db/images-repo';
 import { type Db } from '../db/open-db';
 import { translateSqliteError } from '../db/errors';

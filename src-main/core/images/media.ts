@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { type ImageId } from '../../../src-preload/contract/ids';
+import { type ImageId } from '@contract';
 import { NotFoundError } from '../db/errors';
 import { type ImagesRepo } from '../db/images-repo';
 import { CONTENT_TYPES, type ImageFormat } from './formats';

@@ -1,7 +1,7 @@
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImagesRepo } from '../db/images-repo';
-import { type ImageId } from '../../../src-preload/contract/ids';
+import { type ImageId } from '@contract';
 import { digestFile } from './digest';
 import { fromStoredPath, toStoredPath } from './paths';
 import { walkImagePaths } from './walk';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asLabelId, type ImageId } from '../../../src-preload/contract/ids';
+import { asLabelId, type ImageId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { OutOfVocabularyError, type InferenceEngine } from '../inference';
 import { prioritizedEngine } from '../jobs/prioritized-engine';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { asImageId, type ImageId } from '../../../src-preload/contract/ids';
+import { asImageId, type ImageId } from '@contract';
 import { type EmbeddingKey } from '../embedding-types';
 import {
   fromHalf,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asImageId, asLabelId, type ImageId } from '../../../src-preload/contract/ids';
+import { asImageId, asLabelId, type ImageId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type JobKind } from '../jobs/job-store';
 import { type Project } from '../project';

@@ -1,4 +1,4 @@
-import { asImageId, type ImageId } from '../../../src-preload/contract/ids';
+import { asImageId, type ImageId } from '@contract';
 import { type DenseGrid } from '../embedding-types';
 import { type Project } from '../project';
 import { cachedEmbedding, cachedImageIds, embeddingKey, type EmbeddingSpec } from './embeddings';

@@ -1,4 +1,4 @@
-import { type ImageId } from '../../../src-preload/contract/ids';
+import { type ImageId } from '@contract';
 import {
   fromStored,
   imageTextVector,

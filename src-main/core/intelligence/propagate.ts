@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { GeometrySchema } from '../../../src-preload/contract/geometry';
-import { asImageId, asLabelId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { GeometrySchema, asImageId, asLabelId, type ImageId, type LabelId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type EngineImageEmbedding, type InferenceEngine } from '../inference';
 import { prioritizedEngine } from '../jobs/prioritized-engine';

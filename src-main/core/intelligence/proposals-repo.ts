@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Statement } from 'better-sqlite3';
-import { GeometrySchema, type Geometry } from '../../../src-preload/contract/geometry';
 import {
+  GeometrySchema,
+  type Geometry,
   asImageId,
   asJobId,
   asLabelId,
@@ -9,7 +10,7 @@ import {
   type ImageId,
   type JobId,
   type LabelId,
-} from '../../../src-preload/contract/ids';
+} from '@contract';
 import { NotFoundError, ConflictError } from '../db/errors';
 import { type Db } from '../db/open-db';
 import { type Project } from '../project';

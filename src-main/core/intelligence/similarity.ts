@@ -1,5 +1,4 @@
-import { GeometrySchema } from '../../../src-preload/contract/geometry';
-import { asImageId, type AnnotationId, type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { GeometrySchema, asImageId, type AnnotationId, type ImageId, type LabelId } from '@contract';
 import { NotFoundError } from '../db/errors';
 import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
 import { type Project } from '../project';

@@ -1,5 +1,4 @@
-import { type ImageId, type JobId } from '../../../src-preload/contract/ids';
-import { type Job } from '../../../src-preload/contract/groups/jobs';
+import { type ImageId, type JobId, type Job } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type Project } from '../project';
 import { EtaEstimator } from './eta';

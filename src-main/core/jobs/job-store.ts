@@ -1,6 +1,5 @@
 import { type Statement } from 'better-sqlite3';
-import { asImageId, asJobId, type ImageId, type JobId } from '../../../src-preload/contract/ids';
-import { type Job } from '../../../src-preload/contract/groups/jobs';
+import { asImageId, asJobId, type ImageId, type JobId, type Job } from '@contract';
 import { NotFoundError } from '../db/errors';
 import { type Db } from '../db/open-db';
 

@@ -1,4 +1,4 @@
-import { type ImageId, type JobId } from '../../../src-preload/contract/ids';
+import { type ImageId, type JobId } from '@contract';
 import { type Project } from '../project';
 import { type JobKind } from './job-store';
 import { type PriorityScheduler } from './priority-scheduler';

@@ -1,7 +1,6 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { type ImageId } from '../../../src-preload/contract/ids';
-import { type ProjectInfo } from '../../../src-preload/contract/groups/projects';
+import { type ImageId, type ProjectInfo } from '@contract';
 import { AnnotationsRepo } from '../db/annotations-repo';
 import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embedding-cache';
 import { IoError, translateSqliteError } from '../db/errors';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { RecentProjectSchema, type RecentProject } from '../../../src-preload/contract/groups/projects';
+import { RecentProjectSchema, type RecentProject } from '@contract';
 import { IoError } from '../db/errors';
 
 export const RECENT_PROJECTS_FILE = 'recent-projects.json';

@@ -1,4 +1,4 @@
-import { type CocoRle, type Geometry } from '../../../src-preload/contract/geometry';
+import { type CocoRle, type Geometry } from '@contract';
 import { polygonsToMask } from './contours';
 import { decodeRle } from './rle';
 

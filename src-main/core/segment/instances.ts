@@ -1,7 +1,7 @@
 import { labelRuns } from './components';
 import { maskToRings } from './contours';
 import { encodeMask } from './rle';
-import { type CocoRle } from '../../../src-preload/contract/geometry';
+import { type CocoRle } from '@contract';
 
 /** One segmented object: a connected region of the thresholded probability map. */
 export interface SegmentInstance {

@@ -1,9 +1,5 @@
-import { type CocoRle } from '../../../src-preload/contract/geometry';
-import {
-  countsFromString,
-  countsToString,
-  forEachColumnSegment,
-} from '../../../src-preload/contract/rle-counts';
+import { type CocoRle } from '@contract';
+import { countsFromString, countsToString, forEachColumnSegment } from '@contract/rle-counts';
 
 export { countsFromString, countsToString };
 import { polygonToCounts } from './frpoly';

@@ -1,5 +1,4 @@
-import { type ServiceHandlers } from '../../../src-preload/contract/spec';
-import { asImageId } from '../../../src-preload/contract/ids';
+import { type ServiceHandlers, asImageId } from '@contract';
 import {
   annotationQuery,
   findDuplicates,

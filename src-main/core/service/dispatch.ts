@@ -1,6 +1,4 @@
-import { apiSpec, type ServiceHandlers } from '../../../src-preload/contract/spec';
-import { API_METHODS, type ApiGroup } from '../../../src-preload/contract/channels';
-import { err, ok, type Result } from '../../../src-preload/contract/result';
+import { apiSpec, type ServiceHandlers, API_METHODS, type ApiGroup, err, ok, type Result } from '@contract';
 import { toApiError } from '../errors';
 
 export interface MethodRef {

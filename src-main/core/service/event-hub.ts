@@ -1,4 +1,4 @@
-import { type AppEvent } from '../../../src-preload/contract/events';
+import { type AppEvent } from '@contract';
 
 export type EventListener = (event: AppEvent) => void;
 

@@ -1,4 +1,4 @@
-import { type ServiceHandlers } from '../../../src-preload/contract/spec';
+import { type ServiceHandlers } from '@contract';
 import { exportDataset, importAnnotations, projectExportSource, projectImportSink } from '../formats';
 import { type ProgressFn } from '../formats/source';
 import { type EventHub } from './event-hub';

@@ -1,4 +1,4 @@
-import { type Geometry } from '../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { AppError } from '../errors';
 import { geometryToMask } from '../segment/geometry-mask';
 import { encodeMask, maskToRings } from '../segment';

@@ -1,4 +1,4 @@
-import { type ServiceHandlers } from '../../../src-preload/contract/spec';
+import { type ServiceHandlers } from '@contract';
 import { AppError } from '../errors';
 import { tagImage } from '../inference';
 import { installBundleSource } from '../models/install-source';

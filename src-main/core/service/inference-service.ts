@@ -1,5 +1,4 @@
-import { type ImageId } from '../../../src-preload/contract/ids';
-import { type ProviderStatus } from '../../../src-preload/contract/groups/inference';
+import { type ImageId, type ProviderStatus } from '@contract';
 import { type EmbeddingCacheStore, type EmbeddingKey } from '../embedding-types';
 import { AppError } from '../errors';
 import { fromStoredPath } from '../images/paths';

@@ -1,4 +1,4 @@
-import { type ServiceHandlers } from '../../../src-preload/contract/spec';
+import { type ServiceHandlers } from '@contract';
 import { readRecentProjects } from '../project';
 import { convertGeometry } from './geometry-convert';
 import { type ProjectSession } from './project-session';

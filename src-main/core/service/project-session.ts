@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { type ProjectInfo } from '../../../src-preload/contract/groups/projects';
+import { type ProjectInfo } from '@contract';
 import { AppError } from '../errors';
 import { Project, touchRecentProject } from '../project';
 import { type SettingsStore } from '../settings/settings-store';

@@ -1,5 +1,4 @@
-import { type HeatMap } from '../../../src-preload/contract/groups/inference';
-import { type MethodOutput, type MethodParsedInput } from '../../../src-preload/contract/spec';
+import { type HeatMap, type MethodOutput, type MethodParsedInput } from '@contract';
 import { type Heatmap, segmentEmbeddedImage } from '../segment';
 import { type InferenceService } from './inference-service';
 

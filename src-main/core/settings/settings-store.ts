@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SettingsSchema, type Settings } from '../../../src-preload/contract/groups/settings';
+import { SettingsSchema, type Settings } from '@contract';
 import { AppError } from '../errors';
 
 export const DEFAULT_SETTINGS: Settings = {

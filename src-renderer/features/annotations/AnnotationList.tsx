@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { type Label } from '../../../src-preload/contract/groups/labels';
+import { type Label } from '@contract';
 import { listAnnotations, setHidden, setLocked, type EditorStore } from '../../model';
 
 const KIND_NAMES = { box: 'Box', polygon: 'Polygon', mask: 'Mask', point: 'Point' } as const;

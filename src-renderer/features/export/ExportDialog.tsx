@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ExportFormatSchema, ImportFormatSchema } from '../../../src-preload/contract/groups/exports';
+import { ExportFormatSchema, ImportFormatSchema } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 

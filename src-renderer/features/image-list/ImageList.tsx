@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type ImageRow } from '../../../src-preload/contract/groups/images';
-import { ImageStatusSchema, type ImageStatus } from '../../../src-preload/contract/geometry';
+import { type ImageRow, ImageStatusSchema, type ImageStatus } from '@contract';
 import { mediaUrl } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 import { ImportImages } from '../import/ImportImages';

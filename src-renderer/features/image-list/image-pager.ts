@@ -1,6 +1,4 @@
-import { type ImageRow } from '../../../src-preload/contract/groups/images';
-import { type ImageStatus } from '../../../src-preload/contract/geometry';
-import { type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { type ImageRow, type ImageStatus, type ImageId, type LabelId } from '@contract';
 import { api } from '../../bridge';
 
 export const PAGE_ROWS = 200;

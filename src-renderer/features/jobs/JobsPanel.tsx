@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type Job } from '../../../src-preload/contract/groups/jobs';
+import { type Job } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type Label, type LabelRemoval } from '../../../src-preload/contract/groups/labels';
+import { type Label, type LabelRemoval } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 

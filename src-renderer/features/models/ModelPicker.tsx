@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type ModelSummary } from '../../../src-preload/contract/groups/models';
+import { type ModelSummary } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type ProjectInfo, type RecentProject } from '../../../src-preload/contract/groups/projects';
-import { type Result } from '../../../src-preload/contract/result';
+import { type ProjectInfo, type RecentProject, type Result } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 

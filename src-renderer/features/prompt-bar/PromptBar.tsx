@@ -1,7 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { type HeatMap } from '../../../src-preload/contract/groups/inference';
-import { type Label } from '../../../src-preload/contract/groups/labels';
-import { type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { type HeatMap, type Label, type ImageId, type LabelId } from '@contract';
 import { api } from '../../bridge';
 import { type EditorStore } from '../../model';
 import { promptsFromText, proposalsFromInstances } from './prompt-proposals';

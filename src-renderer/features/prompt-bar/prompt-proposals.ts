@@ -1,5 +1,4 @@
-import { type Instance } from '../../../src-preload/contract/groups/inference';
-import { type Label } from '../../../src-preload/contract/groups/labels';
+import { type Instance, type Label } from '@contract';
 import { type Proposal } from '../../model';
 
 /** "red, dark blue" → ["red", "dark blue"]: each part competes with the others (and the background). */

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type StoredProposal } from '../../../src-preload/contract/groups/review';
-import { type AnnotationId } from '../../../src-preload/contract/ids';
+import { type StoredProposal, type AnnotationId } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 import { type Proposal } from '../../model';

@@ -1,6 +1,5 @@
 import { useState, useSyncExternalStore } from 'react';
-import { type RegionHit } from '../../../src-preload/contract/groups/search';
-import { type ImageId } from '../../../src-preload/contract/ids';
+import { type RegionHit, type ImageId } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 import { type EditorSession } from '../workspace/editor-session';

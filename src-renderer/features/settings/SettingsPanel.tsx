@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ProviderNameSchema } from '../../../src-preload/contract/groups/inference';
-import { type Settings } from '../../../src-preload/contract/groups/settings';
+import { ProviderNameSchema, type Settings } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 

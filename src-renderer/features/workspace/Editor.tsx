@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { type HeatMap } from '../../../src-preload/contract/groups/inference';
-import { ImageStatusSchema, type ImageStatus } from '../../../src-preload/contract/geometry';
-import { type LabelId } from '../../../src-preload/contract/ids';
+import { type HeatMap, ImageStatusSchema, type ImageStatus, type LabelId } from '@contract';
 import { api, mediaUrl } from '../../bridge';
 import { AnnotationCanvas, useViewState } from '../../canvas';
 import { type Proposal } from '../../model';

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type LabelId } from '../../../src-preload/contract/ids';
-import { type ImageRow } from '../../../src-preload/contract/groups/images';
+import { type LabelId, type ImageRow } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 import { ImageList } from '../image-list/ImageList';

@@ -1,5 +1,4 @@
-import { type Annotation as StoredAnnotation } from '../../../src-preload/contract/groups/annotations';
-import { type ImageId, type LabelId } from '../../../src-preload/contract/ids';
+import { type Annotation as StoredAnnotation, type ImageId, type LabelId } from '@contract';
 import { api } from '../../bridge';
 import {
   AutosaveQueue,

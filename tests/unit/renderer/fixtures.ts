@@ -1,5 +1,4 @@
-import { type Geometry } from '../../../src-preload/contract/geometry';
-import { asAnnotationId, asImageId, asLabelId } from '../../../src-preload/contract/ids';
+import { type Geometry, asAnnotationId, asImageId, asLabelId } from '@contract';
 import { type Annotation } from '../../../src-renderer/model/annotation';
 import { createDoc, type AnnotationDoc } from '../../../src-renderer/model/document';
 import { bitmapToRle, emptyMaskBitmap, strokeBitmap } from '../../../src-renderer/model/mask-bitmap';

@@ -1,12 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Geometry } from '../../../../src-preload/contract/geometry';
-import {
-  asAnnotationId,
-  asImageId,
-  asLabelId,
-  type ImageId,
-  type LabelId,
-} from '../../../../src-preload/contract/ids';
+import { type Geometry, asAnnotationId, asImageId, asLabelId, type ImageId, type LabelId } from '@contract';
 import { RevisionConflictError } from '../../../../src-main/core/db/errors';
 import { type Project } from '../../../../src-main/core/project';
 import { encodeMask } from '../../../../src-main/core/segment/rle';

@@ -1,7 +1,7 @@
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { asImageId, asLabelId } from '../../../../src-preload/contract/ids';
+import { asImageId, asLabelId } from '@contract';
 import { IoError } from '../../../../src-main/core/db/errors';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
 import { Project } from '../../../../src-main/core/project';

@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ImageId } from '../../../../src-preload/contract/ids';
+import { type ImageId } from '@contract';
 import { type StoredEmbedding } from '../../../../src-main/core/embedding-types';
 import { type Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ImageId, type LabelId } from '../../../../src-preload/contract/ids';
+import { type ImageId, type LabelId } from '@contract';
 import { type Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { projectWithImages } from './helpers/seed';

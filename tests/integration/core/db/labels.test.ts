@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ImageId } from '../../../../src-preload/contract/ids';
+import { type ImageId } from '@contract';
 import { ConflictError } from '../../../../src-main/core/db/errors';
 import { LABEL_PALETTE } from '../../../../src-main/core/db/labels-repo';
 import { type Project } from '../../../../src-main/core/project';

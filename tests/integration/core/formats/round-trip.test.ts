@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Geometry } from '../../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { exportDataset } from '../../../../src-main/core/formats/export-dataset';
 import type { ExportFormat, SegmentationMode } from '../../../../src-main/core/formats/export-types';
 import { importAnnotations, type ImportFormat } from '../../../../src-main/core/formats/import-annotations';

@@ -2,7 +2,7 @@ import { readFileSync, renameSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asImageId, type ImageId } from '../../../../src-preload/contract/ids';
+import { asImageId, type ImageId } from '@contract';
 import { parseMediaRequest } from '../../../../src-main/core/images/media';
 import { Project } from '../../../../src-main/core/project';
 import * as make from '../../../fixtures/images/make-images';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Job } from '../../../../src-preload/contract/groups/jobs';
+import { type Job } from '@contract';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { autoLabelHandler } from '../../../../src-main/core/intelligence/auto-label';
 import { cacheStatus, imageFilePath } from '../../../../src-main/core/intelligence/embeddings';

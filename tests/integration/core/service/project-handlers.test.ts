@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRadioLabelService } from '../../../../src-main/core/api';
-import { asImageId } from '../../../../src-preload/contract/ids';
+import { asImageId } from '@contract';
 import { ROOT, serviceFixture } from './service-fixture';
 
 describe('project handlers through the contract (real SQLite)', () => {

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRadioLabelService, type RadioLabelService } from '../../../../src-main/core/api';
 import { dispatch } from '../../../../src-main/core/service/dispatch';
-import { type ApiGroup } from '../../../../src-preload/contract/channels';
-import { type Result } from '../../../../src-preload/contract/result';
+import { type ApiGroup, type Result } from '@contract';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../../..');
 

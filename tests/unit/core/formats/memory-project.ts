@@ -1,14 +1,16 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AnnotationSource, Geometry, ImageStatus } from '../../../../src-preload/contract/geometry';
 import {
+  type AnnotationSource,
+  type Geometry,
+  type ImageStatus,
   asAnnotationId,
   asImageId,
   asLabelId,
   type ImageId,
   type LabelId,
-} from '../../../../src-preload/contract/ids';
+} from '@contract';
 import { encodeGrayPng } from '../../../../src-main/core/formats/png';
 import { encodeMask } from '../../../../src-main/core/segment/rle';
 import type {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AnnotationId, asAnnotationId } from '../../../../src-preload/contract/ids';
+import { type AnnotationId, asAnnotationId } from '@contract';
 import {
   type StoredAnnotationFields,
   createIdAllocator,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asAnnotationId } from '../../../../src-preload/contract/ids';
+import { asAnnotationId } from '@contract';
 import { createIdAllocator } from '../../../../src-renderer/model/annotation';
 import {
   addAnnotations,

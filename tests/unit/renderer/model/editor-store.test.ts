@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asImageId } from '../../../../src-preload/contract/ids';
+import { asImageId } from '@contract';
 import { createIdAllocator } from '../../../../src-renderer/model/annotation';
 import { translateAnnotations } from '../../../../src-renderer/model/commands';
 import { listAnnotations } from '../../../../src-renderer/model/document';

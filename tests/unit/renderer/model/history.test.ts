@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asAnnotationId } from '../../../../src-preload/contract/ids';
+import { asAnnotationId } from '@contract';
 import { addAnnotations, setGeometry, translateAnnotations } from '../../../../src-renderer/model/commands';
 import { docsEqual, listAnnotations } from '../../../../src-renderer/model/document';
 import {

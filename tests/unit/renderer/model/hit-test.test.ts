@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Geometry } from '../../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import {
   buildHitIndex,
   annotationsInRect,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asAnnotationId } from '../../../../src-preload/contract/ids';
+import { asAnnotationId } from '@contract';
 import { docsEqual } from '../../../../src-renderer/model/document';
 import { EditorStore } from '../../../../src-renderer/model/editor-store';
 import { rebaseOnto } from '../../../../src-renderer/model/rebase';

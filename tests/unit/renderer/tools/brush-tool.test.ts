@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Geometry } from '../../../../src-preload/contract/geometry';
+import { type Geometry } from '@contract';
 import { maskBitmapOf } from '../../../../src-renderer/model/geometry-ops';
 import { bitmapArea, bitmapGet, type MaskBitmap } from '../../../../src-renderer/model/mask-bitmap';
 import { ann, discMask } from '../fixtures';

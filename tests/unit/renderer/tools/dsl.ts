@@ -1,10 +1,4 @@
-import { type Geometry } from '../../../../src-preload/contract/geometry';
-import {
-  type AnnotationId,
-  type LabelId,
-  asAnnotationId,
-  asLabelId,
-} from '../../../../src-preload/contract/ids';
+import { type Geometry, type AnnotationId, type LabelId, asAnnotationId, asLabelId } from '@contract';
 import { type Annotation, createIdAllocator } from '../../../../src-renderer/model/annotation';
 import { listAnnotations } from '../../../../src-renderer/model/document';
 import { EditorStore } from '../../../../src-renderer/model/editor-store';

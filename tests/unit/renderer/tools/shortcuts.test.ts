@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Geometry } from '../../../../src-preload/contract/geometry';
-import { asImageId, asLabelId } from '../../../../src-preload/contract/ids';
+import { type Geometry, asImageId, asLabelId } from '@contract';
 import { ann, box, discMask, square } from '../fixtures';
 import { editor } from './dsl';
 

@@ -3,7 +3,7 @@
  * each revision once its transaction has committed. Revision r leaves exactly (r % 5) + 1 boxes with
  * x = r, all stamped with revision r: anything else after a crash is a half-applied patch.
  */
-import { asImageId, asLabelId } from '../../../../../src-preload/contract/ids';
+import { asImageId, asLabelId } from '@contract';
 import { Project } from '../../../../../src-main/core/project';
 
 const dir = process.argv[2];

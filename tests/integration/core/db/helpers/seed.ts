@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { asImageId, type ImageId } from '../../../../../src-preload/contract/ids';
+import { asImageId, type ImageId } from '@contract';
 import { Project } from '../../../../../src-main/core/project';
 
 /** A project with `count` image rows inserted directly (no files), for DB-only tests. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { type ImageId, type LabelId } from '../../../../../src-preload/contract/ids';
+import { type ImageId, type LabelId } from '@contract';
 import { Project } from '../../../../../src-main/core/project';
 import {
   renderScene,
