@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { attr, GraphBuilder } from '../tools/onnx-graph';
+import { attr, GraphBuilder } from '../../src-main/core/models/onnx/graph-builder';
 import { CONCEPTS, PROTOTYPES, WORDS } from './colour-concepts';
 
 /**

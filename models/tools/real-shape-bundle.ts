@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { attr, GraphBuilder, randomWeights, seededRandom } from './onnx-graph';
+import { attr, GraphBuilder, randomWeights } from '../../src-main/core/models/onnx/graph-builder';
+import { seededRandom } from '../../src-main/core/random';
 
 /**
  * A bundle with RADIO's real tensor shapes and random weights (tests and benches generate it into a temp

@@ -1,4 +1,5 @@
-import { attr, GraphBuilder, randomWeights, seededRandom } from './onnx-graph';
+import { attr, GraphBuilder, randomWeights } from '../../src-main/core/models/onnx/graph-builder';
+import { seededRandom } from '../../src-main/core/random';
 
 /**
  * A ViT-B/16-shaped encoder with random weights for benchmarks: 512×512 input → 1024 tokens × 768, 12

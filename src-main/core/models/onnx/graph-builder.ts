@@ -144,8 +144,7 @@ export class GraphBuilder {
   }
 }
 
-export { seededRandom } from '../../src-main/core/random';
-
+/** Uniform weights in [-scale, scale) from a seeded generator (generated bundles and test checkpoints). */
 export function randomWeights(count: number, scale: number, rand: () => number): Float32Array {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = (rand() * 2 - 1) * scale;
