@@ -63,6 +63,8 @@ export interface CreateInferenceEngineOptions {
   readonly builtInDir?: string;
   readonly onProviderReport?: (r: ProviderReport) => void;
   readonly onWorkerCrash?: (e: WorkerCrashedError) => void;
+  /** Read per image: convert through embedded ICC profiles (settings.applyIccProfile; default off). */
+  readonly applyIccProfile?: () => boolean;
 }
 
 interface LoadedBundle {
@@ -149,7 +151,9 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     }
     const { bundle } = await loadBundle(modelId);
     const m = bundle.manifest;
-    const pre = await preprocessImageFile(imagePath, m, o.resolution);
+    const pre = await preprocessImageFile(imagePath, m, o.resolution, {
+      applyIccProfile: opts.applyIccProfile?.() ?? false,
+    });
     const outs = m.encoder.outputs;
     const names = [outs.summary.name, outs.features.name];
     if (outs.text_dense) names.push(outs.text_dense.name);

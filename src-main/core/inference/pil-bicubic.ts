@@ -74,21 +74,22 @@ function computeTaps(inSize: number, outSize: number): Taps {
   return { kernelSize, bounds, weights };
 }
 
-/** Rows `firstRow …` (count `rows`) of `src`, resampled horizontally to `outWidth`. */
-function horizontalPass(
+/** Source rows [from, to) of the horizontal pass (row `r` lands at output row `r - firstRow`). */
+function horizontalRows(
   src: RgbImage,
   taps: Taps,
+  out: Uint8ClampedArray,
   outWidth: number,
   firstRow: number,
-  rows: number,
-): Uint8Array {
-  const out = new Uint8ClampedArray(outWidth * rows * CHANNELS);
+  from: number,
+  to: number,
+): void {
   const { bounds, weights, kernelSize } = taps;
   const data = src.data;
   const srcStride = src.widthPx * CHANNELS;
-  let o = 0;
-  for (let y = 0; y < rows; y++) {
-    const rowBase = (firstRow + y) * srcStride;
+  let o = (from - firstRow) * outWidth * CHANNELS;
+  for (let row = from; row < to; row++) {
+    const rowBase = row * srcStride;
     for (let xx = 0; xx < outWidth; xx++) {
       const first = bounds[xx * 2]!;
       const count = bounds[xx * 2 + 1]!;
@@ -97,35 +98,35 @@ function horizontalPass(
       let s1 = HALF;
       let s2 = HALF;
       let p = rowBase + first * CHANNELS;
+      // `| 0` keeps V8 on int32 arithmetic (PIL's accumulator type; a product is below 2^30).
       for (let x = 0; x < count; x++) {
         const wt = weights[k + x]!;
-        s0 += data[p]! * wt;
-        s1 += data[p + 1]! * wt;
-        s2 += data[p + 2]! * wt;
+        s0 = (s0 + data[p]! * wt) | 0;
+        s1 = (s1 + data[p + 1]! * wt) | 0;
+        s2 = (s2 + data[p + 2]! * wt) | 0;
         p += CHANNELS;
       }
-      // Sums stay within int32 (PIL's own accumulator type), so >> matches C's arithmetic shift; the
-      // clamped array then clamps to 0..255 as PIL's clip8 does.
+      // >> is C's arithmetic shift on int32; the clamped array clamps to 0..255 as PIL's clip8 does.
       out[o++] = s0 >> PRECISION_BITS;
       out[o++] = s1 >> PRECISION_BITS;
       out[o++] = s2 >> PRECISION_BITS;
     }
   }
-  return new Uint8Array(out.buffer);
 }
 
-function verticalPass(
+/** Output rows [from, to) of the vertical pass over `src` (whose row 0 is source row `rowOffset`). */
+function verticalRows(
   src: Uint8Array,
-  widthPx: number,
+  rowLen: number,
   taps: Taps,
-  outHeight: number,
+  out: Uint8ClampedArray,
+  acc: Int32Array,
   rowOffset: number,
-): Uint8Array {
-  const rowLen = widthPx * CHANNELS;
-  const out = new Uint8ClampedArray(rowLen * outHeight);
-  const acc = new Float64Array(rowLen);
+  from: number,
+  to: number,
+): void {
   const { bounds, weights, kernelSize } = taps;
-  for (let yy = 0; yy < outHeight; yy++) {
+  for (let yy = from; yy < to; yy++) {
     const first = bounds[yy * 2]! - rowOffset;
     const count = bounds[yy * 2 + 1]!;
     acc.fill(HALF);
@@ -133,16 +134,21 @@ function verticalPass(
       const wt = weights[yy * kernelSize + y]!;
       if (wt === 0) continue;
       const base = (first + y) * rowLen;
-      for (let i = 0; i < rowLen; i++) acc[i]! += src[base + i]! * wt;
+      for (let i = 0; i < rowLen; i++) acc[i] = (acc[i]! + src[base + i]! * wt) | 0;
     }
     const o = yy * rowLen;
     for (let i = 0; i < rowLen; i++) out[o + i] = acc[i]! >> PRECISION_BITS;
   }
-  return new Uint8Array(out.buffer);
 }
 
-/** PIL-exact bicubic resize of 8-bit RGB to `widthPx` × `heightPx`. */
-export function resizeBicubicLikePil(src: RgbImage, widthPx: number, heightPx: number): RgbImage {
+/** Roughly this many multiply-adds between yields of the stepwise resize (a few ms of work). */
+const WORK_PER_STEP = 3_000_000;
+
+/**
+ * The resize as steps: yields between bands of rows so that a caller on a busy event loop can let
+ * other work in (a 12-megapixel photo is a few hundred ms of arithmetic). Returns the resized image.
+ */
+function* resizeSteps(src: RgbImage, widthPx: number, heightPx: number): Generator<void, RgbImage> {
   if (!(Number.isInteger(widthPx) && Number.isInteger(heightPx) && widthPx > 0 && heightPx > 0)) {
     throw new Error(`resize target must be positive whole pixels, got ${widthPx}×${heightPx}`);
   }
@@ -161,9 +167,47 @@ export function resizeBicubicLikePil(src: RgbImage, widthPx: number, heightPx: n
     // Like PIL, only the source rows that the vertical pass reads go through the horizontal pass.
     const firstRow = vTaps.bounds[0]!;
     const lastRow = vTaps.bounds[(heightPx - 1) * 2]! + vTaps.bounds[(heightPx - 1) * 2 + 1]!;
-    data = horizontalPass(src, computeTaps(src.widthPx, widthPx), widthPx, firstRow, lastRow - firstRow);
+    const hTaps = computeTaps(src.widthPx, widthPx);
+    const out = new Uint8ClampedArray(widthPx * (lastRow - firstRow) * CHANNELS);
+    const band = Math.max(1, Math.floor(WORK_PER_STEP / (widthPx * hTaps.kernelSize * CHANNELS)));
+    for (let row = firstRow; row < lastRow; row += band) {
+      horizontalRows(src, hTaps, out, widthPx, firstRow, row, Math.min(lastRow, row + band));
+      yield;
+    }
+    data = new Uint8Array(out.buffer);
     rowOffset = firstRow;
   }
   if (!needVertical) return { widthPx, heightPx, data };
-  return { widthPx, heightPx, data: verticalPass(data, widthPx, vTaps, heightPx, rowOffset) };
+  const rowLen = widthPx * CHANNELS;
+  const out = new Uint8ClampedArray(rowLen * heightPx);
+  const acc = new Int32Array(rowLen);
+  const band = Math.max(1, Math.floor(WORK_PER_STEP / (rowLen * vTaps.kernelSize)));
+  for (let yy = 0; yy < heightPx; yy += band) {
+    verticalRows(data, rowLen, vTaps, out, acc, rowOffset, yy, Math.min(heightPx, yy + band));
+    yield;
+  }
+  return { widthPx, heightPx, data: new Uint8Array(out.buffer) };
+}
+
+/** PIL-exact bicubic resize of 8-bit RGB to `widthPx` × `heightPx`, in one go. */
+export function resizeBicubicLikePil(src: RgbImage, widthPx: number, heightPx: number): RgbImage {
+  const steps = resizeSteps(src, widthPx, heightPx);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The same resize, letting the event loop run between bands of rows (for the main process). */
+export async function resizeBicubicLikePilAsync(
+  src: RgbImage,
+  widthPx: number,
+  heightPx: number,
+): Promise<RgbImage> {
+  const steps = resizeSteps(src, widthPx, heightPx);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { PixelPatchMapping } from '../embedding-types';
 import type { BundleManifest, ResolutionPolicy } from '../models/manifest';
-import { resizeBicubicLikePil, type RgbImage } from './pil-bicubic';
+import { resizeBicubicLikePilAsync, type RgbImage } from './pil-bicubic';
 
 export interface InputSize {
   readonly widthPx: number;
@@ -121,7 +121,7 @@ export async function preprocessImageFile(
     manifest.encoder.resolution,
     overrideShortSidePx,
   );
-  const resized = resizeBicubicLikePil(image, size.widthPx, size.heightPx);
+  const resized = await resizeBicubicLikePilAsync(image, size.widthPx, size.heightPx);
   return {
     pixels: toInputTensor(resized, manifest.encoder.input),
     dims: [1, 3, size.heightPx, size.widthPx],
