@@ -1,3 +1,4 @@
+export * from './attributes';
 export * from './channels';
 export * from './events';
 export * from './geometry';

@@ -1,5 +1,6 @@
 import { type ImageStatus } from '@contract';
 import { exportDataset } from '../../core/formats/export-dataset';
+import type { BoxSegmentation } from '../../core/formats/coco-geometry';
 import type { ExportFormat, ImageFileMode, SegmentationMode } from '../../core/formats/export-types';
 import { projectExportSource } from '../../core/formats/project-adapter';
 import type { ImageFilter, ProgressEvent } from '../../core/formats/source';
@@ -16,8 +17,9 @@ import {
   type CliCommand,
 } from '../command';
 
-const FORMATS: readonly ExportFormat[] = ['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme'];
+const FORMATS: readonly ExportFormat[] = ['coco', 'yolo-detect', 'yolo-seg', 'yolo-obb', 'voc', 'labelme', 'cvat'];
 const SEGMENTATIONS: readonly SegmentationMode[] = ['polygon', 'rle', 'auto'];
+const BOX_SEGMENTATIONS: readonly BoxSegmentation[] = ['polygon', 'none'];
 const IMAGE_FILES: readonly ImageFileMode[] = ['copy', 'link', 'reference'];
 
 function oneOf<T extends string>(args: CliArgs, name: string, allowed: readonly T[], fallback?: T): T {
@@ -55,13 +57,14 @@ export function throttledProgress(progress: (m: string) => void): (e: ProgressEv
 export const exportCommands: readonly CliCommand[] = [
   {
     path: ['export'],
-    summary: 'export a project as COCO, YOLO (detect/segment), Pascal VOC or labelme',
+    summary: 'export a project as COCO, YOLO (detect/segment/OBB), Pascal VOC, labelme or CVAT for images 1.1',
     usage:
-      'export <project> --format coco|yolo-detect|yolo-seg|voc|labelme --out <dir> [--segmentation polygon|rle|auto] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference]',
+      'export <project> --format coco|yolo-detect|yolo-seg|yolo-obb|voc|labelme|cvat --out <dir> [--segmentation polygon|rle|auto] [--box-segmentation polygon|none] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference]',
     options: {
       format: { type: 'string' },
       out: { type: 'string' },
       segmentation: { type: 'string' },
+      'box-segmentation': { type: 'string' },
       split: { type: 'string' },
       seed: { type: 'string' },
       images: { type: 'string' },
@@ -72,6 +75,7 @@ export const exportCommands: readonly CliCommand[] = [
       const format = oneOf(args, 'format', FORMATS);
       const outDir = requireString(args, 'out');
       const segmentation = oneOf(args, 'segmentation', SEGMENTATIONS, 'auto');
+      const boxSegmentation = oneOf(args, 'box-segmentation', BOX_SEGMENTATIONS, 'polygon');
       const imageFiles = oneOf(args, 'image-files', IMAGE_FILES, 'copy');
       const images = imageFilter(optionalString(args, 'images') ?? 'all');
       const splitText = optionalString(args, 'split');
@@ -88,6 +92,7 @@ export const exportCommands: readonly CliCommand[] = [
           format,
           outDir,
           segmentation,
+          boxSegmentation,
           imageFiles,
           images,
           split,

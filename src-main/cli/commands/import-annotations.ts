@@ -5,13 +5,13 @@ import { projectOptionsFrom } from '../../core/project/settings-options';
 import { CliUsageError, positional, requireString, type CliCommand } from '../command';
 import { throttledProgress } from './export';
 
-const FORMATS: readonly ImportFormat[] = ['coco', 'yolo', 'labelme'];
+const FORMATS: readonly ImportFormat[] = ['coco', 'yolo', 'voc', 'labelme', 'cvat'];
 
 export const importAnnotationsCommands: readonly CliCommand[] = [
   {
     path: ['import-annotations'],
-    summary: 'import COCO, YOLO or labelme annotations, matching images by path, name or content',
-    usage: 'import-annotations <project> --format coco|yolo|labelme <path>',
+    summary: 'import COCO, YOLO, Pascal VOC, labelme or CVAT annotations, matching images by path, name or content',
+    usage: 'import-annotations <project> --format coco|yolo|voc|labelme|cvat <path>',
     options: { format: { type: 'string' } },
     run(args, io) {
       const dir = positional(args, 0, 'project');
@@ -32,6 +32,7 @@ export const importAnnotationsCommands: readonly CliCommand[] = [
           unmatched: r.unmatched,
           errors: r.errors,
           duplicates: r.duplicates,
+          warnings: r.warnings,
         };
       });
     },

@@ -29,6 +29,7 @@ export interface NewImage {
   readonly heightPx: number;
 }
 
+/** `duplicate`: this very file (same path and content) is already an image of the project. */
 export type InsertImageResult = { kind: 'added'; id: ImageId } | { kind: 'duplicate'; id: ImageId };
 
 export type ImageSort = 'added' | 'name' | 'status';
@@ -78,12 +79,13 @@ const ORDER_BY: Record<ImageSort, string> = {
   status: 'i.status, i.name, i.id',
 };
 
-/** Image rows: insert (dedup by content hash), lookups and the paged, indexed list the image panel shows. */
+/** Image rows: insert (a file already imported, same path and content, is not added twice), lookups and the paged, indexed list the image panel shows. */
 export class ImagesRepo {
   readonly #db: Db;
   readonly #insert: Statement;
   readonly #byId: Statement;
   readonly #bySha: Statement;
+  readonly #byPathSha: Statement;
   readonly #setStatus: Statement;
   readonly #setMissing: Statement;
   readonly #relink: Statement;
@@ -98,10 +100,11 @@ export class ImagesRepo {
     this.#insert = db.prepare(
       `INSERT INTO images (path, name, sha256, format, bytes, width, height, added_at)
        VALUES (@path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs)
-       ON CONFLICT (sha256) DO NOTHING`,
+       ON CONFLICT (path, sha256) DO NOTHING`,
     );
     this.#byId = db.prepare('SELECT * FROM images WHERE id = ?');
-    this.#bySha = db.prepare('SELECT * FROM images WHERE sha256 = ?');
+    this.#bySha = db.prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id LIMIT 1');
+    this.#byPathSha = db.prepare('SELECT * FROM images WHERE path = ? AND sha256 = ?');
     this.#setStatus = db.prepare('UPDATE images SET status = ? WHERE id = ?');
     this.#setMissing = db.prepare('UPDATE images SET missing = ? WHERE id = ?');
     this.#relink = db.prepare('UPDATE images SET path = ?, name = ?, missing = 0 WHERE id = ?');
@@ -114,9 +117,15 @@ export class ImagesRepo {
   insert(image: NewImage, addedAtMs = Date.now()): InsertImageResult {
     const info = writeTx(this.#db, () => this.#insert.run({ ...image, addedAtMs }));
     if (info.changes === 1) return { kind: 'added', id: asImageId(Number(info.lastInsertRowid)) };
-    const existing = this.findBySha(image.sha256);
+    const existing = this.findByPathAndSha(image.path, image.sha256);
     if (!existing) throw new Error(`insert of ${image.path} neither added nor found a duplicate`);
     return { kind: 'duplicate', id: existing.id };
+  }
+
+  /** The image imported from this stored path with this content, if any. */
+  findByPathAndSha(storedPath: string, sha256: string): ImageRecord | undefined {
+    const raw = this.#byPathSha.get(storedPath, sha256) as RawImage | undefined;
+    return raw && toRecord(raw);
   }
 
   get(id: ImageId): ImageRecord {
@@ -130,6 +139,7 @@ export class ImagesRepo {
     return raw && toRecord(raw);
   }
 
+  /** The first image (lowest id) with this content; byte-identical files may be several images. */
   findBySha(sha256: string): ImageRecord | undefined {
     const raw = this.#bySha.get(sha256) as RawImage | undefined;
     return raw && toRecord(raw);

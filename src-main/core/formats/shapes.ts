@@ -1,6 +1,7 @@
 import { type CocoRle, type Geometry } from '@contract';
 import { forEachColumnSegment } from '@contract/rle-counts';
-export { assertRleSize, boxRing, geometryToMask } from '../segment/geometry-mask';
+export { assertRleSize, boxRing, geometryToMask, regionRle } from '../segment/geometry-mask';
+import { rotatedBoxExtent } from '@shared/geometry';
 import {
   countsArea,
   countsFromString,
@@ -75,8 +76,14 @@ export function geometryBbox(g: Geometry): Bbox {
       return ringsExtent(g.rings);
     case 'mask':
       return rleToBbox(g.rle);
+    case 'rotated_box':
+      return rotatedBoxExtent(g);
+    case 'polyline':
+      return ringsExtent([g.points]);
     case 'point':
       return [g.x, g.y, 0, 0];
+    case 'tag':
+      return [0, 0, 0, 0];
   }
 }
 
@@ -102,21 +109,6 @@ export function maskPixelBounds(
     }
   }
   return x1 < 0 ? null : [x0, y0, x1, y1];
-}
-
-/** Stable text key of a geometry (coordinates rounded to 1/1000 px) for import de-duplication. */
-export function geometryKey(g: Geometry): string {
-  const r = (v: number): number => Math.round(v * 1000) / 1000;
-  switch (g.kind) {
-    case 'box':
-      return `box:${r(g.x)},${r(g.y)},${r(g.widthPx)},${r(g.heightPx)}`;
-    case 'polygon':
-      return `polygon:${g.rings.map((ring) => ring.map(r).join(',')).join('|')}`;
-    case 'mask':
-      return `mask:${g.rle.size[0]},${g.rle.size[1]}:${g.rle.counts}`;
-    case 'point':
-      return `point:${r(g.x)},${r(g.y)}`;
-  }
 }
 
 export interface CroppedMask {

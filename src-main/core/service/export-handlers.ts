@@ -21,11 +21,12 @@ export function createExportHandlers(
   };
   return {
     exports: {
-      run: async ({ format, outDir, segmentation, images, split, seed, imageFiles }) => {
+      run: async ({ format, outDir, segmentation, boxSegmentation, images, split, seed, imageFiles }) => {
         const result = await exportDataset(projectExportSource(session.require()), {
           format,
           outDir,
           segmentation,
+          boxSegmentation,
           images: images === 'done' ? { kind: 'status', statuses: ['done'] } : { kind: 'all' },
           ...(split ? { split } : {}),
           seed,
@@ -50,6 +51,8 @@ export function createExportHandlers(
           matchedImages: r.matchedImages,
           unmatched: r.unmatched,
           errors: r.errors,
+          duplicates: r.duplicates,
+          warnings: r.warnings,
         };
       },
     },

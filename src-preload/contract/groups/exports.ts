@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { method } from './method';
 
-export const ExportFormatSchema = z.enum(['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme']);
-export const ImportFormatSchema = z.enum(['coco', 'yolo', 'labelme']);
+export const ExportFormatSchema = z.enum([
+  'coco',
+  'yolo-detect',
+  'yolo-seg',
+  'yolo-obb',
+  'voc',
+  'labelme',
+  'cvat',
+]);
+export const ImportFormatSchema = z.enum(['coco', 'yolo', 'voc', 'labelme', 'cvat']);
+/** COCO segmentation of box annotations: their four-corner polygon (annToMask works), or no key at all. */
+export const BoxSegmentationSchema = z.enum(['polygon', 'none']);
 
 export const exportsGroup = {
   run: method(
@@ -10,6 +20,7 @@ export const exportsGroup = {
       format: ExportFormatSchema,
       outDir: z.string().min(1).max(4096),
       segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
+      boxSegmentation: BoxSegmentationSchema.default('polygon'),
       images: z.enum(['all', 'done']).default('all'),
       split: z.object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1) }).optional(),
       seed: z.number().int().default(0),
@@ -30,6 +41,10 @@ export const exportsGroup = {
       matchedImages: z.number().int(),
       unmatched: z.array(z.string()),
       errors: z.array(z.string()),
+      /** Annotations already in the project (an import run twice adds nothing). */
+      duplicates: z.number().int(),
+      /** What was kept differently (shapes clipped to their image, parts not imported yet). */
+      warnings: z.array(z.string()),
     }),
   ),
 };
