@@ -11,7 +11,11 @@ export const MAX_ATTRIBUTES = 64;
 const MAX_TEXT_CHARS = 10_000;
 
 export const AttributeNameSchema = z.string().trim().min(1, 'an attribute needs a name').max(200);
-export const AttributeValueSchema = z.union([z.string().max(MAX_TEXT_CHARS), z.number().finite(), z.boolean()]);
+export const AttributeValueSchema = z.union([
+  z.string().max(MAX_TEXT_CHARS),
+  z.number().finite(),
+  z.boolean(),
+]);
 export type AttributeValue = z.infer<typeof AttributeValueSchema>;
 
 export const AttributesSchema = z
@@ -53,10 +57,13 @@ export function attributeValueProblem(spec: AttributeSpec, value: AttributeValue
     case 'text':
       return typeof value === 'string' ? null : `"${spec.name}" is text, got ${JSON.stringify(value)}`;
     case 'boolean':
-      return typeof value === 'boolean' ? null : `"${spec.name}" is true or false, got ${JSON.stringify(value)}`;
+      return typeof value === 'boolean'
+        ? null
+        : `"${spec.name}" is true or false, got ${JSON.stringify(value)}`;
     case 'number':
       if (typeof value !== 'number') return `"${spec.name}" is a number, got ${JSON.stringify(value)}`;
-      if (spec.min !== null && value < spec.min) return `"${spec.name}" is at least ${spec.min}, got ${value}`;
+      if (spec.min !== null && value < spec.min)
+        return `"${spec.name}" is at least ${spec.min}, got ${value}`;
       if (spec.max !== null && value > spec.max) return `"${spec.name}" is at most ${spec.max}, got ${value}`;
       return null;
     case 'one_of':
@@ -83,7 +90,8 @@ export function coerceAttributeValue(spec: AttributeSpec, raw: unknown): Coerced
     }
     case 'number': {
       const text = typeof raw === 'string' ? raw.trim() : raw;
-      const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
+      const n =
+        typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
       if (!Number.isFinite(n)) return problem('a number');
       const range = attributeValueProblem(spec, n);
       return range === null ? { value: n } : { problem: range };

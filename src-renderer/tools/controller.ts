@@ -35,7 +35,10 @@ export type ConvertFn = (
 export const DEFAULT_TOOL_KEYS: Readonly<Record<string, ToolName>> = {
   v: 'select',
   b: 'box',
+  o: 'rotated-box',
   p: 'polygon',
+  l: 'polyline',
+  k: 'point',
   r: 'brush',
   e: 'eraser',
   s: 'click-segment',

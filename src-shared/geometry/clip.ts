@@ -21,7 +21,15 @@ function inside(x: number, y: number, edge: Edge, w: number, h: number): boolean
 }
 
 /** Where segment (ax,ay)-(bx,by) crosses the edge line (the segment is known to cross it). */
-function crossing(ax: number, ay: number, bx: number, by: number, edge: Edge, w: number, h: number): [number, number] {
+function crossing(
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  edge: Edge,
+  w: number,
+  h: number,
+): [number, number] {
   switch (edge) {
     case 'left':
     case 'right': {
@@ -51,7 +59,8 @@ function ringInside(ring: readonly number[], w: number, h: number): boolean {
 export function ringArea2(ring: readonly number[]): number {
   let a = 0;
   const n = ring.length >> 1;
-  for (let i = 0, j = n - 1; i < n; j = i++) a += ring[j * 2]! * ring[i * 2 + 1]! - ring[i * 2]! * ring[j * 2 + 1]!;
+  for (let i = 0, j = n - 1; i < n; j = i++)
+    a += ring[j * 2]! * ring[i * 2 + 1]! - ring[i * 2]! * ring[j * 2 + 1]!;
   return a;
 }
 
@@ -60,10 +69,15 @@ function dedupe(ring: number[]): number[] {
   const out: number[] = [];
   for (let i = 0; i + 1 < ring.length; i += 2) {
     const n = out.length;
-    if (n >= 2 && Math.abs(out[n - 2]! - ring[i]!) < EPS && Math.abs(out[n - 1]! - ring[i + 1]!) < EPS) continue;
+    if (n >= 2 && Math.abs(out[n - 2]! - ring[i]!) < EPS && Math.abs(out[n - 1]! - ring[i + 1]!) < EPS)
+      continue;
     out.push(ring[i]!, ring[i + 1]!);
   }
-  while (out.length >= 4 && Math.abs(out[0]! - out[out.length - 2]!) < EPS && Math.abs(out[1]! - out[out.length - 1]!) < EPS) {
+  while (
+    out.length >= 4 &&
+    Math.abs(out[0]! - out[out.length - 2]!) < EPS &&
+    Math.abs(out[1]! - out[out.length - 1]!) < EPS
+  ) {
     out.length -= 2;
   }
   return out;
@@ -103,7 +117,14 @@ export function clipRingToRect(ring: readonly number[], widthPx: number, heightP
 }
 
 /** Liang–Barsky: the part of a segment inside the rectangle as [t0, t1] along it, or null. */
-function segmentRange(ax: number, ay: number, bx: number, by: number, w: number, h: number): [number, number] | null {
+function segmentRange(
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  w: number,
+  h: number,
+): [number, number] | null {
   let t0 = 0;
   let t1 = 1;
   const dx = bx - ax;

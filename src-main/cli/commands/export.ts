@@ -17,7 +17,15 @@ import {
   type CliCommand,
 } from '../command';
 
-const FORMATS: readonly ExportFormat[] = ['coco', 'yolo-detect', 'yolo-seg', 'yolo-obb', 'voc', 'labelme', 'cvat'];
+const FORMATS: readonly ExportFormat[] = [
+  'coco',
+  'yolo-detect',
+  'yolo-seg',
+  'yolo-obb',
+  'voc',
+  'labelme',
+  'cvat',
+];
 const SEGMENTATIONS: readonly SegmentationMode[] = ['polygon', 'rle', 'auto'];
 const BOX_SEGMENTATIONS: readonly BoxSegmentation[] = ['polygon', 'none'];
 const IMAGE_FILES: readonly ImageFileMode[] = ['copy', 'link', 'reference'];
@@ -57,7 +65,8 @@ export function throttledProgress(progress: (m: string) => void): (e: ProgressEv
 export const exportCommands: readonly CliCommand[] = [
   {
     path: ['export'],
-    summary: 'export a project as COCO, YOLO (detect/segment/OBB), Pascal VOC, labelme or CVAT for images 1.1',
+    summary:
+      'export a project as COCO, YOLO (detect/segment/OBB), Pascal VOC, labelme or CVAT for images 1.1',
     usage:
       'export <project> --format coco|yolo-detect|yolo-seg|yolo-obb|voc|labelme|cvat --out <dir> [--segmentation polygon|rle|auto] [--box-segmentation polygon|none] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference]',
     options: {

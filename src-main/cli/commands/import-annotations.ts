@@ -10,7 +10,8 @@ const FORMATS: readonly ImportFormat[] = ['coco', 'yolo', 'voc', 'labelme', 'cva
 export const importAnnotationsCommands: readonly CliCommand[] = [
   {
     path: ['import-annotations'],
-    summary: 'import COCO, YOLO, Pascal VOC, labelme or CVAT annotations, matching images by path, name or content',
+    summary:
+      'import COCO, YOLO, Pascal VOC, labelme or CVAT annotations, matching images by path, name or content',
     usage: 'import-annotations <project> --format coco|yolo|voc|labelme|cvat <path>',
     options: { format: { type: 'string' } },
     run(args, io) {

@@ -112,8 +112,12 @@ export class AnnotationsRepo {
         'SELECT 1 FROM annotations WHERE label_id = ? AND image_id = ? AND kind = ? AND geometry = ? LIMIT 1',
       )
       .pluck();
-    this.#labelOfAnnotation = db.prepare('SELECT label_id FROM annotations WHERE id = ? AND image_id = ?').pluck();
-    this.#maxGroup = db.prepare('SELECT COALESCE(MAX(group_id), 0) FROM annotations WHERE image_id = ?').pluck();
+    this.#labelOfAnnotation = db
+      .prepare('SELECT label_id FROM annotations WHERE id = ? AND image_id = ?')
+      .pluck();
+    this.#maxGroup = db
+      .prepare('SELECT COALESCE(MAX(group_id), 0) FROM annotations WHERE image_id = ?')
+      .pluck();
     this.#byClientId = db.prepare('SELECT id FROM annotations WHERE image_id = ? AND client_id = ?').pluck();
     this.#update = db.prepare(
       `UPDATE annotations SET
@@ -309,7 +313,8 @@ export class AnnotationsRepo {
 
   #labelOf(id: AnnotationId, imageId: ImageId, field: string): LabelId {
     const row = this.#labelOfAnnotation.get(id, imageId) as number | undefined;
-    if (row === undefined) throw new NotFoundError(`${field}: annotation ${id} does not exist on image ${imageId}`);
+    if (row === undefined)
+      throw new NotFoundError(`${field}: annotation ${id} does not exist on image ${imageId}`);
     return asLabelId(row);
   }
 
@@ -358,7 +363,11 @@ export function checkGeometry(
  * Attribute values: structurally valid, and of the declared type for attributes the label declares
  * (values of undeclared attributes are kept as they are, so nothing imported is lost).
  */
-export function checkAttributes(attributes: unknown, specs: readonly AttributeSpec[], field: string): Attributes {
+export function checkAttributes(
+  attributes: unknown,
+  specs: readonly AttributeSpec[],
+  field: string,
+): Attributes {
   const parsed = AttributesSchema.safeParse(attributes);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -186,7 +186,9 @@ export class LabelsRepo {
         sort,
         categoryId,
         supercategory:
-          changes.supercategory === undefined ? current.supercategory : checkSupercategory(changes.supercategory),
+          changes.supercategory === undefined
+            ? current.supercategory
+            : checkSupercategory(changes.supercategory),
         attributes: changes.attributes === undefined ? current.attributes : checkSpecs(changes.attributes),
       });
       return this.get(id);
@@ -274,9 +276,12 @@ export class LabelsRepo {
     if (categoryId !== null) {
       const holder = this.#byCategory.get(categoryId) as number | undefined;
       if (holder !== undefined && holder !== selfId) {
-        throw new ConflictError(`category id ${categoryId} already belongs to label ${this.get(asLabelId(holder)).name}`, {
-          field: 'categoryId',
-        });
+        throw new ConflictError(
+          `category id ${categoryId} already belongs to label ${this.get(asLabelId(holder)).name}`,
+          {
+            field: 'categoryId',
+          },
+        );
       }
     }
     const sameName = this.#byName.get(name) as number | undefined;
@@ -344,7 +349,10 @@ function checkSpecs(specs: readonly AttributeSpec[]): AttributeSpec[] {
   }
   for (const [i, spec] of parsed.data.entries()) {
     if (spec.kind === 'one_of' && !spec.options.includes(spec.default)) {
-      throw new InvalidInputError(`attributes.${i}.default`, `"${spec.default}" is not one of the options of "${spec.name}"`);
+      throw new InvalidInputError(
+        `attributes.${i}.default`,
+        `"${spec.default}" is not one of the options of "${spec.name}"`,
+      );
     }
   }
   return parsed.data;

@@ -31,7 +31,10 @@ export function cocoInfo(now: Date): Record<string, unknown> {
  * otherwise the next id above all kept ones (1, 2, … when none is kept). Id 0 is not kept: trainers
  * read it as background.
  */
-export function cocoCategoryIds(labels: readonly ExportLabel[], count: (key: string) => void): Map<number, number> {
+export function cocoCategoryIds(
+  labels: readonly ExportLabel[],
+  count: (key: string) => void,
+): Map<number, number> {
   const kept = new Set<number>();
   const ids = new Map<number, number>();
   for (const l of labels) {

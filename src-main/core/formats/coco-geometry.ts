@@ -4,7 +4,15 @@ import { mergeRles, polygonsToRle, rleArea, rleToBbox } from '../segment/rle';
 import type { ExportInstance } from './export-instances';
 import type { SegmentationMode } from './export-types';
 import { maskTopology, rleToPolygons } from './mask-topology';
-import { type Bbox, assertRleSize, boxRing, classifyRings, regionRle, ringsExtent, unionAsGeometry } from './shapes';
+import {
+  type Bbox,
+  assertRleSize,
+  boxRing,
+  classifyRings,
+  regionRle,
+  ringsExtent,
+  unionAsGeometry,
+} from './shapes';
 
 export type CocoSegmentation = number[][] | { size: [number, number]; counts: string };
 
@@ -73,8 +81,13 @@ function singleShape(g: Geometry, opts: CocoShapeOptions, widthPx: number, heigh
       };
     case 'rotated_box': {
       const corners = rotatedBoxCorners(g);
-      const shape = opts.segmentation === 'rle' ? rleShape(polygonsToRle([corners], heightPx, widthPx)) : polygonShape([corners], heightPx, widthPx, false);
-      return shape.kind === 'ok' ? { ...shape, bbox: ringsExtent([corners]), rotationDeg: g.rotationDeg } : shape;
+      const shape =
+        opts.segmentation === 'rle'
+          ? rleShape(polygonsToRle([corners], heightPx, widthPx))
+          : polygonShape([corners], heightPx, widthPx, false);
+      return shape.kind === 'ok'
+        ? { ...shape, bbox: ringsExtent([corners]), rotationDeg: g.rotationDeg }
+        : shape;
     }
     case 'polygon': {
       const { outers, holes } = classifyRings(g.rings);
@@ -144,12 +157,14 @@ export function toCocoShape(
   heightPx: number,
 ): CocoShape {
   const { members } = instance;
-  if (members.length === 1 && !instance.iscrowd) return singleShape(members[0]!.geometry, opts, widthPx, heightPx);
+  if (members.length === 1 && !instance.iscrowd)
+    return singleShape(members[0]!.geometry, opts, widthPx, heightPx);
   if (!instance.iscrowd && opts.segmentation !== 'rle') {
     const rings = members.map((m) => plainRings(m.geometry));
     if (rings.every((r) => r !== null)) {
       const all = rings.flat();
-      if (unionAsGeometry(all, widthPx, heightPx).kind === 'polygon') return polygonShape(all, heightPx, widthPx, false);
+      if (unionAsGeometry(all, widthPx, heightPx).kind === 'polygon')
+        return polygonShape(all, heightPx, widthPx, false);
     }
   }
   const rles = members.map((m) => regionRle(m.geometry, widthPx, heightPx)!);

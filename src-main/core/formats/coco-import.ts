@@ -144,14 +144,19 @@ function readCategories(list: unknown, display: string, errors: ErrorList): Cate
   list.forEach((c: unknown, i) => {
     const where = `${display}: categories[${i}]`;
     if (!isObject(c)) return errors.add(`${where}: not an object`);
-    if (!isInt(c.id) || c.id < 0) return errors.add(`${where}: id: must be a non-negative integer, got ${JSON.stringify(c.id)}`);
-    if (typeof c.name !== 'string' || c.name.trim() === '') return errors.add(`${where}: name: must be a non-empty string`);
-    if (nameOf.has(c.id)) return errors.add(`${where}: id: ${c.id} repeats an earlier category; this one is left out`);
+    if (!isInt(c.id) || c.id < 0)
+      return errors.add(`${where}: id: must be a non-negative integer, got ${JSON.stringify(c.id)}`);
+    if (typeof c.name !== 'string' || c.name.trim() === '')
+      return errors.add(`${where}: name: must be a non-empty string`);
+    if (nameOf.has(c.id))
+      return errors.add(`${where}: id: ${c.id} repeats an earlier category; this one is left out`);
     const name = c.name.trim();
     nameOf.set(c.id, name);
     const earlier = idOfName.get(name.toLowerCase());
     if (earlier !== undefined) {
-      errors.add(`${where}: name: "${name}" is also category ${earlier}; annotations of both become label "${name}"`);
+      errors.add(
+        `${where}: name: "${name}" is also category ${earlier}; annotations of both become label "${name}"`,
+      );
       return;
     }
     idOfName.set(name.toLowerCase(), c.id);
@@ -201,7 +206,8 @@ export async function* readCoco(
   const imagesRange = members.get('images');
   const categoriesRange = members.get('categories');
   const annotationsRange = members.get('annotations');
-  if (imagesRange === undefined || imagesRange.first !== 0x5b) throw new Error(`${display}: "images" must be a list`);
+  if (imagesRange === undefined || imagesRange.first !== 0x5b)
+    throw new Error(`${display}: "images" must be a list`);
   if (categoriesRange === undefined || categoriesRange.first !== 0x5b)
     throw new Error(`${display}: "categories" must be a list`);
   if (annotationsRange !== undefined && annotationsRange.first !== 0x5b)
@@ -257,7 +263,8 @@ export async function* readCoco(
     const index = k++;
     const parsed = readAnnotation(ann, index, display, imageById, categories, errors);
     if (parsed === null) continue;
-    if (parsed.keypoints) keypointsIn.set(parsed.annotation.labelName, (keypointsIn.get(parsed.annotation.labelName) ?? 0) + 1);
+    if (parsed.keypoints)
+      keypointsIn.set(parsed.annotation.labelName, (keypointsIn.get(parsed.annotation.labelName) ?? 0) + 1);
     yield { kind: 'annotation', imageKey: parsed.imageKey, annotation: parsed.annotation };
   }
   if (keypointsIn.size > 0) {

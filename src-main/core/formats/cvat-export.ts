@@ -51,9 +51,20 @@ function specXml(s: AttributeSpec): string[] {
 }
 
 export function cvatMeta(labels: readonly ExportLabel[], now: Date): string {
-  const lines = ['  <meta>', '    <task>', '      <name>RadioLabel export</name>', '      <mode>annotation</mode>', '      <labels>'];
+  const lines = [
+    '  <meta>',
+    '    <task>',
+    '      <name>RadioLabel export</name>',
+    '      <mode>annotation</mode>',
+    '      <labels>',
+  ];
   for (const l of labels) {
-    lines.push('        <label>', `          <name>${escapeXml(l.name)}</name>`, `          <color>${l.color}</color>`, '          <type>any</type>');
+    lines.push(
+      '        <label>',
+      `          <name>${escapeXml(l.name)}</name>`,
+      `          <color>${l.color}</color>`,
+      '          <type>any</type>',
+    );
     const specs = l.attributes.filter((s) => !SHAPE_LEVEL.has(s.name));
     lines.push(specs.length === 0 ? '          <attributes></attributes>' : '          <attributes>');
     if (specs.length > 0) {
@@ -121,7 +132,12 @@ function shapeElements(
   const g: Geometry = a.geometry;
   switch (g.kind) {
     case 'box':
-      return [el('box', `${attr('xtl', fmt(g.x))}${attr('ytl', fmt(g.y))}${attr('xbr', fmt(g.x + g.widthPx))}${attr('ybr', fmt(g.y + g.heightPx))}`)];
+      return [
+        el(
+          'box',
+          `${attr('xtl', fmt(g.x))}${attr('ytl', fmt(g.y))}${attr('xbr', fmt(g.x + g.widthPx))}${attr('ybr', fmt(g.y + g.heightPx))}`,
+        ),
+      ];
     case 'rotated_box': {
       const x0 = g.cx - g.widthPx / 2;
       const y0 = g.cy - g.heightPx / 2;
@@ -172,7 +188,9 @@ export function createCvatWriter(ctx: WriterContext): FormatWriter {
     async add(item: ExportItem): Promise<void> {
       const { image } = item;
       const name = item.placedPath === null ? image.absolutePath : path.posix.basename(item.placedPath);
-      const lines = [`  <image${attr('id', nextId++)}${attr('name', name)}${attr('width', image.widthPx)}${attr('height', image.heightPx)}>`];
+      const lines = [
+        `  <image${attr('id', nextId++)}${attr('name', name)}${attr('width', image.widthPx)}${attr('height', image.heightPx)}>`,
+      ];
       let group = Math.max(0, ...item.annotations.map((a) => a.groupId ?? 0));
       for (const a of item.annotations) {
         const label = nameOf.get(a.labelId);
@@ -181,7 +199,14 @@ export function createCvatWriter(ctx: WriterContext): FormatWriter {
           continue;
         }
         try {
-          const els = shapeElements(label, a, image.widthPx, image.heightPx, () => ++group, (k) => ctx.count(k));
+          const els = shapeElements(
+            label,
+            a,
+            image.widthPx,
+            image.heightPx,
+            () => ++group,
+            (k) => ctx.count(k),
+          );
           if (els.length === 0) ctx.count('skippedEmptyMasks');
           lines.push(...els);
         } catch {
@@ -196,8 +221,11 @@ export function createCvatWriter(ctx: WriterContext): FormatWriter {
       await side.close();
       const main = new TextFileWriter(path.join(ctx.rootDir, 'annotations.xml'));
       try {
-        await main.write(`<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n  <version>1.1</version>\n${cvatMeta(ctx.labels, ctx.now)}\n`);
-        for await (const chunk of createReadStream(side.filePath, { encoding: 'utf8' })) await main.write(chunk as string);
+        await main.write(
+          `<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n  <version>1.1</version>\n${cvatMeta(ctx.labels, ctx.now)}\n`,
+        );
+        for await (const chunk of createReadStream(side.filePath, { encoding: 'utf8' }))
+          await main.write(chunk as string);
         await main.write('</annotations>\n');
         await main.close();
       } catch (e) {

@@ -11,7 +11,9 @@ const ELLIPSE_VERTICES = 64;
 
 /** CVAT attribute values: one per line (older files separate them with spaces). */
 const splitValues = (text: string): string[] =>
-  (text.includes('\n') ? text.split(/\r?\n/) : text.split(/\s+/)).map((v) => v.trim()).filter((v) => v !== '');
+  (text.includes('\n') ? text.split(/\r?\n/) : text.split(/\s+/))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 /** A label's attribute from CVAT's meta (checkbox, radio/select, number, text). */
 export function cvatAttributeSpec(a: XmlElement): AttributeSpec | string {
@@ -31,7 +33,8 @@ export function cvatAttributeSpec(a: XmlElement): AttributeSpec | string {
     }
     case 'number': {
       const [min, max, step] = values.map(Number);
-      const bound = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
+      const bound = (v: number | undefined): number | null =>
+        v !== undefined && Number.isFinite(v) ? v : null;
       const lo = bound(min);
       const hi = bound(max);
       const ordered = lo !== null && hi !== null && lo > hi ? [hi, lo] : [lo, hi];
@@ -90,12 +93,18 @@ const num = (e: XmlElement, k: string): number => Number(e.attrs[k]);
 
 /** CVAT mask: run lengths over the row-major crop at (left, top), starting with background. */
 export function cvatMask(e: XmlElement, widthPx: number, heightPx: number): Geometry | string {
-  const [left, top, w, h] = ['left', 'top', 'width', 'height'].map((k) => num(e, k)) as [number, number, number, number];
+  const [left, top, w, h] = ['left', 'top', 'width', 'height'].map((k) => num(e, k)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if (![left, top, w, h].every((v) => Number.isInteger(v) && v >= 0) || w === 0 || h === 0) {
     return 'left, top, width, height: must be non-negative integers (a non-empty crop)';
   }
   const counts = (e.attrs.rle ?? '').split(',').map((s) => Number(s.trim()));
-  if (counts.length === 0 || !counts.every((c) => Number.isInteger(c) && c >= 0)) return 'rle: must be a list of run lengths';
+  if (counts.length === 0 || !counts.every((c) => Number.isInteger(c) && c >= 0))
+    return 'rle: must be a list of run lengths';
   const total = counts.reduce((a, b) => a + b, 0);
   if (total !== w * h) return `rle: the runs cover ${total} pixels, the ${w}×${h} crop has ${w * h}`;
   const mask = new Uint8Array(widthPx * heightPx);
@@ -133,14 +142,28 @@ function ellipsePolygon(e: XmlElement): Geometry {
 function shapeGeometries(e: XmlElement, widthPx: number, heightPx: number): Geometry[] | string {
   switch (e.name) {
     case 'box': {
-      const [xtl, ytl, xbr, ybr] = ['xtl', 'ytl', 'xbr', 'ybr'].map((k) => num(e, k)) as [number, number, number, number];
+      const [xtl, ytl, xbr, ybr] = ['xtl', 'ytl', 'xbr', 'ybr'].map((k) => num(e, k)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       if (![xtl, ytl, xbr, ybr].every(Number.isFinite)) return 'xtl, ytl, xbr, ybr: must be numbers';
       const rotation = Number(e.attrs.rotation ?? 0);
       const w = xbr - xtl;
       const h = ybr - ytl;
       if (w < 0 || h < 0) return 'xbr < xtl or ybr < ytl';
       if (Number.isFinite(rotation) && rotation % 360 !== 0) {
-        return [{ kind: 'rotated_box', cx: xtl + w / 2, cy: ytl + h / 2, widthPx: w, heightPx: h, rotationDeg: rotation }];
+        return [
+          {
+            kind: 'rotated_box',
+            cx: xtl + w / 2,
+            cy: ytl + h / 2,
+            widthPx: w,
+            heightPx: h,
+            rotationDeg: rotation,
+          },
+        ];
       }
       return [{ kind: 'box', x: xtl, y: ytl, widthPx: w, heightPx: h }];
     }
@@ -174,7 +197,17 @@ function shapeGeometries(e: XmlElement, widthPx: number, heightPx: number): Geom
   }
 }
 
-const SHAPES = new Set(['box', 'polygon', 'polyline', 'points', 'mask', 'ellipse', 'tag', 'cuboid', 'skeleton']);
+const SHAPES = new Set([
+  'box',
+  'polygon',
+  'polyline',
+  'points',
+  'mask',
+  'ellipse',
+  'tag',
+  'cuboid',
+  'skeleton',
+]);
 
 /** One <image> with its shapes. */
 function readImage(img: XmlElement, display: string, errors: ErrorList): ImportEvent | null {
@@ -198,7 +231,8 @@ function readImage(img: XmlElement, display: string, errors: ErrorList): ImportE
     }
     const geoms = shapeGeometries(e, W, H);
     if (typeof geoms === 'string') {
-      if (geoms.endsWith('not supported by RadioLabel yet')) unsupported.set(e.name, (unsupported.get(e.name) ?? 0) + 1);
+      if (geoms.endsWith('not supported by RadioLabel yet'))
+        unsupported.set(e.name, (unsupported.get(e.name) ?? 0) + 1);
       else errors.add(`${where}: ${geoms}`);
       return;
     }
@@ -213,7 +247,8 @@ function readImage(img: XmlElement, display: string, errors: ErrorList): ImportE
     const z = Number(e.attrs.z_order ?? 0);
     if (Number.isFinite(z) && z !== 0) attributes.z_order = z;
     const group = e.attrs.group_id;
-    const groupKey = group !== undefined && group !== '' && group !== '0' ? `g${group}` : geoms.length > 1 ? `s${i}` : null;
+    const groupKey =
+      group !== undefined && group !== '' && group !== '0' ? `g${group}` : geoms.length > 1 ? `s${i}` : null;
     for (const geometry of geoms) {
       annotations.push({
         labelName: label,
@@ -270,7 +305,9 @@ export async function* readCvat(
     } else if (el.name === 'meta') {
       yield { kind: 'labels', labels: metaLabels(el, display, errors) };
     } else if (el.name === 'track') {
-      throw new Error(`${display}: this is CVAT for video (it has <track>s); export the task as "CVAT for images 1.1"`);
+      throw new Error(
+        `${display}: this is CVAT for video (it has <track>s); export the task as "CVAT for images 1.1"`,
+      );
     } else if (el.name === 'image') {
       const ev = readImage(el, display, errors);
       if (ev === null || ev.kind !== 'image') continue;
@@ -281,7 +318,11 @@ export async function* readCvat(
         ref: {
           ...ev.ref,
           findLocalFile: async () => {
-            for (const c of [path.join(base, rel), path.join(base, 'images', ev.ref.fileName), path.join(base, ev.ref.fileName)]) {
+            for (const c of [
+              path.join(base, rel),
+              path.join(base, 'images', ev.ref.fileName),
+              path.join(base, ev.ref.fileName),
+            ]) {
               if (await isFile(c)) return c;
             }
             return undefined;

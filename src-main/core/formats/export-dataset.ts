@@ -24,7 +24,11 @@ import { createYoloWriter } from './yolo-export';
 
 const exportError = (message: string): AppError => new AppError('invalid_input', message);
 
-function createWriter(format: ExportFormat, ctx: WriterContext, boxSegmentation: BoxSegmentation): FormatWriter {
+function createWriter(
+  format: ExportFormat,
+  ctx: WriterContext,
+  boxSegmentation: BoxSegmentation,
+): FormatWriter {
   switch (format) {
     case 'coco':
       return createCocoWriter(ctx, boxSegmentation);
@@ -48,8 +52,10 @@ const WARNING_TEXT: Record<string, (n: number) => string> = {
   'skipped:point': (n) => `${n} point annotation(s) skipped (this format has no points)`,
   'skipped:polyline': (n) => `${n} polyline(s) skipped (this format has no open lines)`,
   'skipped:tag': (n) => `${n} image tag(s) skipped (this format has no image-level labels)`,
-  skippedCrowds: (n) => `${n} crowd region(s) skipped (YOLO has no crowds; Ultralytics' converter drops them too)`,
-  joinedParts: (n) => `${n} object(s) in several parts joined into one segment row each, as Ultralytics' converter does`,
+  skippedCrowds: (n) =>
+    `${n} crowd region(s) skipped (YOLO has no crowds; Ultralytics' converter drops them too)`,
+  joinedParts: (n) =>
+    `${n} object(s) in several parts joined into one segment row each, as Ultralytics' converter does`,
   obbFromRegions: (n) => `${n} region(s) written as their smallest enclosing rotated box`,
   mergedGroups: (n) => `${n} group(s) of shapes written as one object each`,
   categoryIdZero: (n) => `${n} label(s) with category id 0 (background to most trainers) got new ids`,

@@ -105,16 +105,31 @@ export async function importAnnotations(sink: ImportSink, options: ImportOptions
     const match = await matcher.match(ev.ref);
     if ('reason' in match) {
       if (unmatched.length < 10_000) unmatched.push(match.reason);
-      return { display: ev.ref.display, image: null, sizeSkipped: 0, sizeNote: null, groups: null, groupBase: 0 };
+      return {
+        display: ev.ref.display,
+        image: null,
+        sizeSkipped: 0,
+        sizeNote: null,
+        groups: null,
+        groupBase: 0,
+      };
     }
     matchedIds.add(match.image.id);
     const { widthPx, heightPx } = ev.ref;
     const image = match.image;
     const sizeNote =
-      (widthPx !== undefined && widthPx !== image.widthPx) || (heightPx !== undefined && heightPx !== image.heightPx)
+      (widthPx !== undefined && widthPx !== image.widthPx) ||
+      (heightPx !== undefined && heightPx !== image.heightPx)
         ? `${ev.ref.display}: the file says the image is ${widthPx}×${heightPx}, the project image is ${image.widthPx}×${image.heightPx}`
         : null;
-    const state: ImageState = { display: ev.ref.display, image, sizeSkipped: 0, sizeNote, groups: null, groupBase: 0 };
+    const state: ImageState = {
+      display: ev.ref.display,
+      image,
+      sizeSkipped: 0,
+      sizeNote,
+      groups: null,
+      groupBase: 0,
+    };
     states.set(key, state);
     return state;
   };

@@ -36,10 +36,13 @@ export class ImportLabels {
     for (const decl of decls) {
       try {
         const d = await this.sink.declareLabel(decl);
-        if (d.warning !== undefined) this.errors.add(`${where}: label ${JSON.stringify(decl.name)}: ${d.warning}`);
+        if (d.warning !== undefined)
+          this.errors.add(`${where}: label ${JSON.stringify(decl.name)}: ${d.warning}`);
         this.byName.set(decl.name, { id: d.id, specs: d.attributes });
       } catch (e) {
-        this.errors.add(`${where}: label ${JSON.stringify(decl.name)}: ${e instanceof Error ? e.message : String(e)}`);
+        this.errors.add(
+          `${where}: label ${JSON.stringify(decl.name)}: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
   }
@@ -57,20 +60,28 @@ export class ImportLabels {
    * Typed attribute values of one annotation. A value that does not fit its attribute is reported
    * (naming the annotation and the attribute) and left out; the annotation itself is kept.
    */
-  async values(label: KnownLabel, raw: Readonly<Record<string, unknown>> | undefined, where: string): Promise<Attributes> {
+  async values(
+    label: KnownLabel,
+    raw: Readonly<Record<string, unknown>> | undefined,
+    where: string,
+  ): Promise<Attributes> {
     const out: Record<string, AttributeValue> = {};
     if (raw === undefined) return out;
     const missing: AttributeSpec[] = [];
     for (const [name, value] of Object.entries(raw)) {
       if (!AttributeNameSchema.safeParse(name).success) {
-        this.errors.add(`${where}: attributes: ${JSON.stringify(name)} is not a usable attribute name; left out`);
+        this.errors.add(
+          `${where}: attributes: ${JSON.stringify(name)} is not a usable attribute name; left out`,
+        );
         continue;
       }
       const spec = label.specs.find((s) => s.name === name) ?? missing.find((s) => s.name === name);
       if (spec === undefined) {
         const plain = AttributeValueSchema.safeParse(value);
         if (!plain.success) {
-          this.errors.add(`${where}: attributes.${name}: ${JSON.stringify(value)} is not text, a number or true/false; left out`);
+          this.errors.add(
+            `${where}: attributes.${name}: ${JSON.stringify(value)} is not text, a number or true/false; left out`,
+          );
           continue;
         }
         if (plain.data === false && DEFAULT_FALSE.has(name)) continue;

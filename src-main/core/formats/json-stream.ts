@@ -47,7 +47,8 @@ export async function scanTopLevelMembers(file: string, display: string): Promis
     let lastNonSpace = -1;
     let pos = 0;
     const closeValue = (end: number): void => {
-      if (valueKey !== null && valueStart >= 0) members.set(valueKey, { start: valueStart, end, first: valueFirst });
+      if (valueKey !== null && valueStart >= 0)
+        members.set(valueKey, { start: valueStart, end, first: valueFirst });
       valueKey = null;
       valueStart = -1;
     };
@@ -74,7 +75,8 @@ export async function scanTopLevelMembers(file: string, display: string): Promis
         }
         if (isSpace(b)) continue;
         if (!started) {
-          if (b !== OPEN_BRACE) throw new Error(`${display}: expected a JSON object ({ … }) at the top level`);
+          if (b !== OPEN_BRACE)
+            throw new Error(`${display}: expected a JSON object ({ … }) at the top level`);
           started = true;
           depth = 1;
           lastNonSpace = at;

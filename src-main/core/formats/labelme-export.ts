@@ -169,7 +169,14 @@ export function createLabelmeWriter(ctx: WriterContext): FormatWriter {
           continue;
         }
         try {
-          const s = labelmeShapes(label, ann.geometry, image.widthPx, image.heightPx, ann.groupId, () => ++group);
+          const s = labelmeShapes(
+            label,
+            ann.geometry,
+            image.widthPx,
+            image.heightPx,
+            ann.groupId,
+            () => ++group,
+          );
           if (s.length === 0) ctx.count('skippedEmptyMasks');
           shapes.push(...s.map((one) => withAttributes(one, ann.attributes)));
         } catch {

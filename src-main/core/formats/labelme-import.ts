@@ -191,11 +191,20 @@ export async function readLabelmeFile(
   const imageData = typeof doc.imageData === 'string' && doc.imageData !== '' ? doc.imageData : null;
   const annotations: ParsedAnnotation[] = [];
   const events: ImportEvent[] = [];
-  const flags = isObject(doc.flags) ? Object.entries(doc.flags).filter(([, v]) => typeof v === 'boolean') : [];
+  const flags = isObject(doc.flags)
+    ? Object.entries(doc.flags).filter(([, v]) => typeof v === 'boolean')
+    : [];
   if (flags.length > 0) events.push({ kind: 'labels', labels: flags.map(([name]) => ({ name })) });
   for (const [name, on] of flags) {
     if (on === true) {
-      annotations.push({ labelName: name, geometry: { kind: 'tag' }, normalized: false, iscrowd: false, score: null, where: `${display}: flags.${name}` });
+      annotations.push({
+        labelName: name,
+        geometry: { kind: 'tag' },
+        normalized: false,
+        iscrowd: false,
+        score: null,
+        where: `${display}: flags.${name}`,
+      });
     }
   }
   for (let i = 0; i < shapes.length; i++) {
@@ -240,7 +249,8 @@ export async function readLabelmeFile(
       display: `${display} → ${imagePath || '(imageData)'}`,
       fileName: imagePath === '' ? path.basename(file, path.extname(file)) : path.posix.basename(imagePath),
       ...(imagePath === '' ? {} : { relativePath: imagePath }),
-      findLocalFile: async () => (localFile !== undefined && (await isFile(localFile)) ? localFile : undefined),
+      findLocalFile: async () =>
+        localFile !== undefined && (await isFile(localFile)) ? localFile : undefined,
       ...(imageData === null
         ? {}
         : {

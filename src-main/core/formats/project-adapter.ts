@@ -148,6 +148,8 @@ function declareProjectLabel(project: Project, decl: LabelDecl): DeclaredLabel {
   };
   if (Object.keys(changes).length > 0) project.labels.update(existing.id, changes);
   const attributes =
-    decl.attributes === undefined ? existing.attributes : project.labels.declareAttributes(existing.id, decl.attributes);
+    decl.attributes === undefined
+      ? existing.attributes
+      : project.labels.declareAttributes(existing.id, decl.attributes);
   return { id: existing.id, attributes, ...(warning ? { warning } : {}) };
 }

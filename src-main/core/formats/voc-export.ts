@@ -47,7 +47,9 @@ interface VocObject {
 }
 
 /** The VOC fields of an object from its attributes (VOC's own ones are elements, the rest extra). */
-function vocFields(attributes: Attributes): Pick<VocObject, 'pose' | 'extra'> & { difficult: boolean; truncated: boolean; occluded: boolean | null } {
+function vocFields(
+  attributes: Attributes,
+): Pick<VocObject, 'pose' | 'extra'> & { difficult: boolean; truncated: boolean; occluded: boolean | null } {
   const extra: [string, AttributeValue][] = [];
   let pose = 'Unspecified';
   let difficult = false;
@@ -136,7 +138,12 @@ function instanceBbox(inst: ExportInstance): [number, number, number, number] {
 }
 
 /** Pixels of an instance for the segmentation PNGs: its non-box members (a lone box is not painted). */
-function paintInstance(inst: ExportInstance, widthPx: number, heightPx: number, paint: (i: number) => void): boolean {
+function paintInstance(
+  inst: ExportInstance,
+  widthPx: number,
+  heightPx: number,
+  paint: (i: number) => void,
+): boolean {
   const regions = inst.members.filter((m) => m.geometry.kind !== 'box');
   for (const m of regions) {
     const rle = regionRle(m.geometry, widthPx, heightPx);

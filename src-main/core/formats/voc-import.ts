@@ -81,7 +81,10 @@ function readObject(o: XmlElement, i: number, display: string, errors: ErrorList
   const pose = childText(o, 'pose');
   if (pose !== undefined && pose !== '' && pose !== 'Unspecified') attributes.pose = pose;
   // CVAT's and Datumaro's extension: <attributes><attribute><name/><value/></attribute></attributes>.
-  for (const a of children(child(o, 'attributes') ?? { name: '', attrs: {}, children: [], text: '' }, 'attribute')) {
+  for (const a of children(
+    child(o, 'attributes') ?? { name: '', attrs: {}, children: [], text: '' },
+    'attribute',
+  )) {
     const k = childText(a, 'name');
     const v = childText(a, 'value');
     if (k !== undefined && k !== '' && v !== undefined) attributes[k] = v;
@@ -106,7 +109,10 @@ function readObject(o: XmlElement, i: number, display: string, errors: ErrorList
 }
 
 /** A segmentation PNG as class/instance values: paletted PNGs keep theirs, RGB ones are mapped through the VOC palette. */
-async function readIndexPng(file: string, display: string): Promise<{ pixels: Uint8Array; widthPx: number; heightPx: number }> {
+async function readIndexPng(
+  file: string,
+  display: string,
+): Promise<{ pixels: Uint8Array; widthPx: number; heightPx: number }> {
   const bytes = await fs.readFile(file);
   try {
     const png = decodeSimplePng(bytes);
@@ -121,14 +127,21 @@ async function readIndexPng(file: string, display: string): Promise<{ pixels: Ui
     const o = i * info.channels;
     const v = byColor.get(colorKey(data[o]!, data[o + 1]!, data[o + 2]!));
     if (v === undefined) {
-      throw new Error(`${display}: pixel (${i % info.width}, ${Math.floor(i / info.width)}) has a colour outside the VOC palette`);
+      throw new Error(
+        `${display}: pixel (${i % info.width}, ${Math.floor(i / info.width)}) has a colour outside the VOC palette`,
+      );
     }
     pixels[i] = v;
   }
   return { pixels, widthPx: info.width, heightPx: info.height };
 }
 
-function maskOf(pixels: Uint8Array, value: number, widthPx: number, heightPx: number): { kind: 'mask'; rle: ReturnType<typeof encodeMask> } | null {
+function maskOf(
+  pixels: Uint8Array,
+  value: number,
+  widthPx: number,
+  heightPx: number,
+): { kind: 'mask'; rle: ReturnType<typeof encodeMask> } | null {
   const m = new Uint8Array(pixels.length);
   let any = false;
   for (let i = 0; i < pixels.length; i++) {
@@ -164,7 +177,9 @@ async function resolveRoot(input: string): Promise<string> {
   if (path.basename(abs) === 'Annotations') return path.dirname(abs);
   // The VOCdevkit zip nests VOC2012/ inside: accept the devkit folder with one year inside.
   if (!(await isDirectory(path.join(abs, 'Annotations')))) {
-    const inner = (await fs.readdir(abs, { withFileTypes: true })).filter((e) => e.isDirectory() && /^VOC\d{4}$/.test(e.name));
+    const inner = (await fs.readdir(abs, { withFileTypes: true })).filter(
+      (e) => e.isDirectory() && /^VOC\d{4}$/.test(e.name),
+    );
     if (inner.length === 1) return path.join(abs, inner[0]!.name);
   }
   return abs;
@@ -200,7 +215,10 @@ export async function* readVoc(
   const xmlStems = await stemsIn(annDir, '.xml');
   const segStems = [...new Set([...(await stemsIn(objDir, '.png')), ...(await stemsIn(clsDir, '.png'))])];
   const stems = [...new Set([...xmlStems, ...segStems])].sort();
-  if (stems.length === 0) throw new Error(`${toPosix(input)}: no Pascal VOC dataset here (no Annotations/*.xml or Segmentation*/ PNGs)`);
+  if (stems.length === 0)
+    throw new Error(
+      `${toPosix(input)}: no Pascal VOC dataset here (no Annotations/*.xml or Segmentation*/ PNGs)`,
+    );
   const table = await classTable(root);
   const declared = new Set<string>();
   for (const stem of stems) {
@@ -210,7 +228,10 @@ export async function* readVoc(
     const objects: VocObjectXml[] = [];
     if (xmlStems.includes(stem)) {
       try {
-        const doc = parseXml(await readTextLimited(path.join(annDir, `${stem}.xml`), XML_BYTES, xmlDisplay), xmlDisplay);
+        const doc = parseXml(
+          await readTextLimited(path.join(annDir, `${stem}.xml`), XML_BYTES, xmlDisplay),
+          xmlDisplay,
+        );
         fileName = childText(doc, 'filename') || fileName;
         const s = child(doc, 'size');
         const w = Number(s && childText(s, 'width'));
@@ -228,16 +249,24 @@ export async function* readVoc(
     const newNames = [...new Set(objects.map((o) => o.name))].filter((n) => !declared.has(n));
     if (newNames.length > 0) {
       newNames.forEach((n) => declared.add(n));
-      yield { kind: 'labels', labels: newNames.map((name): LabelDecl => ({ name, attributes: VOC_ATTRIBUTES })) };
+      yield {
+        kind: 'labels',
+        labels: newNames.map((name): LabelDecl => ({ name, attributes: VOC_ATTRIBUTES })),
+      };
     }
     const annotations: ParsedAnnotation[] = [];
-    const png = async (dir: string, folder: string): Promise<Awaited<ReturnType<typeof readIndexPng>> | null> => {
+    const png = async (
+      dir: string,
+      folder: string,
+    ): Promise<Awaited<ReturnType<typeof readIndexPng>> | null> => {
       const file = path.join(dir, `${stem}.png`);
       if (!(await isFile(file))) return null;
       try {
         const p = await readIndexPng(file, `${folder}/${stem}.png`);
         if (size !== null && (p.widthPx !== size.w || p.heightPx !== size.h)) {
-          errors.add(`${folder}/${stem}.png: the PNG is ${p.widthPx}×${p.heightPx} but the XML says ${size.w}×${size.h}; left out`);
+          errors.add(
+            `${folder}/${stem}.png: the PNG is ${p.widthPx}×${p.heightPx} but the XML says ${size.w}×${size.h}; left out`,
+          );
           return null;
         }
         return p;
@@ -268,7 +297,15 @@ export async function* readVoc(
         });
       }
       if (mask !== null) {
-        annotations.push({ labelName: o.name, geometry: mask, normalized: false, iscrowd: false, score: null, groupKey, where: `SegmentationObject/${stem}.png: instance ${i + 1}` });
+        annotations.push({
+          labelName: o.name,
+          geometry: mask,
+          normalized: false,
+          iscrowd: false,
+          score: null,
+          groupKey,
+          where: `SegmentationObject/${stem}.png: instance ${i + 1}`,
+        });
       }
     });
     if (objPng !== null) {
@@ -282,7 +319,14 @@ export async function* readVoc(
           errors.add(`${where}: no XML object and no class in SegmentationClass; left out`);
           continue;
         }
-        annotations.push({ labelName: name, geometry: maskOf(objPng.pixels, v, W, H)!, normalized: false, iscrowd: false, score: null, where });
+        annotations.push({
+          labelName: name,
+          geometry: maskOf(objPng.pixels, v, W, H)!,
+          normalized: false,
+          iscrowd: false,
+          score: null,
+          where,
+        });
       }
     } else if (clsPng !== null) {
       for (const v of [...new Set(clsPng.pixels)].sort((a, b) => a - b)) {
@@ -293,13 +337,27 @@ export async function* readVoc(
           errors.add(`${where}: not a class of ${table.source}; left out`);
           continue;
         }
-        annotations.push({ labelName: name, geometry: maskOf(clsPng.pixels, v, W, H)!, normalized: false, iscrowd: false, score: null, where });
+        annotations.push({
+          labelName: name,
+          geometry: maskOf(clsPng.pixels, v, W, H)!,
+          normalized: false,
+          iscrowd: false,
+          score: null,
+          where,
+        });
       }
     }
     const voidSource = objPng ?? clsPng;
     const voidMask = voidSource === null ? null : maskOf(voidSource.pixels, VOC_VOID_INDEX, W, H);
     if (voidMask !== null) {
-      annotations.push({ labelName: IGNORE_LABEL, geometry: voidMask, normalized: false, iscrowd: false, score: null, where: `${objPng ? 'SegmentationObject' : 'SegmentationClass'}/${stem}.png: void (255)` });
+      annotations.push({
+        labelName: IGNORE_LABEL,
+        geometry: voidMask,
+        normalized: false,
+        iscrowd: false,
+        score: null,
+        where: `${objPng ? 'SegmentationObject' : 'SegmentationClass'}/${stem}.png: void (255)`,
+      });
     }
     yield {
       kind: 'image',

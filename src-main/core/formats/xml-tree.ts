@@ -10,8 +10,10 @@ export interface XmlElement {
   text: string;
 }
 
-export const child = (e: XmlElement, name: string): XmlElement | undefined => e.children.find((c) => c.name === name);
-export const children = (e: XmlElement, name: string): XmlElement[] => e.children.filter((c) => c.name === name);
+export const child = (e: XmlElement, name: string): XmlElement | undefined =>
+  e.children.find((c) => c.name === name);
+export const children = (e: XmlElement, name: string): XmlElement[] =>
+  e.children.filter((c) => c.name === name);
 /** Trimmed text of a child element, or undefined when absent. */
 export const childText = (e: XmlElement, name: string): string | undefined => child(e, name)?.text.trim();
 
@@ -29,7 +31,11 @@ function xmlError(display: string, e: unknown): Error {
  * closes; elements outside those subtrees are not kept, so memory is one subtree at a time (CVAT's
  * annotations.xml holds one <image> per frame). Parsing is saxes' (strict, well-formedness checked).
  */
-export async function* streamXmlElements(file: string, display: string, emit: ReadonlySet<string>): AsyncGenerator<XmlElement, void, undefined> {
+export async function* streamXmlElements(
+  file: string,
+  display: string,
+  emit: ReadonlySet<string>,
+): AsyncGenerator<XmlElement, void, undefined> {
   const parser = new SaxesParser({ fileName: display });
   const stack: (XmlElement | null)[] = [];
   let ready: XmlElement[] = [];

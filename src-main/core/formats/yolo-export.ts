@@ -55,7 +55,12 @@ export function yoloSegmentRow(
 }
 
 /** An OBB row `class x1 y1 x2 y2 x3 y3 x4 y4` (the corners, normalised); null for a degenerate box. */
-export function yoloObbRow(classIndex: number, corners: readonly number[], widthPx: number, heightPx: number): string | null {
+export function yoloObbRow(
+  classIndex: number,
+  corners: readonly number[],
+  widthPx: number,
+  heightPx: number,
+): string | null {
   if (Math.abs(ringArea2(corners)) < 1e-9) return null;
   const values: string[] = [];
   for (let i = 0; i + 1 < corners.length; i += 2) {
@@ -65,7 +70,11 @@ export function yoloObbRow(classIndex: number, corners: readonly number[], width
 }
 
 /** Outer rings of a region geometry (holes dropped) and whether holes were dropped. */
-function outerRings(g: Geometry, widthPx: number, heightPx: number): { rings: number[][]; lostHoles: boolean } {
+function outerRings(
+  g: Geometry,
+  widthPx: number,
+  heightPx: number,
+): { rings: number[][]; lostHoles: boolean } {
   switch (g.kind) {
     case 'box':
       return { rings: [boxRing(g.x, g.y, g.widthPx, g.heightPx)], lostHoles: false };
@@ -103,7 +112,12 @@ function unionExtent(inst: ExportInstance): [number, number, number, number] {
 }
 
 /** The corners of an instance as an oriented box: its own for a single (rotated) box, else the smallest rectangle around it. */
-function obbCorners(inst: ExportInstance, widthPx: number, heightPx: number, count: (k: string) => void): number[] | null {
+function obbCorners(
+  inst: ExportInstance,
+  widthPx: number,
+  heightPx: number,
+  count: (k: string) => void,
+): number[] | null {
   const only = inst.members.length === 1 ? inst.members[0]!.geometry : null;
   if (only?.kind === 'rotated_box') return rotatedBoxCorners(only);
   if (only?.kind === 'box') return boxRing(only.x, only.y, only.widthPx, only.heightPx);
@@ -211,7 +225,10 @@ export function createYoloWriter(ctx: WriterContext, task: YoloTask): FormatWrit
         await fs.mkdir(path.join(ctx.rootDir, 'labels', split), { recursive: true });
       }
       const names = ctx.labels.map((l) => l.name);
-      await fs.writeFile(path.join(ctx.rootDir, 'data.yaml'), yoloDataYaml(ctx.finalDir, names, ctx.splits.includes('val')));
+      await fs.writeFile(
+        path.join(ctx.rootDir, 'data.yaml'),
+        yoloDataYaml(ctx.finalDir, names, ctx.splits.includes('val')),
+      );
     },
     abort: () => Promise.resolve(),
   };

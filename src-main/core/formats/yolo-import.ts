@@ -47,12 +47,21 @@ export function parseYoloRow(line: string, nc: number | null): YoloRow {
     // Keep the written size exactly when nothing was clipped (x1 - x0 would add rounding noise).
     const widthPx = x0 === cx - w / 2 && x1 === cx + w / 2 ? w : x1 - x0;
     const heightPx = y0 === cy - h / 2 && y1 === cy + h / 2 ? h : y1 - y0;
-    return { classIndex: cls, geometry: { kind: 'box', x: x0, y: y0, widthPx, heightPx }, orientedBox: false };
+    return {
+      classIndex: cls,
+      geometry: { kind: 'box', x: x0, y: y0, widthPx, heightPx },
+      orientedBox: false,
+    };
   }
   return { classIndex: cls, geometry: { kind: 'polygon', rings: [values] }, orientedBox: n === 9 };
 }
 
-function parseLabelFile(text: string, rel: string, names: string[] | null, errors: ErrorList): ParsedAnnotation[] {
+function parseLabelFile(
+  text: string,
+  rel: string,
+  names: string[] | null,
+  errors: ErrorList,
+): ParsedAnnotation[] {
   const nc = names === null ? null : names.length;
   const annotations: ParsedAnnotation[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
@@ -93,7 +102,12 @@ export async function* readYolo(
   const read = async (file: string): Promise<ParsedAnnotation[] | null> => {
     const rel = toPosix(path.relative(root, file));
     try {
-      return parseLabelFile(await readTextLimited(file, options.maxFileBytes ?? DEFAULT_MAX_TEXT_BYTES, rel), rel, names, errors);
+      return parseLabelFile(
+        await readTextLimited(file, options.maxFileBytes ?? DEFAULT_MAX_TEXT_BYTES, rel),
+        rel,
+        names,
+        errors,
+      );
     } catch (e) {
       errors.add(e instanceof Error ? e.message : String(e));
       return null;

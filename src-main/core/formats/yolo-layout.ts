@@ -5,7 +5,20 @@ import { isDirectory, isFile, readTextLimited, toPosix } from './files';
 import type { ErrorList } from './import-types';
 
 /** Image extensions Ultralytics reads (IMG_FORMATS). */
-export const YOLO_IMAGE_EXTS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif', '.dng', '.mpo', '.heic', '.pfm'];
+export const YOLO_IMAGE_EXTS = [
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.bmp',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.dng',
+  '.mpo',
+  '.heic',
+  '.pfm',
+];
 const isImageName = (name: string): boolean => YOLO_IMAGE_EXTS.includes(path.extname(name).toLowerCase());
 const SMALL_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -25,7 +38,8 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * Ultralytics' check_class_names demands); `nc`, when present, must equal the number of names.
  */
 export function yoloNamesFromYaml(doc: unknown): string[] {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('expected a YAML mapping');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new Error('expected a YAML mapping');
   const { names, nc } = doc as Record<string, unknown>;
   const text = (v: unknown, where: string): string => {
     if (v === null || typeof v === 'object') throw new Error(`${where}: a class name must be a plain value`);
@@ -86,10 +100,17 @@ async function firstExisting(candidates: readonly string[]): Promise<string | un
  * A split entry: a folder of images, a .txt list of images (one per line; `./x` relative to the
  * list's folder, as Ultralytics reads it, other relative lines to the dataset root), or a list of those.
  */
-async function splitImages(entry: unknown, root: string, bases: readonly string[], where: string, errors: ErrorList): Promise<string[]> {
+async function splitImages(
+  entry: unknown,
+  root: string,
+  bases: readonly string[],
+  where: string,
+  errors: ErrorList,
+): Promise<string[]> {
   if (Array.isArray(entry)) {
     const all: string[] = [];
-    for (const [i, e] of entry.entries()) all.push(...(await splitImages(e, root, bases, `${where}[${i}]`, errors)));
+    for (const [i, e] of entry.entries())
+      all.push(...(await splitImages(e, root, bases, `${where}[${i}]`, errors)));
     return all;
   }
   if (typeof entry !== 'string' || entry.trim() === '') return [];
@@ -102,7 +123,9 @@ async function splitImages(entry: unknown, root: string, bases: readonly string[
   if (await isDirectory(found)) return imagesUnder(found);
   const listDir = path.dirname(found);
   const out: string[] = [];
-  for (const line of (await readTextLimited(found, SMALL_FILE_BYTES, toPosix(path.relative(root, found)))).split(/\r?\n/)) {
+  for (const line of (
+    await readTextLimited(found, SMALL_FILE_BYTES, toPosix(path.relative(root, found)))
+  ).split(/\r?\n/)) {
     const l = line.trim();
     if (l === '' || l.startsWith('#')) continue;
     // Darknet lists name data/obj_train_data/x.jpg; CVAT's YOLO 1.1 zip has no data/ folder.
@@ -138,7 +161,8 @@ async function fromDataYaml(file: string, errors: ErrorList): Promise<YoloLayout
     errors.add(`${display}: ${messageOf(e)}`);
     return { root: yamlDir, names: null, images: await defaultImages(yamlDir) };
   }
-  const rec = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
+  const rec =
+    typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
   // `path` is the dataset root when it exists (absolute, or relative to the YAML's folder).
   const declared = typeof rec.path === 'string' ? path.resolve(yamlDir, rec.path) : undefined;
   const root = declared !== undefined && (await isDirectory(declared)) ? declared : yamlDir;
@@ -163,7 +187,10 @@ async function fromDarknetData(file: string, errors: ErrorList): Promise<YoloLay
   // file's own folder, then without the leading data/ (CVAT's YOLO 1.1 zip keeps everything flat).
   const bases = [dir, path.dirname(dir)];
   const resolve = async (rel: string): Promise<string | undefined> =>
-    firstExisting([...bases.map((b) => path.resolve(b, rel)), path.resolve(dir, rel.replace(/^data[\\/]/, ''))]);
+    firstExisting([
+      ...bases.map((b) => path.resolve(b, rel)),
+      path.resolve(dir, rel.replace(/^data[\\/]/, '')),
+    ]);
   let names: string[] | null = null;
   const namesRel = data.get('names');
   const namesFile = namesRel === undefined ? undefined : await resolve(namesRel);
@@ -182,7 +209,15 @@ async function fromDarknetData(file: string, errors: ErrorList): Promise<YoloLay
       errors.add(`${display}: ${key}: ${rel} not found`);
       continue;
     }
-    images.push(...(await splitImages(path.relative(dir, list), dir, [dir, path.dirname(dir), path.dirname(list)], `${display}: ${key}`, errors)));
+    images.push(
+      ...(await splitImages(
+        path.relative(dir, list),
+        dir,
+        [dir, path.dirname(dir), path.dirname(list)],
+        `${display}: ${key}`,
+        errors,
+      )),
+    );
   }
   return { root: dir, names, images: images.length > 0 ? dedupe(images) : await defaultImages(dir) };
 }
@@ -223,7 +258,9 @@ export async function resolveYoloLayout(input: string, errors: ErrorList): Promi
     const names = await readNamesFile(file, path.basename(file));
     return { root, names, images: await defaultImages(root) };
   }
-  errors.add(`${toPosix(input)}: no data.yaml, obj.data, classes.txt or obj.names; classes are named class_<index>`);
+  errors.add(
+    `${toPosix(input)}: no data.yaml, obj.data, classes.txt or obj.names; classes are named class_<index>`,
+  );
   return { root, names: null, images: await defaultImages(root) };
 }
 

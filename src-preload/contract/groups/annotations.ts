@@ -5,7 +5,11 @@ import { AnnotationSourceSchema, GeometrySchema } from '../geometry';
 import { method } from './method';
 
 /** Shapes of one image with the same group id are one object drawn in several shapes (CVAT/labelme groups). */
-export const GroupIdSchema = z.number().int().positive().max(2 ** 31 - 1);
+export const GroupIdSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 export const AnnotationSchema = z.object({
   id: AnnotationIdSchema,

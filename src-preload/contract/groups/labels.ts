@@ -26,7 +26,12 @@ const hotkey = z
   .regex(/^[0-9a-z]$/, 'a hotkey is one digit or letter')
   .nullable();
 const supercategory = z.string().trim().max(200);
-const categoryId = z.number().int().nonnegative().max(2 ** 31 - 1).nullable();
+const categoryId = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31 - 1)
+  .nullable();
 
 /** Deleting a label that is in use needs an explicit choice. */
 export const LabelRemovalSchema = z.discriminatedUnion('kind', [

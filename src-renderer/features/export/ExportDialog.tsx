@@ -10,8 +10,10 @@ const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
   coco: 'COCO instances (polygons + RLE)',
   'yolo-detect': 'YOLO detect',
   'yolo-seg': 'YOLO segment',
+  'yolo-obb': 'YOLO oriented boxes',
   voc: 'Pascal VOC',
   labelme: 'labelme JSON',
+  cvat: 'CVAT for images 1.1',
 };
 
 /** Export the project to a training format, or import annotations from one. */
@@ -22,6 +24,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
   const [format, setFormat] = useState<ExportFormat>('coco');
   const [outDir, setOutDir] = useState('');
   const [segmentation, setSegmentation] = useState<'auto' | 'polygon' | 'rle'>('auto');
+  const [boxSegmentation, setBoxSegmentation] = useState<'polygon' | 'none'>('polygon');
   const [images, setImages] = useState<'all' | 'done'>('all');
   const [trainPct, setTrainPct] = useState(80);
   const [seed, setSeed] = useState(0);
@@ -46,6 +49,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
       format,
       outDir,
       segmentation,
+      boxSegmentation,
       images,
       split: { train: trainPct / 100, val: 1 - trainPct / 100 },
       seed,
@@ -65,8 +69,9 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
     const v = r.value;
     setReport(
-      `Imported ${v.imported} annotations on ${v.matchedImages} images; ${v.unmatched.length} unmatched, ${v.errors.length} errors` +
-        (v.errors.length > 0 ? `: ${v.errors.slice(0, 3).join('; ')}` : ''),
+      `Imported ${v.imported} annotations on ${v.matchedImages} images (${v.duplicates} already there); ${v.unmatched.length} unmatched, ${v.errors.length} errors` +
+        (v.errors.length > 0 ? `: ${v.errors.slice(0, 3).join('; ')}` : '') +
+        (v.warnings.length > 0 ? `. ${v.warnings.join(' ')}` : ''),
     );
     invalidateImages();
     await refreshLabels();
@@ -97,6 +102,15 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
             <option value="auto">auto (RLE for holes/parts)</option>
             <option value="polygon">polygons</option>
             <option value="rle">RLE</option>
+          </select>
+          <select
+            aria-label="Box segmentation"
+            value={boxSegmentation}
+            disabled={format !== 'coco'}
+            onChange={(e) => setBoxSegmentation(e.target.value as typeof boxSegmentation)}
+          >
+            <option value="polygon">boxes: 4-corner polygon</option>
+            <option value="none">boxes: no segmentation</option>
           </select>
           <select
             aria-label="Image files"
@@ -155,7 +169,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
           <input
             value={importPath}
             onChange={(e) => setImportPath(e.target.value)}
-            placeholder="COCO json, YOLO folder or data.yaml, labelme json or folder"
+            placeholder="COCO json, YOLO folder or data.yaml, VOC folder, labelme json or folder, CVAT annotations.xml"
             aria-label="Import path"
           />
           <button disabled={busy || !importPath} onClick={() => void runImport()}>

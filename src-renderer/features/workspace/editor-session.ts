@@ -17,6 +17,9 @@ export function toEditorAnnotation(a: StoredAnnotation): Annotation {
     geometry: a.geometry,
     score: a.score,
     source: a.source,
+    iscrowd: a.iscrowd,
+    attributes: a.attributes,
+    groupId: a.groupId,
     hidden: false,
     locked: false,
   };

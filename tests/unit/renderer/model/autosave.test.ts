@@ -36,7 +36,7 @@ class FakeBackend {
     for (const u of patch.updated) this.rows.set(u.id, storedFields({ ...u, hidden: false, locked: false }));
     const assigned = patch.added.map((a) => {
       const id = asAnnotationId(this.nextId++);
-      this.rows.set(id, { labelId: a.labelId, geometry: a.geometry, score: a.score, source: a.source });
+      this.rows.set(id, storedFields({ ...a, id, hidden: false, locked: false }));
       return { clientId: a.clientId, id };
     });
     this.revision++;
