@@ -40,13 +40,13 @@ function specXml(s: AttributeSpec): string[] {
       break;
   }
   return [
-    '          <attribute>',
-    `            <name>${escapeXml(s.name)}</name>`,
-    '            <mutable>False</mutable>',
-    `            <input_type>${inputType}</input_type>`,
-    `            <default_value>${escapeXml(def)}</default_value>`,
-    `            <values>${escapeXml(values)}</values>`,
-    '          </attribute>',
+    '            <attribute>',
+    `              <name>${escapeXml(s.name)}</name>`,
+    '              <mutable>False</mutable>',
+    `              <input_type>${inputType}</input_type>`,
+    `              <default_value>${escapeXml(def)}</default_value>`,
+    `              <values>${escapeXml(values)}</values>`,
+    '            </attribute>',
   ];
 }
 
@@ -168,8 +168,12 @@ function shapeElements(
       const m = maskElement(g.rle);
       return m === null ? [] : [el('mask', m)];
     }
-    case 'tag':
-      return [el('tag', '')];
+    case 'tag': {
+      // CVAT tags carry a label, a source and attributes only.
+      const inner = body(a.attributes);
+      const open = `    <tag${attr('label', label)} source="manual"`;
+      return [inner.length === 0 ? `${open} />` : `${open}>\n${inner.join('\n')}\n    </tag>`];
+    }
   }
 }
 

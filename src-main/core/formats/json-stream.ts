@@ -76,7 +76,7 @@ export async function scanTopLevelMembers(file: string, display: string): Promis
         if (isSpace(b)) continue;
         if (!started) {
           if (b !== OPEN_BRACE)
-            throw new Error(`${display}: expected a JSON object ({ … }) at the top level`);
+            throw new Error(`${display}: expected a JSON object with images, annotations and categories`);
           started = true;
           depth = 1;
           lastNonSpace = at;
@@ -118,7 +118,7 @@ export async function scanTopLevelMembers(file: string, display: string): Promis
       pos += bytesRead;
     }
     if (!started) throw new Error(`${display}: the file is empty`);
-    throw new Error(`${display}: the JSON ends early (the top-level object is not closed)`);
+    throw new Error(`${display}: invalid JSON: the file ends before the top-level object is closed`);
   } finally {
     await fh.close();
   }

@@ -97,7 +97,8 @@ export async function* readYolo(
   errors: ErrorList,
   options: ReaderOptions,
 ): AsyncGenerator<ImportEvent, void, undefined> {
-  const { root, names, images } = await resolveYoloLayout(path.resolve(input), errors);
+  const { root, names, images, notes } = await resolveYoloLayout(path.resolve(input), errors);
+  for (const message of notes) yield { kind: 'warning', message };
   if (names !== null) yield { kind: 'labels', labels: names.map((name) => ({ name })) };
   const read = async (file: string): Promise<ParsedAnnotation[] | null> => {
     const rel = toPosix(path.relative(root, file));

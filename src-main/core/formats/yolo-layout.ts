@@ -29,6 +29,8 @@ export interface YoloLayout {
   readonly names: string[] | null;
   /** Images listed by the dataset (data.yaml / obj.data splits), or found under its images folder. */
   readonly images: string[];
+  /** Split entries that name nothing on disk (labels may still match project images by name). */
+  readonly notes: string[];
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -105,19 +107,21 @@ async function splitImages(
   root: string,
   bases: readonly string[],
   where: string,
-  errors: ErrorList,
+  notes: string[],
 ): Promise<string[]> {
   if (Array.isArray(entry)) {
     const all: string[] = [];
     for (const [i, e] of entry.entries())
-      all.push(...(await splitImages(e, root, bases, `${where}[${i}]`, errors)));
+      all.push(...(await splitImages(e, root, bases, `${where}[${i}]`, notes)));
     return all;
   }
   if (typeof entry !== 'string' || entry.trim() === '') return [];
   const rel = entry.trim();
-  const found = await firstExisting(bases.map((b) => path.resolve(b, rel)));
+  // Roboflow writes `../train/images`; Ultralytics then retries without the leading ../ (as here).
+  const tries = rel.startsWith('../') ? [rel, rel.slice(3)] : [rel];
+  const found = await firstExisting(tries.flatMap((t) => bases.map((b) => path.resolve(b, t))));
   if (found === undefined) {
-    errors.add(`${where}: ${rel} does not exist`);
+    notes.push(`${where}: ${rel} does not exist; label files are matched to project images by name`);
     return [];
   }
   if (await isDirectory(found)) return imagesUnder(found);
@@ -154,12 +158,13 @@ function parseDarknetData(text: string): Map<string, string> {
 async function fromDataYaml(file: string, errors: ErrorList): Promise<YoloLayout> {
   const display = path.basename(file);
   const yamlDir = path.dirname(file);
+  const notes: string[] = [];
   let doc: unknown;
   try {
     doc = parseYaml(await readTextLimited(file, SMALL_FILE_BYTES, display));
   } catch (e) {
     errors.add(`${display}: ${messageOf(e)}`);
-    return { root: yamlDir, names: null, images: await defaultImages(yamlDir) };
+    return { root: yamlDir, names: null, images: await defaultImages(yamlDir), notes };
   }
   const rec =
     typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
@@ -174,14 +179,15 @@ async function fromDataYaml(file: string, errors: ErrorList): Promise<YoloLayout
   }
   const images: string[] = [];
   for (const key of ['train', 'val', 'validation', 'test']) {
-    images.push(...(await splitImages(rec[key], root, [root, yamlDir], `${display}: ${key}`, errors)));
+    images.push(...(await splitImages(rec[key], root, [root, yamlDir], `${display}: ${key}`, notes)));
   }
-  return { root, names, images: images.length > 0 ? dedupe(images) : await defaultImages(root) };
+  return { root, names, images: images.length > 0 ? dedupe(images) : await defaultImages(root), notes };
 }
 
 async function fromDarknetData(file: string, errors: ErrorList): Promise<YoloLayout> {
   const display = path.basename(file);
   const dir = path.dirname(file);
+  const notes: string[] = [];
   const data = parseDarknetData(await readTextLimited(file, SMALL_FILE_BYTES, display));
   // Paths in obj.data are relative to Darknet's working folder, usually the parent of data/: try the
   // file's own folder, then without the leading data/ (CVAT's YOLO 1.1 zip keeps everything flat).
@@ -215,11 +221,11 @@ async function fromDarknetData(file: string, errors: ErrorList): Promise<YoloLay
         dir,
         [dir, path.dirname(dir), path.dirname(list)],
         `${display}: ${key}`,
-        errors,
+        notes,
       )),
     );
   }
-  return { root: dir, names, images: images.length > 0 ? dedupe(images) : await defaultImages(dir) };
+  return { root: dir, names, images: images.length > 0 ? dedupe(images) : await defaultImages(dir), notes };
 }
 
 /** Without a split list: the images under images/ when there is one, else every image under the root. */
@@ -256,12 +262,12 @@ export async function resolveYoloLayout(input: string, errors: ErrorList): Promi
   if (file !== undefined && ext === '.data') return fromDarknetData(file, errors);
   if (file !== undefined) {
     const names = await readNamesFile(file, path.basename(file));
-    return { root, names, images: await defaultImages(root) };
+    return { root, names, images: await defaultImages(root), notes: [] };
   }
   errors.add(
     `${toPosix(input)}: no data.yaml, obj.data, classes.txt or obj.names; classes are named class_<index>`,
   );
-  return { root, names: null, images: await defaultImages(root) };
+  return { root, names: null, images: await defaultImages(root), notes: [] };
 }
 
 /**

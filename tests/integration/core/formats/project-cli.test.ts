@@ -145,7 +145,9 @@ describe('formats on a real project (SQLite) through the CLI', () => {
   it('rejects bad flags with a usage error', async () => {
     const r = await cli(dataDir, 'export', projectDir, '--format', 'pascal', '--out', path.join(dir, 'x'));
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--format must be one of coco|yolo-detect|yolo-seg|voc|labelme, got "pascal"');
+    expect(r.err).toContain(
+      '--format must be one of coco|yolo-detect|yolo-seg|yolo-obb|voc|labelme|cvat, got "pascal"',
+    );
     const s = await cli(
       dataDir,
       'export',
