@@ -19,11 +19,32 @@ const VOC_ATTRIBUTES: readonly AttributeSpec[] = [
   { kind: 'boolean', name: 'occluded', default: false },
 ];
 
+type VocBox = { x: number; y: number; w: number; h: number };
+
 interface VocObjectXml {
   readonly name: string;
   readonly attributes: Record<string, unknown>;
-  readonly box: { x: number; y: number; w: number; h: number } | null;
+  readonly box: VocBox | null;
+  /** Person layout parts (head, hand, foot): boxes of the same object, as Datumaro reads them. */
+  readonly parts: readonly { readonly name: string; readonly box: VocBox }[];
   readonly where: string;
+}
+
+/** A <bndbox>: 1-based inclusive pixel indices, pixel xmin..xmax covering [xmin-1, xmax). */
+function readBndbox(bb: XmlElement | undefined, where: string, errors: ErrorList): VocBox | null {
+  if (bb === undefined) return null;
+  const v = ['xmin', 'ymin', 'xmax', 'ymax'].map((k) => Number(childText(bb, k)));
+  if (!v.every(Number.isFinite)) {
+    errors.add(`${where}: bndbox: xmin, ymin, xmax, ymax must be numbers`);
+    return null;
+  }
+  const [xmin, ymin, xmax, ymax] = v as [number, number, number, number];
+  const box = { x: xmin - 1, y: ymin - 1, w: xmax - xmin + 1, h: ymax - ymin + 1 };
+  if (box.w <= 0 || box.h <= 0) {
+    errors.add(`${where}: bndbox: empty box (xmax < xmin or ymax < ymin)`);
+    return null;
+  }
+  return box;
 }
 
 /** The colour of palette entry i as one number. */
@@ -87,25 +108,26 @@ function readObject(o: XmlElement, i: number, display: string, errors: ErrorList
   )) {
     const k = childText(a, 'name');
     const v = childText(a, 'value');
-    if (k !== undefined && k !== '' && v !== undefined) attributes[k] = v;
+    // Datumaro and our export write booleans as true/false; other values stay text unless the label
+    // declares their type (then they are read as that type).
+    if (k !== undefined && k !== '' && v !== undefined)
+      attributes[k] = v === 'true' ? true : v === 'false' ? false : v;
+  }
+  // Action classification: each action element is a true/false attribute of the object.
+  for (const a of child(o, 'actions')?.children ?? []) {
+    const b = parseLooseBoolean(a.text.trim());
+    if (b !== null) attributes[a.name] = b;
   }
   const bb = child(o, 'bndbox');
-  let box: VocObjectXml['box'] = null;
-  if (bb !== undefined) {
-    const v = ['xmin', 'ymin', 'xmax', 'ymax'].map((k) => Number(childText(bb, k)));
-    if (!v.every(Number.isFinite)) {
-      errors.add(`${where}: bndbox: xmin, ymin, xmax, ymax must be numbers`);
-      return null;
-    }
-    const [xmin, ymin, xmax, ymax] = v as [number, number, number, number];
-    // 1-based inclusive pixel indices: pixel xmin..xmax covers [xmin-1, xmax).
-    box = { x: xmin - 1, y: ymin - 1, w: xmax - xmin + 1, h: ymax - ymin + 1 };
-    if (box.w <= 0 || box.h <= 0) {
-      errors.add(`${where}: bndbox: empty box (xmax < xmin or ymax < ymin)`);
-      box = null;
-    }
-  }
-  return { name, attributes, box, where };
+  const box = readBndbox(bb, where, errors);
+  // A box that is there but unreadable leaves the object out (the error names it).
+  if (bb !== undefined && box === null) return null;
+  const parts = children(o, 'part').flatMap((p, k) => {
+    const partName = childText(p, 'name') ?? '';
+    const partBox = readBndbox(child(p, 'bndbox'), `${where}: part[${k}]`, errors);
+    return partName === '' || partBox === null ? [] : [{ name: partName, box: partBox }];
+  });
+  return { name, attributes, box, parts, where };
 }
 
 /** A segmentation PNG as class/instance values: paletted PNGs keep theirs, RGB ones are mapped through the VOC palette. */
@@ -283,7 +305,18 @@ export async function* readVoc(
     const classNameOf = (index: number): string | undefined => table.nameOf.get(index);
     objects.forEach((o, i) => {
       const mask = objPng === null ? null : maskOf(objPng.pixels, i + 1, W, H);
-      const groupKey = mask === null ? null : `object${i + 1}`;
+      const groupKey = mask === null && o.parts.length === 0 ? null : `object${i + 1}`;
+      for (const part of o.parts) {
+        annotations.push({
+          labelName: part.name,
+          geometry: { kind: 'box', x: part.box.x, y: part.box.y, widthPx: part.box.w, heightPx: part.box.h },
+          normalized: false,
+          iscrowd: false,
+          score: null,
+          groupKey,
+          where: `${o.where}: part ${part.name}`,
+        });
+      }
       if (o.box !== null) {
         annotations.push({
           labelName: o.name,
@@ -296,9 +329,12 @@ export async function* readVoc(
           where: o.where,
         });
       }
-      if (mask !== null) {
+      if (mask !== null && objPng !== null) {
+        // Datumaro takes an instance mask's class from SegmentationClass when there is one.
+        const fromClass =
+          clsPng === null ? undefined : classNameOf(majorityClass(objPng.pixels, clsPng.pixels, i + 1));
         annotations.push({
-          labelName: o.name,
+          labelName: fromClass ?? o.name,
           geometry: mask,
           normalized: false,
           iscrowd: false,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type Geometry } from '@contract';
 import { DEFAULT_MAX_TEXT_BYTES, isDirectory, isFile, readTextLimited, toPosix, walkFiles } from './files';
 import type { ErrorList, ImportEvent, ParsedAnnotation, ReaderOptions } from './import-types';
-import { labelFileOf, resolveYoloLayout } from './yolo-layout';
+import { labelFileCandidates, resolveYoloLayout } from './yolo-layout';
 
 /** Ultralytics' own tolerance before it calls a label "non-normalized or out of bounds". */
 const MIN_COORD = -0.01;
@@ -114,12 +114,16 @@ export async function* readYolo(
       return null;
     }
   };
-  const consumed = new Set<string>();
   for (const image of images) {
-    const labelFile = labelFileOf(root, image);
-    consumed.add(labelFile);
+    let labelFile: string | undefined;
+    for (const c of labelFileCandidates(root, image)) {
+      if (await isFile(c)) {
+        labelFile = c;
+        break;
+      }
+    }
     // An image without a label file has no objects (Ultralytics needs no empty file).
-    if (!(await isFile(labelFile))) continue;
+    if (labelFile === undefined) continue;
     const annotations = await read(labelFile);
     if (annotations === null) continue;
     const rel = toPosix(path.relative(root, image));
@@ -136,12 +140,21 @@ export async function* readYolo(
       annotations,
     };
   }
-  const labelsDir = path.join(root, 'labels');
-  if (!(await isDirectory(labelsDir))) return;
-  for (const labelFile of await walkFiles(labelsDir, ['.txt'])) {
-    if (consumed.has(labelFile)) continue;
+  if (images.length > 0) return;
+  // No image on disk: the label folder's files are matched to project images by name. Only files
+  // that read as YOLO rows count (a README.txt or a list of images is not a label file).
+  for (const dir of ['labels', 'Labels', 'annotations', 'Annotations']) {
+    const labelsDir = path.join(root, dir);
+    if (!(await isDirectory(labelsDir))) continue;
+    for (const labelFile of await walkFiles(labelsDir, ['.txt'])) {
+      if (!(await looksLikeLabels(labelFile))) continue;
+      yield* labelOnly(labelFile);
+    }
+  }
+
+  async function* labelOnly(labelFile: string): AsyncGenerator<ImportEvent, void, undefined> {
     const annotations = await read(labelFile);
-    if (annotations === null) continue;
+    if (annotations === null) return;
     const stem = path.basename(labelFile, '.txt');
     yield {
       kind: 'image',
@@ -150,4 +163,13 @@ export async function* readYolo(
       annotations,
     };
   }
+}
+
+/** Whether the first non-empty line of a file reads as a YOLO row (class index then numbers). */
+async function looksLikeLabels(file: string): Promise<boolean> {
+  const text = await readTextLimited(file, DEFAULT_MAX_TEXT_BYTES, file).catch(() => '');
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (first === undefined) return true;
+  const cols = first.trim().split(/\s+/);
+  return cols.length >= 5 && cols.every((c) => Number.isFinite(Number(c)));
 }

@@ -270,18 +270,27 @@ export async function resolveYoloLayout(input: string, errors: ErrorList): Promi
   return { root, names: null, images: await defaultImages(root), notes: [] };
 }
 
+/** Image folder names and the label folders that mirror them (Ultralytics; Datumaro's Images ↔ Annotations). */
+const LABEL_DIRS: Readonly<Record<string, readonly string[]>> = {
+  images: ['labels', 'annotations'],
+  Images: ['Labels', 'Annotations', 'labels', 'annotations'],
+};
+
 /**
- * The label file of an image, as Ultralytics' img2label_paths finds it, but only within the dataset:
- * the last `images` folder of the path below the root becomes `labels`; without one (Darknet layout),
- * the label sits beside the image. Folders named `images` above the dataset root do not count.
+ * Where the label file of an image may be, as Ultralytics' img2label_paths finds it, but only within the
+ * dataset: the last `images` folder of the path below the root becomes `labels` (or Datumaro's
+ * `Annotations`); without one (Darknet layout), the label sits beside the image. Folders named `images`
+ * above the dataset root do not count.
  */
-export function labelFileOf(root: string, image: string): string {
+export function labelFileCandidates(root: string, image: string): string[] {
   const rel = path.relative(root, image);
-  const stemmed = rel.slice(0, rel.length - path.extname(rel).length) + '.txt';
-  const parts = stemmed.split(path.sep);
-  const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
-  const at = inside ? parts.lastIndexOf('images', parts.length - 2) : -1;
-  if (at < 0) return image.slice(0, image.length - path.extname(image).length) + '.txt';
-  parts[at] = 'labels';
-  return path.join(root, ...parts);
+  const beside = image.slice(0, image.length - path.extname(image).length) + '.txt';
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return [beside];
+  const parts = (rel.slice(0, rel.length - path.extname(rel).length) + '.txt').split(path.sep);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const swaps = LABEL_DIRS[parts[i]!];
+    if (swaps === undefined) continue;
+    return swaps.map((dir) => path.join(root, ...parts.slice(0, i), dir, ...parts.slice(i + 1)));
+  }
+  return [beside];
 }

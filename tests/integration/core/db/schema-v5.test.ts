@@ -92,7 +92,7 @@ describe('migration to schema 5', () => {
       expect(rows(db, 'SELECT COUNT(*) AS n FROM annotations WHERE image_id = 1')).toEqual([{ n: 0 }]);
       expect(rows(db, 'SELECT COUNT(*) AS n FROM embeddings')).toEqual([{ n: 0 }]);
       // Byte-identical content may now be several images; the same file (path and bytes) only once.
-      const sha = before.images[1]!.sha256 as string;
+      const sha = before.images![1]!.sha256 as string;
       const copy = {
         path: 'elsewhere/b.png',
         name: 'b.png',
