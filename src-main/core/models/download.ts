@@ -1,9 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { type ApiErrorCode } from '@contract';
 import { type FetchLike } from './http-client';
 
@@ -80,8 +77,6 @@ type Attempt =
 
 const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
 
-class TooLargeError extends Error {}
-
 function defaultStatus(status: number, url: string): { code: ApiErrorCode; message: string } {
   const code: ApiErrorCode =
     status === 401 || status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'unavailable';
@@ -136,32 +131,38 @@ async function attempt(url: string, part: string, o: DownloadFileOptions): Promi
   if (!res.body) return { kind: 'dropped', why: `${url}: empty response body` };
   let received = start;
   o.onProgress?.({ file: o.label, receivedBytes: received, totalBytes });
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      if (cap !== undefined && received > cap) return done(new TooLargeError());
-      o.onProgress?.({ file: o.label, receivedBytes: received, totalBytes });
-      done(null, chunk);
-    },
-  });
-  const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  // Each chunk is written before the next is read, so after a cut connection the `.part` file holds
+  // exactly the bytes received and the resume asks for the rest.
+  const fh = await open(part, append ? 'a' : 'w');
   try {
-    await pipeline(body, counter, createWriteStream(part, { flags: append ? 'a' : 'w' }));
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      if (cap !== undefined && received > cap) {
+        await fh.close();
+        await rm(part, { force: true });
+        return {
+          kind: 'failed',
+          code: 'payload_too_large',
+          why: `${url} sent more than the ${cap} bytes expected`,
+        };
+      }
+      try {
+        await fh.write(chunk);
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? 'write error';
+        return {
+          kind: 'failed',
+          code: DISK_ERRORS.has(code) ? 'io_error' : 'internal',
+          why: `cannot write ${part} (${code})`,
+        };
+      }
+      o.onProgress?.({ file: o.label, receivedBytes: received, totalBytes });
+    }
   } catch (e) {
     if (o.signal?.aborted) throw e;
-    if (e instanceof TooLargeError) {
-      await rm(part, { force: true });
-      return {
-        kind: 'failed',
-        code: 'payload_too_large',
-        why: `${url} sent more than the ${cap} bytes expected`,
-      };
-    }
-    const code = (e as { code?: string }).code;
-    if (code && DISK_ERRORS.has(code)) {
-      return { kind: 'failed', code: 'io_error', why: `cannot write ${part} (${code})` };
-    }
     return { kind: 'dropped', why: `${url}: connection dropped after ${received} bytes` };
+  } finally {
+    await fh.close().catch(() => undefined);
   }
   if (totalBytes !== undefined && received < totalBytes) {
     return { kind: 'dropped', why: `${url}: connection closed after ${received} of ${totalBytes} bytes` };

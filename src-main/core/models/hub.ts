@@ -94,7 +94,8 @@ export function describeHubStatus(
   return { code: 'unavailable', message: `${host} answered HTTP ${status} for ${repo}; try again later` };
 }
 
-const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+/** "the token…" → "The token…"; a sentence that starts with a repository name keeps its case. */
+const capitalise = (s: string): string => (/^\S*\//.test(s) ? s : s.charAt(0).toUpperCase() + s.slice(1));
 
 export interface RemoteFile {
   readonly path: string;
