@@ -17,7 +17,6 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importBundleFolder, installBundleFromUrl } from '../../../../src-main/core/models/install';
 import { sweepStaleStaging } from '../../../../src-main/core/models/staging';
-import { sweepStaleStaging } from '../../../../src-main/core/models/staging';
 
 /**
  * Issue 16 item 5: a bundle is regular files under its folder with relative names. Symbolic links are
@@ -193,30 +192,6 @@ describe('installing a bundle from a manifest URL', () => {
         retryDelayMs: 1,
       }),
     ).rejects.toThrow(`encoder.onnx is ${encoderBytes.length} bytes, expected ${encoderBytes.length + 10}`);
-  });
-});
-
-describe('sweeping staging folders at start', () => {
-  it('removes what dead processes left and keeps live installs and bundles', async () => {
-    const modelsDir = path.join(tmp, 'models');
-    const mk = (name: string, owner?: { pid: number; host: string }): void => {
-      mkdirSync(path.join(modelsDir, name), { recursive: true });
-      if (owner) writeFileSync(path.join(modelsDir, name, '.owner'), JSON.stringify(owner));
-    };
-    mk('.partial-dead-1234', { pid: 2 ** 22 + 12345, host: os.hostname() });
-    mk('.partial-noowner');
-    mk('.partial-live', { pid: process.pid, host: os.hostname() });
-    mk('.old-starter-abcd');
-    mk('real-bundle');
-    writeFileSync(path.join(modelsDir, '.manifest-1234.json'), '{}');
-    const removed = await sweepStaleStaging(modelsDir);
-    expect(removed.sort()).toEqual([
-      '.manifest-1234.json',
-      '.old-starter-abcd',
-      '.partial-dead-1234',
-      '.partial-noowner',
-    ]);
-    expect(readdirSync(modelsDir).sort()).toEqual(['.partial-live', 'real-bundle']);
   });
 });
 
