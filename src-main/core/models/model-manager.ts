@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -6,6 +6,7 @@ import {
   type InstallPlan as ContractInstallPlan,
   type Licence,
   type MemoryEstimate,
+  type ModelSummary,
   type WeightDtype,
 } from '@contract';
 import {
@@ -35,7 +36,8 @@ import {
 } from './install-plan';
 import { currentUser } from './licence-record';
 import { WEIGHT_DTYPES, vitParameterCount } from './memory';
-import { builtInModelsDir, ModelRegistry, userModelsDir, type RegisteredBundle } from './registry';
+import { manifestFiles } from './manifest';
+import { builtInModelsDir, ModelRegistry, summarize, userModelsDir, type RegisteredBundle } from './registry';
 import { sweepStaleStaging } from './staging';
 import { verifyBundleGraphs } from './verify';
 
@@ -71,6 +73,16 @@ export interface CatalogueInstallRequest {
   readonly signal?: AbortSignal;
 }
 
+async function bundleBytes(b: RegisteredBundle): Promise<number | null> {
+  let total = (await stat(path.join(b.dir, 'manifest.json')).catch(() => null))?.size ?? 0;
+  for (const f of manifestFiles(b.manifest)) {
+    const st = await stat(path.join(b.dir, f.file)).catch(() => null);
+    if (!st) return null;
+    total += st.size;
+  }
+  return total;
+}
+
 const BUNDLE_ID_TAIL = new RegExp(`-\\d+-(${WEIGHT_DTYPES.join('|')})$`);
 
 export class ModelManager {
@@ -95,6 +107,26 @@ export class ModelManager {
   /** Removes staging folders that a crashed or killed install left behind. */
   sweep(): Promise<string[]> {
     return sweepStaleStaging(this.modelsDir);
+  }
+
+  /** Installed bundles (built-in first) as the model manager lists them. */
+  async installedModels(): Promise<ModelSummary[]> {
+    const { bundles } = await this.registry().scan();
+    return Promise.all(
+      bundles.map(async (b) => {
+        const s = summarize(b);
+        return {
+          id: s.id,
+          name: s.name,
+          isStarter: s.isStarter,
+          hasText: s.hasText,
+          hasMaskDecoder: s.hasMaskDecoder,
+          builtIn: s.source === 'built-in',
+          license: b.manifest.license,
+          diskBytes: await bundleBytes(b),
+        };
+      }),
+    );
   }
 
   async catalogue(): Promise<{ about: string; entries: CatalogueEntry[] }> {
@@ -304,6 +336,9 @@ export class ModelManager {
 
   /** Deletes a user-installed bundle: one rename out of sight, then the delete. */
   async remove(modelId: string): Promise<RegisteredBundle> {
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(modelId)) {
+      throw new InstallRefused('invalid_input', `"${modelId}" is not a model id.`);
+    }
     const bundle = await this.registry().get(modelId);
     if (bundle.source === 'built-in') {
       throw new InstallRefused('forbidden', `${bundle.manifest.name} is built in and cannot be removed.`);

@@ -4,7 +4,6 @@ import { tagImage } from '../inference';
 import { type SettingsStore } from '../settings/settings-store';
 import { type InferenceService } from './inference-service';
 import { type ProjectSession } from './project-session';
-import { toContractSummary } from './model-handlers';
 import { type SegmentService } from './segment-service';
 
 export function createInferenceHandlers(
@@ -13,12 +12,13 @@ export function createInferenceHandlers(
   session: ProjectSession,
   settings: SettingsStore,
 ): Pick<ServiceHandlers, 'inference'> {
-  const summaries = async () => (await inference.engine().listModels()).map(toContractSummary);
   return {
     inference: {
       status: async () => {
         const modelId = settings.get().modelId;
-        const model = modelId ? (await summaries()).find((m) => m.id === modelId) : undefined;
+        const model = modelId
+          ? (await inference.engine().listModels()).find((m) => m.id === modelId)
+          : undefined;
         return { modelId, modelName: model?.name ?? null, provider: inference.providerStatus() };
       },
       embed: async ({ imageId }) => {

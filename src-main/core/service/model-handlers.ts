@@ -108,7 +108,7 @@ export function createModelHandlers(
   events: EventHub,
 ): ServiceHandlers['models'] {
   const installs = new ModelInstalls(events);
-  const summaries = async () => (await inference.engine().listModels()).map(toContractSummary);
+  const summaries = () => manager.installedModels();
   const summaryOf = async (id: string) => {
     await inference.rawEngine().reloadModels();
     const model = (await summaries()).find((m) => m.id === id);
@@ -189,23 +189,5 @@ export function createModelHandlers(
       if (selected === modelId) selected = settings.update({ modelId: DEFAULT_SETTINGS.modelId }).modelId;
       return { removed: modelId, selectedModelId: selected };
     },
-  };
-}
-
-export function toContractSummary(m: {
-  id: string;
-  name: string;
-  isStarter: boolean;
-  hasText: boolean;
-  hasMaskDecoder: boolean;
-  source: 'built-in' | 'user';
-}) {
-  return {
-    id: m.id,
-    name: m.name,
-    isStarter: m.isStarter,
-    hasText: m.hasText,
-    hasMaskDecoder: m.hasMaskDecoder,
-    builtIn: m.source === 'built-in',
   };
 }

@@ -9,6 +9,10 @@ export const ModelSummarySchema = z.object({
   hasText: z.boolean(),
   hasMaskDecoder: z.boolean(),
   builtIn: z.boolean(),
+  /** The manifest's licence line. */
+  license: z.string(),
+  /** Bytes of the files the manifest names (null if one is missing). */
+  diskBytes: z.number().int().nonnegative().nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
 

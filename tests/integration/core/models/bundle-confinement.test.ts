@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../../fixtures/rejection';
 import { importBundleFolder, installBundleFromUrl } from '../../../../src-main/core/models/install';
 import { sweepStaleStaging } from '../../../../src-main/core/models/staging';
 
@@ -89,7 +90,7 @@ describe('importing a bundle folder', () => {
     const secret = path.join(tmp, 'secret.txt');
     writeFileSync(secret, 'TOPSECRET-api-key-0123456789');
     symlinkSync(secret, path.join(src, 'manifest.json'));
-    const e = await importBundleFolder(src, { modelsDir: path.join(tmp, 'models') }).catch((x: Error) => x);
+    const e = await rejectionOf(importBundleFolder(src, { modelsDir: path.join(tmp, 'models') }));
     expect(e.message).toMatch(/manifest\.json is a symbolic link/);
     expect(e.message).not.toContain('TOPSECRET');
   });

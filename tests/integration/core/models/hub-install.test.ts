@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../../fixtures/rejection';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { type InstallProgress } from '../../../../src-main/core/models/catalogue-install';
 import { type Env } from '../../../../src-main/core/models/http-client';
@@ -220,9 +221,9 @@ describe('catalogue install from a hub', () => {
   it('a gated repository: one sentence without HF_TOKEN; with it, the token goes to the hub and never to the CDN', async () => {
     hub.faults.gated.set(GATED_RADIO, 'hf_secret_123');
     const denied = manager();
-    const err = await denied.m
-      .installCatalogue({ catalogueId: 'gated-radio', acceptLicences: ['test-open'], via: 'app' })
-      .catch((e: Error & { code?: string }) => e);
+    const err = await rejectionOf(
+      denied.m.installCatalogue({ catalogueId: 'gated-radio', acceptLicences: ['test-open'], via: 'app' }),
+    );
     expect(err).toMatchObject({
       code: 'forbidden',
       message: `${GATED_RADIO} needs a Hugging Face token (HTTP 401): set HF_TOKEN to a token that may read it.`,
@@ -240,7 +241,7 @@ describe('catalogue install from a hub', () => {
     ).toBe(true);
     expect(hub.log.filter((r) => r.origin === 'cdn').map((r) => r.authorization)).toEqual([null]);
     const wrong = manager({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_wrong' } });
-    const e2 = await wrong.m.plan({ catalogueId: 'gated-radio' }).catch((e: Error) => e);
+    const e2 = await rejectionOf(wrong.m.plan({ catalogueId: 'gated-radio' }));
     expect(e2.message).toBe(`The Hugging Face token in HF_TOKEN was refused for ${GATED_RADIO} (HTTP 401).`);
     expect(e2.message).not.toContain('hf_wrong');
   });
@@ -248,9 +249,9 @@ describe('catalogue install from a hub', () => {
   it('offline: connection refused is one sentence and nothing is created', async () => {
     const port = await closedPort();
     const { m, modelsDir } = manager({ env: { HF_ENDPOINT: `http://127.0.0.1:${port}` } });
-    const e = await m
-      .installCatalogue({ catalogueId: 'tiny-radio', acceptLicences: ACCEPT, via: 'app' })
-      .catch((x: Error & { code?: string }) => x);
+    const e = await rejectionOf(
+      m.installCatalogue({ catalogueId: 'tiny-radio', acceptLicences: ACCEPT, via: 'app' }),
+    );
     expect(e).toMatchObject({
       code: 'unavailable',
       message: `Cannot reach 127.0.0.1:${port}: the connection was refused; check the network connection, the proxy settings or the model mirror.`,
