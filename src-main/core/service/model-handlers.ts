@@ -15,6 +15,8 @@ interface Running {
   readonly controller: AbortController;
   status: InstallStatus;
   lastEventMs: number;
+  /** A trailing event for progress that arrived inside the throttle window (a stalled download shows its last bytes). */
+  trailing: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export class ModelInstalls {
         modelId: null,
       },
       lastEventMs: 0,
+      trailing: undefined,
     };
     this.#running.set(installId, run);
     this.#emit(run);
@@ -77,10 +80,11 @@ export class ModelInstalls {
       bytesPerSecond: p.bytesPerSecond,
       etaSeconds: p.etaSeconds,
     };
-    const now = Date.now();
-    if (phaseChanged || now - run.lastEventMs >= PROGRESS_EVENT_MS) {
-      run.lastEventMs = now;
+    const waitMs = run.lastEventMs + PROGRESS_EVENT_MS - Date.now();
+    if (phaseChanged || waitMs <= 0) {
       this.#emit(run);
+    } else {
+      run.trailing ??= setTimeout(() => this.#emit(run), waitMs);
     }
   }
 
@@ -97,6 +101,9 @@ export class ModelInstalls {
   }
 
   #emit(run: Running): void {
+    clearTimeout(run.trailing);
+    run.trailing = undefined;
+    run.lastEventMs = Date.now();
     this.events.emit({ kind: 'model_install', install: run.status });
   }
 }
