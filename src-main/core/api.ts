@@ -54,7 +54,11 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const models = new ModelManager({
     dataDir: options.dataDir,
     converters: options.modelConverters ?? builtInConverters,
-    describeGraph: (p) => inference.rawEngine().describeGraph(p),
+    // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
+    verifyBundle: async (dir) => {
+      await inference.rawEngine().verifyModel(dir);
+      await inference.rawEngine().reloadModels();
+    },
     mirrorSetting: () => settings.get().modelMirrorBaseUrl,
     ...(options.cataloguePath ? { cataloguePath: options.cataloguePath } : {}),
   });

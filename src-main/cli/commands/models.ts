@@ -33,7 +33,11 @@ function managerFor(io: CliIo, engine: InferenceEngine): ModelManager {
   return new ModelManager({
     dataDir: io.dataDir,
     converters: builtInConverters,
-    describeGraph: (p) => engine.describeGraph(p),
+    // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
+    verifyBundle: async (dir) => {
+      await engine.verifyModel(dir);
+      await engine.reloadModels();
+    },
     mirrorSetting: () => settings.get().modelMirrorBaseUrl,
   });
 }

@@ -37,8 +37,8 @@ export interface RunInstallOptions {
   /** Where downloads come from; unused when every repository comes from a folder. */
   readonly hub?: HubClient;
   readonly converters: ModelConverters;
-  /** Graph checks through the inference worker (input/output names and ranks). */
-  readonly verifyGraphs: (dir: string, m: BundleManifest) => Promise<void>;
+  /** Full check through the inference worker (graph names and ranks, one smoke run per graph). */
+  readonly verifyBundle: (dir: string) => Promise<void>;
   readonly reservedIds: readonly string[];
   readonly replace?: boolean;
   /** Licence ids the user accepted for this install. */
@@ -222,7 +222,7 @@ export async function runCatalogueInstall(plan: InstallPlan, o: RunInstallOption
     o.signal?.throwIfAborted();
     const outDir = path.join(staging, 'bundle');
     await mkdir(outDir, { recursive: true });
-    const manifest = await convert(plan, dirs, outDir, o);
+    await convert(plan, dirs, outDir, o);
     o.signal?.throwIfAborted();
     o.onProgress?.({
       phase: 'verifying',
@@ -231,10 +231,11 @@ export async function runCatalogueInstall(plan: InstallPlan, o: RunInstallOption
       bytesPerSecond: null,
       etaSeconds: null,
     });
-    // The bundle is read back from disk exactly as the app will read it: regular files only, hashes, graphs.
+    // The bundle is read back from disk exactly as the app will read it: regular files only, hashes, graphs
+    // and one smoke run each.
     const onDisk = await readManifest(outDir);
     await verifyBundleFiles(outDir, onDisk);
-    await o.verifyGraphs(outDir, manifest);
+    await o.verifyBundle(outDir);
     o.signal?.throwIfAborted();
     o.onProgress?.({
       phase: 'installing',

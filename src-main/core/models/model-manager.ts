@@ -21,7 +21,6 @@ import {
 import { runCatalogueInstall, type InstallProgress } from './catalogue-install';
 import { type ModelConverters } from './converters';
 import { freeDiskBytes } from './disk-space';
-import { type GraphInfo } from './graph-check';
 import { HttpClient, type Env } from './http-client';
 import { HubClient, hubEndpoint, hubToken } from './hub';
 import { importBundleFolder, installBundleFromUrl, type InstalledBundle } from './install';
@@ -39,7 +38,6 @@ import { WEIGHT_DTYPES, vitParameterCount } from './memory';
 import { manifestFiles } from './manifest';
 import { builtInModelsDir, ModelRegistry, summarize, userModelsDir, type RegisteredBundle } from './registry';
 import { sweepStaleStaging } from './staging';
-import { verifyBundleGraphs } from './verify';
 
 /**
  * The model manager's operations (catalogue, plan, install, remove) in one place, for the service handlers
@@ -50,8 +48,11 @@ import { verifyBundleGraphs } from './verify';
 export interface ModelManagerOptions {
   readonly dataDir: string;
   readonly converters: ModelConverters;
-  /** Graph metadata through the inference worker (names and ranks are checked before a bundle goes live). */
-  readonly describeGraph: (onnxPath: string) => Promise<GraphInfo>;
+  /**
+   * The full check of a bundle folder through the inference worker before it goes live: files and sha256,
+   * graph names and ranks, one smoke run per graph (InferenceEngine.verifyModel).
+   */
+  readonly verifyBundle: (dir: string) => Promise<void>;
   /** The `modelMirrorBaseUrl` setting, read at each call. */
   readonly mirrorSetting: () => string | null;
   readonly cataloguePath?: string;
@@ -293,7 +294,7 @@ export class ModelManager {
         dataDir: this.o.dataDir,
         ...(hub ? { hub } : {}),
         converters: this.o.converters,
-        verifyGraphs: (dir, m) => verifyBundleGraphs(dir, m, this.o.describeGraph),
+        verifyBundle: this.o.verifyBundle,
         reservedIds,
         replace: r.replace === true,
         acceptedLicences: r.acceptLicences,
@@ -315,8 +316,7 @@ export class ModelManager {
       modelsDir: this.modelsDir,
       reservedIds: await this.reservedIds(),
       replace: o.replace === true,
-      verifyGraphs: (dir: string, m: Parameters<typeof verifyBundleGraphs>[1]) =>
-        verifyBundleGraphs(dir, m, this.o.describeGraph),
+      verifyGraphs: (dir: string) => this.o.verifyBundle(dir),
     };
     if (!/^https?:\/\//i.test(source)) return importBundleFolder(path.resolve(source), common);
     const mirrorBaseUrl = o.mirror ?? this.o.mirrorSetting() ?? undefined;

@@ -51,7 +51,7 @@ function manager(o: { env?: Env; withSam?: boolean; beforeConvert?: () => Promis
   const m = new ModelManager({
     dataDir,
     converters,
-    describeGraph: (p) => engine.describeGraph(p),
+    verifyBundle: async (dir) => void (await engine.verifyModel(dir)),
     mirrorSetting: () => null,
     cataloguePath: writeSyntheticCatalogue(path.join(tmp, 'catalogue.json')),
     env: o.env ?? { HF_ENDPOINT: hub.url },
