@@ -141,14 +141,14 @@ export function createModelHandlers(
         const installed = input.source
           ? await manager.installSource(input.source, {
               replace: input.replace,
-              ...(input.mirror ? { mirror: input.mirror } : {}),
+              ...(input.mirrorBaseUrl ? { mirror: input.mirrorBaseUrl } : {}),
               signal,
             })
           : await manager.installCatalogue({
               catalogueId: input.catalogueId ?? '',
               ...(input.resolutionPx !== undefined ? { resolutionPx: input.resolutionPx } : {}),
               ...(input.dtype ? { dtype: input.dtype } : {}),
-              ...(input.mirror ? { mirror: input.mirror } : {}),
+              ...(input.mirrorBaseUrl ? { mirror: input.mirrorBaseUrl } : {}),
               ...(input.fromDir ? { fromDir: input.fromDir } : {}),
               acceptLicences: input.acceptLicences,
               replace: input.replace,
@@ -158,7 +158,7 @@ export function createModelHandlers(
             });
         const model = await summaryOf(installed.id);
         installs.finish(run, 'done', { modelId: installed.id });
-        return model;
+        return { ...model, dir: installed.dir };
       } catch (e) {
         if (signal.aborted) {
           installs.finish(run, 'cancelled', { message: 'The install was cancelled; nothing was kept.' });
@@ -182,7 +182,7 @@ export function createModelHandlers(
         catalogueId: input.catalogueId,
         ...(input.resolutionPx !== undefined ? { resolutionPx: input.resolutionPx } : {}),
         ...(input.dtype ? { dtype: input.dtype } : {}),
-        ...(input.mirror ? { mirror: input.mirror } : {}),
+        ...(input.mirrorBaseUrl ? { mirror: input.mirrorBaseUrl } : {}),
         ...(input.fromDir ? { fromDir: input.fromDir } : {}),
       }),
     installs: () => Promise.resolve(installs.list()),

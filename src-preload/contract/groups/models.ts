@@ -80,7 +80,8 @@ export const CatalogueEntrySchema = z.object({
 export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
 
 const catalogueId = z.string().min(1).max(64);
-const mirror = z.string().url().max(2048).optional();
+/** A hub mirror for this call (same URL layout as huggingface.co); the setting otherwise. */
+const mirrorBaseUrl = z.string().url().max(2048).optional();
 const fromDir = z.string().min(1).max(4096).optional();
 
 export const InstallPlanSchema = z.object({
@@ -158,7 +159,7 @@ export const modelsGroup = {
         catalogueId: catalogueId.optional(),
         resolutionPx: z.number().int().positive().max(4096).optional(),
         dtype: WeightDtypeSchema.optional(),
-        mirror,
+        mirrorBaseUrl,
         fromDir,
         /** Licence ids the user accepted (shown from the plan); an install without them is refused. */
         acceptLicences: z.array(z.string().max(64)).max(8).default([]),
@@ -167,7 +168,7 @@ export const modelsGroup = {
       .refine((i) => (i.source === undefined) !== (i.catalogueId === undefined), {
         message: 'give either catalogueId or source',
       }),
-    ModelSummarySchema,
+    ModelSummarySchema.extend({ dir: z.string() }),
   ),
   select: method(z.object({ modelId: z.string().min(1) }), ModelSummarySchema),
   catalogue: method(z.object({}), z.object({ about: z.string(), entries: z.array(CatalogueEntrySchema) })),
@@ -182,7 +183,7 @@ export const modelsGroup = {
       catalogueId,
       resolutionPx: z.number().int().positive().max(4096).optional(),
       dtype: WeightDtypeSchema.optional(),
-      mirror,
+      mirrorBaseUrl,
       fromDir,
     }),
     InstallPlanSchema,

@@ -42,9 +42,8 @@ export function InstallPanel({
     let live = true;
     setPlan(null);
     setPlanError(null);
-    const source = fromDir ? { fromDir } : mirror ? { mirror } : {};
     void api()
-      .models.installPlan({ catalogueId: entry.id, resolutionPx, dtype, ...source })
+      .models.installPlan({ catalogueId: entry.id, resolutionPx, dtype, ...(fromDir ? { fromDir } : {}) })
       .then((r) => {
         if (!live) return;
         if (r.ok) setPlan(r.value);
@@ -53,7 +52,7 @@ export function InstallPanel({
     return () => {
       live = false;
     };
-  }, [entry.id, resolutionPx, dtype, mirror, fromDir]);
+  }, [entry.id, resolutionPx, dtype, fromDir]);
 
   const licences = plan?.licences ?? [entry.licence];
   const allAccepted = licences.every((l) => accepted.has(l.id));
@@ -68,7 +67,7 @@ export function InstallPanel({
         resolutionPx,
         dtype,
         acceptLicences: [...accepted],
-        ...(fromDir ? { fromDir } : mirror ? { mirror } : {}),
+        ...(fromDir ? { fromDir } : {}),
       })
       .then(() => undefined);
     onStarted(installId, done);

@@ -55,17 +55,17 @@ describe('models group through the service', () => {
   it('plans, installs with progress events, lists, selects, and removes a model', async () => {
     const plan = await fx.call<InstallPlan>('models', 'installPlan', {
       catalogueId: 'tiny-radio',
-      mirror: hub.url,
+      mirrorBaseUrl: hub.url,
     });
     expect(plan.licences.map((l) => l.id)).toEqual(['test-open', 'apache-2.0']);
     expect(plan.freeDiskBytes).toBeGreaterThan(plan.requiredDiskBytes);
-    const refused = await fx.raw('models', 'install', { catalogueId: 'tiny-radio', mirror: hub.url });
+    const refused = await fx.raw('models', 'install', { catalogueId: 'tiny-radio', mirrorBaseUrl: hub.url });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 
     const model = await fx.call<ModelSummary>('models', 'install', {
       installId: 'install-0001',
       catalogueId: 'tiny-radio',
-      mirror: hub.url,
+      mirrorBaseUrl: hub.url,
       acceptLicences: ['test-open', 'apache-2.0'],
     });
     expect(model).toMatchObject({
@@ -109,7 +109,7 @@ describe('models group through the service', () => {
     const r = await fx.raw('models', 'install', {
       installId: 'install-0002',
       catalogueId: 'tiny-radio',
-      mirror: hub.url,
+      mirrorBaseUrl: hub.url,
       acceptLicences: ['test-open', 'apache-2.0'],
     });
     stop();
