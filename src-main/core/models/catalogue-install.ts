@@ -128,16 +128,20 @@ async function convert(
     throw new InstallRefused('unavailable', 'This build has no RADIO checkpoint converter.');
   const cp = plan.checkpoint;
   const licences = plan.licences.map((id) => licenceOf(o.catalogue, id).name);
-  const onConvertProgress = (p: ConvertProgress): void =>
+  const report = (step: string, done: number, total: number): void =>
     o.onProgress?.({
       phase: 'converting',
-      file: p.phase,
-      receivedBytes: p.done,
-      totalBytes: p.total,
+      file: step,
+      receivedBytes: done,
+      totalBytes: total,
       bytesPerSecond: null,
       etaSeconds: null,
     });
-  onConvertProgress({ phase: 'encoder', done: 0, total: 1 });
+  const onConvertProgress = (p: ConvertProgress): void => {
+    if (p.kind === 'layer') report(`${p.part} layers`, p.done, p.total);
+    else if (p.kind === 'stage') report(p.message, 0, 1);
+  };
+  report('encoder', 0, 1);
   const textTowerDir = dirs.get('text');
   const result = await convertCheckpoint({
     checkpointDir: dirs.get('checkpoint') ?? '',
@@ -145,12 +149,12 @@ async function convert(
     outDir,
     resolution: plan.resolutionPx,
     dtype: plan.dtype,
-    adaptors: [plan.adaptors.language, plan.adaptors.sam].filter((a): a is string => a !== undefined),
+    adaptors: { language: plan.adaptors.language ?? null, sam: plan.adaptors.sam?.name ?? null },
     meta: {
       id: plan.bundleId,
       name: plan.bundleName,
       license: licences.join('; '),
-      source_url: `https://huggingface.co/${cp.repo}`,
+      sourceUrl: `https://huggingface.co/${cp.repo}`,
       description: `${cp.name} converted by RadioLabel at ${plan.resolutionPx}×${plan.resolutionPx} px (${plan.dtype}).`,
     },
     onProgress: onConvertProgress,
@@ -159,15 +163,21 @@ async function convert(
   let manifest = parseManifest(result, plan.bundleId);
   const samDir = dirs.get('sam');
   if (samDir && plan.adaptors.sam && o.converters.convertSamDecoder) {
-    onConvertProgress({ phase: 'mask decoder', done: 0, total: 1 });
-    const section = await o.converters.convertSamDecoder({
+    report('mask decoder', 0, 1);
+    const grid = plan.resolutionPx / cp.patchSize;
+    const sam = await o.converters.convertSamDecoder({
       samDir,
       outDir,
-      encoderGrid: plan.resolutionPx / cp.patchSize,
-      ...(o.signal ? { signal: o.signal } : {}),
+      encoderGrid: {
+        heightPatches: grid,
+        widthPatches: grid,
+        patchSizePx: cp.patchSize,
+        channels: plan.adaptors.sam.channels,
+      },
     });
+    o.signal?.throwIfAborted();
     manifest = parseManifest(
-      bundleManifestSchema.parse({ ...manifest, mask_decoder: section }),
+      bundleManifestSchema.parse({ ...manifest, mask_decoder: sam.maskDecoder }),
       plan.bundleId,
     );
   }

@@ -17,9 +17,13 @@ const configSchema = z.looseObject({
     .nullish(),
 });
 
+const featureOutputDim = z.object({ feature: z.object({ output_dim: z.number().int().positive() }) });
+
 export interface CheckpointAdaptors {
   /** Adaptor names the checkpoint carries (empty when the config does not say). */
   readonly names: readonly string[];
+  /** Adaptor name → width of its per-patch head (`adaptor_configs[name].feature.output_dim`, hf_hub.py). */
+  readonly featureDims: ReadonlyMap<string, number>;
   /** Teacher name → its `model` string (e.g. "siglip2-g-384"), where the config gives one. */
   readonly teacherModels: ReadonlyMap<string, string>;
 }
@@ -46,11 +50,16 @@ export function readCheckpointAdaptors(configJson: Buffer, label: string): Check
   const names = new Set<string>(Object.keys(r.data.adaptor_configs ?? {}));
   const listed = r.data.adaptor_names;
   for (const n of typeof listed === 'string' ? [listed] : (listed ?? [])) names.add(n);
+  const featureDims = new Map<string, number>();
+  for (const [name, cfg] of Object.entries(r.data.adaptor_configs ?? {})) {
+    const dim = featureOutputDim.safeParse(cfg);
+    if (dim.success) featureDims.set(name, dim.data.feature.output_dim);
+  }
   const teacherModels = new Map<string, string>();
   for (const t of r.data.args?.teachers ?? []) {
     if (typeof t.model === 'string') teacherModels.set(t.name, t.model);
   }
-  return { names: [...names], teacherModels };
+  return { names: [...names], featureDims, teacherModels };
 }
 
 /**

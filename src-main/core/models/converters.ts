@@ -2,58 +2,74 @@ import { type WeightDtype } from './memory';
 
 /**
  * The converters the install pipeline runs, injected so that the pipeline does not depend on which
- * converters a build carries (and tests can pass a small one). `convertRadioCheckpoint` writes the encoder
- * (and the text tower when `textTowerDir` is given) into `outDir` and returns the bundle manifest;
- * `convertSamDecoder` writes the SAM prompt encoder + mask decoder into `outDir` and returns the manifest's
- * `mask_decoder` section. Both results are validated with the manifest schema before anything is trusted.
+ * converters a build carries (tests pass small ones). The shapes follow the converters in
+ * core/models/convert (`convertRadioCheckpoint`) and core/models/convert/sam (`convertSamDecoder`), so
+ * wiring them is `builtInConverters = { convertRadioCheckpoint, convertSamDecoder }`. What they return is
+ * validated with the manifest schema before anything is trusted.
  */
 
-export interface ConvertProgress {
-  readonly phase: string;
-  readonly done: number;
-  readonly total: number;
-}
-
-export interface BundleMeta {
-  readonly id: string;
-  readonly name: string;
-  readonly license: string;
-  readonly source_url: string;
-  readonly description: string;
-}
+/** Progress of a checkpoint conversion: stages, blocks/layers done, notes. */
+export type ConvertProgress =
+  | {
+      readonly kind: 'stage';
+      readonly stage: 'inspect' | 'encoder' | 'text' | 'manifest';
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'layer';
+      readonly part: 'encoder' | 'text';
+      readonly done: number;
+      readonly total: number;
+    }
+  | { readonly kind: 'note'; readonly message: string };
 
 export interface ConvertCheckpointOptions {
   /** `config.json` + `model.safetensors` (or an index and its shards), as on the hub. */
   readonly checkpointDir: string;
-  /** SigLIP2 text tower: `config.json`, `tokenizer.json`, safetensors (possibly an index and some shards). */
+  /** SigLIP2 text tower: `config.json`, `tokenizer.json`, safetensors (an index lists only the shards present). */
   readonly textTowerDir?: string;
+  /** Empty folder the bundle is written into. */
   readonly outDir: string;
   /** Square input side in pixels, a multiple of the patch size. */
   readonly resolution: number;
   readonly dtype: WeightDtype;
-  /** The checkpoint's own adaptor names to convert (language and SAM). */
-  readonly adaptors?: readonly string[];
-  readonly meta: BundleMeta;
-  readonly onProgress?: (p: ConvertProgress) => void;
+  /** The checkpoint's own adaptor names to convert; null: none of that kind. */
+  readonly adaptors: { readonly language: string | null; readonly sam: string | null };
+  readonly meta: {
+    readonly id: string;
+    readonly name: string;
+    readonly license: string;
+    readonly sourceUrl: string;
+    readonly description: string;
+  };
+  readonly onProgress?: (e: ConvertProgress) => void;
   readonly signal?: AbortSignal;
 }
 
 export interface ConvertSamOptions {
-  /** SAM weights (`config.json` + safetensors) as on the hub. */
+  /** SAM weights (`config.json` + `model.safetensors`) as on the hub. */
   readonly samDir: string;
   readonly outDir: string;
-  /** Patch grid side of the encoder the decoder will read (`resolution / patch size`). */
-  readonly encoderGrid: number;
-  readonly signal?: AbortSignal;
+  /** The encoder's `sam_features` grid (largest, for the converted resolution) and its channels. */
+  readonly encoderGrid: {
+    readonly heightPatches: number;
+    readonly widthPatches: number;
+    readonly patchSizePx: number;
+    readonly channels: number;
+  };
 }
 
 export interface ModelConverters {
+  /** Writes the encoder (and the text tower) into `outDir` and returns the bundle manifest. */
   readonly convertRadioCheckpoint?: (o: ConvertCheckpointOptions) => Promise<unknown>;
-  readonly convertSamDecoder?: (o: ConvertSamOptions) => Promise<unknown>;
+  /** Writes the SAM neck + decoder into `outDir`; `maskDecoder` is the manifest's `mask_decoder` section. */
+  readonly convertSamDecoder?: (
+    o: ConvertSamOptions,
+  ) => { readonly maskDecoder: unknown } | Promise<{ readonly maskDecoder: unknown }>;
 }
 
 /**
- * The converters this build carries. They live in core/models/convert (TypeScript, no Python); until they
- * are wired here, catalogue installs stop before downloading with a sentence that says so.
+ * The converters this build carries. Until core/models/convert is wired here, catalogue installs stop
+ * before downloading with a sentence that says so.
  */
 export const builtInConverters: ModelConverters = {};

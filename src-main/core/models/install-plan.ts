@@ -64,7 +64,11 @@ export interface InstallPlan {
   readonly bundleName: string;
   readonly resolutionPx: number;
   readonly dtype: WeightDtype;
-  readonly adaptors: { readonly language?: string; readonly sam?: string };
+  /** The checkpoint's own adaptor names; the SAM one with the width of its features. */
+  readonly adaptors: {
+    readonly language?: string;
+    readonly sam?: { readonly name: string; readonly channels: number };
+  };
   readonly repos: readonly PlannedRepo[];
   readonly licences: readonly string[];
   /** Bytes to download (0 when every file comes from a folder). */
@@ -77,6 +81,8 @@ export interface InstallPlan {
 }
 
 const DISK_MARGIN_BYTES = 64 * 2 ** 20;
+/** SAM's image embedding grid is 64×64 (1024-px input, 16-px patches): a larger encoder grid does not fit. */
+const SAM_GRID_MAX = 64;
 const MAX_CONFIG_BYTES = 2 ** 20;
 
 export function bundleIdFor(checkpointId: string, resolutionPx: number, dtype: WeightDtype): string {
@@ -238,7 +244,7 @@ export async function planInstall(o: PlanOptions): Promise<InstallPlan> {
     },
   ];
 
-  const adaptors: { language?: string; sam?: string } = {};
+  const adaptors: { language?: string; sam?: { name: string; channels: number } } = {};
   const lang = provides.textPrompts ? convertibleLanguageAdaptor(c, cp) : undefined;
   if (lang) {
     const name = resolveAdaptorName(lang.adaptor, config.names);
@@ -269,10 +275,20 @@ export async function planInstall(o: PlanOptions): Promise<InstallPlan> {
   const sam = provides.clickDecoder ? samAdaptor(c, cp) : undefined;
   if (sam) {
     const name = resolveAdaptorName(sam.adaptor, config.names);
+    const channels = name ? config.featureDims.get(name) : undefined;
+    const grid = resolutionPx / cp.patchSize;
     if (!name) {
       notes.push(`Clicks use feature similarity: ${cp.repo} carries no ${sam.adaptor} adaptor.`);
+    } else if (grid > SAM_GRID_MAX) {
+      notes.push(
+        `Clicks use feature similarity: SAM's decoder takes at most a ${SAM_GRID_MAX}×${SAM_GRID_MAX} patch grid (${SAM_GRID_MAX * cp.patchSize} px); install at that size or less for the click decoder.`,
+      );
+    } else if (channels === undefined) {
+      notes.push(
+        `Clicks use feature similarity: ${cp.repo}/config.json does not state the ${name} adaptor's width.`,
+      );
     } else {
-      adaptors.sam = name;
+      adaptors.sam = { name, channels };
       const ref = { repo: sam.weights.repo, revision: sam.weights.revision };
       const s = await sourceFor(o.source, ref, 'sam', o.signal);
       repos.push({

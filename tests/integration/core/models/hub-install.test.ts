@@ -115,8 +115,13 @@ describe('catalogue install from a hub', () => {
     expect(manifest.text?.file).toBe('text.onnx');
     expect(manifest.mask_decoder?.file).toBe('mask_decoder.onnx');
     // "siglip2-g" in the catalogue is "siglip2" in this checkpoint's config.json.
-    expect(calls.checkpoint[0]?.adaptors).toEqual(['siglip2', 'sam']);
-    expect(calls.sam[0]?.encoderGrid).toBe(4);
+    expect(calls.checkpoint[0]?.adaptors).toEqual({ language: 'siglip2', sam: 'sam' });
+    expect(calls.sam[0]?.encoderGrid).toEqual({
+      heightPatches: 4,
+      widthPatches: 4,
+      patchSizePx: 16,
+      channels: 1280,
+    });
     expect(calls.tensorsSeen).toContain('text_model.head.weight');
     expect(hubPaths()).not.toContain(`hub:/${TINY_SIGLIP2}/resolve/main/model-00002-of-00002.safetensors`);
     expect(hubPaths().some((p) => p.includes('.pth.tar'))).toBe(false);
@@ -273,6 +278,19 @@ describe('catalogue install from a hub', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('leaves the SAM decoder out above the 64×64 grid SAM takes, and says so', async () => {
+    const { m } = manager();
+    const plan = await m.plan({ catalogueId: 'tiny-radio', resolutionPx: 1040 });
+    expect(plan.provides).toEqual({ textPrompts: true, clickDecoder: false, similarity: true });
+    expect(plan.repos.map((r) => r.role)).toEqual(['checkpoint', 'text']);
+    expect(plan.notes).toContain(
+      "Clicks use feature similarity: SAM's decoder takes at most a 64×64 patch grid (1024 px); install at that size or less for the click decoder.",
+    );
+    await expect(m.plan({ catalogueId: 'tiny-radio', resolutionPx: 1000 })).rejects.toThrow(
+      "The resolution must be a multiple of Tiny RADIO (test)'s 16-pixel patch, got 1000.",
+    );
   });
 
   it('refuses a checkpoint marked unsupported, with its reason, before any request', async () => {
