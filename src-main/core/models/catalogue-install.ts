@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { licenceOf, type Catalogue } from './catalogue';
 import { type ConvertProgress, type ModelConverters } from './converters';
@@ -113,8 +113,26 @@ async function downloadRepos(
       });
       doneBytes += f.bytes ?? 0;
     }
+    await keepDownloadedShards(dir, repo);
   }
   return dirs;
+}
+
+const WEIGHTS_INDEX = 'model.safetensors.index.json';
+
+/**
+ * When only some shards were fetched (a text tower needs none of the vision tower's), the staged index
+ * is rewritten to list just those, so that a converter that opens every listed shard finds them all. The
+ * hub's index was checked against its hash before this.
+ */
+async function keepDownloadedShards(dir: string, repo: PlannedRepo): Promise<void> {
+  if (!repo.files.some((f) => f.path === WEIGHTS_INDEX)) return;
+  const file = path.join(dir, WEIGHTS_INDEX);
+  const index = JSON.parse(await readFile(file, 'utf8')) as { weight_map: Record<string, string> };
+  const present = new Set(repo.files.map((f) => f.path));
+  const kept = Object.entries(index.weight_map).filter(([, shard]) => present.has(shard));
+  if (kept.length === Object.keys(index.weight_map).length) return;
+  await writeFile(file, `${JSON.stringify({ ...index, weight_map: Object.fromEntries(kept) }, null, 2)}\n`);
 }
 
 async function convert(
