@@ -55,6 +55,8 @@ const hubFilesShape = {
   repo: repoIdSchema,
   revision: revisionSchema,
   files: z.array(repoFileSchema),
+  /** Fetched when the repository has them (tokenizer settings that some repositories carry). */
+  optionalFiles: z.array(repoFileSchema).default([]),
   /** Only shards holding tensors with these prefixes are fetched from a sharded repository ([] = all). */
   weightPrefixes: z.array(z.string().min(1)),
 };

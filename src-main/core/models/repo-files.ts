@@ -97,15 +97,22 @@ function required(src: RepoSource, p: string): PlannedFile {
 }
 
 /**
- * The named files plus the safetensors weights: `model.safetensors`, or the index and the shards that hold
+ * The named files (and the optional ones that exist) plus the safetensors weights: `model.safetensors`, or the index and the shards that hold
  * tensors starting with one of `weightPrefixes` (all shards when it is empty). Pickled weights (.bin, .pth)
  * are never used.
  */
 export async function selectRepoFiles(
-  spec: { readonly files: readonly string[]; readonly weightPrefixes: readonly string[] },
+  spec: {
+    readonly files: readonly string[];
+    readonly optionalFiles?: readonly string[];
+    readonly weightPrefixes: readonly string[];
+  },
   src: RepoSource,
 ): Promise<PlannedFile[]> {
   const out = spec.files.map((f) => required(src, f));
+  for (const f of spec.optionalFiles ?? []) {
+    if (src.file(f) || src.refused(f)) out.push(required(src, f));
+  }
   if (src.file(WEIGHTS) || src.refused(WEIGHTS)) return [...out, required(src, WEIGHTS)];
   if (!src.file(WEIGHTS_INDEX) && !src.refused(WEIGHTS_INDEX)) {
     throw new HubError(

@@ -82,7 +82,13 @@ describe('catalogue install from a hub', () => {
       [
         'text',
         TINY_SIGLIP2,
-        ['config.json', 'tokenizer.json', 'model.safetensors.index.json', 'model-00001-of-00002.safetensors'],
+        [
+          'config.json',
+          'tokenizer.json',
+          'tokenizer_config.json',
+          'model.safetensors.index.json',
+          'model-00001-of-00002.safetensors',
+        ],
       ],
       ['sam', TINY_SAM, ['config.json', 'model.safetensors']],
     ]);
