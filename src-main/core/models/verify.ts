@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkEncoderGraph, checkMaskDecoderGraph, checkTextGraph, type GraphInfo } from './graph-check';
+import {
+  checkEncoderGraph,
+  checkMaskDecoderGraph,
+  checkMaskDecoderNeckGraph,
+  checkTextGraph,
+  type GraphInfo,
+} from './graph-check';
 import { BundleError, manifestFiles, parseManifest, type BundleManifest } from './manifest';
 
 export async function sha256File(filePath: string): Promise<string> {
@@ -69,6 +75,9 @@ export async function verifyBundleGraphs(
   checkEncoderGraph(m, await loadGraphInfo(path.join(dir, m.encoder.file)));
   if (m.text) checkTextGraph(m, await loadGraphInfo(path.join(dir, m.text.file)));
   if (m.mask_decoder) checkMaskDecoderGraph(m, await loadGraphInfo(path.join(dir, m.mask_decoder.file)));
+  if (m.mask_decoder?.neck) {
+    checkMaskDecoderNeckGraph(m, await loadGraphInfo(path.join(dir, m.mask_decoder.neck.file)));
+  }
 }
 
 /** Full verification of a bundle folder: manifest, files + hashes, graph names and ranks. */
