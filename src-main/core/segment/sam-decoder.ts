@@ -241,25 +241,46 @@ export async function segmentWithDecoder(
   const { imageWidthPx: w, imageHeightPx: h } = input.mapping;
   const [xTaps, yTaps] = maskTaps(io, geo, mw, mh, w, h);
   const plane = mh * mw;
-  const results = Array.from({ length: m }, (_, k) => ({
-    k,
-    score: scores[k]!,
-    ...thresholdLogits(masks.data.subarray(k * plane, (k + 1) * plane), mw, mh, xTaps, yTaps),
-  }));
-  const best = results[chosen]!;
-  const others = results.filter((r) => r.k !== chosen).sort((a, b) => b.score - a.score);
-  const bestLogits = masks.data.subarray(chosen * plane, (chosen + 1) * plane);
+  const logitsOf = (k: number): Float32Array => masks.data.subarray(k * plane, (k + 1) * plane);
+  const best = thresholdLogits(logitsOf(chosen), mw, mh, xTaps, yTaps);
+  // The other outputs are resized only if someone looks at them: each costs as much as the chosen one.
+  const alternatives = scores
+    .map((score, k) => ({ score, k }))
+    .filter((r) => r.k !== chosen)
+    .sort((a, b) => b.score - a.score)
+    .map((r) => lazyMask(r.score, () => thresholdLogits(logitsOf(r.k), mw, mh, xTaps, yTaps)));
   const lowRes: LowResLogits =
     mh === mw
-      ? { side: geo.lowSide, data: resampleSquare(bestLogits, mh, geo.lowSide) }
+      ? { side: geo.lowSide, data: resampleSquare(logitsOf(chosen), mh, geo.lowSide) }
       : { side: geo.lowSide, data: new Float32Array(geo.lowSide * geo.lowSide) };
-  const strip = (r: ThresholdedMask & { score: number }): DecoderMask => ({
-    mask: r.mask,
-    score: r.score,
-    areaPx: r.areaPx,
-    bbox: r.bbox,
-  });
-  return { widthPx: w, heightPx: h, ...strip(best), alternatives: others.map(strip), lowRes };
+  return {
+    widthPx: w,
+    heightPx: h,
+    mask: best.mask,
+    score: scores[chosen]!,
+    areaPx: best.areaPx,
+    bbox: best.bbox,
+    alternatives,
+    lowRes,
+  };
+}
+
+/** A DecoderMask whose pixels are computed on first access. */
+function lazyMask(score: number, compute: () => ThresholdedMask): DecoderMask {
+  let done: ThresholdedMask | undefined;
+  const get = (): ThresholdedMask => (done ??= compute());
+  return {
+    score,
+    get mask() {
+      return get().mask;
+    },
+    get areaPx() {
+      return get().areaPx;
+    },
+    get bbox() {
+      return get().bbox;
+    },
+  };
 }
 
 /**
