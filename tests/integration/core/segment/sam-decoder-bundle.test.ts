@@ -109,6 +109,11 @@ describe('clicks and boxes through a converted SAM decoder (service → engine �
     expect([grid.gridW, grid.gridH, grid.dims]).toEqual([16, 12, TINY_SAM.visionHidden]);
   });
 
+  it('passes models verify: files, graph names, and a smoke run through the neck and the decoder', async () => {
+    const { manifest } = await engine.verifyModel('sam-tiny');
+    expect(manifest.mask_decoder?.neck?.file).toBe('sam_neck.onnx');
+  });
+
   for (const c of CASES) {
     it(`${c.name}: segmentClick returns the decoder's mask (= SAM postprocess of its logits, IoU ≥ 0.999 vs float64)`, async () => {
       const r = await fx.call<{ instances: { label: string; rle: CocoRle }[] }>('inference', 'segmentClick', {
