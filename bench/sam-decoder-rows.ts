@@ -71,7 +71,7 @@ export async function samDecoderRows(measure: Measure, add: Add): Promise<void> 
       add(
         'click → mask, real SAM decoder path (neck cached), 1024×768',
         await measure(() => segmentWithDecoder(sessions.run, io, click), 10),
-        'feeds + decoder + SAM choice + postprocess of 4 masks to the image',
+        'feeds + decoder + SAM choice + postprocess of the chosen mask to the image',
       );
       const box = {
         samFeatures: grid,
