@@ -1,3 +1,4 @@
+import { convertSamDecoder } from './convert/sam/convert-sam';
 import { type WeightDtype } from './memory';
 
 /**
@@ -69,7 +70,7 @@ export interface ModelConverters {
 }
 
 /**
- * The converters this build carries. Until core/models/convert is wired here, catalogue installs stop
- * before downloading with a sentence that says so.
+ * The converters this build carries. Without `convertRadioCheckpoint` (core/models/convert), catalogue
+ * installs stop before downloading with a sentence that says so.
  */
-export const builtInConverters: ModelConverters = {};
+export const builtInConverters: ModelConverters = { convertSamDecoder };
