@@ -38,6 +38,8 @@ describe('radiolabel models catalogue / install / remove', () => {
       downloadBytes: 'read from the hub at install time',
       companions: [
         { role: 'text', repo: 'google/siglip2-so400m-patch16-naflex', licence: 'Apache License 2.0' },
+        // The SAM decoder converter is in this build: a `sam` adaptor brings SAM ViT-H's weights.
+        { role: 'sam', repo: 'facebook/sam-vit-huge', licence: 'Apache License 2.0' },
       ],
     });
     expect((v3b?.sources as Record<string, string>).resolution).toContain('radio/common.py@c0f3701');
