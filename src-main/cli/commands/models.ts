@@ -16,6 +16,7 @@ import {
   optionalString,
   positional,
   stringList,
+  type CliArgs,
   type CliCommand,
   type CliIo,
 } from '../command';
@@ -28,18 +29,26 @@ function engineFor(io: CliIo): InferenceEngine {
   });
 }
 
-function managerFor(io: CliIo, engine: InferenceEngine): ModelManager {
+/** A model manager whose inference engine (for the bundle checks) starts only if a check runs. */
+async function withManager<T>(io: CliIo, use: (manager: ModelManager) => Promise<T>): Promise<T> {
+  let engine: InferenceEngine | undefined;
   const settings = new SettingsStore(io.dataDir);
-  return new ModelManager({
+  const manager = new ModelManager({
     dataDir: io.dataDir,
     converters: builtInConverters,
-    // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
     verifyBundle: async (dir) => {
+      engine ??= engineFor(io);
       await engine.verifyModel(dir);
+      // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
       await engine.reloadModels();
     },
     mirrorSetting: () => settings.get().modelMirrorBaseUrl,
   });
+  try {
+    return await use(manager);
+  } finally {
+    await engine?.dispose();
+  }
 }
 
 const clock = (s: number): string => {
@@ -88,6 +97,63 @@ function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/** `models install <target>`: a catalogue id, else a bundle folder or manifest URL. */
+async function installTarget(
+  manager: ModelManager,
+  target: string,
+  args: CliArgs,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<{ installed: string; dir: string }> {
+  const catalogue = await manager.loadCatalogue();
+  const replace = args.values.replace === true;
+  const mirror = optionalString(args, 'mirror');
+  if (!catalogue.checkpoints.some((c) => c.id === target)) {
+    if (!/^https?:\/\//i.test(target) && !existsSync(target)) {
+      throw new CliUsageError(
+        `"${target}" is neither a catalogue id (${catalogue.checkpoints.map((c) => c.id).join(', ')}) nor a bundle folder or manifest URL`,
+      );
+    }
+    const installed = await manager.installSource(target, {
+      replace,
+      ...(mirror ? { mirror } : {}),
+      signal,
+    });
+    return { installed: installed.id, dir: installed.dir };
+  }
+  const resolutionPx = optionalNumber(args, 'resolution');
+  const dtype = dtypeOf(optionalString(args, 'dtype'));
+  const fromDir = optionalString(args, 'from-dir');
+  const accepted = stringList(args, 'accept-licence');
+  const showPlan = (plan: InstallPlan): void => {
+    for (const id of plan.licences) {
+      const l = licenceOf(catalogue, id);
+      const ok = accepted.includes(id) ? 'accepted' : 'NOT accepted (add --accept-licence ' + id + ')';
+      io.progress(
+        `licence ${l.name} — ${l.commercialUse ? 'commercial use allowed' : 'non-commercial'} — ${l.url}: ${ok}`,
+      );
+    }
+    for (const note of plan.notes) io.progress(note);
+    io.progress(
+      `${plan.bundleName}: ${plan.downloadBytes > 0 ? `download ${formatBytes(plan.downloadBytes)}, ` : ''}encoder memory ≈ ${formatBytes(plan.memory.totalBytes)}`,
+    );
+  };
+  const installed = await manager.installCatalogue({
+    catalogueId: target,
+    ...(resolutionPx !== undefined ? { resolutionPx } : {}),
+    ...(dtype ? { dtype } : {}),
+    ...(mirror ? { mirror } : {}),
+    ...(fromDir ? { fromDir } : {}),
+    acceptLicences: accepted,
+    replace,
+    via: 'cli',
+    onPlan: showPlan,
+    onProgress: installProgressPrinter(io),
+    signal,
+  });
+  return { installed: installed.id, dir: installed.dir };
 }
 
 export const modelsCommands: readonly CliCommand[] = [
@@ -144,9 +210,8 @@ export const modelsCommands: readonly CliCommand[] = [
     usage: 'models catalogue',
     options: {},
     async run(_args, io) {
-      const engine = engineFor(io);
-      try {
-        const { about, entries } = await managerFor(io, engine).catalogue();
+      return withManager(io, async (manager) => {
+        const { about, entries } = await manager.catalogue();
         return {
           about,
           checkpoints: entries.map((e) => ({
@@ -172,9 +237,7 @@ export const modelsCommands: readonly CliCommand[] = [
             sources: e.sources,
           })),
         };
-      } finally {
-        await engine.dispose();
-      }
+      });
     },
   },
   {
@@ -193,62 +256,11 @@ export const modelsCommands: readonly CliCommand[] = [
     },
     async run(args, io) {
       const target = positional(args, 0, 'catalogue-id|bundle-folder|manifest-url');
-      const engine = engineFor(io);
       const interrupt = abortOnInterrupt();
       try {
-        const manager = managerFor(io, engine);
-        const catalogue = await manager.loadCatalogue();
-        const replace = args.values.replace === true;
-        const mirror = optionalString(args, 'mirror');
-        if (!catalogue.checkpoints.some((c) => c.id === target)) {
-          if (!/^https?:\/\//i.test(target) && !existsSync(target)) {
-            throw new CliUsageError(
-              `"${target}" is neither a catalogue id (${catalogue.checkpoints.map((c) => c.id).join(', ')}) nor a bundle folder or manifest URL`,
-            );
-          }
-          const installed = await manager.installSource(target, {
-            replace,
-            ...(mirror ? { mirror } : {}),
-            signal: interrupt.signal,
-          });
-          await engine.reloadModels();
-          return { installed: installed.id, dir: installed.dir };
-        }
-        const resolutionPx = optionalNumber(args, 'resolution');
-        const dtype = dtypeOf(optionalString(args, 'dtype'));
-        const fromDir = optionalString(args, 'from-dir');
-        const accepted = stringList(args, 'accept-licence');
-        const showPlan = (plan: InstallPlan): void => {
-          for (const id of plan.licences) {
-            const l = licenceOf(catalogue, id);
-            const ok = accepted.includes(id) ? 'accepted' : 'NOT accepted (add --accept-licence ' + id + ')';
-            io.progress(
-              `licence ${l.name} — ${l.commercialUse ? 'commercial use allowed' : 'non-commercial'} — ${l.url}: ${ok}`,
-            );
-          }
-          for (const note of plan.notes) io.progress(note);
-          io.progress(
-            `${plan.bundleName}: ${plan.downloadBytes > 0 ? `download ${formatBytes(plan.downloadBytes)}, ` : ''}encoder memory ≈ ${formatBytes(plan.memory.totalBytes)}`,
-          );
-        };
-        const installed = await manager.installCatalogue({
-          catalogueId: target,
-          ...(resolutionPx !== undefined ? { resolutionPx } : {}),
-          ...(dtype ? { dtype } : {}),
-          ...(mirror ? { mirror } : {}),
-          ...(fromDir ? { fromDir } : {}),
-          acceptLicences: accepted,
-          replace,
-          via: 'cli',
-          onPlan: showPlan,
-          onProgress: installProgressPrinter(io),
-          signal: interrupt.signal,
-        });
-        await engine.reloadModels();
-        return { installed: installed.id, dir: installed.dir };
+        return await withManager(io, (manager) => installTarget(manager, target, args, io, interrupt.signal));
       } finally {
         interrupt.dispose();
-        await engine.dispose();
       }
     },
   },
@@ -259,15 +271,12 @@ export const modelsCommands: readonly CliCommand[] = [
     options: {},
     async run(args, io) {
       const id = positional(args, 0, 'id');
-      const engine = engineFor(io);
-      try {
-        const removed = await managerFor(io, engine).remove(id);
+      return withManager(io, async (manager) => {
+        const removed = await manager.remove(id);
         const settings = new SettingsStore(io.dataDir);
         if (settings.get().modelId === id) settings.update({ modelId: DEFAULT_SETTINGS.modelId });
         return { removed: removed.manifest.id, dir: removed.dir, selectedModelId: settings.get().modelId };
-      } finally {
-        await engine.dispose();
-      }
+      });
     },
   },
 ];

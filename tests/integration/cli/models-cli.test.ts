@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installProgressPrinter } from '../../../src-main/cli/commands/models';
-import { allCommands } from '../../../src-main/cli/commands';
-import { runCli } from '../../../src-main/cli/run-cli';
+import { runCliJson } from '../../fixtures/cli-run';
 
 const starterDir = path.resolve(import.meta.dirname, '../../../models/starter');
 let dataDir: string;
@@ -13,17 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    allCommands,
-    argv,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += `${t}\n`) },
-    dataDir,
-  );
-  return { code, json: code === 0 ? JSON.parse(stdout) : undefined, stderr };
-}
+const cli = (...argv: string[]) => runCliJson(dataDir, ...argv);
 
 describe('radiolabel models catalogue / install / remove', () => {
   it('prints the catalogue: licence, resolution, memory, what each provides, sources', async () => {
