@@ -119,3 +119,44 @@ describe('model manager: install from a hub and segment with the new model', () 
     await app.screenshot('model-manager-5-segmented');
   });
 });
+
+describe('model manager with the official catalogue', () => {
+  let app: E2eApp;
+  beforeAll(async () => {
+    app = await startE2eApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lists every official checkpoint with its licence, and says why E-RADIO cannot be installed', async () => {
+    const page = app.page;
+    await page.getByRole('button', { name: 'Open sample project' }).first().click();
+    await page.getByText('6 images').waitFor();
+    await page.getByRole('button', { name: 'Models…', exact: true }).click();
+    const manager = page.getByRole('dialog', { name: 'Model manager' });
+    await manager.getByRole('row', { name: 'E-RADIO' }).waitFor();
+    const names = await manager
+      .locator('section[aria-label="Model catalogue"] tbody tr strong')
+      .allInnerTexts();
+    expect(names).toEqual([
+      'C-RADIOv4-H',
+      'C-RADIOv4-SO400M',
+      'C-RADIOv3-B',
+      'C-RADIOv3-L',
+      'C-RADIOv3-H',
+      'C-RADIOv3-g',
+      'RADIOv2.5-B',
+      'RADIOv2.5-L',
+      'RADIOv2.5-H',
+      'RADIOv2.5-g',
+      'E-RADIO',
+    ]);
+    expect(await manager.getByRole('row', { name: 'RADIOv2.5-B' }).innerText()).toContain('non-commercial');
+    expect(await manager.getByRole('row', { name: 'C-RADIOv3-B' }).innerText()).toContain(
+      'commercial use allowed',
+    );
+    expect(await manager.getByRole('row', { name: 'E-RADIO' }).innerText()).toContain('is not a ViT');
+    await app.screenshot('model-manager-0-official-catalogue');
+  });
+});

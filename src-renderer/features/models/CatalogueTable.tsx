@@ -68,7 +68,7 @@ export function CatalogueTable({
               <td className="actions">
                 {e.installedModelIds.length > 0 && <span className="badge status-done">Installed</span>}
                 {e.blocker ? (
-                  <div className="muted small" title={e.blocker}>
+                  <div className="muted small blocker" title={e.blocker}>
                     Not installable: {e.blocker}
                   </div>
                 ) : (
