@@ -13,7 +13,8 @@ import { interleaved, type Timed } from './peers/timing';
 
 /**
  * `npm run bench -- peers`: our mask kernels against OpenCV, numpy and pycocotools on the same masks in
- * one run, ours and theirs alternating (median of 7 rounds), ratios ours / peer. "before" is the code
+ * one run, ours and theirs alternating (median of 7 rounds), ratios ours / peer of CPU time per call
+ * (each side's own process; the wall-time ratio is in the note). "before" is the code
  * this replaced (tests/fixtures/segment/oracle), timed in the same rounds. The Python side times itself
  * (bench/peers/peer.py), so interpreter start-up and IPC are not in its figures. PEERS_ONLY=<regex>
  * keeps only matching "op case" names; PEERS_PYTHON picks the interpreter.
@@ -168,22 +169,23 @@ export default async function peersBench(): Promise<BenchRow[]> {
           timed.push({ label: op.peer, runTimed: (reps) => py.time(op.name, c.id, reps) });
         }
         if (op.before) timed.push({ label: 'before', run: () => op.before!(c) });
-        const ms = await interleaved(timed, 7);
-        const ours = ms.get('ours')!;
-        const theirs = ms.get(op.peer);
-        const before = ms.get('before');
-        const parts = [`ours ${fmtMs(ours)} ms`];
-        if (theirs !== undefined) parts.push(`${op.peer} ${fmtMs(theirs)} ms`);
+        const t = await interleaved(timed, 7);
+        const ours = t.get('ours')!;
+        const theirs = t.get(op.peer);
+        const before = t.get('before');
+        const parts = [`ours ${fmtMs(ours.cpuMs)} ms`];
+        if (theirs !== undefined) parts.push(`${op.peer} ${fmtMs(theirs.cpuMs)} ms`);
         if (before !== undefined) {
           parts.push(
-            `before ${fmtMs(before)} ms` +
-              (theirs !== undefined ? ` (${(before / theirs).toFixed(2)}× ${op.peer})` : ''),
+            `before ${fmtMs(before.cpuMs)} ms` +
+              (theirs !== undefined ? ` = ${(before.cpuMs / theirs.cpuMs).toFixed(2)}×` : ''),
           );
         }
+        if (theirs !== undefined) parts.push(`wall ratio ${(ours.wallMs / theirs.wallMs).toFixed(2)}×`);
         rows.push({
           bench: 'peers',
           case: `${op.name} ${c.label}`,
-          value: theirs !== undefined ? ours / theirs : ours,
+          value: theirs !== undefined ? ours.cpuMs / theirs.cpuMs : ours.cpuMs,
           unit: theirs !== undefined ? `× ${op.peer}` : 'ms',
           note: parts.join(', '),
         });

@@ -42,9 +42,9 @@ export async function embeddingFigures(dir: string): Promise<BenchRow[]> {
       7,
     );
     ours.close();
-    const o = ms.get('ours')!;
-    const s = ms.get('select')!;
-    const b = ms.get('before')!;
+    const o = ms.get('ours')!.cpuMs;
+    const s = ms.get('select')!.cpuMs;
+    const b = ms.get('before')!.cpuMs;
     return [
       {
         bench: 'peers',

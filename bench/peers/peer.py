@@ -2,7 +2,8 @@
 masks and RLEs that the Node side wrote, inside this process (no start-up or IPC in the figures).
 
 Protocol on stdin/stdout, one line each: `load <manifest.json>` -> `ok <json of what is available>`,
-`time <op> <case> <reps>` -> `ok <seconds per call>` (or `err <message>`), `quit`. Only library calls.
+`time <op> <case> <reps>` -> `ok <wall s per call> <cpu s per call>` (or `err <message>`), `quit`.
+Only library calls.
 """
 import json
 import sys
@@ -93,10 +94,13 @@ def main():
             elif parts[0] == "time":
                 fn = op_fn(parts[1], cases[parts[2]])
                 reps = int(parts[3])
+                c0 = time.process_time()
                 t0 = time.perf_counter()
                 for _ in range(reps):
                     fn()
-                print(f"ok {(time.perf_counter() - t0) / reps}", flush=True)
+                wall = (time.perf_counter() - t0) / reps
+                cpu = (time.process_time() - c0) / reps
+                print(f"ok {wall} {cpu}", flush=True)
             else:
                 print(f"err unknown command {parts[0]}", flush=True)
         except Exception as e:  # noqa: BLE001

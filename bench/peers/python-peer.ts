@@ -71,9 +71,10 @@ export class PythonPeer {
     return JSON.parse(await this.#ask(`load ${manifestFile}`)) as PeerInfo;
   }
 
-  /** Seconds per call, timed inside Python over `reps` calls. */
-  async time(op: string, caseId: string, reps: number): Promise<number> {
-    return Number(await this.#ask(`time ${op} ${caseId} ${reps}`));
+  /** Milliseconds per call (wall and CPU), timed inside Python over `reps` calls. */
+  async time(op: string, caseId: string, reps: number): Promise<{ wallMs: number; cpuMs: number }> {
+    const [wall, cpu] = (await this.#ask(`time ${op} ${caseId} ${reps}`)).split(' ').map(Number);
+    return { wallMs: wall! * 1000, cpuMs: cpu! * 1000 };
   }
 
   close(): void {

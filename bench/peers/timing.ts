@@ -1,20 +1,32 @@
 /**
  * Interleaved timing: every contender runs once per round, in an order that alternates between rounds,
- * and each reports the median over the rounds of its mean time per call. A contender either runs in
- * this process (`run`, timed here) or times itself (`runTimed`, e.g. inside Python) for `reps` calls.
+ * and each reports the median over the rounds of its mean time per call, as CPU time of its own process
+ * and as wall time. CPU time is the figure compared: on a shared 2-core machine wall time mostly measures
+ * the neighbours. A contender runs in this process (`run`) or times itself (`runTimed`, inside Python).
  */
 export type Timed =
   | { readonly label: string; readonly run: () => unknown }
-  | { readonly label: string; readonly runTimed: (reps: number) => Promise<number> };
+  | {
+      readonly label: string;
+      readonly runTimed: (reps: number) => Promise<{ wallMs: number; cpuMs: number }>;
+    };
 
-/** Wall time one sample aims at: long enough to swamp timer noise, short enough for 7 rounds. */
-const SAMPLE_MS = 30;
+export interface Timing {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+}
 
-async function sampleMs(t: Timed, reps: number): Promise<number> {
-  if ('runTimed' in t) return (await t.runTimed(reps)) * 1000;
+/** Time one sample aims at: long enough for the CPU clock's resolution, short enough for 7 rounds. */
+const SAMPLE_MS = 40;
+
+async function sample(t: Timed, reps: number): Promise<Timing> {
+  if ('runTimed' in t) return t.runTimed(reps);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) t.run();
-  return (performance.now() - t0) / reps;
+  const wallMs = (performance.now() - t0) / reps;
+  const c = process.cpuUsage(c0);
+  return { wallMs, cpuMs: (c.user + c.system) / 1000 / reps };
 }
 
 function median(xs: number[]): number {
@@ -25,18 +37,28 @@ function median(xs: number[]): number {
 export async function interleaved(
   contenders: readonly Timed[],
   rounds: number,
-): Promise<Map<string, number>> {
+): Promise<Map<string, Timing>> {
   // Warm-up (JIT, caches) and calibration: reps so that one sample takes about SAMPLE_MS.
   const reps = new Map<string, number>();
   for (const t of contenders) {
-    await sampleMs(t, 1);
-    const one = await sampleMs(t, 1);
-    reps.set(t.label, Math.max(1, Math.min(2000, Math.round(SAMPLE_MS / Math.max(one, 1e-3)))));
+    await sample(t, 1);
+    const one = (await sample(t, 1)).wallMs;
+    reps.set(t.label, Math.max(1, Math.min(5000, Math.round(SAMPLE_MS / Math.max(one, 1e-3)))));
   }
-  const samples = new Map<string, number[]>(contenders.map((t) => [t.label, []]));
+  const cpu = new Map<string, number[]>(contenders.map((t) => [t.label, []]));
+  const wall = new Map<string, number[]>(contenders.map((t) => [t.label, []]));
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const t of order) samples.get(t.label)!.push(await sampleMs(t, reps.get(t.label)!));
+    for (const t of order) {
+      const s = await sample(t, reps.get(t.label)!);
+      cpu.get(t.label)!.push(s.cpuMs);
+      wall.get(t.label)!.push(s.wallMs);
+    }
   }
-  return new Map([...samples].map(([label, xs]) => [label, median(xs)]));
+  return new Map(
+    contenders.map((t) => [
+      t.label,
+      { cpuMs: median(cpu.get(t.label)!), wallMs: median(wall.get(t.label)!) },
+    ]),
+  );
 }

@@ -154,21 +154,32 @@ function buildCorners(runs: RowRuns, heightPx: number): CornerGraph {
   return { count: cb.count, xs: cb.xs, ys: cb.ys, next: cb.next, runBelow: cb.runBelow };
 }
 
-interface Ring {
-  readonly points: number[];
-  readonly outer: boolean;
-  readonly label: number;
+/**
+ * Every ring's corners, walked from its first corner: points of ring r are pts[2*start[r] ..
+ * 2*start[r+1]), with its orientation and the component of the foreground to its right.
+ */
+interface RingSet {
+  readonly count: number;
+  readonly pts: Int32Array;
+  readonly start: Int32Array;
+  readonly outer: Uint8Array;
+  readonly label: Int32Array;
 }
 
-/** Rings in the order of their first corner, each with its sign (outer/hole) and its component. */
-function readRings(g: CornerGraph, runLabel: Int32Array, tolerancePx: number): Ring[] {
+function walkRings(g: CornerGraph, runLabel: Int32Array): RingSet {
+  const { xs, ys, next, runBelow } = g;
   const seen = new Uint8Array(g.count);
-  const rings: Ring[] = [];
-  const { xs, ys, next } = g;
-  let buf = new Int32Array(64);
+  // Every corner lies on exactly one ring, and a ring has at least 4 corners.
+  const pts = new Int32Array(2 * g.count);
+  const maxRings = (g.count >> 2) + 1;
+  const start = new Int32Array(maxRings + 1);
+  const outer = new Uint8Array(maxRings);
+  const label = new Int32Array(maxRings);
+  let n = 0;
+  let r = 0;
   for (let c0 = 0; c0 < g.count; c0++) {
     if (seen[c0] === 1) continue;
-    let n = 0;
+    start[r] = n >> 1;
     let area2 = 0;
     let lastX = xs[c0]!;
     let lastY = ys[c0]!;
@@ -178,23 +189,28 @@ function readRings(g: CornerGraph, runLabel: Int32Array, tolerancePx: number): R
       seen[c] = 1;
       const x = xs[c]!;
       const y = ys[c]!;
-      if (n + 2 > buf.length) {
-        const b = new Int32Array(buf.length * 2);
-        b.set(buf);
-        buf = b;
-      }
-      buf[n++] = x;
-      buf[n++] = y;
+      pts[n++] = x;
+      pts[n++] = y;
       area2 += lastX * y - x * lastY;
       lastX = x;
       lastY = y;
     } while (c !== c0);
-    const run = g.runBelow[c0]!;
-    const points =
-      tolerancePx > 0 ? simplifyRingXY(buf, n >> 1, tolerancePx) : Array.from(buf.subarray(0, n));
-    rings.push({ points, outer: area2 > 0, label: run >= 0 ? runLabel[run]! : 0 });
+    outer[r] = area2 > 0 ? 1 : 0;
+    const run = runBelow[c0]!;
+    label[r] = run >= 0 ? runLabel[run]! : 0;
+    r++;
   }
-  return rings;
+  start[r] = n >> 1;
+  return { count: r, pts, start, outer, label };
+}
+
+function ringPoints(rs: RingSet, r: number, tolerancePx: number): number[] {
+  const s = rs.start[r]!;
+  const len = rs.start[r + 1]! - s;
+  if (tolerancePx > 0) return simplifyRingXY(rs.pts.subarray(2 * s, 2 * (s + len)), len, tolerancePx);
+  const out = new Array<number>(2 * len);
+  for (let i = 0, j = 2 * s; i < 2 * len; i++, j++) out[i] = rs.pts[j]!;
+  return out;
 }
 
 export function maskToPolygons(
@@ -207,24 +223,33 @@ export function maskToPolygons(
   if (!(tolerancePx >= 0)) throw new Error(`tolerancePx must be ≥ 0, got ${tolerancePx}`);
   const runs = extractRowRuns(mask, widthPx, heightPx);
   const { runLabel, count } = labelRowRuns(runs, heightPx, 8);
-  const rings = readRings(buildCorners(runs, heightPx), runLabel, tolerancePx);
-  const outers: (number[] | undefined)[] = new Array<number[] | undefined>(count + 1);
-  const holes: number[][][] = Array.from({ length: count + 1 }, () => []);
-  const extraOuters: number[][] = [];
-  for (const ring of rings) {
-    if (ring.outer) {
-      if (outers[ring.label] === undefined) outers[ring.label] = ring.points;
-      else extraOuters.push(ring.points);
+  const rs = walkRings(buildCorners(runs, heightPx), runLabel);
+  // Per component: its first outer ring, and its holes as a linked list in ring order.
+  const outerOf = new Int32Array(count + 1).fill(-1);
+  const holeHead = new Int32Array(count + 1).fill(-1);
+  const holeTail = new Int32Array(count + 1).fill(-1);
+  const holeNext = new Int32Array(rs.count).fill(-1);
+  const extraOuters: number[] = [];
+  for (let r = 0; r < rs.count; r++) {
+    const l = rs.label[r]!;
+    if (rs.outer[r] === 1) {
+      if (outerOf[l] === -1) outerOf[l] = r;
+      else extraOuters.push(r);
     } else {
-      holes[ring.label]!.push(ring.points);
+      if (holeHead[l] === -1) holeHead[l] = r;
+      else holeNext[holeTail[l]!] = r;
+      holeTail[l] = r;
     }
   }
   const out: PolygonWithHoles[] = [];
   for (let l = 1; l <= count; l++) {
-    const outer = outers[l];
-    if (outer !== undefined) out.push({ outer, holes: holes[l]! });
+    const o = outerOf[l]!;
+    if (o === -1) continue;
+    const holes: number[][] = [];
+    for (let h = holeHead[l]!; h !== -1; h = holeNext[h]!) holes.push(ringPoints(rs, h, tolerancePx));
+    out.push({ outer: ringPoints(rs, o, tolerancePx), holes });
   }
-  for (const points of extraOuters) out.push({ outer: points, holes: [] });
+  for (const r of extraOuters) out.push({ outer: ringPoints(rs, r, tolerancePx), holes: [] });
   return out;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The COCO compressed-counts string (pycocotools `rleToString` / `rleFrString`): 5 data bits per char
  * from '0' (48), LEB128-like groups, each value from index 3 on stored as the delta to the value two back.
- * Counts live in a Uint32Array, as the C code keeps them in uint: a typed store wraps modulo 2^32 exactly
- * (ToUint32), so no floating-point modulo is needed, and a value of up to 6 chars (±2^29) stays int32.
+ * Counts live in a Uint32Array, as the C code keeps them in uint; decoding sums in int32 (which wraps
+ * modulo 2^32 as uint does), so no floating-point modulo is needed, and a value of up to 6 chars (±2^29)
+ * never leaves int32.
  */
 
 /** Where wideValue stopped reading (module state instead of an allocated tuple per value). */
@@ -29,8 +30,13 @@ function badChar(s: string, p: number): Error {
   return new Error(`invalid RLE counts string: character ${JSON.stringify(s[p])} at position ${p}`);
 }
 
-/** Parses `s` into `out` from index 0 and returns how many counts it wrote; `out` needs s.length slots. */
+/**
+ * Parses `s` into `out` from index 0 and returns how many counts it wrote; `out` needs s.length slots.
+ * The arithmetic is int32 (Int32Array over the same memory): the sum wraps modulo 2^32 exactly as the
+ * uint store of the C code does.
+ */
 export function parseCountsInto(s: string, out: Uint32Array): number {
+  const o = new Int32Array(out.buffer, out.byteOffset, out.length);
   const n = s.length;
   let m = 0;
   let p = 0;
@@ -39,24 +45,28 @@ export function parseCountsInto(s: string, out: Uint32Array): number {
     let k = 0;
     let c = 0;
     do {
-      if (p >= n) throw new Error(`invalid RLE counts string: truncated value at position ${p}`);
-      if (k === 30) {
-        x = wideValue(s, p, x);
-        p = widePos;
-        k = -1;
-        break;
-      }
       c = s.charCodeAt(p) - 48;
-      if (c >>> 0 > 63) throw badChar(s, p);
+      // NaN (past the end) fails this test too.
+      if (!(c >= 0 && c <= 63)) throw parseError(s, p);
       p++;
       x |= (c & 0x1f) << k;
       k += 5;
-    } while ((c & 0x20) !== 0);
-    if (k > 0 && (c & 0x10) !== 0) x |= -1 << k;
-    out[m] = m > 2 ? x + out[m - 2]! : x;
+    } while ((c & 0x20) !== 0 && k < 30);
+    if ((c & 0x20) !== 0) {
+      x = wideValue(s, p, x); // a 7th char: bits from 30 on do not fit int32
+      p = widePos;
+    } else if ((c & 0x10) !== 0) {
+      x |= -1 << k;
+    }
+    o[m] = m > 2 ? (x + o[m - 2]!) | 0 : x | 0;
     m++;
   }
   return m;
+}
+
+function parseError(s: string, p: number): Error {
+  if (p >= s.length) return new Error(`invalid RLE counts string: truncated value at position ${p}`);
+  return badChar(s, p);
 }
 
 let scratch = new Uint32Array(1024);
@@ -91,49 +101,46 @@ export function countsFromString(s: string): number[] {
   return Array.from(parseCountsScratch(s));
 }
 
-let charBuf = new Uint8Array(4096);
+/** Char codes of the string being built; a plain array, which String.fromCharCode.apply takes fastest. */
+let charCodes: number[] = [];
 const CHUNK = 8192;
 
-/** pycocotools `rleToString`. Counts up to 2^32-1; deltas are computed in doubles, emitted from int32. */
+/** pycocotools `rleToString`. Counts up to 2^32-1; deltas are exact doubles, emitted from int32 when they fit. */
 export function countsToString(counts: ArrayLike<number>): string {
   const m = counts.length;
-  if (charBuf.length < m * 7) charBuf = new Uint8Array(Math.max(m * 7, charBuf.length * 2));
-  const out = charBuf;
+  if (charCodes.length < m * 7) charCodes = new Array<number>(m * 7).fill(0);
+  const out = charCodes;
   let n = 0;
   for (let i = 0; i < m; i++) {
-    let x = counts[i]!;
-    if (i > 2) x -= counts[i - 2]!;
-    if (x >= -0x40000000 && x < 0x40000000) {
-      // int32 fast path: >> is the arithmetic shift the C code uses.
+    const d = i > 2 ? counts[i]! - counts[i - 2]! : counts[i]!;
+    if (d >= -0x40000000 && d < 0x40000000) {
+      // int32: >> is the arithmetic shift the C code uses.
+      let x = d | 0;
       for (;;) {
         const c = x & 0x1f;
         x >>= 5;
-        if ((c & 0x10) !== 0 ? x !== -1 : x !== 0) out[n++] = c + 0x20 + 48;
+        if ((c & 0x10) !== 0 ? x !== -1 : x !== 0) out[n++] = c + 0x50;
         else {
-          out[n++] = c + 48;
+          out[n++] = c + 0x30;
           break;
         }
       }
     } else {
+      let x = d;
       for (;;) {
-        const low = x - Math.floor(x / 32) * 32; // exact: x is an integer below 2^33 in magnitude
-        x = (x - low) / 32;
-        if ((low & 0x10) !== 0 ? x !== -1 : x !== 0) out[n++] = low + 0x20 + 48;
+        const c = x - Math.floor(x / 32) * 32; // exact: |x| < 2^33
+        x = (x - c) / 32;
+        if ((c & 0x10) !== 0 ? x !== -1 : x !== 0) out[n++] = c + 0x50;
         else {
-          out[n++] = low + 48;
+          out[n++] = c + 0x30;
           break;
         }
       }
     }
   }
-  return bytesToString(out, n);
-}
-
-function bytesToString(bytes: Uint8Array, n: number): string {
-  if (n <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(0, n) as unknown as number[]);
   let s = '';
   for (let i = 0; i < n; i += CHUNK) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[]);
+    s += String.fromCharCode.apply(null, out.slice(i, i + CHUNK < n ? i + CHUNK : n));
   }
   return s;
 }

@@ -30,7 +30,7 @@ export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: numb
   const wpr = (w + 3) >> 2;
   // Rows are read in place when they are whole aligned words, else through a zero-padded copy.
   const direct = LITTLE_ENDIAN && (w & 3) === 0 && (mask.byteOffset & 3) === 0;
-  const words = direct ? new Uint32Array(mask.buffer, mask.byteOffset, (w * h) >> 2) : new Uint32Array(wpr);
+  const words = direct ? new Int32Array(mask.buffer, mask.byteOffset, (w * h) >> 2) : new Int32Array(wpr);
   const rowBytes = direct ? undefined : new Uint8Array(words.buffer);
   let cap = Math.max(1024, h * 2);
   let starts = new Int32Array(cap);
@@ -52,14 +52,23 @@ export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: numb
       e2.set(ends.subarray(0, n));
       ends = e2;
     }
-    let prevTop = 0; // the byte left of the current word (0 before the row)
+    let prevTop = 0;
     let inRun = false;
-    for (let k = 0; k < wpr; k++) {
+    let k = 0;
+    while (k < wpr) {
+      // Uniform stretches, two words per test: all background outside a run, all foreground inside.
+      if (inRun) {
+        while (k + 1 < wpr && (words[base + k]! & words[base + k + 1]! & 0x01010101) === 0x01010101) k += 2;
+      } else {
+        while (k + 1 < wpr && (words[base + k]! | words[base + k + 1]!) === 0) k += 2;
+      }
+      if (k >= wpr) break;
+      // The byte before this word is foreground exactly when a run is open.
+      prevTop = inRun ? 1 : 0;
       let v = words[base + k]!;
       if ((v & 0xfefefefe) !== 0) v = normalizeWord(v);
       // Lane i of t is set where byte i differs from the byte before it.
       let t = v ^ ((v << 8) | prevTop);
-      prevTop = v >>> 24;
       while (t !== 0) {
         const low = t & -t;
         const x = (k << 2) | ((31 - Math.clz32(low)) >> 3);
@@ -68,6 +77,7 @@ export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: numb
         inRun = !inRun;
         t ^= low;
       }
+      k++;
     }
     if (inRun) ends[n++] = w;
   }
