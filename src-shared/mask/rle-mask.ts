@@ -20,9 +20,15 @@ function normalizeWord(v: number): number {
   return t & 0x01010101;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 let transitionCols = new Int32Array(4096);
 
-/** Column-major run lengths of a row-major mask, as pycocotools `rleEncode` (starts with a 0-run). */
+/**
+ * Column-major run lengths of a row-major mask, as pycocotools `rleEncode` (starts with a 0-run).
+ * Row y is XORed with row y−1 a word at a time (pairs of equal words skipped with one test), straight
+ * from the mask when its rows are aligned words, else through a zero-padded copy of each row.
+ */
 export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number): Uint32Array {
   assertSize(widthPx, heightPx);
   const w = widthPx;
@@ -31,34 +37,44 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
     throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}=${w * h}`);
   }
   const wpr = (w + 3) >> 2;
-  const rowA = new Uint32Array(wpr);
-  const rowB = new Uint32Array(wpr);
-  const bytesA = new Uint8Array(rowA.buffer);
-  const bytesB = new Uint8Array(rowB.buffer);
-  const firstRow = new Uint8Array(wpr * 4);
+  const direct = LITTLE_ENDIAN && (w & 3) === 0 && (mask.byteOffset & 3) === 0;
+  // Direct: one view of the whole mask, row y at y*wpr. Copied: two padded rows used in turn.
+  const words = direct
+    ? new Int32Array(mask.buffer, mask.byteOffset, (w * h) >> 2)
+    : new Int32Array(2 * wpr);
+  const rowBytes = direct ? undefined : new Uint8Array(words.buffer);
+  if (rowBytes !== undefined) rowBytes.set(mask.subarray(0, w));
   const rowFirst = new Int32Array(h + 1);
   const perCol = new Int32Array(w + 1);
   let tx = transitionCols;
   let n = 0;
-  let prev = rowA;
-  let cur = rowB;
-  let curBytes = bytesB;
-  bytesA.set(mask.subarray(0, w));
-  for (let k = 0; k < wpr; k++) if ((rowA[k]! & 0xfefefefe) !== 0) rowA[k] = normalizeWord(rowA[k]!);
-  firstRow.set(bytesA);
   for (let y = 1; y < h; y++) {
     rowFirst[y] = n;
-    curBytes.set(mask.subarray(y * w, y * w + w));
+    let cur: number;
+    let prev: number;
+    if (rowBytes === undefined) {
+      cur = y * wpr;
+      prev = cur - wpr;
+    } else {
+      cur = (y & 1) * wpr;
+      prev = wpr - cur;
+      rowBytes.set(mask.subarray(y * w, y * w + w), cur * 4);
+    }
     // Transitions in this row: at most one per column.
     if (tx.length < n + w) {
       const grown = new Int32Array(Math.max(n + w, 2 * tx.length));
       grown.set(tx.subarray(0, n));
       tx = grown;
     }
-    for (let k = 0; k < wpr; k++) {
-      let c = cur[k]!;
-      if ((c & 0xfefefefe) !== 0) cur[k] = c = normalizeWord(c);
-      let d = c ^ prev[k]!;
+    let k = 0;
+    while (k < wpr) {
+      while (k + 1 < wpr && words[cur + k] === words[prev + k] && words[cur + k + 1] === words[prev + k + 1]) {
+        k += 2;
+      }
+      if (k >= wpr) break;
+      const c = words[cur + k]!;
+      const q = words[prev + k]!;
+      let d = ((c | q) & 0xfefefefe) === 0 ? c ^ q : normalizeWord(c) ^ normalizeWord(q);
       while (d !== 0) {
         const low = d & -d;
         const x = (k << 2) | ((31 - Math.clz32(low)) >> 3);
@@ -66,15 +82,11 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
         perCol[x + 1]!++;
         d &= ~(0xff << ((x & 3) << 3));
       }
+      k++;
     }
-    const t = prev;
-    prev = cur;
-    cur = t;
-    curBytes = cur === rowA ? bytesA : bytesB;
   }
   rowFirst[h] = n;
   transitionCols = tx;
-  const lastRow = prev === rowA ? bytesA : bytesB;
   // Counting sort by column; rows stay increasing within a column.
   for (let x = 0; x < w; x++) perCol[x + 1]! += perCol[x]!;
   const ys = new Int32Array(n);
@@ -85,10 +97,11 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
   const counts = new Uint32Array(n + w + 1);
   let m = 0;
   let last = 0;
-  let value = 0;
+  let value = false;
+  const lastRow = (h - 1) * w;
   for (let x = 0; x < w; x++) {
     const colStart = x * h;
-    if (firstRow[x] !== value) {
+    if (mask[x] !== 0 !== value) {
       counts[m++] = colStart - last;
       last = colStart;
     }
@@ -97,7 +110,7 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
       counts[m++] = p - last;
       last = p;
     }
-    value = lastRow[x]!;
+    value = mask[lastRow + x] !== 0;
   }
   counts[m++] = w * h - last;
   return counts.slice(0, m);
