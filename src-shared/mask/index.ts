@@ -16,6 +16,7 @@ export {
   countsIou,
   countsToBbox,
   mergeCounts,
+  unionCanonicalCounts,
   rleArea,
   rleIou,
   rleMerge,

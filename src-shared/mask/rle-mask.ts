@@ -39,9 +39,7 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
   const wpr = (w + 3) >> 2;
   const direct = LITTLE_ENDIAN && (w & 3) === 0 && (mask.byteOffset & 3) === 0;
   // Direct: one view of the whole mask, row y at y*wpr. Copied: two padded rows used in turn.
-  const words = direct
-    ? new Int32Array(mask.buffer, mask.byteOffset, (w * h) >> 2)
-    : new Int32Array(2 * wpr);
+  const words = direct ? new Int32Array(mask.buffer, mask.byteOffset, (w * h) >> 2) : new Int32Array(2 * wpr);
   const rowBytes = direct ? undefined : new Uint8Array(words.buffer);
   if (rowBytes !== undefined) rowBytes.set(mask.subarray(0, w));
   const rowFirst = new Int32Array(h + 1);
@@ -68,7 +66,11 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
     }
     let k = 0;
     while (k < wpr) {
-      while (k + 1 < wpr && words[cur + k] === words[prev + k] && words[cur + k + 1] === words[prev + k + 1]) {
+      while (
+        k + 1 < wpr &&
+        words[cur + k] === words[prev + k] &&
+        words[cur + k + 1] === words[prev + k + 1]
+      ) {
         k += 2;
       }
       if (k >= wpr) break;
@@ -101,7 +103,7 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
   const lastRow = (h - 1) * w;
   for (let x = 0; x < w; x++) {
     const colStart = x * h;
-    if (mask[x] !== 0 !== value) {
+    if ((mask[x] !== 0) !== value) {
       counts[m++] = colStart - last;
       last = colStart;
     }

@@ -1,7 +1,7 @@
 import { countsToString, parseCountsScratch } from './counts-string';
 import { bboxToCounts, polygonToCounts } from './frpoly';
 import { countsToMask, maskToCounts } from './rle-mask';
-import { mergeCounts, type CompressedRle } from './rle-ops';
+import { type CompressedRle, unionCanonicalCounts } from './rle-ops';
 
 /**
  * COCO RLE objects ({size: [h, w], counts: string}) from and to masks and polygons, as pycocotools
@@ -87,5 +87,5 @@ export function polygonsToRle(
   if (polygons.length === 0)
     return { size: [heightPx, widthPx], counts: countsToString([heightPx * widthPx]) };
   const parts = polygons.map((p) => polygonToCounts(p, heightPx, widthPx));
-  return { size: [heightPx, widthPx], counts: countsToString(mergeCounts(parts, false)) };
+  return { size: [heightPx, widthPx], counts: countsToString(unionCanonicalCounts(parts)) };
 }

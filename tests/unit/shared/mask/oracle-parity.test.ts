@@ -165,3 +165,24 @@ describe('shared mask kernels = the replaced code', () => {
     }
   });
 });
+
+describe('polygon sets (annToRLE)', () => {
+  it('unions many polygons as the left fold of pycocotools merge did', () => {
+    const r = seededRandom(9);
+    for (let t = 0; t < 120; t++) {
+      const w = 1 + Math.floor(r() * 50);
+      const h = 1 + Math.floor(r() * 50);
+      const polys: number[][] = [];
+      const n = 1 + Math.floor(r() * 9);
+      for (let j = 0; j < n; j++) {
+        const k = 3 + Math.floor(r() * 5);
+        const poly: number[] = [];
+        // Some polygons lie on the image edges or outside it, some are tiny, some overlap.
+        for (let i = 0; i < k; i++) poly.push(r() * (w + 10) - 5, r() * (h + 10) - 5);
+        if (j % 4 === 3) poly.splice(0, poly.length, 0, 0, w, 0, w, h, 0, h);
+        polys.push(poly);
+      }
+      expect(mask.polygonsToRle(polys, h, w)).toEqual(oldRle.polygonsToRle(polys, h, w));
+    }
+  });
+});
