@@ -20,14 +20,20 @@ function normalizeWord(v: number): number {
   return t & 0x01010101;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 let transitionCols = new Int32Array(4096);
+
+/** The first `tail` (1..3) bytes at `o` as the low lanes of a word; the lanes above are 0. */
+function tailWord(mask: Uint8Array, o: number, tail: number): number {
+  let v = mask[o]!;
+  if (tail > 1) v |= mask[o + 1]! << 8;
+  if (tail > 2) v |= mask[o + 2]! << 16;
+  return v;
+}
 
 /**
  * Column-major run lengths of a row-major mask, as pycocotools `rleEncode` (starts with a 0-run).
- * Row y is XORed with row y−1 a word at a time (pairs of equal words skipped with one test), straight
- * from the mask when its rows are aligned words, else through a zero-padded copy of each row.
+ * Row y is XORed with row y−1 a little-endian word at a time, read in place whatever the width or the
+ * view's offset (runs of four equal words skipped with one test).
  */
 export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number): Uint32Array {
   assertSize(widthPx, heightPx);
@@ -36,28 +42,18 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
   if (mask.length !== w * h) {
     throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}=${w * h}`);
   }
-  const wpr = (w + 3) >> 2;
-  const direct = LITTLE_ENDIAN && (w & 3) === 0 && (mask.byteOffset & 3) === 0;
-  // Direct: one view of the whole mask, row y at y*wpr. Copied: two padded rows used in turn.
-  const words = direct ? new Int32Array(mask.buffer, mask.byteOffset, (w * h) >> 2) : new Int32Array(2 * wpr);
-  const rowBytes = direct ? undefined : new Uint8Array(words.buffer);
-  if (rowBytes !== undefined) rowBytes.set(mask.subarray(0, w));
+  const view = new DataView(mask.buffer, mask.byteOffset, mask.byteLength);
+  const full = w >> 2;
+  const tail = w & 3;
+  const words = tail > 0 ? full + 1 : full;
   const rowFirst = new Int32Array(h + 1);
   const perCol = new Int32Array(w + 1);
   let tx = transitionCols;
   let n = 0;
   for (let y = 1; y < h; y++) {
     rowFirst[y] = n;
-    let cur: number;
-    let prev: number;
-    if (rowBytes === undefined) {
-      cur = y * wpr;
-      prev = cur - wpr;
-    } else {
-      cur = (y & 1) * wpr;
-      prev = wpr - cur;
-      rowBytes.set(mask.subarray(y * w, y * w + w), cur * 4);
-    }
+    const cur = y * w;
+    const prev = cur - w;
     // Transitions in this row: at most one per column.
     if (tx.length < n + w) {
       const grown = new Int32Array(Math.max(n + w, 2 * tx.length));
@@ -65,17 +61,20 @@ export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number
       tx = grown;
     }
     let k = 0;
-    while (k < wpr) {
+    while (k < words) {
       while (
-        k + 1 < wpr &&
-        words[cur + k] === words[prev + k] &&
-        words[cur + k + 1] === words[prev + k + 1]
+        k + 3 < full &&
+        ((view.getInt32(cur + 4 * k, true) ^ view.getInt32(prev + 4 * k, true)) |
+          (view.getInt32(cur + 4 * k + 4, true) ^ view.getInt32(prev + 4 * k + 4, true)) |
+          (view.getInt32(cur + 4 * k + 8, true) ^ view.getInt32(prev + 4 * k + 8, true)) |
+          (view.getInt32(cur + 4 * k + 12, true) ^ view.getInt32(prev + 4 * k + 12, true))) ===
+          0
       ) {
-        k += 2;
+        k += 4;
       }
-      if (k >= wpr) break;
-      const c = words[cur + k]!;
-      const q = words[prev + k]!;
+      if (k >= words) break;
+      const c = k < full ? view.getInt32(cur + 4 * k, true) : tailWord(mask, cur + 4 * k, tail);
+      const q = k < full ? view.getInt32(prev + 4 * k, true) : tailWord(mask, prev + 4 * k, tail);
       let d = ((c | q) & 0xfefefefe) === 0 ? c ^ q : normalizeWord(c) ^ normalizeWord(q);
       while (d !== 0) {
         const low = d & -d;

@@ -14,8 +14,6 @@ export interface RowRuns {
 
 export type Connectivity = 4 | 8;
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 function normalizeWord(v: number): number {
   let t = v | (v >>> 4);
   t |= t >>> 2;
@@ -23,15 +21,22 @@ function normalizeWord(v: number): number {
   return t & 0x01010101;
 }
 
+/** The first `tail` (1..3) bytes at `o` as the low lanes of a word; the lanes above are 0. */
+function tailWord(mask: Uint8Array, o: number, tail: number): number {
+  let v = mask[o]!;
+  if (tail > 1) v |= mask[o + 1]! << 8;
+  if (tail > 2) v |= mask[o + 2]! << 16;
+  return v;
+}
+
 export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: number): RowRuns {
   const w = widthPx;
   const h = heightPx;
   if (mask.length !== w * h) throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}`);
-  const wpr = (w + 3) >> 2;
-  // Rows are read in place when they are whole aligned words, else through a zero-padded copy.
-  const direct = LITTLE_ENDIAN && (w & 3) === 0 && (mask.byteOffset & 3) === 0;
-  const words = direct ? new Int32Array(mask.buffer, mask.byteOffset, (w * h) >> 2) : new Int32Array(wpr);
-  const rowBytes = direct ? undefined : new Uint8Array(words.buffer);
+  // Rows are read as little-endian words in place, whatever the width or the view's offset.
+  const view = new DataView(mask.buffer, mask.byteOffset, mask.byteLength);
+  const full = w >> 2;
+  const tail = w & 3;
   let cap = Math.max(1024, h * 2);
   let starts = new Int32Array(cap);
   let ends = new Int32Array(cap);
@@ -39,9 +44,7 @@ export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: numb
   let n = 0;
   for (let y = 0; y < h; y++) {
     rowFirst[y] = n;
-    let base = 0;
-    if (rowBytes === undefined) base = y * wpr;
-    else rowBytes.set(mask.subarray(y * w, y * w + w));
+    const base = y * w;
     // A row holds at most w/2 + 1 runs.
     if (n + (w >> 1) + 1 > cap) {
       cap = Math.max(2 * cap, n + (w >> 1) + 1);
@@ -52,23 +55,40 @@ export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: numb
       e2.set(ends.subarray(0, n));
       ends = e2;
     }
-    let prevTop = 0;
     let inRun = false;
     let k = 0;
-    while (k < wpr) {
-      // Uniform stretches, two words per test: all background outside a run, all foreground inside.
+    const words = tail > 0 ? full + 1 : full;
+    while (k < words) {
+      // Uniform stretches, four words per test: all background outside a run, all foreground inside.
       if (inRun) {
-        while (k + 1 < wpr && (words[base + k]! & words[base + k + 1]! & 0x01010101) === 0x01010101) k += 2;
+        while (
+          k + 3 < full &&
+          (view.getInt32(base + 4 * k, true) &
+            view.getInt32(base + 4 * k + 4, true) &
+            view.getInt32(base + 4 * k + 8, true) &
+            view.getInt32(base + 4 * k + 12, true) &
+            0x01010101) ===
+            0x01010101
+        ) {
+          k += 4;
+        }
       } else {
-        while (k + 1 < wpr && (words[base + k]! | words[base + k + 1]!) === 0) k += 2;
+        while (
+          k + 3 < full &&
+          (view.getInt32(base + 4 * k, true) |
+            view.getInt32(base + 4 * k + 4, true) |
+            view.getInt32(base + 4 * k + 8, true) |
+            view.getInt32(base + 4 * k + 12, true)) ===
+            0
+        ) {
+          k += 4;
+        }
       }
-      if (k >= wpr) break;
-      // The byte before this word is foreground exactly when a run is open.
-      prevTop = inRun ? 1 : 0;
-      let v = words[base + k]!;
+      if (k >= words) break;
+      let v = k < full ? view.getInt32(base + 4 * k, true) : tailWord(mask, base + 4 * k, tail);
       if ((v & 0xfefefefe) !== 0) v = normalizeWord(v);
-      // Lane i of t is set where byte i differs from the byte before it.
-      let t = v ^ ((v << 8) | prevTop);
+      // Lane i of t is set where byte i differs from the byte before it (foreground iff a run is open).
+      let t = v ^ ((v << 8) | (inRun ? 1 : 0));
       while (t !== 0) {
         const low = t & -t;
         const x = (k << 2) | ((31 - Math.clz32(low)) >> 3);
