@@ -6,93 +6,77 @@
  * never leaves int32.
  */
 
-/** Read position of the decoder below (module state instead of an allocated tuple per value). */
-let pos = 0;
-
 function badChar(s: string, p: number): Error {
   if (p >= s.length) return new Error(`invalid RLE counts string: truncated value at position ${p}`);
   return new Error(`invalid RLE counts string: character ${JSON.stringify(s[p])} at position ${p}`);
 }
 
-/**
- * The raw value (before adding the count two back) that starts at `pos`, as int32; advances `pos`.
- * One and two chars (|x| < 512, nearly every count) take a straight path. A value past 6 chars leaves
- * int32 and is summed in doubles (exact), to be wrapped by the caller's `| 0`.
- */
-function nextRaw(s: string, n: number): number {
-  let p = pos;
-  const c0 = s.charCodeAt(p) - 48;
-  if (c0 >>> 0 > 63) throw badChar(s, p);
-  p++;
-  let x: number;
-  if ((c0 & 0x20) === 0) {
-    x = (c0 << 27) >> 27; // 5 bits, sign bit 0x10
-  } else {
-    const c1 = p < n ? s.charCodeAt(p) - 48 : -1;
-    if (c1 >>> 0 > 63) throw badChar(s, p);
+/** A value of 7 or more chars, from its 7th char at p; x holds its low 30 bits. Exact in doubles. */
+function wideValue(s: string, p: number, x: number): number {
+  let value = x;
+  let scale = 2 ** 30;
+  let c = 0;
+  do {
+    c = p < s.length ? s.charCodeAt(p) - 48 : -1;
+    if (c >>> 0 > 63) throw badChar(s, p);
     p++;
-    x = (c0 & 0x1f) | ((c1 & 0x1f) << 5);
-    if ((c1 & 0x20) === 0) {
-      x = (x << 22) >> 22;
-    } else {
-      let k = 10;
-      let c = c1;
-      let scale = 0;
-      do {
-        c = p < n ? s.charCodeAt(p) - 48 : -1;
-        if (c >>> 0 > 63) throw badChar(s, p);
-        p++;
-        if (k < 30) {
-          x |= (c & 0x1f) << k;
-        } else {
-          if (k === 30) scale = 2 ** 30;
-          x += (c & 0x1f) * scale;
-          scale *= 32;
-        }
-        k += 5;
-      } while ((c & 0x20) !== 0);
-      if ((c & 0x10) !== 0) x = k <= 30 ? x | (-1 << k) : x - scale;
-    }
-  }
-  pos = p;
-  return x;
+    value += (c & 0x1f) * scale;
+    scale *= 32;
+  } while ((c & 0x20) !== 0);
+  widePos = p;
+  return (c & 0x10) !== 0 ? value - scale : value;
 }
+
+/** Where wideValue stopped (module state: it is rare, and a tuple would allocate). */
+let widePos = 0;
 
 /**
  * Parses `s` into `out` from index 0 and returns how many counts it wrote; `out` needs s.length slots.
- * The sums are int32 (an Int32Array over the same memory): they wrap modulo 2^32 exactly as the uint
- * store of the C code does.
+ * One and two chars (|value| < 512: nearly every count) take a straight path. The sums are int32 (an
+ * Int32Array over the same memory), wrapping modulo 2^32 exactly as the uint store of the C code does.
  */
 export function parseCountsInto(s: string, out: Uint32Array): number {
   const o = new Int32Array(out.buffer, out.byteOffset, out.length);
   const n = s.length;
   let m = 0;
-  pos = 0;
-  while (pos < n) {
-    const x = nextRaw(s, n);
+  let p = 0;
+  while (p < n) {
+    const c0 = s.charCodeAt(p) - 48;
+    if (c0 >>> 0 > 63) throw badChar(s, p);
+    p++;
+    let x: number;
+    if ((c0 & 0x20) === 0) {
+      x = (c0 << 27) >> 27; // 5 bits, sign bit 0x10
+    } else {
+      const c1 = p < n ? s.charCodeAt(p) - 48 : -1;
+      if (c1 >>> 0 > 63) throw badChar(s, p);
+      p++;
+      x = (c0 & 0x1f) | ((c1 & 0x1f) << 5);
+      if ((c1 & 0x20) === 0) {
+        x = (x << 22) >> 22;
+      } else {
+        let k = 10;
+        let c = c1;
+        do {
+          if (k === 30) {
+            x = wideValue(s, p, x); // bits from 30 on do not fit int32
+            p = widePos;
+            k = 0;
+            break;
+          }
+          c = p < n ? s.charCodeAt(p) - 48 : -1;
+          if (c >>> 0 > 63) throw badChar(s, p);
+          p++;
+          x |= (c & 0x1f) << k;
+          k += 5;
+        } while ((c & 0x20) !== 0);
+        if (k > 0 && (c & 0x10) !== 0) x |= -1 << k;
+      }
+    }
     o[m] = m > 2 ? (x + o[m - 2]!) | 0 : x | 0;
     m++;
   }
   return m;
-}
-
-/** pycocotools `area` of a counts string, decoded on the fly (nothing stored). */
-export function countsStringArea(s: string): number {
-  const n = s.length;
-  let m = 0;
-  let back2 = 0;
-  let back1 = 0;
-  let area = 0;
-  pos = 0;
-  while (pos < n) {
-    const x = nextRaw(s, n);
-    const v = m > 2 ? (x + back2) | 0 : x | 0;
-    if ((m & 1) === 1) area += v >>> 0;
-    back2 = back1;
-    back1 = v;
-    m++;
-  }
-  return area;
 }
 
 let scratch = new Uint32Array(1024);

@@ -1,4 +1,4 @@
-import { countsStringArea, countsToString, parseCountsScratch } from './counts-string';
+import { countsToString, parseCountsScratch } from './counts-string';
 
 /**
  * Area, bounding box, merge and IoU of column-major RLE counts, with pycocotools' semantics
@@ -22,7 +22,7 @@ export function countsArea(counts: ArrayLike<number>): number {
 }
 
 export function rleArea(rle: CompressedRle): number {
-  return countsStringArea(rle.counts);
+  return countsArea(parseCountsScratch(rle.counts));
 }
 
 /**
