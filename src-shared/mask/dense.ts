@@ -1,3 +1,5 @@
+import { normalizeWord } from './words';
+
 /**
  * Pixel counts over row-major masks (nonzero = foreground), 4 pixels per 32-bit word: each byte lane
  * of a running sum counts its own pixels (SIMD within a register), flushed before a lane can overflow.
@@ -6,13 +8,6 @@
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 /** Words per flush: lanes count at most 124 < 256, and 124 × 0x01010101 < 2^31 keeps the sums int32. */
 const BLOCK = 124;
-
-function normalizeWord(v: number): number {
-  let t = v | (v >>> 4);
-  t |= t >>> 2;
-  t |= t >>> 1;
-  return t & 0x01010101;
-}
 
 function laneSum(v: number): number {
   return (v & 0xff) + ((v >>> 8) & 0xff) + ((v >>> 16) & 0xff) + (v >>> 24);

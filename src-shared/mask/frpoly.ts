@@ -1,3 +1,5 @@
+import { assertSize } from './words';
+
 /**
  * pycocotools `rleFrPoly`, bit for bit: the polygon is upsampled ×5 and rounded, each edge is traced on
  * that grid (endpoints included, in the original edge order), and every step across a pixel-column
@@ -7,12 +9,6 @@
  */
 
 let boundaries = new Uint32Array(1024);
-
-function assertSize(widthPx: number, heightPx: number): void {
-  if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
-    throw new Error(`mask size must be positive integers, got ${widthPx}×${heightPx}`);
-  }
-}
 
 /** Counts (column-major runs) of one polygon given as a flat x,y list. */
 export function polygonToCounts(xy: ArrayLike<number>, heightPx: number, widthPx: number): Uint32Array {

@@ -1,34 +1,6 @@
-/**
- * Dense mask ↔ column-major RLE counts (pycocotools `rleEncode` / `rleDecode`). Masks are ROW-major
- * Uint8Array (index y*width + x); any nonzero byte is foreground. Both directions walk the mask row by
- * row, 4 pixels per 32-bit word, through a padded row buffer, so every width runs the same fast path:
- * the XOR of two consecutive rows marks each column's value changes, and a counting sort by column puts
- * them in column-major order.
- */
-
-function assertSize(widthPx: number, heightPx: number): void {
-  if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
-    throw new Error(`mask size must be positive integers, got ${widthPx}×${heightPx}`);
-  }
-}
-
-/** Bytes of a word mapped to 0/1 (nonzero → 1), within each byte lane. */
-function normalizeWord(v: number): number {
-  let t = v | (v >>> 4);
-  t |= t >>> 2;
-  t |= t >>> 1;
-  return t & 0x01010101;
-}
+import { assertSize, normalizeWord, tailWord } from './words';
 
 let transitionCols = new Int32Array(4096);
-
-/** The first `tail` (1..3) bytes at `o` as the low lanes of a word; the lanes above are 0. */
-function tailWord(mask: Uint8Array, o: number, tail: number): number {
-  let v = mask[o]!;
-  if (tail > 1) v |= mask[o + 1]! << 8;
-  if (tail > 2) v |= mask[o + 2]! << 16;
-  return v;
-}
 
 /**
  * Column-major run lengths of a row-major mask, as pycocotools `rleEncode` (starts with a 0-run).

@@ -184,7 +184,10 @@ export function rleMerge(rles: readonly CompressedRle[], intersect = false): Com
   return { size: [h, w], counts: countsToString(merged) };
 }
 
-/** Intersection and union pixel counts of two count lists (pycocotools `rleIou`'s inner loop). */
+/**
+ * Intersection and union pixel counts of two count lists (pycocotools `rleIou`'s inner loop): mergeTwo's
+ * walk, counting instead of writing runs, since IoU needs no output list.
+ */
 function intersectUnion(A: ArrayLike<number>, B: ArrayLike<number>): { inter: number; union: number } {
   const am = A.length;
   const bm = B.length;

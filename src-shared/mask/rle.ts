@@ -2,17 +2,7 @@ import { countsToString, parseCountsScratch } from './counts-string';
 import { bboxToCounts, polygonToCounts } from './frpoly';
 import { countsToMask, maskToCounts } from './rle-mask';
 import { type CompressedRle, unionCanonicalCounts } from './rle-ops';
-
-/**
- * COCO RLE objects ({size: [h, w], counts: string}) from and to masks and polygons, as pycocotools
- * `mask.encode`, `decode`, `frPyObjects` and `annToRLE` make them.
- */
-
-function assertSize(widthPx: number, heightPx: number): void {
-  if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
-    throw new Error(`mask size must be positive integers, got ${widthPx}×${heightPx}`);
-  }
-}
+import { assertSize } from './words';
 
 export function encodeMask(mask: Uint8Array, widthPx: number, heightPx: number): CompressedRle {
   return { size: [heightPx, widthPx], counts: countsToString(maskToCounts(mask, widthPx, heightPx)) };

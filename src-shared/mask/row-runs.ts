@@ -1,3 +1,5 @@
+import { normalizeWord, tailWord } from './words';
+
 /**
  * Horizontal runs of a row-major mask and their connected components: everything the contour tracer
  * and the component labelling need, at a cost proportional to runs rather than pixels once the mask has
@@ -13,21 +15,6 @@ export interface RowRuns {
 }
 
 export type Connectivity = 4 | 8;
-
-function normalizeWord(v: number): number {
-  let t = v | (v >>> 4);
-  t |= t >>> 2;
-  t |= t >>> 1;
-  return t & 0x01010101;
-}
-
-/** The first `tail` (1..3) bytes at `o` as the low lanes of a word; the lanes above are 0. */
-function tailWord(mask: Uint8Array, o: number, tail: number): number {
-  let v = mask[o]!;
-  if (tail > 1) v |= mask[o + 1]! << 8;
-  if (tail > 2) v |= mask[o + 2]! << 16;
-  return v;
-}
 
 export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: number): RowRuns {
   const w = widthPx;
