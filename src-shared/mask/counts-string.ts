@@ -40,6 +40,9 @@ export function parseCountsInto(s: string, out: Uint32Array): number {
   const n = s.length;
   let m = 0;
   let p = 0;
+  // The two latest values, kept in registers for the delta (no reload of what was just stored).
+  let back1 = 0;
+  let back2 = 0;
   while (p < n) {
     const c0 = s.charCodeAt(p) - 48;
     if (c0 >>> 0 > 63) throw badChar(s, p);
@@ -73,8 +76,10 @@ export function parseCountsInto(s: string, out: Uint32Array): number {
         if (k > 0 && (c & 0x10) !== 0) x |= -1 << k;
       }
     }
-    o[m] = m > 2 ? (x + o[m - 2]!) | 0 : x | 0;
-    m++;
+    const v = m > 2 ? (x + back2) | 0 : x | 0;
+    o[m++] = v;
+    back2 = back1;
+    back1 = v;
   }
   return m;
 }
@@ -153,9 +158,11 @@ export function countsToString(counts: ArrayLike<number>): string {
       }
     }
   }
-  let s = '';
+  if (n <= CHUNK) return String.fromCharCode.apply(null, out.slice(0, n));
+  // join makes one flat string (concatenation would leave a rope that every later read walks through).
+  const parts: string[] = [];
   for (let i = 0; i < n; i += CHUNK) {
-    s += String.fromCharCode.apply(null, out.slice(i, i + CHUNK < n ? i + CHUNK : n));
+    parts.push(String.fromCharCode.apply(null, out.slice(i, i + CHUNK < n ? i + CHUNK : n)));
   }
-  return s;
+  return parts.join('');
 }
