@@ -75,7 +75,9 @@ export function actionForKey(
   overrides: Readonly<Record<string, string>>,
 ): ShortcutAction | undefined {
   const bindings = { ...DEFAULT_SHORTCUTS, ...overrides } as Record<string, string>;
-  return (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
+  // A key the user bound wins over an action that has it by default.
+  const rebound = (Object.keys(overrides) as ShortcutAction[]).find((a) => bindings[a] === key);
+  return rebound ?? (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
 }
 
 const TOOL_ACTIONS = {

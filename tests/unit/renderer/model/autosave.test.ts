@@ -12,7 +12,12 @@ import {
   type RebaseNotice,
   type SaveResult,
 } from '../../../../src-renderer/model/autosave';
-import { setLabel, translateAnnotations } from '../../../../src-renderer/model/commands';
+import {
+  setAttribute,
+  setGroup,
+  setLabel,
+  translateAnnotations,
+} from '../../../../src-renderer/model/commands';
 import { listAnnotations } from '../../../../src-renderer/model/document';
 import { EditorStore } from '../../../../src-renderer/model/editor-store';
 import { IMAGE, LABEL_A, LABEL_B, ann, box } from '../fixtures';
@@ -208,5 +213,22 @@ describe('AutosaveQueue limits', () => {
       kind: 'error',
       message: `saving image ${IMAGE} failed: image ${IMAGE} kept changing on the server; 2 rebases failed`,
     });
+  });
+});
+
+describe('AutosaveQueue and the annotation model', () => {
+  it('saves attributes, crowd flags and groups, and an update of only those is a save', async () => {
+    const backend = new FakeBackend();
+    backend.rows.set(asAnnotationId(1), storedFields(ann(1, box(0, 0, 5, 5))));
+    const { store, queue } = setup(backend);
+    queue.setBaseRevision(IMAGE, 0);
+    store.openImage(IMAGE, [ann(1, box(0, 0, 5, 5))]);
+    store.run(setAttribute([asAnnotationId(1)], 'occluded', true));
+    store.run(setGroup([asAnnotationId(1)], 3));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0]!.patch.updated).toEqual([
+      expect.objectContaining({ id: 1, attributes: { occluded: true }, groupId: 3, iscrowd: false }),
+    ]);
   });
 });
