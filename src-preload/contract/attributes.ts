@@ -130,14 +130,9 @@ export function parseLooseBoolean(v: unknown): boolean | null {
 
 /** The spec a value suggests when a file carries an attribute no label declares yet. */
 export function inferAttributeSpec(name: string, value: AttributeValue): AttributeSpec {
-  switch (typeof value) {
-    case 'boolean':
-      return { kind: 'boolean', name, default: false };
-    case 'number':
-      return { kind: 'number', name, default: 0, min: null, max: null, step: null };
-    case 'string':
-      return { kind: 'text', name, default: '' };
-  }
+  if (typeof value === 'boolean') return { kind: 'boolean', name, default: false };
+  if (typeof value === 'number') return { kind: 'number', name, default: 0, min: null, max: null, step: null };
+  return { kind: 'text', name, default: '' };
 }
 
 export function defaultAttributeValue(spec: AttributeSpec): AttributeValue {

@@ -44,8 +44,10 @@ export function yoloNamesFromYaml(doc: unknown): string[] {
     throw new Error('expected a YAML mapping');
   const { names, nc } = doc as Record<string, unknown>;
   const text = (v: unknown, where: string): string => {
-    if (v === null || typeof v === 'object') throw new Error(`${where}: a class name must be a plain value`);
-    return String(v as string | number | boolean);
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new Error(`${where}: a class name must be a plain value`);
+    }
+    return String(v);
   };
   let out: string[];
   if (names === null) out = [];
