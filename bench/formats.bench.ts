@@ -18,22 +18,12 @@ import { Project } from '../src-main/core/project';
 import { polygonsToMask } from '../src-main/core/segment/contours';
 import { encodeMask } from '../src-main/core/segment/rle';
 import type { BenchRow } from './bench-kit';
-import { BIG_H, BIG_W, imageName, writeBigCoco } from './formats/big-coco';
+import { BIG_H, BIG_W, imageName, rng, writeBigCoco } from './formats/big-coco';
 
 const W = 640;
 const H = 480;
 const IMAGES = 5_000;
 const PER_IMAGE = 20; // 100,000 annotations: half polygons, half masks
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function star(rand: () => number, cx: number, cy: number, r: number, n: number): number[] {
   const ring: number[] = [];

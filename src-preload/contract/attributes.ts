@@ -131,7 +131,8 @@ export function parseLooseBoolean(v: unknown): boolean | null {
 /** The spec a value suggests when a file carries an attribute no label declares yet. */
 export function inferAttributeSpec(name: string, value: AttributeValue): AttributeSpec {
   if (typeof value === 'boolean') return { kind: 'boolean', name, default: false };
-  if (typeof value === 'number') return { kind: 'number', name, default: 0, min: null, max: null, step: null };
+  if (typeof value === 'number')
+    return { kind: 'number', name, default: 0, min: null, max: null, step: null };
   return { kind: 'text', name, default: '' };
 }
 

@@ -27,7 +27,8 @@ export interface StoredAnnotationFields {
   readonly groupId: number | null;
 }
 
-export function storedFields(a: Annotation): StoredAnnotationFields {
+/** The stored fields of an editor annotation, or of a row the backend sent (which has more). */
+export function storedFields(a: StoredAnnotationFields): StoredAnnotationFields {
   return {
     labelId: a.labelId,
     geometry: a.geometry,

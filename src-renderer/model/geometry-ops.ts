@@ -1,5 +1,5 @@
 import { type BoxGeometry, type CocoRle, type Geometry, type PolygonGeometry } from '@contract';
-import { normalizeDegrees, rotatedBoxCorners } from '@shared/geometry';
+import { normalizeDegrees, ringsExtent, rotatedBoxCorners } from '@shared/geometry';
 import { bitmapGet, bitmapToRle, rleToBitmap, translateBitmap, type MaskBitmap } from './mask-bitmap';
 import { rleBounds } from './rle';
 
@@ -34,22 +34,8 @@ export function rememberMaskBitmap(rle: CocoRle, bitmap: MaskBitmap): void {
 }
 
 function ringsBounds(rings: readonly (readonly number[])[]): Rect {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const ring of rings) {
-    for (let i = 0; i + 1 < ring.length; i += 2) {
-      const x = ring[i] ?? 0;
-      const y = ring[i + 1] ?? 0;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  if (x0 === Infinity) return { x: 0, y: 0, widthPx: 0, heightPx: 0 };
-  return { x: x0, y: y0, widthPx: x1 - x0, heightPx: y1 - y0 };
+  const [x, y, widthPx, heightPx] = ringsExtent(rings);
+  return { x, y, widthPx, heightPx };
 }
 
 function computeBounds(g: Geometry): Rect {

@@ -4,6 +4,7 @@ export {
   rotatedBoxCorners,
   rotatedBoxExtent,
   rotatedBoxFromCorners,
+  ringsExtent,
   type RotatedBoxParams,
 } from './rotated-box';
 export { clipPolylineToRect, clipRingToRect, ringArea2 } from './clip';

@@ -43,12 +43,7 @@ export function rotatedBoxCorners(b: RotatedBoxParams): number[] {
 
 /** Axis-aligned extent [x, y, width, height] of a rotated box. */
 export function rotatedBoxExtent(b: RotatedBoxParams): [number, number, number, number] {
-  const c = rotatedBoxCorners(b);
-  const xs = [c[0]!, c[2]!, c[4]!, c[6]!];
-  const ys = [c[1]!, c[3]!, c[5]!, c[7]!];
-  const x0 = Math.min(...xs);
-  const y0 = Math.min(...ys);
-  return [x0, y0, Math.max(...xs) - x0, Math.max(...ys) - y0];
+  return ringsExtent([rotatedBoxCorners(b)]);
 }
 
 /**
@@ -67,4 +62,24 @@ export function rotatedBoxFromCorners(xy: readonly number[], tolerancePx = 0.01)
   const ideal = rotatedBoxCorners(box);
   for (let i = 0; i < 8; i++) if (Math.abs(ideal[i]! - xy[i]!) > tolerancePx) return null;
   return box;
+}
+
+/** Axis-aligned extent [x, y, width, height] of flat rings ([0,0,0,0] when there is no point). */
+export function ringsExtent(rings: readonly (readonly number[])[]): [number, number, number, number] {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const ring of rings) {
+    for (let i = 0; i + 1 < ring.length; i += 2) {
+      const x = ring[i]!;
+      const y = ring[i + 1]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  if (minX === Infinity) return [0, 0, 0, 0];
+  return [minX, minY, maxX - minX, maxY - minY];
 }

@@ -1,4 +1,4 @@
-import { type ImageStatus } from '@contract';
+import { ExportFormatSchema, type ImageStatus } from '@contract';
 import { exportDataset } from '../../core/formats/export-dataset';
 import type { BoxSegmentation } from '../../core/formats/coco-geometry';
 import type { ExportFormat, ImageFileMode, SegmentationMode } from '../../core/formats/export-types';

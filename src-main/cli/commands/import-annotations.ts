@@ -1,3 +1,4 @@
+import { ImportFormatSchema } from '@contract';
 import { importAnnotations, type ImportFormat } from '../../core/formats/import-annotations';
 import { projectImportSink } from '../../core/formats/project-adapter';
 import { withProject } from '../../core/project';
@@ -5,7 +6,7 @@ import { projectOptionsFrom } from '../../core/project/settings-options';
 import { CliUsageError, positional, requireString, type CliCommand } from '../command';
 import { throttledProgress } from './export';
 
-const FORMATS: readonly ImportFormat[] = ['coco', 'yolo', 'voc', 'labelme', 'cvat'];
+const FORMATS: readonly ImportFormat[] = ImportFormatSchema.options;
 
 export const importAnnotationsCommands: readonly CliCommand[] = [
   {

@@ -16,7 +16,7 @@ import {
   type Annotation,
 } from '@contract';
 import { validateRle } from '../segment/rle';
-import { InvalidInputError, NotFoundError, RevisionConflictError } from './errors';
+import { InvalidInputError, NotFoundError, RevisionConflictError, parsedOrThrow } from './errors';
 import { type Db, writeTx } from './open-db';
 
 /** The store's view of a patch: the contract's Patch, with every list optional (core callers omit them). */
@@ -338,13 +338,7 @@ export function checkGeometry(
   image: { width: number; height: number },
   field: string,
 ): Geometry {
-  const parsed = GeometrySchema.safeParse(geometry);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-    throw new InvalidInputError(`${field}${where}`, issue?.message ?? 'invalid geometry');
-  }
-  const g = parsed.data;
+  const g = parsedOrThrow(GeometrySchema.safeParse(geometry), field, 'invalid geometry');
   if (g.kind === 'mask') {
     const [h, w] = g.rle.size;
     if (h !== image.height || w !== image.width) {
@@ -368,19 +362,14 @@ export function checkAttributes(
   specs: readonly AttributeSpec[],
   field: string,
 ): Attributes {
-  const parsed = AttributesSchema.safeParse(attributes);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-    throw new InvalidInputError(`${field}${where}`, issue?.message ?? 'invalid attributes');
-  }
+  const values = parsedOrThrow(AttributesSchema.safeParse(attributes), field, 'invalid attributes');
   for (const spec of specs) {
-    const value = parsed.data[spec.name];
+    const value = values[spec.name];
     if (value === undefined) continue;
     const problem = attributeValueProblem(spec, value);
     if (problem !== null) throw new InvalidInputError(`${field}.${spec.name}`, problem);
   }
-  return parsed.data;
+  return values;
 }
 
 function checkGroup(groupId: number | null, field: string): void {

@@ -7,7 +7,7 @@ import {
   type Label,
   type LabelRemoval,
 } from '@contract';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError, parsedOrThrow } from './errors';
 import { type Db, writeTx } from './open-db';
 
 /** Distinct colours handed out in order to labels created without one. */
@@ -341,13 +341,8 @@ function checkSupercategory(s: string): string {
 }
 
 function checkSpecs(specs: readonly AttributeSpec[]): AttributeSpec[] {
-  const parsed = AttributeSpecsSchema.safeParse(specs);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-    throw new InvalidInputError(`attributes${where}`, issue?.message ?? 'invalid attribute list');
-  }
-  for (const [i, spec] of parsed.data.entries()) {
+  const parsed = parsedOrThrow(AttributeSpecsSchema.safeParse(specs), 'attributes', 'invalid attribute list');
+  for (const [i, spec] of parsed.entries()) {
     if (spec.kind === 'one_of' && !spec.options.includes(spec.default)) {
       throw new InvalidInputError(
         `attributes.${i}.default`,
@@ -355,7 +350,7 @@ function checkSpecs(specs: readonly AttributeSpec[]): AttributeSpec[] {
       );
     }
   }
-  return parsed.data;
+  return parsed;
 }
 
 function checkSort(sort: number): number {

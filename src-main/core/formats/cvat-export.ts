@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type AttributeSpec, type Attributes, type Geometry } from '@contract';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
+import { maskToCounts } from '../segment/rle';
 import { classifyRings, decodeRleCropped, regionRle } from './shapes';
 import type { ExportAnnotation, ExportLabel } from './source';
 import { TextFileWriter } from './text-stream';
@@ -87,18 +88,8 @@ const pointsAttr = (xy: readonly number[]): string => {
 function maskElement(rle: Parameters<typeof decodeRleCropped>[0]): string | null {
   const crop = decodeRleCropped(rle);
   if (crop === null) return null;
-  const runs: number[] = [];
-  let value = 0;
-  let run = 0;
-  for (const v of crop.mask) {
-    if (v !== value) {
-      runs.push(run);
-      run = 0;
-      value = v;
-    }
-    run++;
-  }
-  runs.push(run);
+  // CVAT's runs go row by row over the crop: the COCO runs of the crop read as one column.
+  const runs = maskToCounts(crop.mask, 1, crop.mask.length);
   return `${attr('rle', runs.join(', '))}${attr('left', crop.x0)}${attr('top', crop.y0)}${attr('width', crop.widthPx)}${attr('height', crop.heightPx)}`;
 }
 

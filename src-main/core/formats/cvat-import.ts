@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseLooseBoolean, type AttributeSpec, type Geometry } from '@contract';
-import { encodeMask } from '../segment/rle';
+import { countsToMask, encodeMask } from '../segment/rle';
 import { isDirectory, isFile, toPosix } from './files';
 import type { ErrorList, ImportEvent, ParsedAnnotation, ReaderOptions } from './import-types';
 import type { LabelDecl } from './source';
@@ -107,18 +107,12 @@ export function cvatMask(e: XmlElement, widthPx: number, heightPx: number): Geom
     return 'rle: must be a list of run lengths';
   const total = counts.reduce((a, b) => a + b, 0);
   if (total !== w * h) return `rle: the runs cover ${total} pixels, the ${w}×${h} crop has ${w * h}`;
+  // CVAT's runs go row by row over the crop: read them as the COCO runs of one column.
+  const crop = countsToMask(counts, w * h, 1);
   const mask = new Uint8Array(widthPx * heightPx);
-  let pos = 0;
-  counts.forEach((c, i) => {
-    if (i % 2 === 1) {
-      for (let p = pos; p < pos + c; p++) {
-        const x = left + (p % w);
-        const y = top + Math.floor(p / w);
-        if (x < widthPx && y < heightPx) mask[y * widthPx + x] = 1;
-      }
-    }
-    pos += c;
-  });
+  for (let y = 0; y < h && top + y < heightPx; y++) {
+    for (let x = 0; x < w && left + x < widthPx; x++) mask[(top + y) * widthPx + left + x] = crop[y * w + x]!;
+  }
   return { kind: 'mask', rle: encodeMask(mask, widthPx, heightPx) };
 }
 

@@ -1,4 +1,5 @@
 import { type Attributes, isRegion } from '@contract';
+import { geometryBbox } from './shapes';
 import type { ExportAnnotation } from './source';
 
 /**
@@ -56,4 +57,23 @@ export function groupInstances(annotations: readonly ExportAnnotation[]): {
     };
   });
   return { instances, others };
+}
+
+/** Axis-aligned extent [x, y, w, h] of some members of an instance (all of them by default). */
+export function instanceExtent(
+  inst: ExportInstance,
+  members: readonly ExportAnnotation[] = inst.members,
+): [number, number, number, number] {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const m of members) {
+    const [x, y, w, h] = geometryBbox(m.geometry);
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x + w);
+    y1 = Math.max(y1, y + h);
+  }
+  return [x0, y0, x1 - x0, y1 - y0];
 }

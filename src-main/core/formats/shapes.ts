@@ -1,5 +1,5 @@
 import { type CocoRle, type Geometry } from '@contract';
-import { rotatedBoxExtent } from '@shared/geometry';
+import { ringsExtent, rotatedBoxExtent } from '@shared/geometry';
 import { countsToCropMask, parseCountsScratch } from '@shared/mask';
 export { assertRleSize, boxRing, geometryToMask, regionRle } from '../segment/geometry-mask';
 import {
@@ -14,24 +14,7 @@ import {
 /** `[x, y, width, height]` in continuous pixel coordinates (COCO bbox convention). */
 export type Bbox = [number, number, number, number];
 
-export function ringsExtent(rings: readonly (readonly number[])[]): Bbox {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const ring of rings) {
-    for (let i = 0; i + 1 < ring.length; i += 2) {
-      const x = ring[i]!;
-      const y = ring[i + 1]!;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-  }
-  if (minX === Infinity) return [0, 0, 0, 0];
-  return [minX, minY, maxX - minX, maxY - minY];
-}
+export { ringsExtent };
 
 /** Even-odd point-in-ring test (ray casting). */
 export function pointInRing(px: number, py: number, ring: readonly number[]): boolean {

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type AttributeValue, type Attributes } from '@contract';
-import { type ExportInstance, groupInstances } from './export-instances';
+import { type ExportInstance, groupInstances, instanceExtent } from './export-instances';
 import type { ExportItem, FormatWriter, SplitName, WriterContext } from './export-types';
 import { forEachRlePixel } from './mask-topology';
 import { encodeIndexedPng } from './png';
-import { geometryBbox, regionRle } from './shapes';
+import { regionRle } from './shapes';
 import { IGNORE_LABEL, VOC_VOID_INDEX, vocClassIndices, vocLabelmap, vocPalette } from './voc-palette';
 import { escapeXml } from './xml-tree';
 
@@ -122,19 +122,7 @@ export function vocXml(
 /** The XML box of an instance: its box member when it has one (VOC's own box), else the extent of all. */
 function instanceBbox(inst: ExportInstance): [number, number, number, number] {
   const box = inst.members.find((m) => m.geometry.kind === 'box');
-  const from = box === undefined ? inst.members : [box];
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const m of from) {
-    const [x, y, w, h] = geometryBbox(m.geometry);
-    x0 = Math.min(x0, x);
-    y0 = Math.min(y0, y);
-    x1 = Math.max(x1, x + w);
-    y1 = Math.max(y1, y + h);
-  }
-  return [x0, y0, x1 - x0, y1 - y0];
+  return instanceExtent(inst, box === undefined ? inst.members : [box]);
 }
 
 /** Pixels of an instance for the segmentation PNGs: its non-box members (a lone box is not painted). */

@@ -27,6 +27,37 @@ function xmlError(display: string, e: unknown): Error {
 }
 
 /**
+ * Wires a saxes parser to build elements: `keep(name, depth)` says whether an element outside any kept
+ * subtree starts one; `closed` receives each kept subtree's root when it closes.
+ */
+function buildTrees(
+  parser: SaxesParser,
+  keep: (name: string) => boolean,
+  closed: (root: XmlElement) => void,
+): void {
+  const stack: (XmlElement | null)[] = [];
+  const appendText = (t: string): void => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  };
+  parser.on('opentag', (tag) => {
+    const parent = stack[stack.length - 1] ?? null;
+    const el =
+      parent !== null || keep(tag.name)
+        ? newElement(tag.name, { ...(tag.attributes as Record<string, string>) })
+        : null;
+    if (el !== null && parent !== null) parent.children.push(el);
+    stack.push(el);
+  });
+  parser.on('text', appendText);
+  parser.on('cdata', appendText);
+  parser.on('closetag', () => {
+    const el = stack.pop() ?? null;
+    if (el !== null && (stack.length === 0 || stack[stack.length - 1] === null)) closed(el);
+  });
+}
+
+/**
  * Streams an XML file and hands out every element named in `emit` (with its subtree) as soon as it
  * closes; elements outside those subtrees are not kept, so memory is one subtree at a time (CVAT's
  * annotations.xml holds one <image> per frame). Parsing is saxes' (strict, well-formedness checked).
@@ -37,31 +68,16 @@ export async function* streamXmlElements(
   emit: ReadonlySet<string>,
 ): AsyncGenerator<XmlElement, void, undefined> {
   const parser = new SaxesParser({ fileName: display });
-  const stack: (XmlElement | null)[] = [];
   let ready: XmlElement[] = [];
   let failure: unknown = null;
   parser.on('error', (e) => {
     failure ??= e;
   });
-  parser.on('opentag', (tag) => {
-    const parent = stack[stack.length - 1] ?? null;
-    const keep = parent !== null || emit.has(tag.name);
-    const el = keep ? newElement(tag.name, { ...(tag.attributes as Record<string, string>) }) : null;
-    if (el !== null && parent !== null) parent.children.push(el);
-    stack.push(el);
-  });
-  parser.on('text', (t) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text += t;
-  });
-  parser.on('cdata', (t) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text += t;
-  });
-  parser.on('closetag', () => {
-    const el = stack.pop() ?? null;
-    if (el !== null && (stack.length === 0 || stack[stack.length - 1] === null)) ready.push(el);
-  });
+  buildTrees(
+    parser,
+    (name) => emit.has(name),
+    (el) => ready.push(el),
+  );
   const decoder = new StringDecoder('utf8');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
     parser.write(decoder.write(chunk as Buffer));
@@ -81,26 +97,12 @@ export async function* streamXmlElements(
 /** Parses a small XML document whole (a VOC annotation file) into its root element. */
 export function parseXml(text: string, display: string): XmlElement {
   const parser = new SaxesParser({ fileName: display });
-  const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
-  parser.on('opentag', (tag) => {
-    const el = newElement(tag.name, { ...(tag.attributes as Record<string, string>) });
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
-    else root ??= el;
-    stack.push(el);
-  });
-  parser.on('text', (t) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text += t;
-  });
-  parser.on('cdata', (t) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text += t;
-  });
-  parser.on('closetag', () => {
-    stack.pop();
-  });
+  buildTrees(
+    parser,
+    () => root === null,
+    (el) => (root ??= el),
+  );
   try {
     parser.write(text).close();
   } catch (e) {

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { Document } from 'yaml';
 import { type Geometry } from '@contract';
 import { minAreaRect, ringArea2, rotatedBoxCorners } from '@shared/geometry';
-import { type ExportInstance, groupInstances } from './export-instances';
+import { type ExportInstance, groupInstances, instanceExtent } from './export-instances';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
 import { joinSegments } from './join-segments';
 import { rleToPolygons } from './mask-topology';
-import { assertRleSize, boxRing, classifyRings, geometryBbox } from './shapes';
+import { assertRleSize, boxRing, classifyRings } from './shapes';
 
 export type YoloTask = 'detect' | 'segment' | 'obb';
 
@@ -96,21 +96,6 @@ function outerRings(
   }
 }
 
-function unionExtent(inst: ExportInstance): [number, number, number, number] {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const m of inst.members) {
-    const [x, y, w, h] = geometryBbox(m.geometry);
-    x0 = Math.min(x0, x);
-    y0 = Math.min(y0, y);
-    x1 = Math.max(x1, x + w);
-    y1 = Math.max(y1, y + h);
-  }
-  return [x0, y0, x1 - x0, y1 - y0];
-}
-
 /** The corners of an instance as an oriented box: its own for a single (rotated) box, else the smallest rectangle around it. */
 function obbCorners(
   inst: ExportInstance,
@@ -157,7 +142,7 @@ export function yoloRows(
     try {
       switch (task) {
         case 'detect':
-          row = yoloDetectRow(cls, unionExtent(inst), widthPx, heightPx);
+          row = yoloDetectRow(cls, instanceExtent(inst), widthPx, heightPx);
           break;
         case 'obb': {
           const corners = obbCorners(inst, widthPx, heightPx, count);

@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { isDirectory, isFile, readTextLimited, toPosix } from './files';
+import { isDirectory, isFile, readTextLimited, toPosix, walkFiles } from './files';
 import type { ErrorList } from './import-types';
 
 /** Image extensions Ultralytics reads (IMG_FORMATS). */
@@ -19,7 +18,6 @@ export const YOLO_IMAGE_EXTS = [
   '.heic',
   '.pfm',
 ];
-const isImageName = (name: string): boolean => YOLO_IMAGE_EXTS.includes(path.extname(name).toLowerCase());
 const SMALL_FILE_BYTES = 16 * 1024 * 1024;
 
 /** A YOLO dataset as found on disk: its root, class names, and image files (absolute paths). */
@@ -78,21 +76,7 @@ async function readNamesFile(file: string, display: string): Promise<string[]> {
 }
 
 /** Images under a folder, recursively (hidden folders skipped), sorted. */
-async function imagesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const visit = async (d: string): Promise<void> => {
-    const entries = await fs.readdir(d, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await visit(p);
-      else if (e.isFile() && isImageName(e.name)) out.push(p);
-    }
-  };
-  await visit(dir);
-  return out;
-}
+const imagesUnder = (dir: string): Promise<string[]> => walkFiles(dir, YOLO_IMAGE_EXTS);
 
 /** The first of the candidate paths that exists (file or folder). */
 async function firstExisting(candidates: readonly string[]): Promise<string | undefined> {

@@ -6,23 +6,13 @@ import {
   type Annotation,
   type LoadedAnnotations,
   type SaveResult,
+  storedFields,
 } from '../../model';
 import { ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
 
 /** Stored annotation → editor annotation (hidden/locked are view state, off when loaded). */
 export function toEditorAnnotation(a: StoredAnnotation): Annotation {
-  return {
-    id: a.id,
-    labelId: a.labelId,
-    geometry: a.geometry,
-    score: a.score,
-    source: a.source,
-    iscrowd: a.iscrowd,
-    attributes: a.attributes,
-    groupId: a.groupId,
-    hidden: false,
-    locked: false,
-  };
+  return { id: a.id, ...storedFields(a), hidden: false, locked: false };
 }
 
 async function load(imageId: ImageId): Promise<LoadedAnnotations> {

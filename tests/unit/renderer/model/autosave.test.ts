@@ -38,10 +38,10 @@ class FakeBackend {
     }
     if (base !== this.revision) return Promise.resolve({ kind: 'conflict' });
     for (const id of patch.removed) this.rows.delete(id);
-    for (const u of patch.updated) this.rows.set(u.id, storedFields({ ...u, hidden: false, locked: false }));
+    for (const u of patch.updated) this.rows.set(u.id, storedFields(u));
     const assigned = patch.added.map((a) => {
       const id = asAnnotationId(this.nextId++);
-      this.rows.set(id, storedFields({ ...a, id, hidden: false, locked: false }));
+      this.rows.set(id, storedFields(a));
       return { clientId: a.clientId, id };
     });
     this.revision++;
