@@ -8,6 +8,7 @@ import {
   type ImageId,
   type LabelId,
 } from '@contract';
+import type { ImportedAnnotation } from '../db/annotations-repo';
 
 /**
  * The small interfaces between the dataset formats and a project. Writers only ever see one page of images
@@ -82,16 +83,8 @@ export interface ProjectImageRef {
   readonly heightPx: number;
 }
 
-/** One annotation to add (source `imported`). */
-export interface NewAnnotation {
-  readonly imageId: ImageId;
-  readonly labelId: LabelId;
-  readonly geometry: Geometry;
-  readonly score: number | null;
-  readonly iscrowd: boolean;
-  readonly attributes: Attributes;
-  readonly groupId: number | null;
-}
+/** One annotation to add (source `imported`): the store's own import record. */
+export type NewAnnotation = ImportedAnnotation;
 
 /** A category as a file declares it (COCO categories, CVAT labels, YOLO names). */
 export interface LabelDecl {
