@@ -17,15 +17,7 @@ import {
   type CliCommand,
 } from '../command';
 
-const FORMATS: readonly ExportFormat[] = [
-  'coco',
-  'yolo-detect',
-  'yolo-seg',
-  'yolo-obb',
-  'voc',
-  'labelme',
-  'cvat',
-];
+const FORMATS: readonly ExportFormat[] = ExportFormatSchema.options;
 const SEGMENTATIONS: readonly SegmentationMode[] = ['polygon', 'rle', 'auto'];
 const BOX_SEGMENTATIONS: readonly BoxSegmentation[] = ['polygon', 'none'];
 const IMAGE_FILES: readonly ImageFileMode[] = ['copy', 'link', 'reference'];
