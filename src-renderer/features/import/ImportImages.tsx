@@ -33,7 +33,13 @@ export function ImportImages(): React.JSX.Element {
       setReport(r.error.message);
       return;
     }
-    setReport(`${r.value.added} added, ${r.value.duplicates} duplicates, ${r.value.skipped.length} skipped`);
+    const { added, duplicates, identical, skipped } = r.value;
+    // Identical files are separate images; naming them keeps an unintended copy from going unnoticed.
+    const same = identical.slice(0, 3).map((i) => `${i.path.split(/[\\/]/).pop()} = ${i.sameAs}`);
+    setReport(
+      `${added} added, ${duplicates} duplicates, ${skipped.length} skipped` +
+        (identical.length > 0 ? `; ${identical.length} identical to another image (${same.join(', ')})` : ''),
+    );
     setSkipped(r.value.skipped);
     invalidateImages();
   };
