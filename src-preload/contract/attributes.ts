@@ -8,11 +8,16 @@ import { z } from 'zod';
  */
 
 export const MAX_ATTRIBUTES = 64;
-const MAX_TEXT_CHARS = 10_000;
+export const MAX_ATTRIBUTE_TEXT_CHARS = 10_000;
+export const MAX_ATTRIBUTE_NAME_CHARS = 200;
 
-export const AttributeNameSchema = z.string().trim().min(1, 'an attribute needs a name').max(200);
+export const AttributeNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'an attribute needs a name')
+  .max(MAX_ATTRIBUTE_NAME_CHARS);
 export const AttributeValueSchema = z.union([
-  z.string().max(MAX_TEXT_CHARS),
+  z.string().max(MAX_ATTRIBUTE_TEXT_CHARS),
   z.number().finite(),
   z.boolean(),
 ]);
@@ -26,7 +31,11 @@ export type Attributes = z.infer<typeof AttributesSchema>;
 const optionalBound = z.number().finite().nullable();
 
 export const AttributeSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), name: AttributeNameSchema, default: z.string().max(MAX_TEXT_CHARS) }),
+  z.object({
+    kind: z.literal('text'),
+    name: AttributeNameSchema,
+    default: z.string().max(MAX_ATTRIBUTE_TEXT_CHARS),
+  }),
   z.object({
     kind: z.literal('number'),
     name: AttributeNameSchema,

@@ -2,6 +2,7 @@ export * from './attributes';
 export * from './channels';
 export * from './events';
 export * from './geometry';
+export * from './geometry-check';
 export * from './ids';
 export * from './result';
 export * from './spec';

@@ -1,9 +1,10 @@
 import { type Statement } from 'better-sqlite3';
 import {
-  AttributesSchema,
   AttributeSpecsSchema,
   attributeValueProblem,
-  GeometrySchema,
+  attributesProblem,
+  cleanAttributes,
+  geometryProblem,
   type Attributes,
   type AttributeSpec,
   type Geometry,
@@ -16,7 +17,7 @@ import {
   type Annotation,
 } from '@contract';
 import { validateRle } from '../segment/rle';
-import { InvalidInputError, NotFoundError, RevisionConflictError, parsedOrThrow } from './errors';
+import { InvalidInputError, NotFoundError, RevisionConflictError } from './errors';
 import { type Db, writeTx } from './open-db';
 
 /** The store's view of a patch: the contract's Patch, with every list optional (core callers omit them). */
@@ -338,7 +339,12 @@ export function checkGeometry(
   image: { width: number; height: number },
   field: string,
 ): Geometry {
-  const g = parsedOrThrow(GeometrySchema.safeParse(geometry), field, 'invalid geometry');
+  // Plain checks, not a schema object per annotation: an import writes millions of them.
+  const problem = geometryProblem(geometry);
+  if (problem !== null) {
+    throw new InvalidInputError(problem.path === '' ? field : `${field}.${problem.path}`, problem.message);
+  }
+  const g = geometry as Geometry;
   if (g.kind === 'mask') {
     const [h, w] = g.rle.size;
     if (h !== image.height || w !== image.width) {
@@ -362,7 +368,11 @@ export function checkAttributes(
   specs: readonly AttributeSpec[],
   field: string,
 ): Attributes {
-  const values = parsedOrThrow(AttributesSchema.safeParse(attributes), field, 'invalid attributes');
+  const problem = attributesProblem(attributes);
+  if (problem !== null) {
+    throw new InvalidInputError(problem.path === '' ? field : `${field}.${problem.path}`, problem.message);
+  }
+  const values = cleanAttributes(attributes as Attributes);
   for (const spec of specs) {
     const value = values[spec.name];
     if (value === undefined) continue;

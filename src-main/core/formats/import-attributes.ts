@@ -1,6 +1,6 @@
 import {
-  AttributeNameSchema,
-  AttributeValueSchema,
+  MAX_ATTRIBUTE_NAME_CHARS,
+  attributesProblem,
   coerceAttributeValue,
   inferAttributeSpec,
   type Attributes,
@@ -68,8 +68,10 @@ export class ImportLabels {
     const out: Record<string, AttributeValue> = {};
     if (raw === undefined) return out;
     const missing: AttributeSpec[] = [];
-    for (const [name, value] of Object.entries(raw)) {
-      if (!AttributeNameSchema.safeParse(name).success) {
+    for (const [key, value] of Object.entries(raw)) {
+      // Plain checks here (the contract's rules, see attributesProblem): this runs once per annotation.
+      const name = key.trim();
+      if (name === '' || name.length > MAX_ATTRIBUTE_NAME_CHARS) {
         this.errors.add(
           `${where}: attributes: ${JSON.stringify(name)} is not a usable attribute name; left out`,
         );
@@ -77,16 +79,16 @@ export class ImportLabels {
       }
       const spec = label.specs.find((s) => s.name === name) ?? missing.find((s) => s.name === name);
       if (spec === undefined) {
-        const plain = AttributeValueSchema.safeParse(value);
-        if (!plain.success) {
+        if (attributesProblem({ [name]: value }) !== null) {
           this.errors.add(
             `${where}: attributes.${name}: ${JSON.stringify(value)} is not text, a number or true/false; left out`,
           );
           continue;
         }
-        if (plain.data === false && DEFAULT_FALSE.has(name)) continue;
-        missing.push(inferAttributeSpec(name, plain.data));
-        out[name] = plain.data;
+        const plain = value as AttributeValue;
+        if (plain === false && DEFAULT_FALSE.has(name)) continue;
+        missing.push(inferAttributeSpec(name, plain));
+        out[name] = plain;
         continue;
       }
       const typed = coerceAttributeValue(spec, value);

@@ -1,4 +1,4 @@
-import { type Geometry, GeometrySchema } from '@contract';
+import { type Geometry, geometryProblem } from '@contract';
 import {
   clipPolylineToRect,
   clipRingToRect,
@@ -135,10 +135,8 @@ export function placeGeometry(pa: ParsedAnnotation, image: ProjectImageRef): Pla
   }
   if (placed === null) return nothingInside;
   for (const g of placed.geometries) {
-    const checked = GeometrySchema.safeParse(g);
-    if (!checked.success) {
-      return `${pa.where}: invalid geometry: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-    }
+    const problem = geometryProblem(g);
+    if (problem !== null) return `${pa.where}: invalid geometry: ${problem.path}: ${problem.message}`;
   }
   return placed;
 }
