@@ -13,6 +13,7 @@ import { type AdaptorSpec, inspectRadio, type RadioSpec } from './radio-spec';
 import {
   emitSiglipText,
   inspectSiglipText,
+  type SiglipTextSpec,
   TEXT_ATTENTION_MASK,
   TEXT_INPUT_IDS,
   TEXT_OUTPUT,
@@ -114,7 +115,7 @@ export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<Bu
       typeof o.resolution === 'number' ? { heightPx: o.resolution, widthPx: o.resolution } : o.resolution;
     checkResolution(spec, heightPx, widthPx, configFile);
 
-    let textSpec;
+    let textSpec: SiglipTextSpec | undefined;
     if (o.textTowerDir) {
       text = Checkpoint.open(o.textTowerDir);
       const textConfig = path.join(o.textTowerDir, 'config.json');

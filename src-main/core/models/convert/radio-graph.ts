@@ -47,7 +47,7 @@ export async function emitRadioEncoder(
   ckpt: Checkpoint,
   spec: RadioSpec,
   o: EncoderGraphOptions,
-  onBlock: (done: number, total: number) => Promise<void> = async () => undefined,
+  onBlock: (done: number, total: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<EncoderOutputs> {
   const { g, em } = ops;
   const D = spec.embedDim;

@@ -141,7 +141,7 @@ export function inspectRadio(config: RadioConfig, ckpt: Checkpoint, configFile: 
   if (act !== undefined && act !== null && act !== 'gelu') {
     throw new CheckpointError(
       configFile,
-      `args.model_kwargs.act_layer: "${String(act)}" is not supported (exact GELU only)`,
+      `args.model_kwargs.act_layer: ${JSON.stringify(act)} is not supported (exact GELU only)`,
     );
   }
   if (kwargs.qk_norm)

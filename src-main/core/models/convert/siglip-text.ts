@@ -152,7 +152,7 @@ export async function emitSiglipText(
   spec: SiglipTextSpec,
   seq: number,
   useMask: boolean,
-  onLayer: (done: number, total: number) => Promise<void> = async () => undefined,
+  onLayer: (done: number, total: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<void> {
   const { g, em } = ops;
   if (seq > spec.maxPositions) {
@@ -174,7 +174,11 @@ export async function emitSiglipText(
     mask = ops.reshape(g.node('Mul', [inverted, ops.scalar(-3.4028234663852886e38)]), [-1, 1, 1, seq]);
   }
   const positions = t('embeddings.position_embedding.weight');
-  const pos = em.constant({ label: positions.label, shape: [seq, D], read: positions.read }, [seq, D]);
+  // Rows [0, seq) of the position table (position_ids[:, :seq]).
+  const pos = em.constant({ label: positions.label, shape: [seq, D], read: (s, c) => positions.read(s, c) }, [
+    seq,
+    D,
+  ]);
   const emb = g.node('Add', [em.gather(ids, t('embeddings.token_embedding.weight')), pos]);
   let h = ops.reshape(emb, [-1, D]); // [batch·seq, D]
   const q8 = { quantize: true };
