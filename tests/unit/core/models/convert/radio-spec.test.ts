@@ -161,4 +161,27 @@ describe('convertRadioCheckpoint refusals', () => {
       'mine.txt',
     ]);
   });
+
+  it('stops between blocks when its signal is aborted and removes what it wrote', async () => {
+    const out = path.join(dir, 'aborted');
+    const ac = new AbortController();
+    const seen: number[] = [];
+    await expect(
+      convertRadioCheckpoint({
+        checkpointDir: ckptDir,
+        outDir: out,
+        resolution: 64,
+        meta,
+        signal: ac.signal,
+        onProgress: (e) => {
+          if (e.kind === 'layer') {
+            seen.push(e.done);
+            ac.abort(new Error('user cancelled'));
+          }
+        },
+      }),
+    ).rejects.toThrow('user cancelled');
+    expect(seen).toEqual([1]);
+    expect(existsSync(out)).toBe(false);
+  });
 });
