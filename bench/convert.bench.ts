@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildVitB } from '../models/tools/vit-graph';
 import { seededRandom } from '../src-main/core/random';
+import { cosine, relError } from '../tests/fixtures/radio/compare';
 import { VIT_B_RADIO, writeSyntheticRadio } from '../tests/fixtures/radio/synthetic-radio';
 import { percentile, timeRuns, type BenchRow } from './bench-kit';
 
@@ -68,22 +69,6 @@ async function interleaved(
       ),
     out,
   };
-}
-
-function compare(a: Float32Array, b: Float32Array): { cos: number; rel: number } {
-  let dot = 0,
-    na = 0,
-    nb = 0,
-    err = 0,
-    scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return { cos: dot / Math.sqrt(na * nb), rel: err / scale };
 }
 
 export default async function convertBench(): Promise<BenchRow[]> {
@@ -192,7 +177,9 @@ export default async function convertBench(): Promise<BenchRow[]> {
   );
   for (const dtype of ['fp16', 'int8'] as const) {
     for (const name of ['summary', 'features', 'text_dense', 'text_summary', 'sam_features']) {
-      const c = compare(outputs[dtype]![name]!, outputs.fp32![name]!);
+      const got = outputs[dtype]![name]!;
+      const want = outputs.fp32![name]!;
+      const c = { cos: cosine(got, want), rel: relError(got, want) };
       rows.push({
         bench: BENCH,
         case: `${dtype} vs fp32 ${name}`,

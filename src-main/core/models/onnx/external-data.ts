@@ -46,17 +46,7 @@ export class ExternalDataWriter {
     }
     const offset = this.#alignedStart();
     this.#write(bytes);
-    return {
-      name,
-      dims: [...dims],
-      dataType,
-      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-      externalData: [
-        { key: 'location', value: this.fileName },
-        { key: 'offset', value: String(offset) },
-        { key: 'length', value: String(bytes.byteLength) },
-      ],
-    };
+    return this.#reference(name, dataType, dims, offset, bytes.byteLength);
   }
 
   /**
@@ -79,6 +69,17 @@ export class ExternalDataWriter {
     if (written !== byteLength) {
       throw new Error(`external data: tensor "${name}" wrote ${written} bytes, expected ${byteLength}`);
     }
+    return this.#reference(name, dataType, dims, offset, byteLength);
+  }
+
+  /** The TensorProto that points into the data file (ONNX ExternalData.md keys). */
+  #reference(
+    name: string,
+    dataType: number,
+    dims: readonly number[],
+    offset: number,
+    length: number,
+  ): onnxProto.onnx.ITensorProto & { name: string } {
     return {
       name,
       dims: [...dims],
@@ -87,7 +88,7 @@ export class ExternalDataWriter {
       externalData: [
         { key: 'location', value: this.fileName },
         { key: 'offset', value: String(offset) },
-        { key: 'length', value: String(byteLength) },
+        { key: 'length', value: String(length) },
       ],
     };
   }

@@ -16,6 +16,7 @@ import { convertRadioCheckpoint } from '../../../../../src-main/core/models/conv
 import type { BundleManifest } from '../../../../../src-main/core/models/manifest';
 import { decodeRle } from '../../../../../src-main/core/segment/rle';
 import { segmentImageFile } from '../../../../../src-main/core/segment/segment-image';
+import { cosine } from '../../../../fixtures/radio/compare';
 import { referenceRadio } from '../../../../fixtures/radio/reference-radio';
 import { referenceSiglipText } from '../../../../fixtures/radio/reference-siglip';
 import { TINY_RADIO, writeSyntheticRadio } from '../../../../fixtures/radio/synthetic-radio';
@@ -46,18 +47,6 @@ async function cli(...argv: string[]): Promise<{ code: number; out: Record<strin
     err: stderr.join('\n'),
   };
 }
-
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'rl-radio-bundle-'));

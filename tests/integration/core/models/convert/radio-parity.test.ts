@@ -10,6 +10,7 @@ import {
 } from '../../../../../src-main/core/models/convert';
 import type { BundleManifest } from '../../../../../src-main/core/models/manifest';
 import { seededRandom } from '../../../../../src-main/core/random';
+import { cosine, relError } from '../../../../fixtures/radio/compare';
 import { referenceRadio, type ReferenceOutputs } from '../../../../fixtures/radio/reference-radio';
 import { referenceSiglipText } from '../../../../fixtures/radio/reference-siglip';
 import {
@@ -40,18 +41,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function pixels(h: number, w: number, seed: number): Float32Array {
   const r = seededRandom(seed);
   return Float32Array.from({ length: 3 * h * w }, () => r());
-}
-
-/** max |got - want| / max |want|. */
-function relError(got: Float32Array, want: Float64Array): number {
-  expect(got.length).toBe(want.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    err = Math.max(err, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return err / scale;
 }
 
 async function convert(
@@ -151,17 +140,7 @@ describe('RADIO encoder parity with the float64 reference', () => {
     const got = await runEncoder(path.join(out, 'encoder.onnx'), x, 64, 96);
     const want = referenceRadio(path.join(dir, 'ckpt'), x, 64, 96, heads);
     for (const key of ['summary', 'features', 'text_dense', 'sam_features'] as const) {
-      const a = got[key]!.data as Float32Array;
-      const b = want[key]!;
-      let dot = 0;
-      let na = 0;
-      let nb = 0;
-      for (let i = 0; i < b.length; i++) {
-        dot += a[i]! * b[i]!;
-        na += a[i]! ** 2;
-        nb += b[i]! ** 2;
-      }
-      expect(dot / Math.sqrt(na * nb), key).toBeGreaterThan(0.999);
+      expect(cosine(got[key]!.data as Float32Array, want[key]!), key).toBeGreaterThan(0.999);
     }
   });
 
