@@ -27,6 +27,7 @@ import {
 // The converted graphs (onnxruntime-node, external data loaded from the bundle folder) against the
 // float64 reference forward passes, on checkpoints in the official HF layout.
 let dir: string;
+const vocabIds = buildVocab().vocab;
 const meta = { id: 'tiny-radio', name: 'tiny', license: 'test only', sourceUrl: 'tests/fixtures/radio' };
 
 beforeAll(() => {
@@ -130,11 +131,11 @@ describe('RADIO encoder parity with the float64 reference', () => {
     expect(manifest.encoder.external_data).toHaveLength(1);
   });
 
-  it('int8 weights: outputs keep their direction (cosine > 0.999) — figures in `npm run bench -- convert`', async () => {
-    const { out } = await convert('int8', {
+  it('int8 weights: encoder and text tower keep their direction (cosine > 0.999) — figures in `npm run bench -- convert`', async () => {
+    const { out, manifest } = await convert('int8', {
       resolution: { heightPx: 64, widthPx: 96 },
       dtype: 'int8',
-      adaptors: { language: 'siglip2-g' },
+      textTowerDir: path.join(dir, 'text'),
     });
     const x = pixels(64, 96, 5);
     const got = await runEncoder(path.join(out, 'encoder.onnx'), x, 64, 96);
@@ -142,6 +143,15 @@ describe('RADIO encoder parity with the float64 reference', () => {
     for (const key of ['summary', 'features', 'text_dense', 'sam_features'] as const) {
       expect(cosine(got[key]!.data as Float32Array, want[key]!), key).toBeGreaterThan(0.999);
     }
+    const ids = [vocabIds.a, vocabIds['▁photo'], vocabIds['▁of'], vocabIds['▁a'], vocabIds['▁cat'], 1];
+    const padded = [...ids, ...Array<number>(64 - ids.length).fill(0)];
+    const s = await ort.InferenceSession.create(path.join(out, manifest.text!.file));
+    const res = await s.run({
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(padded, BigInt), [1, 64]),
+    });
+    await s.release();
+    const text = referenceSiglipText(path.join(dir, 'text'), padded);
+    expect(cosine(res.text_embeds!.data as Float32Array, text)).toBeGreaterThan(0.999);
   });
 
   it('the other branches (final norm, FeatSharp ×2, BF16 backbone, no normaliser/LayerScale, head_idx from teachers) match too', async () => {
