@@ -50,27 +50,32 @@ export class WeightEmitter {
 
   /** A float32 initializer, whatever the dtype (norm weights, biases, small tables). */
   float32(src: FloatSource, dims: readonly number[] = src.shape, name = src.label): string {
-    checkCount(src, dims);
-    const total = elementCount(dims);
-    if (total * 4 <= CHUNK_ELEMENTS * 4 && total * 4 < 1 << 20) {
-      return this.g.initTensor(this.data.tensor(name, DataType.float, dims, bytesOf(src.read(0, total))));
-    }
-    return this.g.initTensor(
-      this.data.streamedTensor(name, DataType.float, dims, total * 4, (write) => {
-        for (let s = 0; s < total; s += CHUNK_ELEMENTS)
-          write(bytesOf(src.read(s, Math.min(CHUNK_ELEMENTS, total - s))));
-      }),
-    );
+    return this.#store(name, DataType.float, 4, src, dims, (v) => bytesOf(v));
   }
 
   /** A float16 initializer (the Cast back to float32 is the caller's, or use `constant`). */
   float16(src: FloatSource, dims: readonly number[] = src.shape, name = `${src.label}.f16`): string {
+    return this.#store(name, DataType.float16, 2, src, dims, (v) => bytesOf(toHalf(v)));
+  }
+
+  /** Writes a source block by block (at most CHUNK_ELEMENTS in memory); small tensors stay inline. */
+  #store(
+    name: string,
+    dataType: number,
+    bytesPerElement: number,
+    src: FloatSource,
+    dims: readonly number[],
+    encode: (values: Float32Array) => Uint8Array,
+  ): string {
     checkCount(src, dims);
     const total = elementCount(dims);
+    if (total <= CHUNK_ELEMENTS) {
+      return this.g.initTensor(this.data.tensor(name, dataType, dims, encode(src.read(0, total))));
+    }
     return this.g.initTensor(
-      this.data.streamedTensor(name, DataType.float16, dims, total * 2, (write) => {
+      this.data.streamedTensor(name, dataType, dims, total * bytesPerElement, (write) => {
         for (let s = 0; s < total; s += CHUNK_ELEMENTS)
-          write(bytesOf(toHalf(src.read(s, Math.min(CHUNK_ELEMENTS, total - s)))));
+          write(encode(src.read(s, Math.min(CHUNK_ELEMENTS, total - s))));
       }),
     );
   }
