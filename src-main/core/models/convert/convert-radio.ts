@@ -103,13 +103,14 @@ export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<Bu
   const dtype = o.dtype ?? 'fp32';
   const created = prepareOutDir(o.outDir);
   const progress = o.onProgress ?? (() => undefined);
-  const ckpt = Checkpoint.open(o.checkpointDir);
+  let ckpt: Checkpoint | undefined;
   let text: Checkpoint | undefined;
   try {
-    progress({ kind: 'stage', stage: 'inspect', message: `reading ${ckpt.label}` });
+    const radio = (ckpt = Checkpoint.open(o.checkpointDir));
+    progress({ kind: 'stage', stage: 'inspect', message: `reading ${radio.label}` });
     const configFile = path.join(o.checkpointDir, 'config.json');
     const config = parseWith(radioConfigSchema, readJsonFile(configFile), configFile);
-    const spec = inspectRadio(config, ckpt, configFile);
+    const spec = inspectRadio(config, radio, configFile);
     for (const message of spec.notes) progress({ kind: 'note', message });
     const { heightPx, widthPx } =
       typeof o.resolution === 'number' ? { heightPx: o.resolution, widthPx: o.resolution } : o.resolution;
@@ -141,7 +142,7 @@ export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<Bu
       message: `building the encoder at ${widthPx}×${heightPx} (${dtype})`,
     });
     const enc = await writeGraph(o.outDir, ENCODER_FILE, 'radio_encoder', dtype, async (ops) => {
-      return emitRadioEncoder(ops, ckpt, spec, { heightPx, widthPx, language, sam }, async (done, total) => {
+      return emitRadioEncoder(ops, radio, spec, { heightPx, widthPx, language, sam }, async (done, total) => {
         progress({ kind: 'layer', part: 'encoder', done, total });
         await tick();
         checkAborted(o.signal);
@@ -230,7 +231,7 @@ export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<Bu
     removeCreated(o.outDir, created);
     throw e;
   } finally {
-    ckpt.close();
+    ckpt?.close();
     text?.close();
   }
 }

@@ -147,6 +147,14 @@ describe('convertRadioCheckpoint refusals', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('names a folder without weights and leaves no output folder behind', async () => {
+    const out = path.join(dir, 'no-weights');
+    await expect(
+      convertRadioCheckpoint({ checkpointDir: path.join(dir, 'nowhere'), outDir: out, resolution: 64, meta }),
+    ).rejects.toThrow('has neither model.safetensors nor model.safetensors.index.json');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a non-empty output folder without touching it', async () => {
     const out = path.join(dir, 'busy');
     await convertRadioCheckpoint({ checkpointDir: ckptDir, outDir: out, resolution: 64, meta });
