@@ -3,7 +3,13 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DecoderFeed, buildDecoderFeeds } from '../segment/sam-decoder';
-import { checkEncoderGraph, checkMaskDecoderGraph, checkTextGraph, type GraphInfo } from './graph-check';
+import {
+  checkEncoderGraph,
+  checkMaskDecoderGraph,
+  checkMaskDecoderNeckGraph,
+  checkTextGraph,
+  type GraphInfo,
+} from './graph-check';
 import {
   BundleError,
   manifestFiles,
@@ -76,6 +82,9 @@ export async function verifyBundleGraphs(
   checkEncoderGraph(m, await loadGraphInfo(path.join(dir, m.encoder.file)));
   if (m.text) checkTextGraph(m, await loadGraphInfo(path.join(dir, m.text.file)));
   if (m.mask_decoder) checkMaskDecoderGraph(m, await loadGraphInfo(path.join(dir, m.mask_decoder.file)));
+  if (m.mask_decoder?.neck) {
+    checkMaskDecoderNeckGraph(m, await loadGraphInfo(path.join(dir, m.mask_decoder.neck.file)));
+  }
 }
 
 /** Runs one ONNX file once (the inference worker's `run`): output name → dims + float32 data. */
@@ -302,17 +311,58 @@ async function smokeRunDecoder(
   const [w, h] = r.kind === 'fixed' ? [r.width, r.height] : [r.short_side, r.short_side];
   const gridW = (w / m.encoder.patch_size) * sam.factor;
   const gridH = (h / m.encoder.patch_size) * sam.factor;
-  const feeds = buildDecoderFeeds(d, {
-    samFeatures: { data: new Float32Array(gridW * gridH * sam.channels), gridW, gridH, dims: sam.channels },
-    mapping: {
-      imageWidthPx: w,
-      imageHeightPx: h,
-      inputWidthPx: w,
-      inputHeightPx: h,
-      patchPx: m.encoder.patch_size,
+  const samFeatures = {
+    data: new Float32Array(gridW * gridH * sam.channels),
+    gridW,
+    gridH,
+    dims: sam.channels,
+  };
+  let imageEmbeddings: DecoderFeed | undefined;
+  if (d.neck) {
+    // SAM through RADIO: the neck turns the encoder's grid into the decoder's image embedding.
+    const neckDims = [1, gridH, gridW, sam.channels];
+    let out;
+    try {
+      out = (
+        await run(
+          path.join(dir, d.neck.file),
+          // A copy: the runner may hand the buffer over to the worker.
+          { [d.neck.input]: { type: 'float32', dims: neckDims, data: samFeatures.data.slice() } },
+          [d.neck.output],
+        )
+      )[d.neck.output];
+    } catch (err) {
+      throw new BundleError(
+        m.id,
+        'mask_decoder.neck.file',
+        `smoke run on a ${fmt(neckDims)} grid failed: ${(err as Error).message}`,
+      );
+    }
+    if (!out || out.dims.length !== 4 || out.dims[0] !== 1) {
+      throw new BundleError(
+        m.id,
+        'mask_decoder.neck.output',
+        `smoke run: "${d.neck.output}" is ${fmt(out?.dims ?? [])}, expected [1, C, S, S]`,
+      );
+    }
+    checkFinite(m.id, 'mask_decoder.neck.output', d.neck.output, out.data);
+    imageEmbeddings = { type: 'float32', dims: out.dims, data: out.data };
+  }
+  const feeds = buildDecoderFeeds(
+    d,
+    {
+      samFeatures,
+      mapping: {
+        imageWidthPx: w,
+        imageHeightPx: h,
+        inputWidthPx: w,
+        inputHeightPx: h,
+        patchPx: m.encoder.patch_size,
+      },
+      clicks: [{ xPx: w / 2, yPx: h / 2, positive: true }],
     },
-    clicks: [{ xPx: w / 2, yPx: h / 2, positive: true }],
-  });
+    imageEmbeddings,
+  );
   const names = [d.outputs.masks, ...(d.outputs.scores ? [d.outputs.scores] : [])];
   let outs;
   try {
