@@ -261,11 +261,13 @@ export interface TensorToWrite {
   readonly name: string;
   readonly dtype: 'F32' | 'F16' | 'BF16' | 'I64';
   readonly shape: readonly number[];
-  /**
-   * F32: Float32Array; F16/BF16: the 16-bit patterns; I64: BigInt64Array. A function is called when the
-   * tensor is written, so a generated ViT-B-sized checkpoint never sits in memory whole.
-   */
-  readonly data: TensorData | (() => TensorData);
+  /** F32: Float32Array; F16/BF16: the 16-bit patterns; I64: BigInt64Array. */
+  readonly data: TensorData;
+}
+
+/** A tensor generated only when it is written, so a ViT-B-sized checkpoint never sits in memory whole. */
+export interface LazyTensorToWrite extends Omit<TensorToWrite, 'data'> {
+  readonly produce: () => TensorData;
 }
 
 /**
@@ -274,7 +276,7 @@ export interface TensorToWrite {
  */
 export function writeSafetensors(
   file: string,
-  tensors: readonly TensorToWrite[],
+  tensors: readonly (TensorToWrite | LazyTensorToWrite)[],
   metadata: Record<string, string> = { format: 'pt' },
 ): void {
   const header: Record<string, unknown> = { __metadata__: metadata };
@@ -294,7 +296,7 @@ export function writeSafetensors(
     writeSync(fd, lenBuf);
     writeSync(fd, headerBuf);
     for (const t of tensors) {
-      const data = typeof t.data === 'function' ? t.data() : t.data;
+      const data = 'produce' in t ? t.produce() : t.data;
       const expected = t.shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[t.dtype];
       if (data.byteLength !== expected) {
         throw new Error(
