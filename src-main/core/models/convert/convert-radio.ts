@@ -8,7 +8,7 @@ import { GraphBuilder } from '../onnx/graph-builder';
 import { Checkpoint, CheckpointError, parseWith, readJsonFile } from './checkpoint';
 import { GraphOps } from './graph-ops';
 import { preferredResolution, radioConfigSchema } from './radio-config';
-import { ENCODER_INPUT, emitRadioEncoder, type EncoderOutputs } from './radio-graph';
+import { ENCODER_INPUT, emitRadioEncoder } from './radio-graph';
 import { type AdaptorSpec, inspectRadio, type RadioSpec } from './radio-spec';
 import {
   emitSiglipText,
@@ -92,18 +92,6 @@ function checkAborted(signal: AbortSignal | undefined): void {
     throw signal.reason instanceof Error ? signal.reason : new Error('conversion cancelled');
 }
 
-export interface RadioConversion {
-  /** What was written to manifest.json (no `mask_decoder` yet). */
-  readonly manifest: BundleManifest;
-  /**
-   * Static shapes of the encoder outputs. `sam_features` is [1, h·w, C] row-major over the patch grid
-   * (= NHWC [1, h, w, C]); radio-sam's `convertSamDecoder` takes h, w, C as its `encoderGrid`.
-   */
-  readonly outputs: EncoderOutputs;
-  /** Weights or config fields the official forward ignores, so the converter ignored them too. */
-  readonly notes: readonly string[];
-}
-
 /**
  * Converts a RADIO checkpoint (and optionally its SigLIP2 text tower) into a bundle folder: encoder.onnx
  * + encoder.onnx.data, text.onnx + text.onnx.data + tokenizer.json, manifest.json. Weights stream from
@@ -111,7 +99,7 @@ export interface RadioConversion {
  * `mask_decoder`: the install pipeline adds the SAM decoder's section and rewrites manifest.json
  * (`writeBundleManifest`).
  */
-export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<RadioConversion> {
+export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<BundleManifest> {
   const dtype = o.dtype ?? 'fp32';
   const created = prepareOutDir(o.outDir);
   const progress = o.onProgress ?? (() => undefined);
@@ -238,7 +226,7 @@ export async function convertRadioCheckpoint(o: ConvertRadioOptions): Promise<Ra
       },
       ...(textSection ? { text: textSection } : {}),
     });
-    return { manifest, outputs: outs, notes: spec.notes };
+    return manifest;
   } catch (e) {
     removeCreated(o.outDir, created);
     throw e;

@@ -6,9 +6,7 @@ export {
   writeBundleManifest,
   type ConvertProgress,
   type ConvertRadioOptions,
-  type RadioConversion,
 } from './convert-radio';
 export { CheckpointError } from './checkpoint';
-export type { EncoderOutputs } from './radio-graph';
 export { WEIGHT_DTYPES, type WeightDtype } from './weight-emitter';
 export { SafetensorsError, SafetensorsFile, writeSafetensors, type TensorInfo } from './safetensors';

@@ -53,15 +53,13 @@ beforeAll(async () => {
   writeSyntheticRadio(path.join(dir, 'ckpt'), TINY_RADIO);
   writeSyntheticSiglip2(path.join(dir, 'text'), TINY_SIGLIP2);
   bundle = path.join(dir, 'converted');
-  const converted = await convertRadioCheckpoint({
+  manifest = await convertRadioCheckpoint({
     checkpointDir: path.join(dir, 'ckpt'),
     textTowerDir: path.join(dir, 'text'),
     outDir: bundle,
     resolution: { heightPx: 64, widthPx: 96 },
     meta: { id: ID, name: 'Tiny RADIO (synthetic)', license: 'test only', sourceUrl: 'tests/fixtures/radio' },
   });
-  manifest = converted.manifest;
-  expect(converted.outputs.sam_features).toEqual([1, 24, 40]);
   photo = path.join(dir, 'photo.png');
   await shapeOnTexture(photo, { widthPx: 300, heightPx: 200, rgb: [200, 60, 40], rect: [40, 30, 140, 120] });
   engine = createInferenceEngine({ dataDir: dir, cache: new MemoryEmbeddingCache() });

@@ -49,7 +49,7 @@ async function convert(
   o: Partial<ConvertRadioOptions>,
 ): Promise<{ out: string; manifest: BundleManifest }> {
   const out = path.join(dir, name);
-  const { manifest } = await convertRadioCheckpoint({
+  const manifest = await convertRadioCheckpoint({
     checkpointDir: path.join(dir, 'ckpt'),
     outDir: out,
     resolution: 64,
