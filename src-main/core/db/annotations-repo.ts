@@ -1,10 +1,6 @@
 import { type Statement } from 'better-sqlite3';
 import {
   AttributeSpecsSchema,
-  attributeValueProblem,
-  attributesProblem,
-  cleanAttributes,
-  geometryProblem,
   type Attributes,
   type AttributeSpec,
   type Geometry,
@@ -16,7 +12,7 @@ import {
   type LabelId,
   type Annotation,
 } from '@contract';
-import { validateRle } from '../segment/rle';
+import { checkAttributes, checkGeometry, checkGroup, checkScore } from './annotation-checks';
 import { InvalidInputError, NotFoundError, RevisionConflictError } from './errors';
 import { type Db, writeTx } from './open-db';
 
@@ -330,69 +326,6 @@ export class AnnotationsRepo {
     if (this.#labelExists.get(labelId) === undefined) {
       throw new NotFoundError(`${field}: label ${labelId} does not exist in this project`, { field });
     }
-  }
-}
-
-/** Schema check (finite coordinates within sane bounds), then mask-specific: RLE covers exactly the image. */
-export function checkGeometry(
-  geometry: unknown,
-  image: { width: number; height: number },
-  field: string,
-): Geometry {
-  // Plain checks, not a schema object per annotation: an import writes millions of them.
-  const problem = geometryProblem(geometry);
-  if (problem !== null) {
-    throw new InvalidInputError(problem.path === '' ? field : `${field}.${problem.path}`, problem.message);
-  }
-  const g = geometry as Geometry;
-  if (g.kind === 'mask') {
-    const [h, w] = g.rle.size;
-    if (h !== image.height || w !== image.width) {
-      throw new InvalidInputError(
-        `${field}.rle.size`,
-        `mask is ${w}×${h} (size [${h}, ${w}]) but the image is ${image.width}×${image.height}`,
-      );
-    }
-    const problem = validateRle(g.rle);
-    if (problem !== null) throw new InvalidInputError(`${field}.rle.counts`, problem);
-  }
-  return g;
-}
-
-/**
- * Attribute values: structurally valid, and of the declared type for attributes the label declares
- * (values of undeclared attributes are kept as they are, so nothing imported is lost).
- */
-export function checkAttributes(
-  attributes: unknown,
-  specs: readonly AttributeSpec[],
-  field: string,
-): Attributes {
-  const problem = attributesProblem(attributes);
-  if (problem !== null) {
-    throw new InvalidInputError(problem.path === '' ? field : `${field}.${problem.path}`, problem.message);
-  }
-  const values = cleanAttributes(attributes as Attributes);
-  for (const spec of specs) {
-    const value = values[spec.name];
-    if (value === undefined) continue;
-    const problem = attributeValueProblem(spec, value);
-    if (problem !== null) throw new InvalidInputError(`${field}.${spec.name}`, problem);
-  }
-  return values;
-}
-
-function checkGroup(groupId: number | null, field: string): void {
-  if (groupId === null) return;
-  if (!Number.isInteger(groupId) || groupId <= 0 || groupId > 2 ** 31 - 1) {
-    throw new InvalidInputError(field, `a group id is null or a positive integer, got ${groupId}`);
-  }
-}
-
-function checkScore(score: number | null, field: string): void {
-  if (score === null) return;
-  if (!Number.isFinite(score) || score < 0 || score > 1) {
-    throw new InvalidInputError(field, `a score is null or a number in [0, 1], got ${score}`);
   }
 }
 
