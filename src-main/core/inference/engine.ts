@@ -21,6 +21,7 @@ import { preprocessImageFile } from './preprocess';
 import type { FeedTensor, OutputTensor } from './protocol';
 import { parseProvider, type ExecutionProviderName, type ProviderReport } from './providers';
 import { canonicalize, TextTokenizer } from './tokenizer';
+import { SettingsStore } from '../settings/settings-store';
 
 export interface EmbedImageOptions {
   /** Cache row to read first and fill after a miss (needs `cache` at engine creation). */
@@ -63,6 +64,8 @@ export interface CreateInferenceEngineOptions {
   readonly builtInDir?: string;
   readonly onProviderReport?: (r: ProviderReport) => void;
   readonly onWorkerCrash?: (e: WorkerCrashedError) => void;
+  /** onnxruntime's telemetry; default: the app setting onnxRuntimeTelemetry (off unless opted in). */
+  readonly onnxRuntimeTelemetry?: boolean;
 }
 
 interface LoadedBundle {
@@ -101,6 +104,8 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     provider: requested,
     onProviderReport: opts.onProviderReport,
     onCrash: opts.onWorkerCrash,
+    onnxRuntimeTelemetry:
+      opts.onnxRuntimeTelemetry ?? new SettingsStore(opts.dataDir).get().onnxRuntimeTelemetry,
   });
   const loaded = new Map<string, Promise<LoadedBundle>>();
   const textMemo = new Map<string, Float32Array>();

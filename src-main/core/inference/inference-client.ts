@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { GraphInfo } from '../models/graph-check';
 import type { FeedTensor, OutputTensor, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 import { initialProviderReport, type ExecutionProviderName, type ProviderReport } from './providers';
+import { applyOnnxRuntimeTelemetryPolicy } from './telemetry';
 
 /** How long dispose() waits for a running pass to end before it terminates the worker anyway. */
 const DISPOSE_GRACE_MS = 10_000;
@@ -93,9 +94,13 @@ export class InferenceClient {
       onProviderReport?: (r: ProviderReport) => void;
       onCrash?: (e: WorkerCrashedError) => void;
       workerEntry?: WorkerEntry;
+      /** onnxruntime's own telemetry (off unless the user opted in: setting onnxRuntimeTelemetry). */
+      onnxRuntimeTelemetry?: boolean;
     },
   ) {
     this.report = initialProviderReport(opts.provider);
+    // Before any worker exists: the worker's onnxruntime reads the process environment when it loads.
+    applyOnnxRuntimeTelemetryPolicy(opts.onnxRuntimeTelemetry ?? false);
   }
 
   get provider(): ProviderReport {

@@ -57,6 +57,7 @@ export class InferenceService {
     this.#engine = createInferenceEngine({
       dataDir: this.dataDir,
       provider,
+      onnxRuntimeTelemetry: this.settings.get().onnxRuntimeTelemetry,
       cache: this.#cache,
       onProviderReport: () => this.#announce(),
       onWorkerCrash: (e) => this.events.emit({ kind: 'worker_restarted', reason: e.message }),

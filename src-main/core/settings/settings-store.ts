@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxInputPixels: 268_402_689, // sharp's own default (0x3FFF × 0x3FFF)
   modelMirrorBaseUrl: null,
   shortcuts: {},
+  onnxRuntimeTelemetry: false,
 };
 
 /** App settings as one JSON file in the app data dir, written atomically (temp file + rename). */

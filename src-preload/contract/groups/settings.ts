@@ -9,6 +9,8 @@ export const SettingsSchema = z.object({
   maxInputPixels: z.number().int().positive(),
   modelMirrorBaseUrl: z.string().url().nullable(),
   shortcuts: z.record(z.string(), z.string()),
+  /** onnxruntime's own usage telemetry to Microsoft: off unless the user opts in (takes effect at restart). */
+  onnxRuntimeTelemetry: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
