@@ -5,7 +5,8 @@ import { type Db } from '../db/open-db';
 import { translateSqliteError } from '../db/errors';
 import { digestFile } from './digest';
 import { describeUnknownContent, detectFormat } from './formats';
-import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, cleanSharpMessage, probeImage } from './probe';
+import { sharpReason } from './open-image';
+import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, probeImage } from './probe';
 import { toStoredPath } from './paths';
 import { errnoText, walkImagePaths } from './walk';
 
@@ -153,7 +154,7 @@ async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: n
       },
     };
   } catch (e) {
-    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${cleanSharpMessage(e)}`;
+    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${sharpReason(e)}`;
     return { kind: 'skipped', path: file, reason };
   }
 }

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { openImage, run } from '../images/open-image';
 import type { PixelPatchMapping } from '../embedding-types';
 import type { BundleManifest, ResolutionPolicy } from '../models/manifest';
 
@@ -59,22 +59,17 @@ export async function preprocessImageFile(
   manifest: BundleManifest,
   overrideShortSidePx?: number,
 ): Promise<PreprocessedImage> {
-  let meta;
-  try {
-    meta = await sharp(imagePath).metadata();
-  } catch (e) {
-    throw new Error(`cannot read image ${imagePath}: ${(e as Error).message}`);
-  }
-  const imageWidthPx = meta.autoOrient.width;
-  const imageHeightPx = meta.autoOrient.height;
+  const opened = await openImage(imagePath, { alpha: 'drop' });
+  const imageWidthPx = opened.widthPx;
+  const imageHeightPx = opened.heightPx;
   const size = chooseInputSize(imageWidthPx, imageHeightPx, manifest.encoder.resolution, overrideShortSidePx);
-  const { data } = await sharp(imagePath)
-    .autoOrient()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(size.widthPx, size.heightPx, { kernel: 'cubic', fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data } = await run(
+    imagePath,
+    opened.pipeline
+      .resize(size.widthPx, size.heightPx, { kernel: 'cubic', fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
+  );
   const { widthPx: w, heightPx: h } = size;
   const plane = w * h;
   if (data.length !== plane * 3) {
