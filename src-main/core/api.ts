@@ -1,4 +1,5 @@
-import { type ServiceHandlers, type ImageId } from '@contract';
+import { type ServiceHandlers } from '@contract';
+import { type MediaBody } from './images/media';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';
@@ -18,12 +19,8 @@ export interface ServiceOptions {
   readonly appRoot: string;
 }
 
-/** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
-export interface MediaFile {
-  readonly path: string;
-  readonly contentType: string;
-}
-export type MediaVariant = 'original' | 'thumbnail';
+export type { MediaBody };
+export { MEDIA_CACHE_CONTROL } from './images/media';
 
 /**
  * RadioLabelService: the contract implemented on top of the core modules. The Electron IPC adapter, the
@@ -32,7 +29,11 @@ export type MediaVariant = 'original' | 'thumbnail';
 export interface RadioLabelService {
   readonly handlers: ServiceHandlers;
   readonly events: EventHub;
-  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile | undefined>;
+  /**
+   * The bytes behind a media address (everything after `media/`), verified against what was imported;
+   * undefined (404) when no open project has it. The caller closes the handle.
+   */
+  openMedia(address: string): Promise<MediaBody | undefined>;
   dispose(): Promise<void>;
 }
 
@@ -62,15 +63,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   return {
     handlers,
     events,
-    resolveMedia: async (imageId, variant) => {
-      const project = session.current;
-      if (!project) return undefined;
-      try {
-        return await project.resolveMedia(imageId, variant);
-      } catch {
-        return undefined;
-      }
-    },
+    openMedia: async (address) => (await session.current?.openMedia(address)) ?? undefined,
     dispose: async () => {
       await session.close();
       await inference.dispose();

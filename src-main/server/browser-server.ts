@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import { MAX_REQUEST_BYTES, ImageIdSchema } from '@contract';
-import { type RadioLabelService } from '../core/api';
+import { MAX_REQUEST_BYTES } from '@contract';
+import { MEDIA_CACHE_CONTROL, type RadioLabelService } from '../core/api';
 import { dispatch, findMethod } from '../core/service/dispatch';
 import {
   cookieValue,
@@ -162,19 +162,19 @@ function registerApi(app: FastifyInstance, service: RadioLabelService, token: st
 }
 
 function registerMedia(app: FastifyInstance, service: RadioLabelService): void {
-  app.get<{ Params: { imageId: string }; Querystring: { variant?: string } }>(
-    '/media/:imageId',
-    async (request, reply) => {
-      const id = ImageIdSchema.safeParse(Number(request.params.imageId));
-      if (!id.success) return reply.code(404).send();
-      const variant = request.query.variant === 'thumbnail' ? 'thumbnail' : 'original';
-      const file = await service.resolveMedia(id.data, variant);
-      if (!file) return reply.code(404).send();
-      void reply.header('content-type', file.contentType);
-      void reply.header('cache-control', 'private, max-age=3600');
-      return reply.send(createReadStream(file.path));
-    },
-  );
+  app.get<{ Params: { '*': string } }>('/media/*', async (request, reply) => {
+    const body = await service.openMedia(request.params['*']);
+    if (!body) return reply.code(404).send();
+    void reply.header('etag', body.etag);
+    void reply.header('cache-control', MEDIA_CACHE_CONTROL);
+    if (request.headers['if-none-match'] === body.etag) {
+      await body.handle.close();
+      return reply.code(304).send();
+    }
+    void reply.header('content-type', body.contentType);
+    void reply.header('content-length', body.sizeBytes);
+    return reply.send(body.handle.createReadStream({ start: 0 }));
+  });
 }
 
 function registerEvents(app: FastifyInstance, service: RadioLabelService, token: string): void {

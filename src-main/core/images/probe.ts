@@ -53,7 +53,10 @@ export async function probeImage(
 
 type Ending = 'ok' | 'truncated' | 'uncertain';
 
-export function checkEnding(format: ImageFormat, digest: FileDigest): Ending {
+export function checkEnding(
+  format: ImageFormat,
+  digest: Pick<FileDigest, 'head' | 'tail' | 'sizeBytes'>,
+): Ending {
   const { tail, head, sizeBytes } = digest;
   switch (format) {
     case 'png':

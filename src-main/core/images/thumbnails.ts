@@ -30,35 +30,30 @@ function derivedFile(cacheDir: string, kind: string, sha256: string, ext: string
   return path.join(cacheDir, kind, sha256.slice(0, 2), `${sha256}${ext}`);
 }
 
-/**
- * Returns the cached thumbnail of `source`, creating it first if needed (auto-oriented, longest side
- * 256 px, WebP).
- */
-export function ensureThumbnail(
-  source: string,
-  format: ImageFormat,
-  sha256: string,
-  cacheDir: string,
-  maxInputPixels: number,
-): Promise<string> {
-  return ensureDerived(thumbnailFile(cacheDir, sha256), source, 'a thumbnail', async () => {
-    const opened = await openImage(source, { alpha: 'keep', format, maxInputPixels });
+/** The verified content a derived image is made from (never re-read from a path that may have changed). */
+export interface DerivedSource {
+  /** For messages only. */
+  readonly file: string;
+  readonly bytes: Buffer;
+  readonly format: ImageFormat;
+  readonly sha256: string;
+  readonly maxInputPixels: number;
+}
+
+/** The cached thumbnail (auto-oriented, longest side 256 px, WebP), made first if needed. */
+export function ensureThumbnail(source: DerivedSource, cacheDir: string): Promise<string> {
+  return ensureDerived(thumbnailFile(cacheDir, source.sha256), source.file, 'a thumbnail', async () => {
+    const opened = await openImage(source.file, { ...source, alpha: 'keep' });
     return opened.pipeline
       .resize(THUMBNAIL_MAX_SIDE_PX, THUMBNAIL_MAX_SIDE_PX, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 80 });
   });
 }
 
-/** Returns the cached full-size PNG of an image Chromium cannot display (oriented, sRGB, alpha kept). */
-export function ensureDisplayCopy(
-  source: string,
-  format: ImageFormat,
-  sha256: string,
-  cacheDir: string,
-  maxInputPixels: number,
-): Promise<string> {
-  return ensureDerived(displayCopyFile(cacheDir, sha256), source, 'a display copy', async () => {
-    const opened = await openImage(source, { alpha: 'keep', format, maxInputPixels });
+/** The cached full-size PNG of an image Chromium cannot display (oriented, sRGB, alpha kept). */
+export function ensureDisplayCopy(source: DerivedSource, cacheDir: string): Promise<string> {
+  return ensureDerived(displayCopyFile(cacheDir, source.sha256), source.file, 'a display copy', async () => {
+    const opened = await openImage(source.file, { ...source, alpha: 'keep' });
     return opened.pipeline.png({ compressionLevel: 6 });
   });
 }

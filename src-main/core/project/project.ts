@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type ImageId, type ProjectInfo } from '@contract';
@@ -8,7 +9,7 @@ import { ImagesRepo } from '../db/images-repo';
 import { LabelsRepo } from '../db/labels-repo';
 import { PROJECT_DB_FILE, openProjectDb, schemaVersion, writeTx, type Db } from '../db/open-db';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
-import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
+import { openMediaAddress, type MediaBody } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
 import { detectMissing, relinkFolder } from '../images/relink';
 
@@ -35,6 +36,8 @@ export class Project {
   readonly labels: LabelsRepo;
   readonly annotations: AnnotationsRepo;
   readonly embeddings: SqliteEmbeddingCache;
+  /** This project's part of its media addresses (see images/media-key). */
+  readonly mediaKey: string;
   maxInputPixels: number;
   #closed = false;
 
@@ -43,7 +46,8 @@ export class Project {
     this.dbFile = path.join(dir, PROJECT_DB_FILE);
     this.cacheDir = path.join(dir, PROJECT_CACHE_DIR);
     this.db = db;
-    this.images = new ImagesRepo(db);
+    this.mediaKey = mediaKeyOf(db);
+    this.images = new ImagesRepo(db, this.mediaKey);
     this.labels = new LabelsRepo(db);
     this.annotations = new AnnotationsRepo(db);
     this.embeddings = new SqliteEmbeddingCache(db, options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
@@ -98,8 +102,9 @@ export class Project {
     return importImages(this, inputs, { maxInputPixels: this.maxInputPixels, ...options });
   }
 
-  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile> {
-    return resolveMedia(this, imageId, variant);
+  /** The bytes behind a media address (`<key>/<id>/<hash>[/thumbnail]`), or undefined (404). */
+  openMedia(address: string): Promise<MediaBody | undefined> {
+    return openMediaAddress(this, address);
   }
 
   detectMissing(): Promise<{ checked: number; missing: ImageId[] }> {
@@ -132,6 +137,22 @@ export class Project {
       this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value),
     );
   }
+}
+
+/**
+ * A random key per project database, kept in project_meta: two projects never share media addresses,
+ * even when their image ids and folders coincide. A read-only project that has none gets one per session.
+ */
+function mediaKeyOf(db: Db): string {
+  const stored = db.prepare(`SELECT value FROM project_meta WHERE key = 'media_key'`).pluck().get();
+  if (typeof stored === 'string' && /^[0-9a-f]{16}$/.test(stored)) return stored;
+  const key = randomBytes(8).toString('hex');
+  try {
+    db.prepare(`INSERT OR REPLACE INTO project_meta (key, value) VALUES ('media_key', ?)`).run(key);
+  } catch {
+    // Read-only: the key lives as long as this session, which is all a cache partition needs.
+  }
+  return key;
 }
 
 function resolveDir(dir: string, create: boolean): string {

@@ -13,6 +13,11 @@ export const ImageRowSchema = z.object({
   annotationCount: z.number().int().nonnegative(),
   missing: z.boolean(),
   cached: z.boolean(),
+  /**
+   * The image's media address below `app://media/` or `/media/`: project, id and content hash, so that
+   * an address never shows another project's or an older file's pixels (and can be cached for good).
+   */
+  mediaKey: z.string(),
 });
 export type ImageRow = z.infer<typeof ImageRowSchema>;
 
