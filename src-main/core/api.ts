@@ -2,6 +2,7 @@ import { type ServiceHandlers } from '@contract';
 import { type MediaBody } from './images/media';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
+import { GeometryPool } from './service/geometry-pool';
 import { createProjectHandlers } from './service/project-handlers';
 import { ProjectSession } from './service/project-session';
 import { createBatchHandlers } from './service/batch-handlers';
@@ -41,7 +42,8 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
   const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
-  const projectHandlers = createProjectHandlers(session, options.dataDir);
+  const geometry = new GeometryPool();
+  const projectHandlers = createProjectHandlers(session, options.dataDir, geometry);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings, options.dataDir);
@@ -67,6 +69,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
     dispose: async () => {
       await session.close();
       await inference.dispose();
+      await geometry.dispose();
     },
   };
 }
