@@ -22,6 +22,12 @@ export interface OpenImageOptions {
   readonly format?: ImageFormat;
   /** The file's content when the caller already holds it (import reads small files whole to hash them). */
   readonly bytes?: Buffer;
+  /**
+   * Convert through the embedded ICC profile. Off by default: RADIO's reference preprocessing (PIL)
+   * ignores profiles, and so does the model path unless the setting applyIccProfile says otherwise;
+   * what is shown to people (thumbnails, display copies) applies it, as browsers do.
+   */
+  readonly applyIccProfile?: boolean;
 }
 
 export interface OpenedImage {
@@ -88,7 +94,12 @@ export async function openImage(file: string, options: OpenImageOptions): Promis
   }
   checkPixelCap(file, storedWidthPx, storedHeightPx, maxInputPixels);
   const turned = (meta.orientation ?? 1) >= 5 && (meta.orientation ?? 1) <= 8;
-  const input = sharp(source, { limitInputPixels: maxInputPixels, failOn: FAIL_ON, sequentialRead: true });
+  const input = sharp(source, {
+    limitInputPixels: maxInputPixels,
+    failOn: FAIL_ON,
+    sequentialRead: true,
+    ignoreIcc: options.applyIccProfile !== true,
+  });
   return {
     format,
     widthPx: turned ? storedHeightPx : storedWidthPx,

@@ -43,7 +43,7 @@ export interface DerivedSource {
 /** The cached thumbnail (auto-oriented, longest side 256 px, WebP), made first if needed. */
 export function ensureThumbnail(source: DerivedSource, cacheDir: string): Promise<string> {
   return ensureDerived(thumbnailFile(cacheDir, source.sha256), source.file, 'a thumbnail', async () => {
-    const opened = await openImage(source.file, { ...source, alpha: 'keep' });
+    const opened = await openImage(source.file, { ...source, alpha: 'keep', applyIccProfile: true });
     return opened.pipeline
       .resize(THUMBNAIL_MAX_SIDE_PX, THUMBNAIL_MAX_SIDE_PX, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 80 });
@@ -53,7 +53,7 @@ export function ensureThumbnail(source: DerivedSource, cacheDir: string): Promis
 /** The cached full-size PNG of an image Chromium cannot display (oriented, sRGB, alpha kept). */
 export function ensureDisplayCopy(source: DerivedSource, cacheDir: string): Promise<string> {
   return ensureDerived(displayCopyFile(cacheDir, source.sha256), source.file, 'a display copy', async () => {
-    const opened = await openImage(source.file, { ...source, alpha: 'keep' });
+    const opened = await openImage(source.file, { ...source, alpha: 'keep', applyIccProfile: true });
     return opened.pipeline.png({ compressionLevel: 6 });
   });
 }

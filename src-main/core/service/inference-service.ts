@@ -59,6 +59,7 @@ export class InferenceService {
       provider,
       onnxRuntimeTelemetry: this.settings.get().onnxRuntimeTelemetry,
       cache: this.#cache,
+      applyIccProfile: () => this.settings.get().applyIccProfile ?? false,
       onProviderReport: () => this.#announce(),
       onWorkerCrash: (e) => this.events.emit({ kind: 'worker_restarted', reason: e.message }),
     });

@@ -11,6 +11,11 @@ export const SettingsSchema = z.object({
   shortcuts: z.record(z.string(), z.string()),
   /** onnxruntime's own usage telemetry to Microsoft: off unless the user opts in (takes effect at restart). */
   onnxRuntimeTelemetry: z.boolean(),
+  /**
+   * Convert images through their embedded ICC profile before the encoder. Off (absent) by default:
+   * RADIO's reference preprocessing (PIL) ignores embedded profiles.
+   */
+  applyIccProfile: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -53,7 +53,7 @@ describe('full decode validation at import', () => {
       /^the image data cannot be decoded \(the header claims 16000×16000 pixels\): /,
     );
     expect(reasons['patched-size.jpg']).toMatch(
-      /^the image data cannot be decoded \(the header claims 4000×3000 pixels\): .*premature end/,
+      /^the image data cannot be decoded \(the header claims 4000×3000 pixels\): /,
     );
     expect(reasons['bad-crc.png']).toBe(
       'the PNG chunk IDAT at byte 33 has a bad checksum (CRC): the file is damaged',
