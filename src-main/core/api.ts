@@ -58,7 +58,12 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
       get: () => Promise.resolve(settings.get()),
       update: (patch) => Promise.resolve(settings.update(patch)),
       appInfo: () =>
-        Promise.resolve({ name: 'RadioLabel' as const, version: options.version, mode: options.mode }),
+        Promise.resolve({
+          name: 'RadioLabel' as const,
+          version: options.version,
+          mode: options.mode,
+          warnings: [...settings.warnings],
+        }),
     },
   };
 

@@ -6,6 +6,8 @@ export const ApiErrorCodeSchema = z.enum([
   'not_found',
   'conflict',
   'io_error',
+  /** The project is open read-only (its folder or database file is not writable): edits are refused. */
+  'read_only',
   'not_a_project',
   'schema_too_new',
   'no_project',

@@ -50,6 +50,18 @@ export class IoError extends AppError {
   }
 }
 
+/** A write to a project that is open read-only (or whose file cannot be written at all). */
+export class ReadOnlyProjectError extends AppError {
+  readonly failure = 'read_only';
+  constructor(file: string, why: string) {
+    super(
+      'read_only',
+      `${file} is read-only (${why}): it can be viewed and exported, but changes are not saved; copy the project to a writable folder to edit it`,
+      { file },
+    );
+  }
+}
+
 export class NotAProjectError extends AppError {
   constructor(file: string, why: string) {
     super('not_a_project', `${file} is not a RadioLabel project: ${why}`, { file });
@@ -81,7 +93,8 @@ export function translateSqliteError(e: unknown, file: string): unknown {
       `the disk is full: cannot write ${file} (${detail}); free some space and retry`,
     );
   }
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
+  if (code.startsWith('SQLITE_READONLY')) return new ReadOnlyProjectError(file, detail);
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
     return new IoError(
       'read_only',
       `cannot write ${file} (${detail}): the project folder must be writable (the database and its -wal/-shm files live there)`,

@@ -7,7 +7,14 @@ import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embeddin
 import { IoError, translateSqliteError } from '../db/errors';
 import { ImagesRepo } from '../db/images-repo';
 import { LabelsRepo } from '../db/labels-repo';
-import { PROJECT_DB_FILE, openProjectDb, schemaVersion, writeTx, type Db } from '../db/open-db';
+import {
+  PROJECT_DB_FILE,
+  closeProjectDb,
+  openProjectDb,
+  schemaVersion,
+  writeTx,
+  type Db,
+} from '../db/open-db';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
 import { openMediaAddress, type MediaBody } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
@@ -82,6 +89,11 @@ export class Project {
     return this.meta('name') ?? path.basename(this.dir);
   }
 
+  /** Opened read-only (a folder or file without write access): viewing and exporting work, edits do not. */
+  get readOnly(): boolean {
+    return this.db.readonly;
+  }
+
   get isOpen(): boolean {
     return !this.#closed;
   }
@@ -94,6 +106,7 @@ export class Project {
       labels: this.labels.count(),
       annotations: this.annotations.count(),
       schemaVersion: schemaVersion(this.db),
+      readOnly: this.readOnly,
       cacheBytes: this.embeddings.totalBytes(),
     };
   }
@@ -115,17 +128,12 @@ export class Project {
     return relinkFolder(this, folder);
   }
 
-  /** Checkpoints the WAL into the main file and closes; idempotent. */
+  /** Checkpoints the WAL into the main file and closes (see closeProjectDb); idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.embeddings.close();
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A read-only or full disk must not prevent closing; the WAL is replayed on the next open.
-    }
-    this.db.close();
+    closeProjectDb(this.db);
   }
 
   meta(key: string): string | undefined {

@@ -8,6 +8,8 @@ export const ProjectInfoSchema = z.object({
   labels: z.number().int().nonnegative(),
   annotations: z.number().int().nonnegative(),
   schemaVersion: z.number().int(),
+  /** Opened read-only (the folder or database is not writable): it can be viewed and exported, not edited. */
+  readOnly: z.boolean(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
 

@@ -23,6 +23,8 @@ export const AppInfoSchema = z.object({
   name: z.literal('RadioLabel'),
   version: z.string(),
   mode: z.enum(['electron', 'browser']),
+  /** Problems found at start-up that the user should know of (a damaged settings file set aside). */
+  warnings: z.array(z.string()),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

@@ -70,7 +70,7 @@ describe('browser-mode server', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       ok: true,
-      value: { name: 'RadioLabel', version: 'test', mode: 'browser' },
+      value: { name: 'RadioLabel', version: 'test', mode: 'browser', warnings: [] },
     });
   });
 
