@@ -1,5 +1,6 @@
 import { type ServiceHandlers } from '@contract';
 import { type MediaBody } from './images/media';
+import { translateSqliteError } from './db/errors';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
 import { GeometryPool } from './service/geometry-pool';
@@ -38,6 +39,29 @@ export interface RadioLabelService {
   dispose(): Promise<void>;
 }
 
+/**
+ * Every handler with SQLite failures turned into the errors users can act on (damaged file, full disk,
+ * a reference to a missing row) naming the open project's file, instead of `internal` with SQLite's words.
+ */
+function translateStoreErrors(handlers: ServiceHandlers, file: () => string): ServiceHandlers {
+  const out: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  for (const [group, methods] of Object.entries(
+    handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>,
+  )) {
+    out[group] = {};
+    for (const [name, fn] of Object.entries(methods)) {
+      out[group][name] = async (input) => {
+        try {
+          return await fn(input);
+        } catch (e) {
+          throw translateSqliteError(e, file());
+        }
+      };
+    }
+  }
+  return out as unknown as ServiceHandlers;
+}
+
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
@@ -49,23 +73,26 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings, options.dataDir);
   const jobs = new JobService(session, inference, events);
 
-  const handlers: ServiceHandlers = {
-    ...projectHandlers,
-    ...inferenceHandlers,
-    ...createBatchHandlers(session, inference, jobs),
-    ...createExportHandlers(session, events),
-    settings: {
-      get: () => Promise.resolve(settings.get()),
-      update: (patch) => Promise.resolve(settings.update(patch)),
-      appInfo: () =>
-        Promise.resolve({
-          name: 'RadioLabel' as const,
-          version: options.version,
-          mode: options.mode,
-          warnings: [...settings.warnings],
-        }),
+  const handlers: ServiceHandlers = translateStoreErrors(
+    {
+      ...projectHandlers,
+      ...inferenceHandlers,
+      ...createBatchHandlers(session, inference, jobs),
+      ...createExportHandlers(session, events),
+      settings: {
+        get: () => Promise.resolve(settings.get()),
+        update: (patch) => Promise.resolve(settings.update(patch)),
+        appInfo: () =>
+          Promise.resolve({
+            name: 'RadioLabel' as const,
+            version: options.version,
+            mode: options.mode,
+            warnings: [...settings.warnings],
+          }),
+      },
     },
-  };
+    () => session.current?.dbFile ?? 'the project database',
+  );
 
   return {
     handlers,

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { MAX_REQUEST_BYTES } from '@contract';
@@ -115,6 +120,18 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     void reply.header('cross-origin-opener-policy', 'same-origin');
     void reply.header('x-frame-options', 'DENY');
     return payload;
+  });
+
+  // Failures fastify finds before a handler runs (bad JSON, a poisoned prototype key, a body too large)
+  // come back as Result values too, so that every answer the page reads has the same shape.
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    const code = status === 413 ? 'payload_too_large' : status < 500 ? 'invalid_input' : 'internal';
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+        ? 'the request body is not valid JSON (or carries a __proto__ or constructor.prototype key)'
+        : `the request was refused: ${error.message}`;
+    return reply.code(status).send({ ok: false, error: { code, message } });
   });
 
   await app.register(fastifyWebsocket);

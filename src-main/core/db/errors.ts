@@ -62,6 +62,17 @@ export class ReadOnlyProjectError extends AppError {
   }
 }
 
+/** SQLite found the file's pages damaged (a disk error, a copy cut short, another program writing it). */
+export class DamagedProjectError extends AppError {
+  constructor(file: string, detail: string) {
+    super(
+      'damaged_project',
+      `the project file ${file} is damaged (${detail}): restore it from a backup, or recover what is readable with the sqlite3 tool's ".recover" command`,
+      { file },
+    );
+  }
+}
+
 export class NotAProjectError extends AppError {
   constructor(file: string, why: string) {
     super('not_a_project', `${file} is not a RadioLabel project: ${why}`, { file });
@@ -107,8 +118,13 @@ export function translateSqliteError(e: unknown, file: string): unknown {
     );
   }
   if (code.startsWith('SQLITE_IOERR')) return new IoError('other', `I/O error on ${file}: ${detail}`);
-  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
-    return new NotAProjectError(file, detail);
+  if (code.startsWith('SQLITE_CORRUPT')) return new DamagedProjectError(file, detail);
+  if (code.startsWith('SQLITE_NOTADB')) return new NotAProjectError(file, detail);
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return new AppError(
+      'not_found',
+      'the request refers to a label, image or annotation that does not exist in this project',
+    );
   }
   return e;
 }

@@ -64,8 +64,11 @@ export class Project {
   /** Creates a project in `dir` (made if absent); opening an existing project there is not an error. */
   static create(dir: string, init: { name?: string } = {}, options: ProjectOptions = {}): Project {
     const abs = resolveDir(dir, true);
-    const db = openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true });
-    const project = new Project(abs, db, options);
+    const project = Project.construct(
+      abs,
+      openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true }),
+      options,
+    );
     try {
       if (project.meta('name') === undefined) {
         project.setMeta('name', init.name?.trim() || path.basename(abs));
@@ -80,9 +83,19 @@ export class Project {
     return project;
   }
 
+  /** The constructor reads the database (a damaged file fails there): close it and say what is wrong. */
+  private static construct(dir: string, db: Db, options: ProjectOptions): Project {
+    try {
+      return new Project(dir, db, options);
+    } catch (e) {
+      db.close();
+      throw translateSqliteError(e, db.name);
+    }
+  }
+
   static open(dir: string, options: ProjectOptions = {}): Project {
     const abs = resolveDir(dir, false);
-    return new Project(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
+    return Project.construct(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
   }
 
   get name(): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ModelSummarySchema = z.object({
@@ -18,6 +19,6 @@ export const modelsGroup = {
     z.object({ modelId: z.string().min(1) }),
     z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
   ),
-  install: method(z.object({ source: z.string().min(1).max(4096) }), ModelSummarySchema),
+  install: method(z.object({ source: FilePathSchema }), ModelSummarySchema),
   select: method(z.object({ modelId: z.string().min(1) }), ModelSummarySchema),
 };
