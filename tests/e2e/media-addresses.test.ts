@@ -32,7 +32,7 @@ describe('media addresses across projects (Chromium)', () => {
     await app?.close();
   });
 
-  it("shows a new project's first image, not the sample's image of the same id, also after a reload", async () => {
+  it("shows a new project's first image, not the sample's image of the same id, also after a reload (and a TIFF)", async () => {
     const page = app.page;
     await page.getByRole('button', { name: 'Open sample project' }).first().click();
     await page.locator('.image-row', { hasText: 'sample-01.png' }).click();
@@ -44,6 +44,10 @@ describe('media addresses across projects (Chromium)', () => {
     await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 255, g: 0, b: 255 } } })
       .png()
       .toFile(path.join(imagesDir, 'a-magenta.png'));
+    // A TIFF, which Chromium cannot decode itself: served as a PNG copy, so the canvas shows it.
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 0, g: 255, b: 255 } } })
+      .tiff()
+      .toFile(path.join(imagesDir, 'b-cyan.tiff'));
     await page.getByRole('button', { name: 'Close project' }).click();
     await page.getByLabel('Project folder').fill(mkdtempSync(path.join(os.tmpdir(), 'radiolabel-e2e-mine-')));
     await page.getByLabel('Project name').fill('Mine');
@@ -51,16 +55,20 @@ describe('media addresses across projects (Chromium)', () => {
     await page.getByRole('button', { name: 'Import images…' }).click();
     await page.getByLabel('Paths to import').fill(imagesDir);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByText('1 added, 0 duplicates, 0 skipped').waitFor();
+    await page.getByText('2 added, 0 duplicates, 0 skipped').waitFor();
     await page.getByRole('dialog', { name: 'Import images' }).getByRole('button', { name: 'Close' }).click();
     const mine = await app.service.handlers.images.list({ offset: 0, limit: 10, sort: 'name' });
-    expect(mine.items.map((i) => i.id)).toEqual([1]); // the same id the sample's first image had
+    expect(mine.items.map((i) => i.id)).toEqual([1, 2]); // the same ids the sample's images had
 
     await page.locator('.image-row', { hasText: 'a-magenta.png' }).click();
     await expect
       .poll(async () => near(await pixelAt(page, 320, 240), MAGENTA), { timeout: 20_000 })
       .toBe(true);
     await app.screenshot('media-new-project-first-image');
+    await page.locator('.image-row', { hasText: 'b-cyan.tiff' }).click();
+    await expect
+      .poll(async () => near(await pixelAt(page, 320, 240), [0, 255, 255]), { timeout: 20_000 })
+      .toBe(true);
 
     await page.reload();
     await page.locator('.image-row', { hasText: 'a-magenta.png' }).click();
