@@ -12,7 +12,18 @@ export const API_METHODS = {
   review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
   search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
   exports: ['run', 'importAnnotations'],
-  models: ['list', 'verify', 'install', 'select'],
+  models: [
+    'list',
+    'verify',
+    'install',
+    'select',
+    'catalogue',
+    'estimateMemory',
+    'installPlan',
+    'installs',
+    'cancelInstall',
+    'remove',
+  ],
   settings: ['get', 'update', 'appInfo'],
 } as const;
 

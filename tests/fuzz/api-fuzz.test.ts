@@ -31,7 +31,15 @@ describe('API fuzz (every method, fixed seed, bounded count)', () => {
   let ctx: ValueContext;
   const projectDir = (): string => path.join(sandbox, 'proj');
 
+  const realFetch = globalThis.fetch;
   beforeAll(async () => {
+    // Hermetic: the app may reach nothing but loopback (model downloads then fail, as offline, with a code).
+    globalThis.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost')
+        return Promise.reject(new TypeError(`fetch failed: the fuzz allows no network (${url.host})`));
+      return realFetch(input, init);
+    };
     sandbox = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-fuzz-'));
     const images = path.join(sandbox, 'images');
     mkdirSync(images);
@@ -88,6 +96,7 @@ describe('API fuzz (every method, fixed seed, bounded count)', () => {
     };
   });
   afterAll(async () => {
+    globalThis.fetch = realFetch;
     await server?.close();
     await service?.dispose();
     rmSync(sandbox, { recursive: true, force: true });

@@ -151,7 +151,8 @@ function stringFor(
       .padStart(6, '0')}`;
   if (key === 'hotkey') return pick(['1', '2', 'a', 'z', 'Q', '11']);
   if (key === 'modelId') return pick(['starter', 'starter', 'missing-model', '../starter', 'STARTER']);
-  if (key === 'modelMirrorBaseUrl') return pick(['http://127.0.0.1:9/mirror', 'not a url', 'file:///etc']);
+  if (key === 'modelMirrorBaseUrl' || key === 'mirrorBaseUrl')
+    return pick(['http://127.0.0.1:9/mirror', 'not a url', 'file:///etc']);
   const pattern = check('string_format')?.pattern;
   if (pattern instanceof RegExp && !pattern.test('')) return pick(['a', '1', '#112233', 'starter']);
   const max = Number(check('max_length')?.maximum ?? 40);
