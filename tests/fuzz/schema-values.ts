@@ -56,7 +56,9 @@ const WILD: readonly unknown[] = [
 
 export function valueFor(schema: z.ZodType, ctx: ValueContext, key = ''): unknown {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(ctx.random() * list.length)]!;
-  if (ctx.random() < ctx.wildness) return pick(WILD);
+  // Wild values for a path field are never strings: a relative path would resolve against the cwd.
+  if (ctx.random() < ctx.wildness)
+    return pick(PATH_KEYS.has(key) ? WILD.filter((w) => typeof w !== 'string') : WILD);
   const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
   const check = (name: string): Record<string, unknown> | undefined =>
     def.checks?.map((c) => c._zod.def).find((d) => d.check === name);
@@ -116,11 +118,11 @@ export function valueFor(schema: z.ZodType, ctx: ValueContext, key = ''): unknow
       return stringFor(ctx, key, check);
     case 'unknown':
     case 'any':
-      return pick(WILD);
+      return PATH_KEYS.has(key) ? pick(ctx.paths) : pick(WILD);
     case 'null':
       return null;
     default:
-      return pick(WILD);
+      return PATH_KEYS.has(key) ? pick(ctx.paths) : pick(WILD);
   }
 }
 
