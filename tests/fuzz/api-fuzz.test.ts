@@ -41,6 +41,10 @@ describe('API fuzz (every method, fixed seed, bounded count)', () => {
       return realFetch(input, init);
     };
     sandbox = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-fuzz-'));
+    // Whatever relative path slips through resolves inside the sandbox (three levels deep, for "../..").
+    const cwd = path.join(sandbox, 'cwd', 'a', 'b');
+    mkdirSync(cwd, { recursive: true });
+    process.chdir(cwd);
     const images = path.join(sandbox, 'images');
     mkdirSync(images);
     for (const [i, colour] of ['#d01010', '#10a010', '#1010d0'].entries()) {
@@ -96,6 +100,7 @@ describe('API fuzz (every method, fixed seed, bounded count)', () => {
     };
   });
   afterAll(async () => {
+    process.chdir(ROOT);
     globalThis.fetch = realFetch;
     await server?.close();
     await service?.dispose();
