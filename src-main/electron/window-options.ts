@@ -39,13 +39,8 @@ export const EXTERNAL_URL_ALLOWLIST: readonly string[] = [
 ];
 
 export function isAllowedExternalUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:') return false;
+  const parsed = parseUrl(url);
+  if (parsed?.protocol !== 'https:') return false;
   return EXTERNAL_URL_ALLOWLIST.some(
     (prefix) => parsed.href === prefix || parsed.href.startsWith(`${prefix}/`),
   );
@@ -60,13 +55,17 @@ export const RENDERER_ORIGIN = `${APP_SCHEME}://bundle`;
  * bundle, compared as parsed origins so that `app://bundle.evil/` or `app://bundle@evil/` do not pass.
  */
 export function navigationAllowed(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
+  const parsed = parseUrl(url);
+  if (!parsed) return false;
   return (
     parsed.protocol === `${APP_SCHEME}:` && parsed.host === 'bundle' && !parsed.username && !parsed.password
   );
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
 }
