@@ -144,7 +144,15 @@ CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) W
 `;
 
 /**
- * v5: the annotation model carries what dataset formats carry.
+ * v5: each image file's modification time when it was imported (or last verified), so that the media
+ * route serves a file only while it still is what was imported: same size and mtime, or else same hash.
+ */
+const v5 = `
+ALTER TABLE images ADD COLUMN mtime_ms INTEGER;
+`;
+
+/**
+ * v6: the annotation model carries what dataset formats carry.
  * - images: byte-identical files under different names are separate images, so the content hash is no
  *   longer unique; the same file (path and content) is still imported once.
  * - annotations: polylines, rotated boxes and image tags; COCO iscrowd; attribute values (JSON object);
@@ -154,8 +162,8 @@ CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) W
  * SQLite cannot drop a UNIQUE or change a CHECK in place: images and annotations are rebuilt (the
  * migration runs with foreign keys off and checks them before it commits).
  */
-const v5 = `
-CREATE TABLE images_v5 (
+const v6 = `
+CREATE TABLE images_rebuilt (
   id        INTEGER PRIMARY KEY,
   path      TEXT NOT NULL,
   name      TEXT NOT NULL,
@@ -168,19 +176,20 @@ CREATE TABLE images_v5 (
   missing   INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1)),
   revision  INTEGER NOT NULL DEFAULT 0,
   added_at  INTEGER NOT NULL,
+  mtime_ms  INTEGER,
   UNIQUE (path, sha256)
 ) STRICT;
-INSERT INTO images_v5 (id, path, name, sha256, format, bytes, width, height, status, missing, revision, added_at)
-  SELECT id, path, name, sha256, format, bytes, width, height, status, missing, revision, added_at FROM images;
+INSERT INTO images_rebuilt (id, path, name, sha256, format, bytes, width, height, status, missing, revision, added_at, mtime_ms)
+  SELECT id, path, name, sha256, format, bytes, width, height, status, missing, revision, added_at, mtime_ms FROM images;
 DROP TABLE images;
-ALTER TABLE images_v5 RENAME TO images;
+ALTER TABLE images_rebuilt RENAME TO images;
 CREATE INDEX images_name ON images (name, id);
 CREATE INDEX images_status_name ON images (status, name, id);
 CREATE INDEX images_status_id ON images (status, id);
 CREATE INDEX images_bytes ON images (bytes);
 CREATE INDEX images_sha256 ON images (sha256);
 
-CREATE TABLE annotations_v5 (
+CREATE TABLE annotations_rebuilt (
   id          INTEGER PRIMARY KEY,
   image_id    INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
   label_id    INTEGER NOT NULL REFERENCES labels (id),
@@ -196,10 +205,10 @@ CREATE TABLE annotations_v5 (
   attributes  TEXT NOT NULL DEFAULT '{}',
   group_id    INTEGER CHECK (group_id > 0)
 ) STRICT;
-INSERT INTO annotations_v5 (id, image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id)
+INSERT INTO annotations_rebuilt (id, image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id)
   SELECT id, image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id FROM annotations;
 DROP TABLE annotations;
-ALTER TABLE annotations_v5 RENAME TO annotations;
+ALTER TABLE annotations_rebuilt RENAME TO annotations;
 CREATE INDEX annotations_image ON annotations (image_id);
 CREATE INDEX annotations_label_image ON annotations (label_id, image_id);
 CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) WHERE client_id IS NOT NULL;
@@ -210,5 +219,5 @@ ALTER TABLE labels ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
 CREATE UNIQUE INDEX labels_category_id ON labels (category_id) WHERE category_id IS NOT NULL;
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageId, type ImportReport } from '@contract';
 import { type ImagesRepo, type NewImage } from '../db/images-repo';
@@ -5,7 +6,8 @@ import { type Db } from '../db/open-db';
 import { translateSqliteError } from '../db/errors';
 import { digestFile } from './digest';
 import { describeUnknownContent, detectFormat } from './formats';
-import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, cleanSharpMessage, probeImage } from './probe';
+import { sharpReason } from './open-image';
+import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, probeImage } from './probe';
 import { toStoredPath } from './paths';
 import { errnoText, walkImagePaths } from './walk';
 
@@ -156,7 +158,9 @@ async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: n
     if (digest.sizeBytes === 0) return { kind: 'skipped', path: file, reason: 'empty file (0 bytes)' };
     const format = detectFormat(digest.head);
     if (!format) return { kind: 'skipped', path: file, reason: describeUnknownContent(digest.head) };
-    const storedPath = toStoredPath(target.dir, file);
+    // The real file, not a link to it: media is served without following links (a file swapped for a
+    // symlink after import is refused), so the stored path must name the file itself.
+    const storedPath = toStoredPath(target.dir, await realpath(file));
     // The same file again (same path, same bytes) is a no-op; the same bytes under another name are a
     // separate image, reported as identical.
     const known = target.images.findByPathAndSha(storedPath, digest.sha256);
@@ -175,10 +179,11 @@ async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: n
         bytes: digest.sizeBytes,
         widthPx: size.widthPx,
         heightPx: size.heightPx,
+        mtimeMs: digest.mtimeMs,
       },
     };
   } catch (e) {
-    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${cleanSharpMessage(e)}`;
+    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${sharpReason(e)}`;
     return { kind: 'skipped', path: file, reason };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ExportFormatSchema = z.enum([
@@ -18,7 +19,7 @@ export const exportsGroup = {
   run: method(
     z.object({
       format: ExportFormatSchema,
-      outDir: z.string().min(1).max(4096),
+      outDir: FilePathSchema,
       segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
       boxSegmentation: BoxSegmentationSchema.default('polygon'),
       images: z.enum(['all', 'done']).default('all'),
@@ -35,7 +36,7 @@ export const exportsGroup = {
     }),
   ),
   importAnnotations: method(
-    z.object({ format: ImportFormatSchema, path: z.string().min(1).max(4096) }),
+    z.object({ format: ImportFormatSchema, path: FilePathSchema }),
     z.object({
       imported: z.number().int(),
       matchedImages: z.number().int(),

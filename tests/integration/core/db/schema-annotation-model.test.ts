@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asImageId } from '@contract';
-import { LATEST_SCHEMA_VERSION } from '../../../../src-main/core/db/schema';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../../src-main/core/db/schema';
 import { Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 
@@ -41,14 +41,23 @@ function snapshotV4(file: string): Record<string, Row[]> {
       jobs: rows(db, 'SELECT * FROM jobs ORDER BY id'),
       job_items: rows(db, 'SELECT * FROM job_items ORDER BY job_id, image_id'),
       proposals: rows(db, 'SELECT * FROM proposals ORDER BY id'),
-      project_meta: rows(db, 'SELECT * FROM project_meta ORDER BY key'),
+      // Opening a project gives it a media key when it has none (not a migration's doing).
+      project_meta: rows(db, "SELECT * FROM project_meta WHERE key <> 'media_key' ORDER BY key"),
     };
   } finally {
     db.close();
   }
 }
 
-describe('migration to schema 5', () => {
+/** The migration that brought the annotation model (its version: after every migration of main's). */
+const ANNOTATION_MODEL_VERSION =
+  MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE images_rebuilt')) + 1;
+
+describe('migration to the annotation model', () => {
+  it('is the last migration', () => {
+    expect(ANNOTATION_MODEL_VERSION).toBe(LATEST_SCHEMA_VERSION);
+  });
+
   it('opens a project written by schema 4 (main before this change) and keeps every row', () => {
     const dir = path.join(temp.make(), 'project');
     cpSync(FIXTURE, dir, { recursive: true });
@@ -111,6 +120,28 @@ describe('migration to schema 5', () => {
     const again = Project.open(dir);
     expect(again.info().images).toBe(3);
     again.close();
+  });
+
+  it('keeps the file times of a schema-5 project (media checks need them)', () => {
+    const dir = path.join(temp.make(), 'project');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const file = path.join(dir, 'project.radiolabel.sqlite');
+    const raw = new Database(file);
+    raw.exec(MIGRATIONS[4]!);
+    raw.pragma('user_version = 5');
+    raw.prepare('UPDATE images SET mtime_ms = 1700000000000 + id WHERE id <> 2').run();
+    raw.close();
+
+    const project = Project.open(dir);
+    try {
+      expect(rows(project.db, 'SELECT id, mtime_ms FROM images ORDER BY id')).toEqual([
+        { id: 1, mtime_ms: 1700000000001 },
+        { id: 2, mtime_ms: null },
+        { id: 3, mtime_ms: 1700000000003 },
+      ]);
+    } finally {
+      project.close();
+    }
   });
 
   it('refuses to migrate when a reference is already broken, and changes nothing', () => {
