@@ -1,4 +1,5 @@
-import { type ServiceHandlers, type ImageId } from '@contract';
+import { type ApiGroup, type ImageId, type Result, type ServiceHandlers } from '@contract';
+import { dispatch } from './service/dispatch';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';
@@ -10,9 +11,16 @@ import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
 
+export { APP_VERSION } from './version';
+export { appRootFrom, defaultDataDir } from './paths';
+
 export interface ServiceOptions {
   readonly dataDir: string;
-  readonly mode: 'electron' | 'browser';
+  /**
+   * Who drives the service. 'cli' is one command per process: it runs only the jobs it asks for, does not
+   * add the projects it opens to the recent list, and starts no background file checks.
+   */
+  readonly mode: 'electron' | 'browser' | 'cli';
   readonly version: string;
   /** Where models/ and resources/ live (the repository, or the packaged app's resources). */
   readonly appRoot: string;
@@ -32,19 +40,32 @@ export type MediaVariant = 'original' | 'thumbnail';
 export interface RadioLabelService {
   readonly handlers: ServiceHandlers;
   readonly events: EventHub;
+  /** One contract call by name: the input validated with the contract schema, any failure as data. */
+  call(group: ApiGroup, method: string, input: unknown): Promise<Result<unknown>>;
   resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile | undefined>;
   dispose(): Promise<void>;
 }
 
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
+  const interactive = options.mode !== 'cli';
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
-  const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
-  const projectHandlers = createProjectHandlers(session, options.dataDir);
+  const session = new ProjectSession(options.dataDir, options.appRoot, settings, events, {
+    rememberOpened: interactive,
+    watchMissing: interactive,
+  });
+  const projectHandlers = createProjectHandlers(session, events, options.dataDir);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
-  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings, options.dataDir);
-  const jobs = new JobService(session, inference, events);
+  const inferenceHandlers = createInferenceHandlers(
+    inference,
+    segment,
+    session,
+    settings,
+    events,
+    options.dataDir,
+  );
+  const jobs = new JobService(session, inference, events, { ownJobsOnly: !interactive });
 
   const handlers: ServiceHandlers = {
     ...projectHandlers,
@@ -62,6 +83,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   return {
     handlers,
     events,
+    call: (group, method, input) => dispatch(handlers, { group, method }, input),
     resolveMedia: async (imageId, variant) => {
       const project = session.current;
       if (!project) return undefined;

@@ -5,14 +5,14 @@
 export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent', 'openSample'],
   images: ['import', 'list', 'get', 'setStatus', 'relink'],
-  labels: ['list', 'create', 'update', 'remove'],
+  labels: ['list', 'create', 'ensure', 'update', 'remove'],
   annotations: ['list', 'applyPatch', 'convert'],
-  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
-  jobs: ['list', 'start', 'cancel'],
-  review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
+  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags', 'segmentFile', 'tagFile'],
+  jobs: ['list', 'start', 'run', 'cancel', 'history'],
+  review: ['queue', 'summary', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
   search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
   exports: ['run', 'importAnnotations'],
-  models: ['list', 'verify', 'install', 'select'],
+  models: ['list', 'inventory', 'verify', 'install', 'select'],
   settings: ['get', 'update', 'appInfo'],
 } as const;
 

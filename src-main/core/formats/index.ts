@@ -9,5 +9,4 @@ export type {
 } from './export-types';
 export { importAnnotations, type ImportFormat, type ImportOptions } from './import-annotations';
 export { projectExportSource, projectImportSink } from './project-adapter';
-export { parseSplit } from './split';
 export type * from './source';

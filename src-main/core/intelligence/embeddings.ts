@@ -19,6 +19,14 @@ export interface EmbeddingSpec {
   readonly resolution?: number;
 }
 
+/** The spec of a job's or a request's params (only what names the encoder pass). */
+export function specOf(p: {
+  readonly modelId: string;
+  readonly resolution?: number | undefined;
+}): EmbeddingSpec {
+  return { modelId: p.modelId, ...(p.resolution === undefined ? {} : { resolution: p.resolution }) };
+}
+
 /**
  * The cache key convention shared by jobs, the service and the CLI: resolution "default" for the
  * manifest's policy, else the short side in pixels as a decimal string.

@@ -1,20 +1,13 @@
 /** Dataset intelligence over the embedding cache: precompute, auto-label, propagation, search, tags. */
 import { type InferenceEngine } from '../inference';
-import { type JobHandler } from '../jobs/job-types';
+import { type AnyJobHandler } from '../jobs/job-types';
 import { autoLabelHandler } from './auto-label';
 import { precomputeHandler } from './precompute';
 import { propagateHandler } from './propagate';
 
-export { precomputeHandler, PrecomputeParamsSchema, type PrecomputeParams } from './precompute';
-export { autoLabelHandler, AutoLabelParamsSchema, type AutoLabelParams } from './auto-label';
-export {
-  buildPrototypes,
-  propagateHandler,
-  propagationSplit,
-  PropagateParamsSchema,
-  type PropagateParams,
-  type Prototypes,
-} from './propagate';
+export { precomputeHandler } from './precompute';
+export { autoLabelHandler } from './auto-label';
+export { buildPrototypes, propagateHandler, propagationSplit, type Prototypes } from './propagate';
 export {
   ProposalsRepo,
   type AcceptEdits,
@@ -55,6 +48,6 @@ export { PatchIndex, regionDescriptor } from './patch-index';
 export { projectPatchIndex, storeDescriptor } from './object-index';
 
 /** Every job kind this module implements, for `new JobRunner({ handlers })`. */
-export function intelligenceJobHandlers(engine: InferenceEngine): JobHandler[] {
+export function intelligenceJobHandlers(engine: InferenceEngine): AnyJobHandler[] {
   return [precomputeHandler(engine), autoLabelHandler(engine), propagateHandler(engine)];
 }

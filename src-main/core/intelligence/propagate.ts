@@ -1,18 +1,16 @@
-import { z } from 'zod';
-import { GeometrySchema, asImageId, asLabelId, type ImageId, type LabelId } from '@contract';
+import { GeometrySchema, asImageId, type ImageId, type LabelId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type EngineImageEmbedding, type InferenceEngine } from '../inference';
 import { prioritizedEngine } from '../jobs/prioritized-engine';
-import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/job-types';
+import { type ItemProcessor, type JobHandler } from '../jobs/job-types';
 import { type Project } from '../project';
 import { cosineMaps } from '../segment/grid-ops';
 import { maskToInstances } from '../segment/instances';
 import { encodeMask } from '../segment/rle';
 import { defaultMinAreaPx } from '../segment/text-prompt';
 import { upsampleProbability } from '../segment/upsample';
-import { ensureEmbedding, guideImage, type EmbeddingSpec } from './embeddings';
+import { ensureEmbedding, guideImage, specOf, type EmbeddingSpec } from './embeddings';
 import { annotationMask } from '../segment/geometry-mask';
-import { parseParams } from './params';
 import {
   backgroundCentroids,
   contrastScore,
@@ -22,22 +20,6 @@ import {
   propagationThreshold,
 } from './pooling';
 import { ProposalsRepo, type NewProposal } from './proposals-repo';
-
-export const PropagateParamsSchema = z.object({
-  modelId: z.string().min(1),
-  resolution: z.number().int().positive().optional(),
-  labelId: z.number().int().positive(),
-  /** Cosine threshold; default: learned from the labelled images. */
-  threshold: z.number().min(-1).max(1).optional(),
-  /** Added to the learned threshold: > 0 for fewer, surer proposals. */
-  thresholdOffset: z.number().min(-1).max(1).default(0),
-  minScore: z.number().min(0).max(1).default(0.5),
-  minAreaPx: z.number().int().nonnegative().optional(),
-  /** At most this many prototypes (the largest exemplars). */
-  maxPrototypes: z.number().int().positive().max(256).default(32),
-  refine: z.boolean().default(true),
-});
-export type PropagateParams = z.input<typeof PropagateParamsSchema>;
 
 /** Steepness of the score → probability logistic around the threshold. */
 const LOGIT_SLOPE = 30;
@@ -176,20 +158,22 @@ export function prototypeProbability(
  * patch of the other images scored against them, thresholded, split into components and stored as
  * proposals (source 'propagated'). Prototypes are rebuilt on resume, from the same annotations.
  */
-export function propagateHandler(engine: InferenceEngine): JobHandler {
+export function propagateHandler(engine: InferenceEngine): JobHandler<'propagate'> {
   return {
     kind: 'propagate',
-    validate: (params) => void parseParams(PropagateParamsSchema, params, 'params'),
-    async start(params: unknown, ctx: JobContext): Promise<ItemProcessor> {
-      const p = parseParams(PropagateParamsSchema, params, 'params');
-      const labelId = asLabelId(p.labelId);
-      if (!ctx.project.labels.exists(labelId)) {
-        throw new InvalidInputError('params.labelId', `label ${p.labelId} does not exist in this project`);
-      }
-      const spec = {
-        modelId: p.modelId,
-        ...(p.resolution === undefined ? {} : { resolution: p.resolution }),
+    async start(params, ctx): Promise<ItemProcessor> {
+      const p = {
+        ...params,
+        thresholdOffset: params.thresholdOffset ?? 0,
+        minScore: params.minScore ?? 0.5,
+        maxPrototypes: params.maxPrototypes ?? 32,
+        refine: params.refine ?? true,
       };
+      const { labelId } = p;
+      if (!ctx.project.labels.exists(labelId)) {
+        throw new InvalidInputError('params.labelId', `label ${labelId} does not exist in this project`);
+      }
+      const spec = specOf(p);
       const batchEngine = prioritizedEngine(engine, ctx.scheduler, 'batch', ctx.signal);
       const protos = await buildPrototypes(ctx.project, batchEngine, spec, labelId, p.maxPrototypes);
       const threshold = (p.threshold ?? protos.threshold) + p.thresholdOffset;

@@ -1,10 +1,15 @@
 import { type Statement } from 'better-sqlite3';
-import { asImageId, asJobId, type ImageId, type JobId, type Job } from '@contract';
+import {
+  asImageId,
+  asJobId,
+  type ImageId,
+  type JobId,
+  type Job,
+  type JobKind,
+  type JobState,
+} from '@contract';
 import { NotFoundError } from '../db/errors';
 import { type Db } from '../db/open-db';
-
-export type JobKind = Job['kind'];
-export type JobState = Job['state'];
 
 /** One job as stored: the contract's Job without the ETA (which only a running job knows). */
 export interface JobRecord {

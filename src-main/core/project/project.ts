@@ -82,7 +82,7 @@ export class Project {
     return !this.#closed;
   }
 
-  info(): ProjectInfo & { cacheBytes: number } {
+  info(): ProjectInfo {
     return {
       dir: this.dir,
       name: this.name,

@@ -1,3 +1,5 @@
+import { AppError } from '../errors';
+
 /** Click and box prompts in image pixel coordinates, shared by the similarity and decoder paths. */
 export interface ClickPoint {
   readonly xPx: number;
@@ -20,7 +22,8 @@ export function validatePrompts(
   widthPx: number,
   heightPx: number,
 ): void {
-  if (clicks.length === 0 && box === undefined) throw new Error('a click or a box is needed');
+  if (clicks.length === 0 && box === undefined)
+    throw new AppError('invalid_input', 'a click or a box is needed');
   clicks.forEach((c, i) => {
     if (
       !Number.isFinite(c.xPx) ||
@@ -30,21 +33,28 @@ export function validatePrompts(
       c.xPx >= widthPx ||
       c.yPx >= heightPx
     ) {
-      throw new Error(`click ${i + 1} at (${c.xPx}, ${c.yPx}) is outside the ${widthPx}×${heightPx} image`);
+      throw new AppError(
+        'invalid_input',
+        `click ${i + 1} at (${c.xPx}, ${c.yPx}) is outside the ${widthPx}×${heightPx} image`,
+      );
     }
   });
   if (clicks.length > 0 && !clicks.some((c) => c.positive) && box === undefined) {
-    throw new Error('at least one positive click (or a box) is needed');
+    throw new AppError('invalid_input', 'at least one positive click (or a box) is needed');
   }
   if (box !== undefined) {
     const { x, y, widthPx: bw, heightPx: bh } = box;
     if (![x, y, bw, bh].every(Number.isFinite) || bw <= 0 || bh <= 0) {
-      throw new Error(
+      throw new AppError(
+        'invalid_input',
         `box ${JSON.stringify([x, y, bw, bh])} needs finite numbers and a positive width and height`,
       );
     }
     if (x >= widthPx || y >= heightPx || x + bw <= 0 || y + bh <= 0) {
-      throw new Error(`box ${JSON.stringify([x, y, bw, bh])} is outside the ${widthPx}×${heightPx} image`);
+      throw new AppError(
+        'invalid_input',
+        `box ${JSON.stringify([x, y, bw, bh])} is outside the ${widthPx}×${heightPx} image`,
+      );
     }
   }
 }

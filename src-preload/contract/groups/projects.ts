@@ -8,6 +8,8 @@ export const ProjectInfoSchema = z.object({
   labels: z.number().int().nonnegative(),
   annotations: z.number().int().nonnegative(),
   schemaVersion: z.number().int(),
+  /** Bytes held by the embedding cache. */
+  cacheBytes: z.number().int().nonnegative(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
 

@@ -15,7 +15,7 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const AppInfoSchema = z.object({
   name: z.literal('RadioLabel'),
   version: z.string(),
-  mode: z.enum(['electron', 'browser']),
+  mode: z.enum(['electron', 'browser', 'cli']),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

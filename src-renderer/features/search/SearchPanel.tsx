@@ -70,7 +70,10 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
         <button
           disabled={busy}
           onClick={() =>
-            void run(api().search.duplicates({ threshold: 0.97 }), (pairs) => ({ kind: 'duplicates', pairs }))
+            void run(api().search.duplicates({ threshold: 0.97 }), ({ pairs }) => ({
+              kind: 'duplicates',
+              pairs,
+            }))
           }
         >
           Duplicates

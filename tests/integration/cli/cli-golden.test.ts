@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import * as prettier from 'prettier';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderScene, type SampleScene } from '../../../resources/sample/sample-scene';
@@ -53,11 +54,18 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
+/** The golden files are formatted like every other file of the repository (prettier). */
+async function formatted(value: unknown, name: string): Promise<string> {
+  const file = path.join(import.meta.dirname, 'golden', `${name}.json`);
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(JSON.stringify(value, null, 2), { ...options, parser: 'json' });
+}
+
 async function golden(name: string, argv: string[]): Promise<unknown> {
   const run = await radiolabel(dataDir, argv);
   expect(run.code, run.stderr).toBe(0);
   const json = JSON.parse(run.stdout) as unknown;
-  await expect(`${JSON.stringify(normalize(json), null, 2)}\n`).toMatchFileSnapshot(`golden/${name}.json`);
+  await expect(await formatted(normalize(json), name)).toMatchFileSnapshot(`golden/${name}.json`);
   return json;
 }
 
@@ -440,6 +448,6 @@ describe('radiolabel golden JSON', () => {
     ]);
     await failure('models-verify-unknown', ['models', 'verify', 'nope']);
     await failure('models-install-twice', ['models', 'install', path.join(root, 'bundle', 'starter')]);
-    await expect(`${JSON.stringify(errors, null, 2)}\n`).toMatchFileSnapshot('golden/errors.json');
+    await expect(await formatted(errors, 'errors')).toMatchFileSnapshot('golden/errors.json');
   });
 });

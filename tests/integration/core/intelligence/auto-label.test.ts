@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Job } from '@contract';
+import { asLabelId, type Job } from '@contract';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { autoLabelHandler } from '../../../../src-main/core/intelligence/auto-label';
 import { cacheStatus, imageFilePath } from '../../../../src-main/core/intelligence/embeddings';
@@ -43,21 +43,23 @@ describe('precompute + auto-label + review', () => {
     });
     const spec = { modelId: 'starter', resolution: 160 };
     const firstTwo = images.slice(0, 2).map((i) => i.id);
-    runner.submit('embed', spec, firstTwo);
+    runner.submit({ kind: 'embed', params: spec }, firstTwo);
     await runner.whenIdle();
     const status = cacheStatus(project, spec);
     expect(status.cached).toEqual(firstTwo);
     expect(status.uncached).toEqual(images.slice(2).map((i) => i.id));
 
     const job = runner.submit(
-      'auto_label',
       {
-        ...spec,
-        prompts: [
-          { labelId: labels.red, texts: ['red'] },
-          { labelId: labels.blue, texts: ['blue'] },
-        ],
-        minScore: 0.5,
+        kind: 'auto_label',
+        params: {
+          ...spec,
+          prompts: [
+            { labelId: labels.red, texts: ['red'] },
+            { labelId: labels.blue, texts: ['blue'] },
+          ],
+          minScore: 0.5,
+        },
       },
       images.map((i) => i.id),
     );
@@ -140,13 +142,15 @@ describe('precompute + auto-label + review', () => {
 
   it('rejects bad auto-label params with the field name', () => {
     const runner = new JobRunner({ project: sp.project, handlers: [autoLabelHandler(engine)] });
-    expect(() => runner.submit('auto_label', { modelId: 'starter', prompts: [] }, [])).toThrow(
-      'params.prompts: give at least one label prompt',
-    );
+    expect(() =>
+      runner.submit({ kind: 'auto_label', params: { modelId: 'starter', prompts: [] } }, []),
+    ).toThrow('params.prompts: give at least one label prompt');
     expect(() =>
       runner.submit(
-        'auto_label',
-        { modelId: 'starter', prompts: [{ labelId: 1, texts: ['red'] }], minScore: 2 },
+        {
+          kind: 'auto_label',
+          params: { modelId: 'starter', prompts: [{ labelId: asLabelId(1), texts: ['red'] }], minScore: 2 },
+        },
         [],
       ),
     ).toThrow(/params\.minScore/);
@@ -159,8 +163,10 @@ describe('precompute + auto-label + review', () => {
     runner.onProgress((j) => progress.push(j));
     // Default resolution (512 px short side): each image is a slow encoder pass, so the click lands mid-image.
     const job = runner.submit(
-      'auto_label',
-      { modelId: 'starter', prompts: [{ labelId: labels.green, texts: ['green'] }] },
+      {
+        kind: 'auto_label',
+        params: { modelId: 'starter', prompts: [{ labelId: labels.green, texts: ['green'] }] },
+      },
       images.map((i) => i.id),
     );
     while (runner.get(job.id).done < 1) await new Promise((r) => setTimeout(r, 5));

@@ -51,8 +51,7 @@ describe('precompute within the cache budget', () => {
     const spec = { modelId: 'starter', resolution: 96 };
     const runner = new JobRunner({ project, handlers: [precomputeHandler(engine)] });
     runner.submit(
-      'embed',
-      spec,
+      { kind: 'embed', params: spec },
       images.slice(0, 1).map((i) => i.id),
     );
     await runner.whenIdle();
@@ -60,8 +59,7 @@ describe('precompute within the cache budget', () => {
     expect(one).toBeGreaterThan(0);
     project.embeddings.setBudgetBytes(Math.floor(one * 3.5));
     const job = runner.submit(
-      'embed',
-      spec,
+      { kind: 'embed', params: spec },
       images.map((i) => i.id),
     );
     await runner.whenIdle();
@@ -85,8 +83,7 @@ describe('precompute with a missing image file', () => {
       renameSync(path.join(projectDir, victim.scene.name), path.join(dir, 'moved.png'));
       const runner = new JobRunner({ project, handlers: [precomputeHandler(engine)] });
       const job = runner.submit(
-        'embed',
-        { modelId: 'starter', resolution: 48 },
+        { kind: 'embed', params: { modelId: 'starter', resolution: 48 } },
         sp.images.map((i) => i.id),
       );
       await runner.whenIdle();
@@ -202,7 +199,9 @@ describe('intelligence CLI commands', () => {
     const noExamples = await cli('propagate', projectDir, '--label', 'green');
     expect(noExamples.stderr).toContain('label "green" has no annotations yet');
     const images = await cli('auto-label', projectDir, '--prompt', 'red=red', '--images', 'some');
-    expect(images.stderr).toContain('--images must be "all" or "new", got "some"');
+    expect(images.stderr).toContain(
+      '--images: expected "all", "new", "uncached" or a list of image ids (got "some")',
+    );
     const propose = await cli('similar', projectDir, '--image', '1', '--propose', 'red');
     expect(propose.stderr).toContain('--propose turns object hits into proposals, so it needs --annotation');
     const uncached = await cli('similar', projectDir, '--image', '1');

@@ -63,8 +63,7 @@ describe('label all similar (propagation)', () => {
         log: (m) => logs.push(m),
       });
       const job = runner.submit(
-        'propagate',
-        { modelId: 'starter', resolution: 160, labelId: labels[colour] },
+        { kind: 'propagate', params: { modelId: 'starter', resolution: 160, labelId: labels[colour] } },
         split.targets,
       );
       await runner.whenIdle();
@@ -96,7 +95,10 @@ describe('label all similar (propagation)', () => {
 
   it('refuses a label without examples, naming it', () => {
     const runner = new JobRunner({ project: sp.project, handlers: [propagateHandler(engine)] });
-    const job = runner.submit('propagate', { modelId: 'starter', labelId: sp.labels.yellow }, []);
+    const job = runner.submit(
+      { kind: 'propagate', params: { modelId: 'starter', labelId: sp.labels.yellow } },
+      [],
+    );
     return runner.whenIdle().then(() => {
       expect(runner.get(job.id)).toMatchObject({
         state: 'failed',

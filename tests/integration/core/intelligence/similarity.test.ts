@@ -36,8 +36,7 @@ beforeAll(async () => {
   sp = await createSyntheticProject(path.join(dir, 'project'), scenes);
   const runner = new JobRunner({ project: sp.project, handlers: [precomputeHandler(engine)] });
   runner.submit(
-    'embed',
-    SPEC,
+    { kind: 'embed', params: SPEC },
     sp.images.map((i) => i.id),
   );
   await runner.whenIdle();

@@ -2,20 +2,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportCommands } from '../../../../src-main/cli/commands/export';
-import { importAnnotationsCommands } from '../../../../src-main/cli/commands/import-annotations';
-import { runCli } from '../../../../src-main/cli/run-cli';
-import { Project } from '../../../../src-main/core/project';
-import { encodeMask } from '../../../../src-main/core/segment/rle';
-import { maskFromArt, tempDir } from '../../../unit/core/formats/memory-project';
-
-const commands = [...exportCommands, ...importAnnotationsCommands];
+import { allCommands } from '../../../src-main/cli/commands';
+import { runCli } from '../../../src-main/cli/run-cli';
+import { Project } from '../../../src-main/core/project';
+import { encodeMask } from '../../../src-main/core/segment/rle';
+import { maskFromArt, tempDir } from '../../unit/core/formats/memory-project';
 
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: unknown; err: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runCli(
-    commands,
+    allCommands,
     argv,
     { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
     dataDir,
@@ -145,7 +142,9 @@ describe('formats on a real project (SQLite) through the CLI', () => {
   it('rejects bad flags with a usage error', async () => {
     const r = await cli(dataDir, 'export', projectDir, '--format', 'pascal', '--out', path.join(dir, 'x'));
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--format must be one of coco|yolo-detect|yolo-seg|voc|labelme, got "pascal"');
+    expect(r.err).toContain(
+      '--format: Invalid option: expected one of "coco"|"yolo-detect"|"yolo-seg"|"voc"|"labelme" (got "pascal")',
+    );
     const s = await cli(
       dataDir,
       'export',

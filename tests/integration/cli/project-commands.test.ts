@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../../src-main/cli/commands';
-import { runCli } from '../../../../src-main/cli/run-cli';
-import { LATEST_SCHEMA_VERSION } from '../../../../src-main/core/db/schema';
-import { readRecentProjects } from '../../../../src-main/core/project';
-import { tinyPng, writeBuffer } from '../../../fixtures/images/make-images';
-import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { allCommands } from '../../../src-main/cli/commands';
+import { runCli } from '../../../src-main/cli/run-cli';
+import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/db/schema';
+import { readRecentProjects } from '../../../src-main/core/project';
+import { tinyPng, writeBuffer } from '../../fixtures/images/make-images';
+import { tempDirs } from '../../fixtures/images/temp-dirs';
 
 const temp = tempDirs('cli');
 afterAll(() => temp.cleanup());
@@ -72,7 +72,7 @@ describe('radiolabel project / import / labels / info', () => {
     expect(usage.stderr).toContain('missing argument <paths…>');
     await cli(root, 'project', 'create', path.join(root, 'p'));
     const badColor = await cli(root, 'labels', 'add', path.join(root, 'p'), 'x', '--color', 'red');
-    expect(badColor.code).toBe(1);
-    expect(badColor.stderr).toContain('color: colours are #rrggbb, got "red"');
+    expect(badColor.code).toBe(2);
+    expect(badColor.stderr).toContain('--color: colours are #rrggbb (got "red")');
   });
 });
