@@ -107,6 +107,16 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** Checkpoints the WAL into the main file and closes the connection. */
+export function closeProjectDb(db: Db): void {
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // A read-only or full disk must not prevent closing; the WAL is replayed on the next open.
+  }
+  db.close();
+}
+
 /**
  * Runs `fn` in one IMMEDIATE transaction (nested calls become savepoints) and turns SQLite failures the
  * user can act on (disk full, read-only, locked) into IoError naming the database file.

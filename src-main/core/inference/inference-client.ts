@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,11 +11,18 @@ import { initialProviderReport, type ExecutionProviderName, type ProviderReport 
 /** How long dispose() waits for a running pass to end before it terminates the worker anyway. */
 const DISPOSE_GRACE_MS = 10_000;
 
-export class InferenceAbortedError extends Error {
-  override readonly name = 'AbortError';
+/** A request superseded by a newer one in its lane, or aborted by its caller. */
+export class InferenceAbortedError extends AppError {
+  override readonly name = 'InferenceAbortedError';
+  constructor(message: string) {
+    super('cancelled', message);
+  }
 }
-export class WorkerCrashedError extends Error {
+export class WorkerCrashedError extends AppError {
   override readonly name = 'WorkerCrashedError';
+  constructor(message: string) {
+    super('model_error', message);
+  }
 }
 
 type Payload =

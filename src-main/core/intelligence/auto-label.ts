@@ -7,7 +7,7 @@ import { l2Normalize } from '../segment/grid-ops';
 import { encodeMask } from '../segment/rle';
 import { segmentText, type TextPrompt } from '../segment/text-prompt';
 import { ensureEmbedding, guideImage, specOf } from './embeddings';
-import { ProposalsRepo, type NewProposal } from './proposals-repo';
+import { type NewProposal } from '../db/proposals-repo';
 
 /**
  * The 'auto_label' job: the text-prompt pipeline of core/segment over every selected image, its
@@ -36,7 +36,7 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler<'auto_labe
       const prompts = await labelQueries(batchEngine, p.modelId, p.prompts);
       const background =
         p.background === null ? undefined : await optionalText(batchEngine, p.modelId, p.background);
-      const proposals = new ProposalsRepo(ctx.project);
+      const proposals = ctx.project.proposals;
       const spec = specOf(p);
       return {
         async process(imageId: ImageId) {

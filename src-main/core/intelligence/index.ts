@@ -9,14 +9,6 @@ export { precomputeHandler } from './precompute';
 export { autoLabelHandler } from './auto-label';
 export { buildPrototypes, propagateHandler, propagationSplit, type Prototypes } from './propagate';
 export {
-  ProposalsRepo,
-  type AcceptEdits,
-  type NewProposal,
-  type Proposal,
-  type ProposalSource,
-  type ProposalState,
-} from './proposals-repo';
-export {
   allImageIds,
   cachedEmbedding,
   cachedImageIds,

@@ -1,4 +1,4 @@
-import { GeometrySchema, asImageId, type ImageId, type LabelId } from '@contract';
+import { type Geometry, type ImageId, type LabelId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type EngineImageEmbedding, type InferenceEngine } from '../inference';
 import { prioritizedEngine } from '../jobs/prioritized-engine';
@@ -19,7 +19,7 @@ import {
   maxOverMaps,
   propagationThreshold,
 } from './pooling';
-import { ProposalsRepo, type NewProposal } from './proposals-repo';
+import { type NewProposal } from '../db/proposals-repo';
 
 /** Steepness of the score → probability logistic around the threshold. */
 const LOGIT_SLOPE = 30;
@@ -41,18 +41,9 @@ export function propagationSplit(
   project: Project,
   labelId: LabelId,
 ): { exemplars: ImageId[]; targets: ImageId[] } {
-  const exemplars = (
-    project.db
-      .prepare('SELECT DISTINCT image_id FROM annotations WHERE label_id = ? ORDER BY image_id')
-      .pluck()
-      .all(labelId) as number[]
-  ).map(asImageId);
+  const exemplars = project.annotations.imageIdsWithLabel(labelId);
   const set = new Set<number>(exemplars);
-  const targets = (
-    project.db.prepare('SELECT id FROM images WHERE missing = 0 ORDER BY id').pluck().all() as number[]
-  )
-    .filter((id) => !set.has(id))
-    .map(asImageId);
+  const targets = project.images.presentIds().filter((id) => !set.has(id));
   return { exemplars, targets };
 }
 
@@ -67,30 +58,23 @@ export async function buildPrototypes(
   labelId: LabelId,
   maxPrototypes = 32,
 ): Promise<Prototypes> {
-  const rows = project.db
-    .prepare('SELECT image_id, geometry FROM annotations WHERE label_id = ? ORDER BY image_id, id')
-    .all(labelId) as { image_id: number; geometry: string }[];
-  if (rows.length === 0) {
+  const shapes = project.annotations.shapesOfLabel(labelId);
+  if (shapes.length === 0) {
     throw new InvalidInputError(
       'labelId',
       `label ${labelId} has no annotations to learn from: label a few examples first`,
     );
   }
-  const byImage = new Map<number, string[]>();
-  for (const r of rows) byImage.set(r.image_id, [...(byImage.get(r.image_id) ?? []), r.geometry]);
+  const byImage = new Map<ImageId, Geometry[]>();
+  for (const s of shapes) byImage.set(s.imageId, [...(byImage.get(s.imageId) ?? []), s.geometry]);
   const exemplars: { embedding: EngineImageEmbedding; coverages: Float32Array[] }[] = [];
   const candidates: { vector: Float32Array; weight: number }[] = [];
   for (const [imageId, geometries] of byImage) {
-    const { embedding } = await ensureEmbedding(project, engine, asImageId(imageId), spec);
+    const { embedding } = await ensureEmbedding(project, engine, imageId, spec);
     const { gridW, gridH } = embedding.features;
     const { imageWidthPx: w, imageHeightPx: h } = embedding.mapping;
     const coverages = geometries.map((g) =>
-      maskCellCoverage(
-        annotationMask(GeometrySchema.parse(JSON.parse(g)), w, h),
-        embedding.mapping,
-        gridW,
-        gridH,
-      ),
+      maskCellCoverage(annotationMask(g, w, h), embedding.mapping, gridW, gridH),
     );
     for (const cov of coverages) {
       const v = maskPooledFeature(embedding.features, cov);
@@ -130,7 +114,7 @@ export async function buildPrototypes(
     }
   }
   const threshold = propagationThreshold(Float32Array.from(positives), Float32Array.from(negatives));
-  return { vectors, background, threshold, exemplarImages: [...byImage.keys()].map(asImageId) };
+  return { vectors, background, threshold, exemplarImages: [...byImage.keys()] };
 }
 
 /**
@@ -181,7 +165,7 @@ export function propagateHandler(engine: InferenceEngine): JobHandler<'propagate
         `propagate: ${protos.vectors.length} class and ${protos.background.length} background prototypes, cosine threshold ${threshold.toFixed(3)}`,
       );
       const exemplars = new Set<number>(protos.exemplarImages);
-      const proposals = new ProposalsRepo(ctx.project);
+      const proposals = ctx.project.proposals;
       return {
         async process(imageId: ImageId) {
           if (exemplars.has(imageId)) return { kind: 'done' };

@@ -1,6 +1,5 @@
 /** Background jobs: the persisted queue, its runner, and the priority gate in front of the engine. */
 export { JobRunner, type JobRunnerOptions } from './job-runner';
-export { JobStore, toContractJob, type JobRecord } from './job-store';
 export type {
   AnyJobHandler,
   ItemOutcome,

@@ -2,7 +2,7 @@ import { type ImageId, type JobId, type Job, type JobKind } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type Project } from '../project';
 import { EtaEstimator } from './eta';
-import { JobStore, toContractJob, type JobRecord } from './job-store';
+import { toContractJob, type JobRecord, type JobsRepo } from '../db/jobs-repo';
 import { parseJobParams, startHandler } from './job-params';
 import {
   type AnyJobHandler,
@@ -42,7 +42,7 @@ interface Running {
  * crash or quit left `running` back in the queue: their finished items are skipped.
  */
 export class JobRunner {
-  readonly store: JobStore;
+  readonly store: JobsRepo;
   readonly scheduler: PriorityScheduler;
   readonly #project: Project;
   readonly #handlers = new Map<JobKind, AnyJobHandler>();
@@ -56,7 +56,7 @@ export class JobRunner {
 
   constructor(opts: JobRunnerOptions) {
     this.#project = opts.project;
-    this.store = new JobStore(opts.project.db);
+    this.store = opts.project.jobs;
     this.scheduler = opts.scheduler ?? new PriorityScheduler();
     this.#log = opts.log ?? (() => {});
     this.#intervalMs = opts.progressIntervalMs ?? 100;

@@ -2,11 +2,15 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type ImageId, type ProjectInfo } from '@contract';
 import { AnnotationsRepo } from '../db/annotations-repo';
+import { DescriptorsRepo } from '../db/descriptors-repo';
 import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embedding-cache';
 import { IoError, translateSqliteError } from '../db/errors';
 import { ImagesRepo } from '../db/images-repo';
+import { JobsRepo } from '../db/jobs-repo';
 import { LabelsRepo } from '../db/labels-repo';
-import { PROJECT_DB_FILE, openProjectDb, schemaVersion, writeTx, type Db } from '../db/open-db';
+import { PROJECT_DB_FILE, closeProjectDb, openProjectDb, schemaVersion, type Db } from '../db/open-db';
+import { ProjectMetaRepo } from '../db/project-meta';
+import { ProposalsRepo } from '../db/proposals-repo';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
 import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
@@ -23,18 +27,23 @@ export interface ProjectOptions {
 export const PROJECT_CACHE_DIR = '.radiolabel';
 
 /**
- * One open project: a folder holding project.radiolabel.sqlite. Bundles the repositories and the
- * file-facing operations (import, media, relink) that the service, the CLI and the jobs use.
+ * One open project: a folder holding project.radiolabel.sqlite. Bundles the repositories (all of its SQL
+ * lives in core/db; the connection itself is not handed out) and the file-facing operations (import,
+ * media, relink) that the service and the jobs use.
  */
 export class Project {
   readonly dir: string;
   readonly dbFile: string;
   readonly cacheDir: string;
-  readonly db: Db;
   readonly images: ImagesRepo;
   readonly labels: LabelsRepo;
   readonly annotations: AnnotationsRepo;
   readonly embeddings: SqliteEmbeddingCache;
+  readonly proposals: ProposalsRepo;
+  readonly jobs: JobsRepo;
+  readonly descriptors: DescriptorsRepo;
+  readonly #meta: ProjectMetaRepo;
+  readonly #db: Db;
   maxInputPixels: number;
   #closed = false;
 
@@ -42,12 +51,24 @@ export class Project {
     this.dir = dir;
     this.dbFile = path.join(dir, PROJECT_DB_FILE);
     this.cacheDir = path.join(dir, PROJECT_CACHE_DIR);
-    this.db = db;
+    this.#db = db;
     this.images = new ImagesRepo(db);
     this.labels = new LabelsRepo(db);
     this.annotations = new AnnotationsRepo(db);
     this.embeddings = new SqliteEmbeddingCache(db, options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+    this.proposals = new ProposalsRepo(db, this.annotations);
+    this.jobs = new JobsRepo(db);
+    this.descriptors = new DescriptorsRepo(db);
+    this.#meta = new ProjectMetaRepo(db);
     this.maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
+  }
+
+  /**
+   * A project over a connection the caller opened with openProjectDb (tests that need the connection
+   * itself, e.g. to set SQLite's page quota). The project owns it from then on and closes it.
+   */
+  static fromDb(dir: string, db: Db, options: ProjectOptions = {}): Project {
+    return new Project(path.resolve(dir), db, options);
   }
 
   /** Creates a project in `dir` (made if absent); opening an existing project there is not an error. */
@@ -56,11 +77,11 @@ export class Project {
     const db = openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true });
     const project = new Project(abs, db, options);
     try {
-      if (project.meta('name') === undefined) {
-        project.setMeta('name', init.name?.trim() || path.basename(abs));
-        project.setMeta('created_at', new Date().toISOString());
+      if (project.#meta.get('name') === undefined) {
+        project.#meta.set('name', init.name?.trim() || path.basename(abs));
+        project.#meta.set('created_at', new Date().toISOString());
       } else if (init.name?.trim()) {
-        project.setMeta('name', init.name.trim());
+        project.#meta.set('name', init.name.trim());
       }
     } catch (e) {
       project.close();
@@ -75,7 +96,7 @@ export class Project {
   }
 
   get name(): string {
-    return this.meta('name') ?? path.basename(this.dir);
+    return this.#meta.get('name') ?? path.basename(this.dir);
   }
 
   get isOpen(): boolean {
@@ -89,7 +110,7 @@ export class Project {
       images: this.images.count(),
       labels: this.labels.count(),
       annotations: this.annotations.count(),
-      schemaVersion: schemaVersion(this.db),
+      schemaVersion: schemaVersion(this.#db),
       cacheBytes: this.embeddings.totalBytes(),
     };
   }
@@ -114,23 +135,7 @@ export class Project {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A read-only or full disk must not prevent closing; the WAL is replayed on the next open.
-    }
-    this.db.close();
-  }
-
-  meta(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM project_meta WHERE key = ?').pluck().get(key) as
-      string | undefined;
-  }
-
-  setMeta(key: string, value: string): void {
-    writeTx(this.db, () =>
-      this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value),
-    );
+    closeProjectDb(this.#db);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   projectTags,
   projectGridSource,
   projectPatchIndex,
-  ProposalsRepo,
   searchObjects,
   similarImages,
   type EmbeddingSpec,
@@ -23,7 +22,7 @@ export function createBatchHandlers(
   inference: InferenceService,
   jobs: JobService,
 ): Pick<ServiceHandlers, 'jobs' | 'review' | 'search'> {
-  const proposals = () => new ProposalsRepo(session.require());
+  const proposals = () => session.require().proposals;
   /** The searched embeddings: the request's model and resolution, else the selected model's default. */
   const spec = (input: { modelId?: string | undefined; resolution?: number | undefined }): EmbeddingSpec => ({
     modelId: input.modelId ?? inference.modelId(),

@@ -1,15 +1,9 @@
 import { type Job, type JobRunReport, type JobStart, type MethodOutput } from '@contract';
 import { AppError } from '../errors';
-import { JobRunner, JobStore } from '../jobs';
+import { JobRunner } from '../jobs';
 import { parseJobParams } from '../jobs/job-params';
 import { type StoredJobStart } from '../jobs/job-types';
-import {
-  cacheStatus,
-  intelligenceJobHandlers,
-  propagationSplit,
-  ProposalsRepo,
-  resolveJobImages,
-} from '../intelligence';
+import { cacheStatus, intelligenceJobHandlers, propagationSplit, resolveJobImages } from '../intelligence';
 import { specOf } from '../intelligence/embeddings';
 import { type Project } from '../project';
 import { type EventHub } from './event-hub';
@@ -91,7 +85,7 @@ export class JobService {
         };
       }
       case 'auto_label': {
-        const proposals = new ProposalsRepo(project);
+        const { proposals } = project;
         const before = proposals.counts().pending;
         const { job, resumed } = await this.#runToEnd(project, stored);
         const queue = proposals.reviewQueue();
@@ -107,7 +101,7 @@ export class JobService {
       case 'propagate': {
         const label = project.labels.get(stored.params.labelId);
         const { exemplars, targets } = propagationSplit(project, label.id);
-        const proposals = new ProposalsRepo(project);
+        const { proposals } = project;
         const before = proposals.counts().pending;
         const { job, resumed } = await this.#runToEnd(project, stored);
         return {
@@ -124,7 +118,7 @@ export class JobService {
 
   /** Stored jobs, newest first, with their params and item counts (no runner needed). */
   history(limit: number): MethodOutput<'jobs', 'history'> {
-    const store = new JobStore(this.session.require().db);
+    const store = this.session.require().jobs;
     return store.list(limit).map((r) => ({
       id: r.id,
       kind: r.kind,

@@ -4,6 +4,7 @@ import { type StoredEmbedding } from '../../../../src-main/core/embedding-types'
 import { type Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { projectWithImages } from './helpers/seed';
+import { openProjectDb } from '../../../../src-main/core/db/open-db';
 
 const temp = tempDirs('emb');
 afterAll(() => temp.cleanup());
@@ -62,7 +63,9 @@ describe('embedding cache', () => {
 
   it('drops an image’s embeddings with the image (foreign key cascade)', () => {
     project.embeddings.put({ imageId: ids[1]!, modelId: 'm', resolution: 'r' }, embedding(1));
-    project.db.prepare('DELETE FROM images WHERE id = ?').run(ids[1]);
+    const db = openProjectDb(project.dbFile, { create: false });
+    db.prepare('DELETE FROM images WHERE id = ?').run(ids[1]);
+    db.close();
     expect(project.embeddings.totalBytes()).toBe(0);
   });
 

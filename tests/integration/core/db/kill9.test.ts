@@ -2,16 +2,27 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
 import { Project } from '../../../../src-main/core/project';
 import { tinyPng, writeBuffer } from '../../../fixtures/images/make-images';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { builtChild, removeBuiltChildren } from '../../../fixtures/child/built-child';
 import { runAndKill } from './helpers/kill-child';
 
 const temp = tempDirs('kill');
-afterAll(() => temp.cleanup());
 const helpers = path.join(import.meta.dirname, 'helpers');
+// Each child is bundled once: 26 starts of plain node, not 26 tsx transpiles (seconds each under load).
+let patchWriter: string;
+let importWriter: string;
+beforeAll(async () => {
+  patchWriter = await builtChild(path.join(helpers, 'patch-writer.ts'));
+  importWriter = await builtChild(path.join(helpers, 'import-writer.ts'));
+});
+afterAll(() => {
+  temp.cleanup();
+  removeBuiltChildren();
+});
 
 /** Deterministic pseudo-random delays, so that a failure can be replayed. */
 function delays(n: number, seed: number, maxMs: number): number[] {
@@ -40,7 +51,7 @@ describe('kill -9', () => {
     let highest = 0;
     let totalReported = 0;
     for (const ms of delays(20, 7, 120)) {
-      const run = await runAndKill(path.join(helpers, 'patch-writer.ts'), [dir], ms);
+      const run = await runAndKill(patchWriter, [dir], ms);
       expect(run.killed).toBe(true);
       const reported = run.lines.map(Number);
       totalReported += reported.length;
@@ -87,7 +98,7 @@ describe('kill -9', () => {
     const reportedAll = new Set<string>();
     let interrupted = 0;
     for (const ms of delays(6, 11, 60)) {
-      const run = await runAndKill(path.join(helpers, 'import-writer.ts'), [dir, folder], ms);
+      const run = await runAndKill(importWriter, [dir, folder], ms);
       if (!run.lines.includes('DONE')) interrupted++;
       for (const line of run.lines) if (line !== 'DONE') reportedAll.add(line);
       const db = new Database(path.join(dir, PROJECT_DB_FILE), { readonly: true });

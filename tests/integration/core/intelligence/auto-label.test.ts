@@ -7,7 +7,6 @@ import { createInferenceEngine, type InferenceEngine } from '../../../../src-mai
 import { autoLabelHandler } from '../../../../src-main/core/intelligence/auto-label';
 import { cacheStatus, imageFilePath } from '../../../../src-main/core/intelligence/embeddings';
 import { precomputeHandler } from '../../../../src-main/core/intelligence/precompute';
-import { ProposalsRepo } from '../../../../src-main/core/intelligence/proposals-repo';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { prioritizedEngine } from '../../../../src-main/core/jobs/prioritized-engine';
 import { decodeRle } from '../../../../src-main/core/segment/rle';
@@ -67,7 +66,7 @@ describe('precompute + auto-label + review', () => {
     expect(runner.get(job.id)).toMatchObject({ state: 'done', done: 8, total: 8, error: null });
     expect(cacheStatus(project, spec).uncached).toEqual([]);
 
-    const repo = new ProposalsRepo(project);
+    const repo = project.proposals;
     const ious: number[] = [];
     for (const img of images) {
       const props = repo.list(img.id);
@@ -98,7 +97,7 @@ describe('precompute + auto-label + review', () => {
 
   it('accepts one, accepts all, rejects: annotations appear with the right revision, and the review queue drains', () => {
     const { project } = sp;
-    const repo = new ProposalsRepo(project);
+    const repo = project.proposals;
     const queue = repo.reviewQueue();
     expect(queue.length).toBeGreaterThanOrEqual(3);
     const [a, b, c] = queue;

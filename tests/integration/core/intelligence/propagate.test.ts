@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { propagateHandler, propagationSplit } from '../../../../src-main/core/intelligence/propagate';
-import { ProposalsRepo } from '../../../../src-main/core/intelligence/proposals-repo';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { decodeRle, encodeMask } from '../../../../src-main/core/segment/rle';
 import { connectedComponents, componentMask } from '../../../../src-main/core/segment/components';
@@ -69,7 +68,7 @@ describe('label all similar (propagation)', () => {
       await runner.whenIdle();
       expect(runner.get(job.id)).toMatchObject({ state: 'done', done: images.length - 2, error: null });
 
-      const repo = new ProposalsRepo(project);
+      const repo = project.proposals;
       const counts = emptyCounts();
       for (const img of images.filter((i) => split.targets.includes(i.id))) {
         const preds = repo

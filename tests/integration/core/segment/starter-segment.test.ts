@@ -213,12 +213,12 @@ describe('radiolabel segment (through the CLI runner)', () => {
       ],
       [[sceneFile, '--model', 'starter', '--text', 'zebra'], /"zebra" is not in the .* vocabulary/],
       [[sceneFile, '--model', 'starter', '--click', '1;2'], /--click must be x,y/],
-      [[sceneFile, '--model', 'starter', '--box', '1,2,0,5'], /positive width and height/],
+      [[sceneFile, '--model', 'starter', '--box', '1,2,0,5'], /--box: a box needs a positive width/],
       [
         [sceneFile, '--model', 'starter', '--threshold', '2', '--text', 'red'],
-        /--threshold must be between 0 and 1/,
+        /--threshold: Too big: expected number to be <1 \(got "2"\)/,
       ],
-      [[sceneFile, '--model', 'starter'], /give --text/],
+      [[sceneFile, '--model', 'starter'], /--text: give text prompts, or clicks and\/or a box/],
     ];
     for (const [argv, message] of cases) {
       const { code, err, out } = await cli(...argv);

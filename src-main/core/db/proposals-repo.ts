@@ -11,9 +11,9 @@ import {
   type JobId,
   type LabelId,
 } from '@contract';
-import { NotFoundError, ConflictError } from '../db/errors';
-import { type Db } from '../db/open-db';
-import { type Project } from '../project';
+import { type AnnotationsRepo } from './annotations-repo';
+import { NotFoundError, ConflictError } from './errors';
+import { type Db } from './open-db';
 
 export type ProposalSource = 'text' | 'propagated';
 export type ProposalState = 'pending' | 'accepted' | 'rejected';
@@ -60,7 +60,7 @@ export interface AcceptEdits {
  * label and source is stored once (UNIQUE fingerprint), which is what makes a resumed job idempotent.
  */
 export class ProposalsRepo {
-  readonly #project: Project;
+  readonly #annotations: AnnotationsRepo;
   readonly #db: Db;
   readonly #insert: Statement;
   readonly #get: Statement;
@@ -70,10 +70,14 @@ export class ProposalsRepo {
   readonly #pendingCount: Statement;
   readonly #setReview: Statement;
   readonly #imageRevision: Statement;
+  readonly #queue: Statement;
+  readonly #counts: Statement;
+  readonly #rejectAll: Statement;
+  readonly #leaveReview: Statement;
 
-  constructor(project: Project) {
-    this.#project = project;
-    this.#db = project.db;
+  constructor(db: Db, annotations: AnnotationsRepo) {
+    this.#annotations = annotations;
+    this.#db = db;
     this.#insert = this.#db.prepare(
       `INSERT OR IGNORE INTO proposals (image_id, label_id, job_id, source, geometry, score, area, fingerprint, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,16 +93,30 @@ export class ProposalsRepo {
       .pluck();
     this.#imageRevision = this.#db.prepare('SELECT revision FROM images WHERE id = ?').pluck();
     this.#setReview = this.#db.prepare(`UPDATE images SET status = 'review' WHERE id = ?`);
+    this.#queue = this.#db.prepare(
+      `SELECT image_id, COUNT(*) AS n FROM proposals WHERE state = 'pending'
+       GROUP BY image_id ORDER BY image_id LIMIT ?`,
+    );
+    this.#counts = this.#db.prepare('SELECT state, COUNT(*) AS n FROM proposals GROUP BY state');
+    this.#rejectAll = this.#db.prepare(
+      `UPDATE proposals SET state = 'rejected' WHERE image_id = ? AND state = 'pending'`,
+    );
+    this.#leaveReview = this.#db.prepare(
+      `UPDATE images SET status = 'in_progress' WHERE id = ? AND status = 'review'`,
+    );
   }
 
   /**
-   * Stores new proposals and puts their images in review status: what every proposing job commits. Exact
-   * repeats are ignored; returns how many were new. Callers wrap it in their transaction.
+   * Stores new proposals and puts their images in review status, in one transaction (a savepoint inside
+   * a job item's own): what every proposing job commits. Exact repeats are ignored; returns how many
+   * were new.
    */
   propose(proposals: readonly NewProposal[]): number {
-    const added = this.insertMany(proposals);
-    for (const imageId of new Set(proposals.map((p) => p.imageId))) this.#setReview.run(imageId);
-    return added;
+    return this.#db.transaction(() => {
+      const added = this.insertMany(proposals);
+      for (const imageId of new Set(proposals.map((p) => p.imageId))) this.#setReview.run(imageId);
+      return added;
+    })();
   }
 
   /** Inserts, ignoring exact repeats; returns how many were new. Callers wrap it in their transaction. */
@@ -137,22 +155,15 @@ export class ProposalsRepo {
 
   /** The review queue: images with pending proposals, in id order, with their counts. */
   reviewQueue(limit = 1000): { imageId: ImageId; pending: number }[] {
-    return (
-      this.#db
-        .prepare(
-          `SELECT image_id, COUNT(*) AS n FROM proposals WHERE state = 'pending'
-           GROUP BY image_id ORDER BY image_id LIMIT ?`,
-        )
-        .all(limit) as { image_id: number; n: number }[]
-    ).map((r) => ({ imageId: asImageId(r.image_id), pending: r.n }));
+    return (this.#queue.all(limit) as { image_id: number; n: number }[]).map((r) => ({
+      imageId: asImageId(r.image_id),
+      pending: r.n,
+    }));
   }
 
   counts(): Record<ProposalState, number> {
     const out: Record<ProposalState, number> = { pending: 0, accepted: 0, rejected: 0 };
-    const rows = this.#db.prepare('SELECT state, COUNT(*) AS n FROM proposals GROUP BY state').all() as {
-      state: ProposalState;
-      n: number;
-    }[];
+    const rows = this.#counts.all() as { state: ProposalState; n: number }[];
     for (const r of rows) out[r.state] = r.n;
     return out;
   }
@@ -198,9 +209,7 @@ export class ProposalsRepo {
   rejectAll(imageId: ImageId): number {
     return this.#db
       .transaction(() => {
-        const n = this.#db
-          .prepare(`UPDATE proposals SET state = 'rejected' WHERE image_id = ? AND state = 'pending'`)
-          .run(imageId).changes;
+        const n = this.#rejectAll.run(imageId).changes;
         this.#afterReview(imageId);
         return n;
       })
@@ -227,7 +236,7 @@ export class ProposalsRepo {
     const base = this.#imageRevision.get(imageId) as number | undefined;
     if (base === undefined)
       throw new NotFoundError(`image ${imageId} does not exist in this project`, { imageId });
-    const patch = this.#project.annotations.applyPatch(
+    const patch = this.#annotations.applyPatch(
       imageId,
       {
         added: items.map((p) => ({
@@ -246,9 +255,7 @@ export class ProposalsRepo {
   /** Once an image has nothing left to review, it moves from 'review' to 'in_progress'. */
   #afterReview(imageId: ImageId): void {
     if ((this.#pendingCount.get(imageId) as number) > 0) return;
-    this.#db
-      .prepare(`UPDATE images SET status = 'in_progress' WHERE id = ? AND status = 'review'`)
-      .run(imageId);
+    this.#leaveReview.run(imageId);
   }
 }
 

@@ -8,8 +8,8 @@ import {
   type JobKind,
   type JobState,
 } from '@contract';
-import { NotFoundError } from '../db/errors';
-import { type Db } from '../db/open-db';
+import { NotFoundError } from './errors';
+import { type Db } from './open-db';
 
 /** One job as stored: the contract's Job without the ETA (which only a running job knows). */
 export interface JobRecord {
@@ -45,7 +45,7 @@ interface RawJob {
  * row; an item turns `done` in the same transaction as the results it produced, so a job restarted
  * after a crash redoes exactly the items whose results never landed.
  */
-export class JobStore {
+export class JobsRepo {
   readonly #db: Db;
   readonly #insertJob: Statement;
   readonly #insertItem: Statement;
@@ -59,6 +59,10 @@ export class JobStore {
   readonly #bumpFailed: Statement;
   readonly #skipPending: Statement;
   readonly #itemStates: Statement;
+  readonly #findUnfinished: Statement;
+  readonly #allQueued: Statement;
+  readonly #requeue: Statement;
+  readonly #firstFailure: Statement;
 
   constructor(db: Db) {
     this.#db = db;
@@ -90,6 +94,14 @@ export class JobStore {
     this.#itemStates = db.prepare(
       'SELECT state, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY state',
     );
+    this.#findUnfinished = db.prepare(
+      `SELECT * FROM jobs WHERE kind = ? AND params = ? AND state IN ('queued', 'running') ORDER BY id DESC LIMIT 1`,
+    );
+    this.#allQueued = db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY id`);
+    this.#requeue = db.prepare(`UPDATE jobs SET state = 'queued' WHERE state = 'running'`);
+    this.#firstFailure = db.prepare(
+      `SELECT image_id, error FROM job_items WHERE job_id = ? AND state = 'failed' ORDER BY finished_at, image_id LIMIT 1`,
+    );
   }
 
   /** Queues a job over `imageIds` (duplicates ignored); the job and all its items land in one transaction. */
@@ -118,11 +130,7 @@ export class JobStore {
 
   /** The newest unfinished job of this kind with exactly these params (so a re-run command resumes it). */
   findUnfinished(kind: JobKind, params: unknown): JobRecord | undefined {
-    const raw = this.#db
-      .prepare(
-        `SELECT * FROM jobs WHERE kind = ? AND params = ? AND state IN ('queued', 'running') ORDER BY id DESC LIMIT 1`,
-      )
-      .get(kind, JSON.stringify(params ?? {})) as RawJob | undefined;
+    const raw = this.#findUnfinished.get(kind, JSON.stringify(params ?? {})) as RawJob | undefined;
     return raw && toRecord(raw);
   }
 
@@ -132,7 +140,7 @@ export class JobStore {
       const raw = this.#nextQueued.get() as RawJob | undefined;
       return raw && toRecord(raw);
     }
-    const rows = this.#db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY id`).all() as RawJob[];
+    const rows = this.#allQueued.all() as RawJob[];
     return rows.map(toRecord).find(accept);
   }
 
@@ -143,7 +151,7 @@ export class JobStore {
 
   /** Jobs left `running` by a crash or a quit go back to the queue; returns how many. */
   requeueInterrupted(): number {
-    return this.#db.prepare(`UPDATE jobs SET state = 'queued' WHERE state = 'running'`).run().changes;
+    return this.#requeue.run().changes;
   }
 
   /** The next pending items after `afterImageId`, in image id order (pages through big jobs). */
@@ -182,11 +190,7 @@ export class JobStore {
 
   /** The first failed item of a job, for the job's summary error. */
   firstFailure(id: JobId): { imageId: ImageId; error: string } | undefined {
-    const row = this.#db
-      .prepare(
-        `SELECT image_id, error FROM job_items WHERE job_id = ? AND state = 'failed' ORDER BY finished_at, image_id LIMIT 1`,
-      )
-      .get(id) as { image_id: number; error: string | null } | undefined;
+    const row = this.#firstFailure.get(id) as { image_id: number; error: string | null } | undefined;
     return row && { imageId: asImageId(row.image_id), error: row.error ?? 'unknown error' };
   }
 
