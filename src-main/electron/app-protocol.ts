@@ -4,7 +4,7 @@ import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { ImageIdSchema } from '@contract';
 import { type RadioLabelService } from '../core/api';
-import { contentSecurityPolicy } from '../server/security-headers';
+import { contentSecurityPolicy } from '../core/content-security-policy';
 import { APP_SCHEME } from './window-options';
 
 /** Must run before app 'ready': app:// behaves like a secure, standard origin (fetch, ESM, CSP). */

@@ -7,7 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import { MAX_REQUEST_BYTES, ImageIdSchema } from '@contract';
 import { type RadioLabelService } from '../core/api';
 import { dispatch, findMethod } from '../core/service/dispatch';
-import { contentSecurityPolicy } from './security-headers';
+import { contentSecurityPolicy } from '../core/content-security-policy';
 
 export interface BrowserServerOptions {
   readonly service: RadioLabelService;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type Job, type JobStart } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 const KIND_NAMES: Readonly<Record<Job['kind'], string>> = {
   embed: 'Precompute embeddings',

@@ -1,7 +1,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { type RegionHit, type ImageId } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { type EditorSession } from '../workspace/editor-session';
 
 type Results =
