@@ -17,7 +17,6 @@ export const API_METHODS = {
 } as const;
 
 export type ApiGroup = keyof typeof API_METHODS;
-export type ApiMethod<G extends ApiGroup> = (typeof API_METHODS)[G][number];
 
 /** IPC channel of one method (Electron); browser mode uses POST /api/<group>/<method>. */
 export const channelName = (group: string, method: string): string => `rl:${group}.${method}`;

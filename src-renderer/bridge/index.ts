@@ -34,11 +34,3 @@ export function mediaUrl(imageId: number, variant: 'original' | 'thumbnail' = 'o
   return getBackend().mode === 'electron' ? `app://media/${imageId}${query}` : `/media/${imageId}${query}`;
 }
 
-/** Unwraps a Result for UI code that shows errors in one place. */
-export async function unwrap<T>(
-  result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
-): Promise<T> {
-  const r = await result;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}

@@ -5,39 +5,19 @@ import { autoLabelHandler } from './auto-label';
 import { precomputeHandler } from './precompute';
 import { propagateHandler } from './propagate';
 
-export { precomputeHandler } from './precompute';
-export { autoLabelHandler } from './auto-label';
-export { buildPrototypes, propagateHandler, propagationSplit, type Prototypes } from './propagate';
-export {
-  allImageIds,
-  cachedEmbedding,
-  cachedImageIds,
-  cacheStatus,
-  cachedSummaries,
-  embeddingKey,
-  ensureEmbedding,
-  imageFilePath,
-  type EmbeddingSpec,
-} from './embeddings';
+export { propagationSplit } from './propagate';
+export { cacheStatus, specOf, type EmbeddingSpec } from './embeddings';
 export {
   annotationQuery,
   findDuplicates,
   hitsToProposals,
   projectGridSource,
-  regionHit,
   searchObjects,
   similarImages,
-  type DuplicateReport,
-  type GridSource,
-  type ImageHit,
-  type ObjectSearchOptions,
-  type RegionHit,
 } from './similarity';
-export { imagesWithTag, projectTags, type ImageTags, type ProjectTags } from './project-tags';
+export { imagesWithTag, projectTags } from './project-tags';
 export { resolveJobImages } from './job-images';
-export { maskCellCoverage, maskPooledFeature } from './pooling';
-export { PatchIndex, regionDescriptor } from './patch-index';
-export { projectPatchIndex, storeDescriptor } from './object-index';
+export { projectPatchIndex } from './object-index';
 
 /** Every job kind this module implements, for `new JobRunner({ handlers })`. */
 export function intelligenceJobHandlers(engine: InferenceEngine): AnyJobHandler[] {

@@ -1,14 +1,4 @@
-/** Background jobs: the persisted queue, its runner, and the priority gate in front of the engine. */
-export { JobRunner, type JobRunnerOptions } from './job-runner';
-export type {
-  AnyJobHandler,
-  ItemOutcome,
-  ItemProcessor,
-  JobContext,
-  JobHandler,
-  StoredJobParams,
-  StoredJobStart,
-} from './job-types';
+/** Background jobs: the runner of the persisted queue, and the priority gate in front of the engine. */
+export { JobRunner } from './job-runner';
 export { PriorityScheduler } from './priority-scheduler';
-export { prioritizedEngine, type InferencePriority } from './prioritized-engine';
-export { EtaEstimator } from './eta';
+export { prioritizedEngine } from './prioritized-engine';

@@ -131,9 +131,7 @@ export const bundleManifestSchema = z.object({
 });
 
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
-export type BundleManifestInput = z.input<typeof bundleManifestSchema>;
 export type TextTowerSpec = NonNullable<BundleManifest['text']>;
-export type MaskDecoderSpec = NonNullable<BundleManifest['mask_decoder']>;
 
 /** A manifest that failed validation or verification; the message names the bundle and the field. */
 export class BundleError extends AppError {

@@ -24,7 +24,7 @@ export interface ProjectOptions {
 }
 
 /** The project's own hidden folder (thumbnails); never imported from. */
-export const PROJECT_CACHE_DIR = '.radiolabel';
+const PROJECT_CACHE_DIR = '.radiolabel';
 
 /**
  * One open project: a folder holding project.radiolabel.sqlite. Bundles the repositories (all of its SQL
@@ -152,19 +152,5 @@ function resolveDir(dir: string, create: boolean): string {
     return realpathSync(abs);
   } catch {
     return abs;
-  }
-}
-
-/** Opens the project in `dir`, runs `fn`, and always closes it. */
-export async function withProject<T>(
-  dir: string,
-  options: ProjectOptions,
-  fn: (project: Project) => T | Promise<T>,
-): Promise<T> {
-  const project = Project.open(dir, options);
-  try {
-    return await fn(project);
-  } finally {
-    project.close();
   }
 }

@@ -3,8 +3,13 @@ import { AppError } from '../errors';
 import { JobRunner } from '../jobs';
 import { parseJobParams } from '../jobs/job-params';
 import { type StoredJobStart } from '../jobs/job-types';
-import { cacheStatus, intelligenceJobHandlers, propagationSplit, resolveJobImages } from '../intelligence';
-import { specOf } from '../intelligence/embeddings';
+import {
+  cacheStatus,
+  intelligenceJobHandlers,
+  propagationSplit,
+  resolveJobImages,
+  specOf,
+} from '../intelligence';
 import { type Project } from '../project';
 import { type EventHub } from './event-hub';
 import { type InferenceService } from './inference-service';

@@ -4,7 +4,6 @@ import { CocoRleSchema } from '../geometry';
 import { method } from './method';
 
 export const ProviderNameSchema = z.enum(['cpu', 'cuda', 'dml', 'coreml']);
-export type ProviderName = z.infer<typeof ProviderNameSchema>;
 
 export const ProviderStatusSchema = z.object({
   requested: ProviderNameSchema,

@@ -4,11 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../../../src-main/cli/commands';
 import { runCli } from '../../../../src-main/cli/run-cli';
-import {
-  createInferenceEngine,
-  MemoryEmbeddingCache,
-  type InferenceEngine,
-} from '../../../../src-main/core/inference';
+import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
+import { MemoryEmbeddingCache } from '../../../fixtures/inference/memory-cache';
 import { connectedComponents } from '../../../../src-main/core/segment/components';
 import { maskIou, unionMasks } from '../../../../src-main/core/segment/mask-ops';
 import { decodeRle, rleArea } from '../../../../src-main/core/segment/rle';
