@@ -33,4 +33,3 @@ export function mediaUrl(imageId: number, variant: 'original' | 'thumbnail' = 'o
   const query = variant === 'thumbnail' ? '?variant=thumbnail' : '';
   return getBackend().mode === 'electron' ? `app://media/${imageId}${query}` : `/media/${imageId}${query}`;
 }
-

@@ -67,4 +67,3 @@ export function docsEqual(a: AnnotationDoc, b: AnnotationDoc): boolean {
   }
   return true;
 }
-

@@ -221,4 +221,3 @@ export function deletePolygonVertex(g: PolygonGeometry, v: VertexRef): PolygonGe
   const rings = g.rings.filter((_, i) => i !== v.ring);
   return rings.length > 0 ? { kind: 'polygon', rings } : null;
 }
-

@@ -70,4 +70,3 @@ export function squashPatches(...patches: readonly Patch[]): Patch {
   }
   return patchOfChanges(byId.values());
 }
-
