@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asLabelId, type Job } from '@contract';
+import { firstEvent } from '../../../fixtures/wait';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { autoLabelHandler } from '../../../../src-main/core/intelligence/auto-label';
 import { cacheStatus, imageFilePath } from '../../../../src-main/core/intelligence/embeddings';
@@ -168,7 +169,11 @@ describe('precompute + auto-label + review', () => {
       },
       images.map((i) => i.id),
     );
-    while (runner.get(job.id).done < 1) await new Promise((r) => setTimeout(r, 5));
+    await firstEvent<Job>(
+      (l) => runner.onProgress(l),
+      (j) => j.id === job.id && j.done >= 1,
+      'the batch job finished its first image',
+    );
     // Wait until an encoder pass of the batch is in flight: the click must get past it, not an idle gate.
     while (!runner.scheduler.state.batchBusy) await new Promise((r) => setImmediate(r));
     const doneAtClick = runner.get(job.id).done;

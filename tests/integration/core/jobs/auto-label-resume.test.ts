@@ -2,17 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
+import { builtChild, removeBuiltChildren } from '../../../fixtures/child/built-child';
+import { firstEvent } from '../../../fixtures/wait';
 import { createSyntheticProject, randomScene } from '../intelligence/helpers/synthetic-project';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'auto-label-child.ts');
+const WORKER = path.resolve(import.meta.dirname, '../../../../src-main/core/inference/inference.worker.ts');
 const IMAGES = 200;
 
 let root: string;
 let projectDir: string;
+// The child and its inference worker are bundled once: the two starts are plain node, with no transpiler.
+let child: string;
+let worker: string;
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'rl-resume-'));
@@ -23,20 +30,43 @@ beforeAll(async () => {
   }));
   const { project } = await createSyntheticProject(projectDir, scenes);
   project.close();
+  [child, worker] = await Promise.all([builtChild(CHILD), builtChild(WORKER)]);
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  removeBuiltChildren();
+});
 
-function startChild(): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, projectDir, path.join(root, 'data')], {
+interface Child {
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+  readonly stderr: () => string;
+  /** Resolves once the child reports `done` items committed (its job progress lines on stdout). */
+  readonly reached: (done: number) => Promise<void>;
+}
+
+function startChild(): Child {
+  const proc = spawn(process.execPath, [child, projectDir, path.join(root, 'data')], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RADIOLABEL_INFERENCE_WORKER: worker },
   });
   let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdout?.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => err };
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: proc.stdout });
+  const reached = (done: number): Promise<void> =>
+    firstEvent<string>(
+      (l) => {
+        lines.on('line', l);
+        return () => lines.off('line', l);
+      },
+      (line) => (JSON.parse(line) as { done: number }).done >= done,
+      `the auto-label child reporting ${done} images done (stderr: ${err})`,
+      { timeoutMs: 120_000 },
+    ).then(() => undefined);
+  return { process: proc, exited, stderr: () => err, reached };
 }
 
 function countProcessed(): number {
@@ -52,16 +82,10 @@ function countProcessed(): number {
 describe('auto-label resume after SIGKILL', () => {
   it('processes every image exactly once across a kill and a restart, with no duplicate proposals', async () => {
     const first = startChild();
-    const deadline = Date.now() + 30_000;
-    let atKill = 0;
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      atKill = countProcessed();
-      if (atKill >= 40) break;
-    }
-    first.child.kill('SIGKILL');
+    await first.reached(40);
+    first.process.kill('SIGKILL');
     await first.exited;
-    atKill = countProcessed();
+    const atKill = countProcessed();
     expect(atKill, first.stderr()).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(IMAGES);
 
