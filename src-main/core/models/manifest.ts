@@ -99,6 +99,16 @@ const textSchema = z.object({
   unknown_tokens: z.enum(['error', 'allow']).default('allow'),
 });
 
+/** SAM's image-encoder neck: runs once per image on the encoder's `sam_features`, gives the decoder's input. */
+const maskDecoderNeckSchema = z.object({
+  file: bundleFileSchema,
+  sha256: sha256Schema,
+  /** Takes `sam_features` as the app keeps grids: [1, h, w, C] channels-last, h and w free. */
+  input: tensorNameSchema,
+  /** Feeds `mask_decoder.inputs.image_embeddings`. */
+  output: tensorNameSchema,
+});
+
 const maskDecoderSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
@@ -108,10 +118,31 @@ const maskDecoderSchema = z.object({
     point_labels: tensorNameSchema,
     mask_input: tensorNameSchema.optional(),
     has_mask_input: tensorNameSchema.optional(),
+    /** segment-anything's exported decoder: [H, W] of the image, when the graph resizes masks to it itself. */
+    orig_im_size: tensorNameSchema.optional(),
   }),
   outputs: z.object({ masks: tensorNameSchema, scores: tensorNameSchema.optional() }),
   /** Side of the square input frame the point coordinates refer to (SAM: 1024). */
   input_size: z.number().int().positive(),
+  neck: maskDecoderNeckSchema.optional(),
+  /**
+   * Side of the decoder's square image-embedding grid (SAM: 64). When set, the encoder's patch grid lies
+   * at its top-left corner, one patch per cell (RADSeg's zero padding), so prompts map to the frame at
+   * input_size / embedding_grid pixels per patch. When absent, the encoder input's long side spans the
+   * frame (older bundles).
+   */
+  embedding_grid: z.number().int().positive().optional(),
+  /**
+   * SAM's multimask convention: output `single_mask_index` is the single-mask answer, the others the
+   * multimask set; the choice follows SAM's ONNX export (3 or more prompt points → the single mask, else
+   * the multimask output with the best predicted IoU). Absent: the best score wins.
+   */
+  multimask: z.object({ single_mask_index: z.number().int().nonnegative() }).optional(),
+  /**
+   * Low-res logits → image: "bilinear" resizes the valid window once; "sam" is SAM's postprocess_masks
+   * (bilinear to the input_size frame, crop the valid part, bilinear to the image), threshold 0.
+   */
+  postprocess: z.enum(['bilinear', 'sam']).default('bilinear'),
 });
 
 export const bundleManifestSchema = z.object({
@@ -131,6 +162,7 @@ export const bundleManifestSchema = z.object({
 });
 
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
+export type BundleManifestInput = z.input<typeof bundleManifestSchema>;
 export type TextTowerSpec = NonNullable<BundleManifest['text']>;
 
 /** A manifest that failed validation or verification; the message names the bundle and the field. */
@@ -167,7 +199,10 @@ export function manifestFiles(m: BundleManifest): { file: string; sha256: string
     m.text.external_data.forEach((d, i) => out.push({ ...d, field: `text.external_data.${i}.file` }));
     out.push({ file: m.text.tokenizer, sha256: m.text.tokenizer_sha256, field: 'text.tokenizer' });
   }
-  if (m.mask_decoder)
+  if (m.mask_decoder) {
     out.push({ file: m.mask_decoder.file, sha256: m.mask_decoder.sha256, field: 'mask_decoder.file' });
+    const neck = m.mask_decoder.neck;
+    if (neck) out.push({ file: neck.file, sha256: neck.sha256, field: 'mask_decoder.neck.file' });
+  }
   return out;
 }

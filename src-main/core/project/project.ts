@@ -135,6 +135,7 @@ export class Project {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.embeddings.close();
     closeProjectDb(this.#db);
   }
 }

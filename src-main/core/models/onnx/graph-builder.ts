@@ -74,6 +74,11 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elem, dims));
   }
 
+  /** A name no other node output or initializer of this graph uses (for helpers that add constants). */
+  uniqueName(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
   /** A constant tensor (initializer). Returns its name. */
   init(name: string, data: Float32Array | BigInt64Array, dims: readonly number[]): string {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
