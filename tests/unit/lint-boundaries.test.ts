@@ -120,5 +120,21 @@ describe('the layer arrows are lint errors', () => {
     await expectForbidden('src-shared/x.ts', '@contract', message);
     await expectForbidden('src-shared/x.ts', 'zod', message);
     await expectForbidden('src-shared/x.ts', 'node:fs', message);
+    await expectAllowed('src-shared/mask/x.ts', './rle', '../mask/rle-ops');
+  });
+
+  it('only core and the renderer import src-shared (through the @shared alias or a path)', async () => {
+    await expectAllowed('src-main/core/segment/x.ts', '@shared/mask');
+    await expectAllowed('src-renderer/model/x.ts', '@shared/mask', '../../src-shared/mask/rle');
+    await expectForbidden(
+      'src-main/electron/x.ts',
+      '@shared/mask',
+      'src-shared is for core and the renderer',
+    );
+    await expectForbidden(
+      'src-main/cli/x.ts',
+      '../../src-shared/mask',
+      'src-shared is for core and the renderer',
+    );
   });
 });
