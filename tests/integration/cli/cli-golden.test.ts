@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderScene, type SampleScene } from '../../../resources/sample/sample-scene';
 import { tempDirs } from '../../fixtures/images/temp-dirs';
 import { randomScene } from '../core/intelligence/helpers/synthetic-project';
-import { radiolabel } from './cli-harness';
+import { radiolabel } from '../../fixtures/cli/radiolabel';
 
 /**
  * Golden files of the CLI's JSON: every command, run once in a fixed order on a fixed synthetic project,

@@ -2,26 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../src-main/cli/commands';
-import { runCli } from '../../../src-main/cli/run-cli';
 import { Project } from '../../../src-main/core/project';
+import { radiolabel } from '../../fixtures/cli/radiolabel';
 import { encodeMask } from '../../../src-main/core/segment/rle';
 import { maskFromArt, tempDir } from '../../unit/core/formats/memory-project';
 
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: unknown; err: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runCli(
-    allCommands,
-    argv,
-    { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
-    dataDir,
-  );
-  return {
-    code,
-    out: stdout.length > 0 ? (JSON.parse(stdout.join('\n')) as unknown) : null,
-    err: stderr.join('\n'),
-  };
+  const run = await radiolabel(dataDir, argv);
+  return { code: run.code, out: run.json ?? null, err: run.stderr };
 }
 
 async function writePng(file: string, w: number, h: number, shade: number): Promise<void> {

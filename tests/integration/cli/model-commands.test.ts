@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/core/project';
 import { solid } from '../core/inference/synthetic-images';
-import { radiolabel } from './cli-harness';
+import { radiolabel } from '../../fixtures/cli/radiolabel';
 
 let tmp: string;
 let dataDir: string;

@@ -1,29 +1,15 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../src-main/cli/commands';
-import { runCli } from '../../../src-main/cli/run-cli';
 import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/db/schema';
 import { readRecentProjects } from '../../../src-main/core/project';
 import { tinyPng, writeBuffer } from '../../fixtures/images/make-images';
 import { tempDirs } from '../../fixtures/images/temp-dirs';
+import { radiolabel } from '../../fixtures/cli/radiolabel';
 
 const temp = tempDirs('cli');
 afterAll(() => temp.cleanup());
 
-async function cli(
-  dataDir: string,
-  ...argv: string[]
-): Promise<{ code: number; json: unknown; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    allCommands,
-    argv,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += `${t}\n`) },
-    dataDir,
-  );
-  return { code, json: code === 0 ? JSON.parse(stdout) : undefined, stderr };
-}
+const cli = (dataDir: string, ...argv: string[]) => radiolabel(dataDir, argv);
 
 describe('radiolabel project / import / labels / info', () => {
   it('creates a project, imports, adds labels and reports counts as JSON', async () => {

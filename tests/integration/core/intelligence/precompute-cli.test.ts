@@ -2,13 +2,12 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../../src-main/cli/commands';
-import { runCli } from '../../../../src-main/cli/run-cli';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { cacheStatus } from '../../../../src-main/core/intelligence/embeddings';
 import { precomputeHandler } from '../../../../src-main/core/intelligence/precompute';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { Project } from '../../../../src-main/core/project';
+import { radiolabel } from '../../../fixtures/cli/radiolabel';
 import { createSyntheticProject, randomScene, type SyntheticProject } from './helpers/synthetic-project';
 
 let dir: string;
@@ -33,17 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    allCommands,
-    argv,
-    { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
-    path.join(dir, 'data'),
-  );
-  return { code, json: stdout ? (JSON.parse(stdout) as unknown) : undefined, stderr };
-}
+const cli = (...argv: string[]) => radiolabel(path.join(dir, 'data'), argv);
 
 describe('precompute within the cache budget', () => {
   it('stops before its own writes would exceed the budget, and says so', async () => {
