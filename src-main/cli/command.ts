@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import {
   type ApiGroup,
   type ApiSpec,
+  type LabelId,
   type MethodInput,
   type MethodOutput,
   type ProjectInfo,
@@ -99,4 +100,20 @@ export async function modelSpec(
   const modelId = stringFlag(args, 'model') ?? (await cli.api.settings.get({})).modelId ?? 'starter';
   const resolution = numberFlag(args, 'resolution');
   return { modelId, ...(resolution === undefined ? {} : { resolution }) };
+}
+
+/** A label of the open project by name, or a usage error listing the labels there are. */
+export async function labelByName(
+  cli: CliContext,
+  name: string,
+  flag: string,
+): Promise<{ id: LabelId; name: string }> {
+  const labels = await cli.api.labels.list({});
+  const label = labels.find((l) => l.name === name.trim());
+  if (!label) {
+    throw new CliUsageError(
+      `${flag}: no label "${name}" in this project (labels: ${labels.map((l) => l.name).join(', ') || 'none'})`,
+    );
+  }
+  return label;
 }

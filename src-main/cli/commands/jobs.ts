@@ -3,6 +3,7 @@ import { parseLabelPrompt } from '../arg-syntax';
 import {
   CliUsageError,
   checkedByContract,
+  labelByName,
   modelSpec,
   numberFlag,
   positional,
@@ -10,26 +11,9 @@ import {
   stringFlag,
   stringList,
   type CliCommand,
-  type CliContext,
 } from '../command';
 
 const SPEC_FIELDS = { 'params.modelId': '--model', 'params.resolution': '--resolution' };
-
-/** A label of the open project by name, or a usage error listing the labels there are. */
-async function labelByName(
-  cli: CliContext,
-  name: string,
-  flag: string,
-): Promise<{ id: LabelId; name: string }> {
-  const labels = await cli.api.labels.list({});
-  const label = labels.find((l) => l.name === name.trim());
-  if (!label) {
-    throw new CliUsageError(
-      `${flag}: no label "${name}" in this project (labels: ${labels.map((l) => l.name).join(', ') || 'none'})`,
-    );
-  }
-  return label;
-}
 
 /** The batch jobs, run in the foreground (Ctrl-C leaves them resumable: the same command carries on). */
 export const jobCommands: readonly CliCommand[] = [

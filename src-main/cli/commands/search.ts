@@ -2,6 +2,7 @@ import { type AnnotationId, type ImageId } from '@contract';
 import {
   CliUsageError,
   checkedByContract,
+  labelByName,
   modelSpec,
   numberFlag,
   positional,
@@ -50,8 +51,7 @@ export const searchCommands: readonly CliCommand[] = [
         const hits = await cli.api.search.similarObjects({ annotationId, topK, ...spec, heatmaps: true });
         let proposalsAdded: number | undefined;
         if (propose !== undefined) {
-          const label = (await cli.api.labels.list({})).find((l) => l.name === propose.trim());
-          if (!label) throw new CliUsageError(`--propose: no label "${propose}" in this project`);
+          const label = await labelByName(cli, propose, '--propose');
           ({ proposed: proposalsAdded } = await cli.api.search.proposeHits({
             annotationId,
             labelId: label.id,
