@@ -116,9 +116,9 @@ const ARROWS = [
     message: 'src-shared is pure and self-contained: it imports nothing but itself.',
   },
   {
-    from: layer('electron', 'server', 'cli', 'preload', 'contract'),
+    from: layer('electron', 'server', 'preload', 'contract'),
     disallow: { to: layer('shared') },
-    message: 'src-shared is for core and the renderer.',
+    message: 'src-shared is for core, the renderer and the CLI (its pure formatting).',
   },
 ];
 

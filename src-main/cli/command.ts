@@ -44,6 +44,10 @@ export interface CliContext {
   readonly api: CliApi;
   /** Opens the project in `dir`, runs `fn` on it, and closes it again (also when `fn` fails). */
   inProject<T>(dir: string, fn: (project: ProjectInfo) => Promise<T>): Promise<T>;
+  /** A line for a person on stderr (stdout is the JSON result). */
+  progress(line: string): void;
+  /** Aborted by Ctrl-C: a command with work to cancel (an install) listens to it. */
+  readonly interrupted: AbortSignal;
 }
 
 /** An error the user caused (bad flag, missing argument): printed with the usage line, exit code 2. */

@@ -1,8 +1,9 @@
-import { type AppEvent } from '@contract';
+import { type AppEvent, type InstallStatus } from '@contract';
+import { formatBytes, formatClock } from '@shared/format/bytes';
 
 /**
- * The service's events as progress lines on stderr: every job state change, job counts at most once a
- * second, transfer counts at most twice a second, and every line a job wants read.
+ * The service's events as progress lines on stderr: every job or install phase change, job and download
+ * counts at most once a second, transfer counts at most twice a second, and every line a job wants read.
  */
 export function progressLines(
   write: (line: string) => void,
@@ -11,6 +12,8 @@ export function progressLines(
   const lastState = new Map<number, string>();
   let lastJobMs = -Infinity;
   let lastTransferMs = -Infinity;
+  const installPhase = new Map<string, string>();
+  let lastInstallMs = -Infinity;
   return (e) => {
     switch (e.kind) {
       case 'job_progress': {
@@ -33,6 +36,16 @@ export function progressLines(
         write(`${e.phase}: ${count}${e.detail === undefined ? '' : ` ${e.detail}`}`);
         return;
       }
+      case 'model_install': {
+        const i = e.install;
+        const line = installLine(i);
+        const phaseChanged = installPhase.get(i.installId) !== i.state;
+        if (line === undefined || (!phaseChanged && nowMs() - lastInstallMs < 1000)) return;
+        installPhase.set(i.installId, i.state);
+        lastInstallMs = nowMs();
+        write(line);
+        return;
+      }
       case 'model_status':
       case 'worker_restarted':
       case 'project_changed':
@@ -40,4 +53,29 @@ export function progressLines(
         return;
     }
   };
+}
+
+/**
+ * `downloading <file>: 20.0 MiB/400.0 MiB (5%), 20.0 MiB/s, 0:19 left`, or the phase and its file; none
+ * for planning (the plan itself is printed) nor for the end (the command's result or error says it).
+ */
+function installLine(i: InstallStatus): string | undefined {
+  switch (i.state) {
+    case 'downloading': {
+      const pct = i.totalBytes ? ` (${Math.floor((i.receivedBytes / i.totalBytes) * 100)}%)` : '';
+      const total = i.totalBytes ? `/${formatBytes(i.totalBytes)}` : '';
+      const speed = i.bytesPerSecond ? `, ${formatBytes(i.bytesPerSecond)}/s` : '';
+      const eta = i.etaSeconds !== null ? `, ${formatClock(i.etaSeconds)} left` : '';
+      return `downloading ${i.file ?? ''}: ${formatBytes(i.receivedBytes)}${total}${pct}${speed}${eta}`;
+    }
+    case 'converting':
+    case 'verifying':
+    case 'installing':
+      return `${i.state}${i.file ? ` ${i.file}` : ''}…`;
+    case 'planning':
+    case 'done':
+    case 'failed':
+    case 'cancelled':
+      return undefined;
+  }
 }

@@ -98,8 +98,11 @@ export async function runCli(
     appRoot: appRootFrom(import.meta.dirname),
   });
   const api = cliApi(service);
+  const interrupted = new AbortController();
   const cli: CliContext = {
     api,
+    progress: (line) => out.stderr(line),
+    interrupted: interrupted.signal,
     async inProject<T>(dir: string, fn: (project: ProjectInfo) => Promise<T>): Promise<T> {
       const project = await api.projects.open({ dir });
       try {
@@ -110,7 +113,11 @@ export async function runCli(
     },
   };
   const unsubscribe = service.events.subscribe(progressLines((line) => out.stderr(line)));
-  const onInterrupt = (): void => void service.call('projects', 'close', {});
+  // Ctrl-C: the command hears it (an install cancels), and the project closes (a job stays resumable).
+  const onInterrupt = (): void => {
+    interrupted.abort();
+    void service.call('projects', 'close', {});
+  };
   interrupt?.addEventListener('abort', onInterrupt, { once: true });
   try {
     const result = await command.run(args, cli);

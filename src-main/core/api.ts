@@ -10,6 +10,9 @@ import { JobService } from './service/job-service';
 import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
+import { createModelHandlers } from './service/model-handlers';
+import { builtInConverters, type ModelConverters } from './models/converters';
+import { ModelManager } from './models/model-manager';
 
 export { APP_VERSION } from './version';
 export { appRootFrom, defaultDataDir } from './paths';
@@ -24,6 +27,10 @@ export interface ServiceOptions {
   readonly version: string;
   /** Where models/ and resources/ live (the repository, or the packaged app's resources). */
   readonly appRoot: string;
+  /** Checkpoint converters for catalogue installs (tests pass a small one); the build's own by default. */
+  readonly modelConverters?: ModelConverters;
+  /** Another model catalogue (tests); `models/catalogue.json` by default. */
+  readonly cataloguePath?: string;
 }
 
 /** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
@@ -57,19 +64,26 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const projectHandlers = createProjectHandlers(session, events, options.dataDir);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
-  const inferenceHandlers = createInferenceHandlers(
-    inference,
-    segment,
-    session,
-    settings,
-    events,
-    options.dataDir,
-  );
+  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
+  const models = new ModelManager({
+    dataDir: options.dataDir,
+    converters: options.modelConverters ?? builtInConverters,
+    // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
+    verifyBundle: async (dir) => {
+      await inference.rawEngine().verifyModel(dir);
+      await inference.rawEngine().reloadModels();
+    },
+    mirrorSetting: () => settings.get().modelMirrorBaseUrl,
+    ...(options.cataloguePath ? { cataloguePath: options.cataloguePath } : {}),
+  });
+  // Work folders of installs that a crash or kill -9 interrupted; live installs (any process) are kept.
+  void models.sweep().catch(() => undefined);
   const jobs = new JobService(session, inference, events, { ownJobsOnly: !interactive });
 
   const handlers: ServiceHandlers = {
     ...projectHandlers,
     ...inferenceHandlers,
+    models: createModelHandlers(models, inference, settings, events, interactive ? 'app' : 'cli'),
     ...createBatchHandlers(session, inference, jobs),
     ...createExportHandlers(session, events),
     settings: {

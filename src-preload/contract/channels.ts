@@ -12,7 +12,19 @@ export const API_METHODS = {
   review: ['queue', 'summary', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
   search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
   exports: ['run', 'importAnnotations'],
-  models: ['list', 'inventory', 'verify', 'install', 'select'],
+  models: [
+    'list',
+    'inventory',
+    'verify',
+    'install',
+    'select',
+    'catalogue',
+    'estimateMemory',
+    'installPlan',
+    'installs',
+    'cancelInstall',
+    'remove',
+  ],
   settings: ['get', 'update', 'appInfo'],
 } as const;
 

@@ -11,19 +11,30 @@ export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number];
 export const executionProviderSchema = z.enum(EXECUTION_PROVIDERS);
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
-/** A file name inside the bundle folder: no absolute paths, no escaping the folder. */
+/**
+ * A file name inside the bundle folder: relative, no `..`, no empty segment, and no `:` at all, so that a
+ * name can never be an absolute URL ("https://host/x") or a drive path: the installer only ever fetches
+ * files from beside the manifest.
+ */
 const bundleFileSchema = z
   .string()
   .min(1)
+  .max(255)
   .refine(
-    (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !/^[a-zA-Z]:/.test(p),
-    {
-      message: 'must be a relative path inside the bundle folder',
-    },
+    (p) =>
+      !p.startsWith('/') &&
+      !p.includes('\\') &&
+      !p.includes(':') &&
+      p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'),
+    { message: 'must be a relative path inside the bundle folder (no "..", no ":", no URL)' },
   );
+/** Size of a file in bytes, when the producer states it: downloads and imports are capped by it. */
+const fileBytesSchema = z.number().int().nonnegative().optional();
 const tensorNameSchema = z.string().min(1);
 /** Tensor data stored beside an ONNX file (protobuf's 2 GB limit): `<file>.data`, checked like the file. */
-const externalDataSchema = z.array(z.object({ file: bundleFileSchema, sha256: sha256Schema })).default([]);
+const externalDataSchema = z
+  .array(z.object({ file: bundleFileSchema, sha256: sha256Schema, bytes: fileBytesSchema }))
+  .default([]);
 
 export const resolutionPolicySchema = z.discriminatedUnion('kind', [
   z.object({
@@ -51,6 +62,7 @@ export type GridOutputSpec = z.infer<typeof gridOutputSchema>;
 const encoderSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   external_data: externalDataSchema,
   input: z.object({
     name: tensorNameSchema,
@@ -75,9 +87,11 @@ const encoderSchema = z.object({
 const textSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   external_data: externalDataSchema,
   tokenizer: bundleFileSchema,
   tokenizer_sha256: sha256Schema,
+  tokenizer_bytes: fileBytesSchema,
   input_ids: tensorNameSchema,
   attention_mask: tensorNameSchema.optional(),
   output: tensorNameSchema,
@@ -103,6 +117,7 @@ const textSchema = z.object({
 const maskDecoderNeckSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   /** Takes `sam_features` as the app keeps grids: [1, h, w, C] channels-last, h and w free. */
   input: tensorNameSchema,
   /** Feeds `mask_decoder.inputs.image_embeddings`. */
@@ -112,6 +127,7 @@ const maskDecoderNeckSchema = z.object({
 const maskDecoderSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   inputs: z.object({
     image_embeddings: tensorNameSchema,
     point_coords: tensorNameSchema,
@@ -190,19 +206,33 @@ export function parseManifest(json: unknown, bundleLabel: string): BundleManifes
   throw new BundleError(label, field, issue?.message ?? 'invalid');
 }
 
-/** Every file a manifest references, with its expected sha256 and the manifest field that names it. */
-export function manifestFiles(m: BundleManifest): { file: string; sha256: string; field: string }[] {
-  const out = [{ file: m.encoder.file, sha256: m.encoder.sha256, field: 'encoder.file' }];
-  m.encoder.external_data.forEach((d, i) => out.push({ ...d, field: `encoder.external_data.${i}.file` }));
+/** A file the manifest references, with its expected sha256, stated size and the field that names it. */
+export interface ManifestFile {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes?: number;
+  readonly field: string;
+}
+
+/** Every file a manifest references. */
+export function manifestFiles(m: BundleManifest): ManifestFile[] {
+  const ref = (file: string, sha256: string, bytes: number | undefined, field: string): ManifestFile =>
+    bytes === undefined ? { file, sha256, field } : { file, sha256, bytes, field };
+  const out = [ref(m.encoder.file, m.encoder.sha256, m.encoder.bytes, 'encoder.file')];
+  m.encoder.external_data.forEach((d, i) =>
+    out.push(ref(d.file, d.sha256, d.bytes, `encoder.external_data.${i}.file`)),
+  );
   if (m.text) {
-    out.push({ file: m.text.file, sha256: m.text.sha256, field: 'text.file' });
-    m.text.external_data.forEach((d, i) => out.push({ ...d, field: `text.external_data.${i}.file` }));
-    out.push({ file: m.text.tokenizer, sha256: m.text.tokenizer_sha256, field: 'text.tokenizer' });
+    out.push(ref(m.text.file, m.text.sha256, m.text.bytes, 'text.file'));
+    m.text.external_data.forEach((d, i) =>
+      out.push(ref(d.file, d.sha256, d.bytes, `text.external_data.${i}.file`)),
+    );
+    out.push(ref(m.text.tokenizer, m.text.tokenizer_sha256, m.text.tokenizer_bytes, 'text.tokenizer'));
   }
   if (m.mask_decoder) {
-    out.push({ file: m.mask_decoder.file, sha256: m.mask_decoder.sha256, field: 'mask_decoder.file' });
+    out.push(ref(m.mask_decoder.file, m.mask_decoder.sha256, m.mask_decoder.bytes, 'mask_decoder.file'));
     const neck = m.mask_decoder.neck;
-    if (neck) out.push({ file: neck.file, sha256: neck.sha256, field: 'mask_decoder.neck.file' });
+    if (neck) out.push(ref(neck.file, neck.sha256, neck.bytes, 'mask_decoder.neck.file'));
   }
   return out;
 }

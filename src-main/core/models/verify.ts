@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DecoderFeed, buildDecoderFeeds } from '../segment/sam-decoder';
 import {
@@ -24,22 +24,59 @@ export async function sha256File(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Reads and validates `<dir>/manifest.json`. */
-export async function readManifest(dir: string): Promise<BundleManifest> {
-  const file = path.join(dir, 'manifest.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new BundleError(path.basename(dir), 'manifest.json', `file not found: ${file}`);
+/** A manifest is a few kilobytes; anything near this is not one. */
+export const MAX_MANIFEST_BYTES = 2 ** 20;
+
+/**
+ * `<dir>/<rel>` as a regular file inside `dir`: every component is checked with lstat, so a symbolic link
+ * anywhere on the way is refused, never followed (and its target is never read or quoted).
+ */
+export async function regularFileInside(
+  dir: string,
+  rel: string,
+  bundle: string,
+  field: string,
+): Promise<{ path: string; size: number; mtimeMs: number }> {
+  let cur = dir;
+  const parts = rel.split('/');
+  for (const [i, part] of parts.entries()) {
+    cur = path.join(cur, part);
+    let st;
+    try {
+      st = await lstat(cur);
+    } catch {
+      throw new BundleError(bundle, field, `file not found: ${path.join(dir, rel)}`);
+    }
+    if (st.isSymbolicLink()) {
+      throw new BundleError(bundle, field, `${cur} is a symbolic link; a bundle holds regular files only`);
+    }
+    const last = i === parts.length - 1;
+    if (last && !st.isFile()) throw new BundleError(bundle, field, `not a regular file: ${cur}`);
+    if (!last && !st.isDirectory()) throw new BundleError(bundle, field, `not a folder: ${cur}`);
+    if (last) return { path: cur, size: st.size, mtimeMs: st.mtimeMs };
   }
+  throw new BundleError(bundle, field, `empty file name`);
+}
+
+/** Parses manifest text without ever quoting it back: a wrong file's content stays out of error messages. */
+export function parseManifestText(text: string, label: string): BundleManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (e) {
-    throw new BundleError(path.basename(dir), 'manifest.json', `not valid JSON (${(e as Error).message})`);
+  } catch {
+    throw new BundleError(label, 'manifest.json', 'not valid JSON');
   }
-  return parseManifest(json, path.basename(dir));
+  return parseManifest(json, label);
+}
+
+/** Reads and validates `<dir>/manifest.json` (a regular file of at most 1 MiB). */
+export async function readManifest(dir: string): Promise<BundleManifest> {
+  const label = path.basename(dir);
+  const file = await regularFileInside(dir, 'manifest.json', label, 'manifest.json');
+  if (file.size > MAX_MANIFEST_BYTES) {
+    throw new BundleError(label, 'manifest.json', `${file.size} bytes; a manifest may be at most 1 MiB`);
+  }
+  return parseManifestText(await readFile(file.path, 'utf8'), label);
 }
 
 /**
@@ -48,25 +85,24 @@ export async function readManifest(dir: string): Promise<BundleManifest> {
  */
 const verifiedFiles = new Map<string, string>();
 
-/** Every referenced file exists and matches its sha256; throws BundleError naming the field. */
+/**
+ * Every referenced file is a regular file inside `dir` (no symbolic links), has the size the manifest
+ * states (when it states one) and matches its sha256; throws BundleError naming the field.
+ */
 export async function verifyBundleFiles(dir: string, m: BundleManifest): Promise<void> {
   for (const f of manifestFiles(m)) {
-    const full = path.join(dir, f.file);
-    let st;
-    try {
-      st = await stat(full);
-    } catch {
-      throw new BundleError(m.id, f.field, `file not found: ${full}`);
+    const st = await regularFileInside(dir, f.file, m.id, f.field);
+    if (f.bytes !== undefined && st.size !== f.bytes) {
+      throw new BundleError(m.id, f.field, `${st.path} is ${st.size} bytes; the manifest states ${f.bytes}`);
     }
-    if (!st.isFile()) throw new BundleError(m.id, f.field, `not a file: ${full}`);
-    const memoKey = `${full}|${st.size}|${st.mtimeMs}`;
+    const memoKey = `${st.path}|${st.size}|${st.mtimeMs}`;
     if (verifiedFiles.get(memoKey) === f.sha256) continue;
-    const actual = await sha256File(full);
+    const actual = await sha256File(st.path);
     if (actual !== f.sha256) {
       throw new BundleError(
         m.id,
         f.field,
-        `sha256 mismatch for ${full}: manifest says ${f.sha256}, file is ${actual}`,
+        `sha256 mismatch for ${st.path}: manifest says ${f.sha256}, file is ${actual}`,
       );
     }
     verifiedFiles.set(memoKey, actual);
