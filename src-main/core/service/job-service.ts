@@ -40,6 +40,8 @@ const claimKey = (kind: string, params: unknown): string => `${kind}:${JSON.stri
  */
 export class JobService {
   #current: ProjectRunner | null = null;
+  /** Foreground runs still reporting: the project must not close under them. */
+  readonly #foreground = new Set<Promise<unknown>>();
 
   constructor(
     private readonly session: ProjectSession,
@@ -64,7 +66,14 @@ export class JobService {
   }
 
   /** Runs a job to its end in the foreground (resuming the same unfinished job) and reports on it. */
-  async run(start: JobStart): Promise<JobRunReport> {
+  run(start: JobStart): Promise<JobRunReport> {
+    const running = this.#run(start);
+    this.#foreground.add(running);
+    void running.finally(() => this.#foreground.delete(running)).catch(() => undefined);
+    return running;
+  }
+
+  async #run(start: JobStart): Promise<JobRunReport> {
     const project = this.session.require();
     const stored = await this.#resolve(project, start);
     switch (stored.kind) {
@@ -144,16 +153,13 @@ export class JobService {
     claimed.add(claimKey(stored.kind, stored.params));
     const { job, resumed } = runner.submitOrResume(stored, resolveJobImages(project, stored));
     if (resumed) this.#log(`resuming job ${job.id} (${job.done}/${job.total} already done)`);
-    const ended = await runner.runToEnd(job.id).catch((e: unknown) => {
-      if (!project.isOpen) return null;
-      throw e;
-    });
-    // The project closed under the run (Ctrl-C in the CLI, or another project opened): the job stays
-    // queued and resumes when the same job is asked for again.
-    if (ended === null || !project.isOpen || this.session.current !== project) {
+    const ended = await runner.runToEnd(job.id);
+    // The runner stopped before the job ended (the project is closing: Ctrl-C in the CLI, another project
+    // opened): the job stays queued and resumes when the same job is asked for again.
+    if (ended.state === 'queued' || ended.state === 'running') {
       throw new AppError(
         'cancelled',
-        `job ${job.id} (${job.kind}) was interrupted at ${ended?.done ?? job.done}/${job.total}: run it again to resume`,
+        `job ${ended.id} (${ended.kind}) was interrupted at ${ended.done}/${ended.total}: run it again to resume`,
       );
     }
     return { job: ended, resumed };
@@ -215,5 +221,6 @@ export class JobService {
     this.#current = null;
     current.unsubscribe();
     await current.runner.close();
+    await Promise.allSettled(this.#foreground);
   }
 }
