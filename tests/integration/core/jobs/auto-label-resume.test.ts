@@ -80,50 +80,58 @@ function countProcessed(): number {
 }
 
 describe('auto-label resume after SIGKILL', () => {
-  it('processes every image exactly once across a kill and a restart, with no duplicate proposals', async () => {
-    const first = startChild();
-    await first.reached(40);
-    first.process.kill('SIGKILL');
-    await first.exited;
-    const atKill = countProcessed();
-    expect(atKill, first.stderr()).toBeGreaterThan(0);
-    expect(atKill).toBeLessThan(IMAGES);
+  // Two child starts and 200 auto-labelled images: well under a minute idle, more under a full load; the
+  // wait for the kill has its own bound (the child's progress, 120 s).
+  it(
+    'processes every image exactly once across a kill and a restart, with no duplicate proposals',
+    {
+      timeout: 240_000,
+    },
+    async () => {
+      const first = startChild();
+      await first.reached(40);
+      first.process.kill('SIGKILL');
+      await first.exited;
+      const atKill = countProcessed();
+      expect(atKill, first.stderr()).toBeGreaterThan(0);
+      expect(atKill).toBeLessThan(IMAGES);
 
-    const second = startChild();
-    expect(await second.exited, second.stderr()).toBe(0);
+      const second = startChild();
+      expect(await second.exited, second.stderr()).toBe(0);
 
-    const db = new Database(path.join(projectDir, PROJECT_DB_FILE), { readonly: true });
-    try {
-      const perImage = db
-        .prepare(
-          'SELECT image_id, COUNT(*) AS n, COUNT(DISTINCT pid) AS pids FROM processed GROUP BY image_id',
-        )
-        .all() as { image_id: number; n: number }[];
-      expect(perImage).toHaveLength(IMAGES);
-      expect(perImage.filter((r) => r.n !== 1)).toEqual([]);
-      expect(db.prepare('SELECT COUNT(DISTINCT pid) FROM processed').pluck().get()).toBe(2);
-      const job = db.prepare('SELECT state, done, total, failed FROM jobs').all();
-      expect(job).toEqual([{ state: 'done', done: IMAGES, total: IMAGES, failed: 0 }]);
-      const dupes = db
-        .prepare(
-          `SELECT COUNT(*) FROM (SELECT image_id, label_id, geometry FROM proposals
+      const db = new Database(path.join(projectDir, PROJECT_DB_FILE), { readonly: true });
+      try {
+        const perImage = db
+          .prepare(
+            'SELECT image_id, COUNT(*) AS n, COUNT(DISTINCT pid) AS pids FROM processed GROUP BY image_id',
+          )
+          .all() as { image_id: number; n: number }[];
+        expect(perImage).toHaveLength(IMAGES);
+        expect(perImage.filter((r) => r.n !== 1)).toEqual([]);
+        expect(db.prepare('SELECT COUNT(DISTINCT pid) FROM processed').pluck().get()).toBe(2);
+        const job = db.prepare('SELECT state, done, total, failed FROM jobs').all();
+        expect(job).toEqual([{ state: 'done', done: IMAGES, total: IMAGES, failed: 0 }]);
+        const dupes = db
+          .prepare(
+            `SELECT COUNT(*) FROM (SELECT image_id, label_id, geometry FROM proposals
            GROUP BY image_id, label_id, geometry HAVING COUNT(*) > 1)`,
-        )
-        .pluck()
-        .get();
-      expect(dupes).toBe(0);
-      const proposals = db.prepare('SELECT COUNT(*) FROM proposals').pluck().get() as number;
-      expect(proposals).toBeGreaterThan(IMAGES / 4);
-      const reviewWithout = db
-        .prepare(
-          `SELECT COUNT(*) FROM images i WHERE i.status = 'review'
+          )
+          .pluck()
+          .get();
+        expect(dupes).toBe(0);
+        const proposals = db.prepare('SELECT COUNT(*) FROM proposals').pluck().get() as number;
+        expect(proposals).toBeGreaterThan(IMAGES / 4);
+        const reviewWithout = db
+          .prepare(
+            `SELECT COUNT(*) FROM images i WHERE i.status = 'review'
            AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.image_id = i.id)`,
-        )
-        .pluck()
-        .get();
-      expect(reviewWithout).toBe(0);
-    } finally {
-      db.close();
-    }
-  });
+          )
+          .pluck()
+          .get();
+        expect(reviewWithout).toBe(0);
+      } finally {
+        db.close();
+      }
+    },
+  );
 });
