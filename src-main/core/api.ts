@@ -1,7 +1,10 @@
-import { type ApiGroup, type ImageId, type Result, type ServiceHandlers } from '@contract';
+import { type ApiGroup, type Result, type ServiceHandlers } from '@contract';
 import { dispatch } from './service/dispatch';
+import { type MediaBody } from './images/media';
+import { translateSqliteError } from './db/errors';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
+import { GeometryPool } from './service/geometry-pool';
 import { createProjectHandlers } from './service/project-handlers';
 import { ProjectSession } from './service/project-session';
 import { createBatchHandlers } from './service/batch-handlers';
@@ -33,12 +36,8 @@ export interface ServiceOptions {
   readonly cataloguePath?: string;
 }
 
-/** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
-export interface MediaFile {
-  readonly path: string;
-  readonly contentType: string;
-}
-export type MediaVariant = 'original' | 'thumbnail';
+export type { MediaBody };
+export { MEDIA_CACHE_CONTROL } from './images/media';
 
 /**
  * RadioLabelService: the contract implemented on top of the core modules. The Electron IPC adapter, the
@@ -49,8 +48,35 @@ export interface RadioLabelService {
   readonly events: EventHub;
   /** One contract call by name: the input validated with the contract schema, any failure as data. */
   call(group: ApiGroup, method: string, input: unknown): Promise<Result<unknown>>;
-  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile | undefined>;
+  /**
+   * The bytes behind a media address (everything after `media/`), verified against what was imported;
+   * undefined (404) when no open project has it. The caller closes the handle.
+   */
+  openMedia(address: string): Promise<MediaBody | undefined>;
   dispose(): Promise<void>;
+}
+
+/**
+ * Every handler with SQLite failures turned into the errors users can act on (damaged file, full disk,
+ * a reference to a missing row) naming the open project's file, instead of `internal` with SQLite's words.
+ */
+function translateStoreErrors(handlers: ServiceHandlers, file: () => string): ServiceHandlers {
+  const out: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  for (const [group, methods] of Object.entries(
+    handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>,
+  )) {
+    out[group] = {};
+    for (const [name, fn] of Object.entries(methods)) {
+      out[group][name] = async (input) => {
+        try {
+          return await fn(input);
+        } catch (e) {
+          throw translateSqliteError(e, file());
+        }
+      };
+    }
+  }
+  return out as unknown as ServiceHandlers;
 }
 
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
@@ -61,7 +87,8 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
     rememberOpened: interactive,
     watchMissing: interactive,
   });
-  const projectHandlers = createProjectHandlers(session, events, options.dataDir);
+  const geometry = new GeometryPool();
+  const projectHandlers = createProjectHandlers(session, events, options.dataDir, geometry);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
@@ -80,36 +107,37 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   void models.sweep().catch(() => undefined);
   const jobs = new JobService(session, inference, events, { ownJobsOnly: !interactive });
 
-  const handlers: ServiceHandlers = {
-    ...projectHandlers,
-    ...inferenceHandlers,
-    models: createModelHandlers(models, inference, settings, events, interactive ? 'app' : 'cli'),
-    ...createBatchHandlers(session, inference, jobs),
-    ...createExportHandlers(session, events),
-    settings: {
-      get: () => Promise.resolve(settings.get()),
-      update: (patch) => Promise.resolve(settings.update(patch)),
-      appInfo: () =>
-        Promise.resolve({ name: 'RadioLabel' as const, version: options.version, mode: options.mode }),
+  const handlers: ServiceHandlers = translateStoreErrors(
+    {
+      ...projectHandlers,
+      ...inferenceHandlers,
+      models: createModelHandlers(models, inference, settings, events, interactive ? 'app' : 'cli'),
+      ...createBatchHandlers(session, inference, jobs),
+      ...createExportHandlers(session, events),
+      settings: {
+        get: () => Promise.resolve(settings.get()),
+        update: (patch) => Promise.resolve(settings.update(patch)),
+        appInfo: () =>
+          Promise.resolve({
+            name: 'RadioLabel' as const,
+            version: options.version,
+            mode: options.mode,
+            warnings: [...settings.warnings],
+          }),
+      },
     },
-  };
+    () => session.current?.dbFile ?? 'the project database',
+  );
 
   return {
     handlers,
     events,
     call: (group, method, input) => dispatch(handlers, { group, method }, input),
-    resolveMedia: async (imageId, variant) => {
-      const project = session.current;
-      if (!project) return undefined;
-      try {
-        return await project.resolveMedia(imageId, variant);
-      } catch {
-        return undefined;
-      }
-    },
+    openMedia: async (address) => (await session.current?.openMedia(address)) ?? undefined,
     dispose: async () => {
       await session.close();
       await inference.dispose();
+      await geometry.dispose();
     },
   };
 }

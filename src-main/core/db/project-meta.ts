@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Statement } from 'better-sqlite3';
 import { type Db, writeTx } from './open-db';
 
@@ -19,5 +20,21 @@ export class ProjectMetaRepo {
 
   set(key: string, value: string): void {
     writeTx(this.#db, () => this.#set.run(key, value));
+  }
+
+  /**
+   * A random key per project database: two projects never share media addresses, even when their image
+   * ids and folders coincide. A read-only project that has none gets one per session.
+   */
+  mediaKey(): string {
+    const stored = this.get('media_key');
+    if (stored !== undefined && /^[0-9a-f]{16}$/.test(stored)) return stored;
+    const key = randomBytes(8).toString('hex');
+    try {
+      this.#set.run('media_key', key);
+    } catch {
+      // Read-only: the key lives as long as this session, which is all a cache partition needs.
+    }
+    return key;
   }
 }

@@ -1,3 +1,4 @@
+import { convertRadioCheckpoint } from './convert/convert-radio';
 import { convertSamDecoder } from './convert/sam/convert-sam';
 import { type WeightDtype } from './memory';
 
@@ -73,4 +74,4 @@ export interface ModelConverters {
  * The converters this build carries. Without `convertRadioCheckpoint` (core/models/convert), catalogue
  * installs stop before downloading with a sentence that says so.
  */
-export const builtInConverters: ModelConverters = { convertSamDecoder };
+export const builtInConverters: ModelConverters = { convertRadioCheckpoint, convertSamDecoder };

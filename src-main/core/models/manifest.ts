@@ -98,6 +98,10 @@ const textSchema = z.object({
   max_length: z.number().int().positive(),
   padding: z.enum(['max_length', 'longest']),
   pad_token_id: z.number().int().nonnegative().default(0),
+  /** Where pads go (tokenizer_config.json `padding_side`); SigLIP2 pads on the right. */
+  padding_side: z.enum(['right', 'left']).default('right'),
+  /** Which end a too-long prompt loses (`truncation_side`); special tokens are always kept. */
+  truncation_side: z.enum(['right', 'left']).default('right'),
   canonicalize: z
     .object({
       lowercase: z.boolean().default(true),

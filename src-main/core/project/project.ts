@@ -12,7 +12,7 @@ import { PROJECT_DB_FILE, closeProjectDb, openProjectDb, schemaVersion, type Db 
 import { ProjectMetaRepo } from '../db/project-meta';
 import { ProposalsRepo } from '../db/proposals-repo';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
-import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
+import { openMediaAddress, type MediaBody } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
 import { detectMissing, relinkFolder } from '../images/relink';
 
@@ -44,6 +44,8 @@ export class Project {
   readonly descriptors: DescriptorsRepo;
   readonly #meta: ProjectMetaRepo;
   readonly #db: Db;
+  /** This project's part of its media addresses (see images/media-key). */
+  readonly mediaKey: string;
   maxInputPixels: number;
   #closed = false;
 
@@ -52,14 +54,15 @@ export class Project {
     this.dbFile = path.join(dir, PROJECT_DB_FILE);
     this.cacheDir = path.join(dir, PROJECT_CACHE_DIR);
     this.#db = db;
-    this.images = new ImagesRepo(db);
+    this.#meta = new ProjectMetaRepo(db);
+    this.mediaKey = this.#meta.mediaKey();
+    this.images = new ImagesRepo(db, this.mediaKey);
     this.labels = new LabelsRepo(db);
     this.annotations = new AnnotationsRepo(db);
     this.embeddings = new SqliteEmbeddingCache(db, options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
     this.proposals = new ProposalsRepo(db, this.annotations);
     this.jobs = new JobsRepo(db);
     this.descriptors = new DescriptorsRepo(db);
-    this.#meta = new ProjectMetaRepo(db);
     this.maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   }
 
@@ -74,8 +77,11 @@ export class Project {
   /** Creates a project in `dir` (made if absent); opening an existing project there is not an error. */
   static create(dir: string, init: { name?: string } = {}, options: ProjectOptions = {}): Project {
     const abs = resolveDir(dir, true);
-    const db = openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true });
-    const project = new Project(abs, db, options);
+    const project = Project.construct(
+      abs,
+      openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true }),
+      options,
+    );
     try {
       if (project.#meta.get('name') === undefined) {
         project.#meta.set('name', init.name?.trim() || path.basename(abs));
@@ -90,13 +96,28 @@ export class Project {
     return project;
   }
 
+  /** The constructor reads the database (a damaged file fails there): close it and say what is wrong. */
+  private static construct(dir: string, db: Db, options: ProjectOptions): Project {
+    try {
+      return new Project(dir, db, options);
+    } catch (e) {
+      db.close();
+      throw translateSqliteError(e, db.name);
+    }
+  }
+
   static open(dir: string, options: ProjectOptions = {}): Project {
     const abs = resolveDir(dir, false);
-    return new Project(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
+    return Project.construct(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
   }
 
   get name(): string {
     return this.#meta.get('name') ?? path.basename(this.dir);
+  }
+
+  /** Opened read-only (a folder or file without write access): viewing and exporting work, edits do not. */
+  get readOnly(): boolean {
+    return this.#db.readonly;
   }
 
   get isOpen(): boolean {
@@ -111,6 +132,7 @@ export class Project {
       labels: this.labels.count(),
       annotations: this.annotations.count(),
       schemaVersion: schemaVersion(this.#db),
+      readOnly: this.readOnly,
       cacheBytes: this.embeddings.totalBytes(),
     };
   }
@@ -119,8 +141,9 @@ export class Project {
     return importImages(this, inputs, { maxInputPixels: this.maxInputPixels, ...options });
   }
 
-  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile> {
-    return resolveMedia(this, imageId, variant);
+  /** The bytes behind a media address (`<key>/<id>/<hash>[/thumbnail]`), or undefined (404). */
+  openMedia(address: string): Promise<MediaBody | undefined> {
+    return openMediaAddress(this, address);
   }
 
   detectMissing(): Promise<{ checked: number; missing: ImageId[] }> {
@@ -131,7 +154,7 @@ export class Project {
     return relinkFolder(this, folder);
   }
 
-  /** Checkpoints the WAL into the main file and closes; idempotent. */
+  /** Checkpoints the WAL into the main file and closes (see closeProjectDb); idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

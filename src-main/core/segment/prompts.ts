@@ -15,15 +15,22 @@ export interface BoxPrompt {
   readonly heightPx: number;
 }
 
-/** Throws a message naming the prompt when a click or box lies outside the image. */
+/** A click or box the user placed where no segmentation can start (outside the image, no positive click). */
+export class PromptError extends AppError {
+  override readonly name = 'PromptError';
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
+
+/** Throws a PromptError naming the prompt when a click or box lies outside the image. */
 export function validatePrompts(
   clicks: readonly ClickPoint[],
   box: BoxPrompt | undefined,
   widthPx: number,
   heightPx: number,
 ): void {
-  if (clicks.length === 0 && box === undefined)
-    throw new AppError('invalid_input', 'a click or a box is needed');
+  if (clicks.length === 0 && box === undefined) throw new PromptError('a click or a box is needed');
   clicks.forEach((c, i) => {
     if (
       !Number.isFinite(c.xPx) ||
@@ -33,26 +40,23 @@ export function validatePrompts(
       c.xPx >= widthPx ||
       c.yPx >= heightPx
     ) {
-      throw new AppError(
-        'invalid_input',
+      throw new PromptError(
         `click ${i + 1} at (${c.xPx}, ${c.yPx}) is outside the ${widthPx}×${heightPx} image`,
       );
     }
   });
   if (clicks.length > 0 && !clicks.some((c) => c.positive) && box === undefined) {
-    throw new AppError('invalid_input', 'at least one positive click (or a box) is needed');
+    throw new PromptError('at least one positive click (or a box) is needed');
   }
   if (box !== undefined) {
     const { x, y, widthPx: bw, heightPx: bh } = box;
     if (![x, y, bw, bh].every(Number.isFinite) || bw <= 0 || bh <= 0) {
-      throw new AppError(
-        'invalid_input',
+      throw new PromptError(
         `box ${JSON.stringify([x, y, bw, bh])} needs finite numbers and a positive width and height`,
       );
     }
     if (x >= widthPx || y >= heightPx || x + bw <= 0 || y + bh <= 0) {
-      throw new AppError(
-        'invalid_input',
+      throw new PromptError(
         `box ${JSON.stringify([x, y, bw, bh])} is outside the ${widthPx}×${heightPx} image`,
       );
     }

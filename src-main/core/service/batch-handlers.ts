@@ -103,6 +103,7 @@ export function createBatchHandlers(
           })),
         ),
       proposeHits: async (input) => {
+        session.require().labels.get(input.labelId); // an unknown label is named here, not by a foreign key
         const s = spec(input);
         const { query, hits } = objectHits(input.annotationId, input.topK, s);
         return { proposed: await hitsToProposals(session.require(), s, query.vector, hits, input.labelId) };

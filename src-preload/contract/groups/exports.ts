@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ImageStatusSchema } from '../geometry';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ExportFormatSchema = z.enum(['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme']);
@@ -9,7 +10,7 @@ export const exportsGroup = {
   run: method(
     z.object({
       format: ExportFormatSchema,
-      outDir: z.string().min(1).max(4096),
+      outDir: FilePathSchema,
       segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
       /** 'all', or only images with these statuses ('done' is short for ['done']). */
       images: z
@@ -36,7 +37,7 @@ export const exportsGroup = {
     }),
   ),
   importAnnotations: method(
-    z.object({ format: ImportFormatSchema, path: z.string().min(1).max(4096) }),
+    z.object({ format: ImportFormatSchema, path: FilePathSchema }),
     z.object({
       imported: z.number().int(),
       matchedImages: z.number().int(),
