@@ -30,6 +30,11 @@ export type LabelRemoval = z.infer<typeof LabelRemovalSchema>;
 export const labelsGroup = {
   list: method(z.object({}), z.array(LabelSchema)),
   create: method(z.object({ name, color: ColorSchema.optional(), hotkey: hotkey.optional() }), LabelSchema),
+  /** The labels of these names, creating the missing ones (existing labels are left as they are). */
+  ensure: method(
+    z.object({ names: z.array(name).min(1).max(1000), color: ColorSchema.optional() }),
+    z.array(LabelSchema),
+  ),
   update: method(
     z.object({
       labelId: LabelIdSchema,
