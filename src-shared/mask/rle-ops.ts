@@ -1,4 +1,4 @@
-import { countsToString, parseCountsScratch } from './counts-string';
+import { countsStringArea, parseCountsScratch } from './counts-string';
 
 /**
  * Area, bounding box, merge and IoU of column-major RLE counts, with pycocotools' semantics
@@ -22,7 +22,7 @@ export function countsArea(counts: ArrayLike<number>): number {
 }
 
 export function rleArea(rle: CompressedRle): number {
-  return countsArea(parseCountsScratch(rle.counts));
+  return countsStringArea(rle.counts);
 }
 
 /**
@@ -73,115 +73,6 @@ export function countsToBbox(counts: ArrayLike<number>, heightPx: number, widthP
 export function rleToBbox(rle: CompressedRle): Bbox {
   const [h, w] = rle.size;
   return countsToBbox(parseCountsScratch(rle.counts), h, w);
-}
-
-/** Merges two count lists into `out` (pycocotools `rleMerge`'s inner loop); returns the output length. */
-function mergeTwo(A: ArrayLike<number>, B: ArrayLike<number>, intersect: boolean, out: Uint32Array): number {
-  const am = A.length;
-  const bm = B.length;
-  let ca = am > 0 ? A[0]! : 0;
-  let cb = bm > 0 ? B[0]! : 0;
-  let v = false;
-  let va = false;
-  let vb = false;
-  let a = 1;
-  let b = 1;
-  let cc = 0;
-  let ct = 1;
-  let m = 0;
-  while (ct > 0) {
-    const c = ca < cb ? ca : cb;
-    cc += c;
-    ca -= c;
-    if (ca === 0 && a < am) {
-      ca = A[a++]!;
-      va = !va;
-    }
-    cb -= c;
-    if (cb === 0 && b < bm) {
-      cb = B[b++]!;
-      vb = !vb;
-    }
-    ct = ca + cb;
-    const vp: boolean = v;
-    v = intersect ? va && vb : va || vb;
-    if (v !== vp || ct === 0) {
-      out[m++] = cc;
-      cc = 0;
-    }
-  }
-  return m;
-}
-
-const mergePool = [new Uint32Array(1024), new Uint32Array(1024)];
-
-/**
- * Folds count lists with pycocotools' merge, into two pooled buffers used in turn; the result is valid
- * until the next call. `next(i)` yields the i-th list; it is read fully before next(i + 1) is asked.
- */
-function mergeFold(n: number, next: (i: number) => ArrayLike<number>, intersect: boolean): ArrayLike<number> {
-  let acc = next(0);
-  for (let i = 1; i < n; i++) {
-    const B = next(i);
-    // Each merged run ends at a run end of A or of B (or at the end): at most |A| + |B| + 1 runs.
-    const need = acc.length + B.length + 1;
-    const k = i & 1;
-    if (mergePool[k]!.length < need) mergePool[k] = new Uint32Array(Math.max(need, 2 * mergePool[k]!.length));
-    const out = mergePool[k]!;
-    acc = out.subarray(0, mergeTwo(acc, B, intersect, out));
-  }
-  return acc;
-}
-
-/**
- * pycocotools `rleMerge`: union (or with `intersect`, intersection) of same-size count lists, folded
- * left to right; a single input comes back as a copy.
- */
-export function mergeCounts(all: readonly ArrayLike<number>[], intersect = false): Uint32Array {
-  if (all.length === 0) throw new Error('mergeCounts needs at least one RLE');
-  return Uint32Array.from(mergeFold(all.length, (i) => all[i]!, intersect));
-}
-
-/**
- * Union of canonical count lists (no zero-length run but maybe the first, as frPoly and encode make
- * them), merged as a balanced tree: O(runs · log n) instead of the left fold's O(runs · n). The union of
- * canonical lists has one canonical list, so this equals pycocotools' fold of rleMerge bit for bit.
- */
-export function unionCanonicalCounts(parts: readonly Uint32Array[]): Uint32Array {
-  if (parts.length === 0) throw new Error('unionCanonicalCounts needs at least one RLE');
-  let level: Uint32Array[] = [...parts];
-  while (level.length > 1) {
-    const next: Uint32Array[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) {
-      const a = level[i]!;
-      const b = level[i + 1]!;
-      const out = new Uint32Array(a.length + b.length + 1);
-      next.push(out.subarray(0, mergeTwo(a, b, false, out)));
-    }
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
-  }
-  return level[0]!;
-}
-
-/** pycocotools `mask.merge(rles, intersect)`: one RLE object; sizes must agree. */
-export function rleMerge(rles: readonly CompressedRle[], intersect = false): CompressedRle {
-  const first = rles[0];
-  if (first === undefined) throw new Error('mergeRles needs at least one RLE');
-  const [h, w] = first.size;
-  rles.forEach((r, i) => {
-    if (r.size[0] !== h || r.size[1] !== w) {
-      throw new Error(`mergeRles: RLE ${i} has size ${r.size.join('×')}, expected ${h}×${w}`);
-    }
-  });
-  if (rles.length === 1) return { size: [h, w], counts: first.counts };
-  // The first list parses into the second scratch slot: the others reuse the first one in turn.
-  const merged = mergeFold(
-    rles.length,
-    (i) => parseCountsScratch(rles[i]!.counts, i === 0 ? 1 : 0),
-    intersect,
-  );
-  return { size: [h, w], counts: countsToString(merged) };
 }
 
 /**

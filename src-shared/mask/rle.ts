@@ -1,7 +1,8 @@
 import { countsToString, parseCountsScratch } from './counts-string';
 import { bboxToCounts, polygonToCounts } from './frpoly';
 import { countsToMask, maskToCounts } from './rle-mask';
-import { type CompressedRle, unionCanonicalCounts } from './rle-ops';
+import { unionCanonicalCounts } from './rle-merge';
+import { type CompressedRle } from './rle-ops';
 import { assertSize } from './words';
 
 export function encodeMask(mask: Uint8Array, widthPx: number, heightPx: number): CompressedRle {
