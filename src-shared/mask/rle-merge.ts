@@ -1,5 +1,6 @@
 import { countsToString, parseCountsScratch, parsed } from './counts-string';
 import { type CompressedRle } from './rle-ops';
+import { wasmMergeStrings } from './wasm/kernels';
 
 /**
  * pycocotools `rleMerge` (union, or intersection) of column-major count lists. pycocotools steps both
@@ -230,6 +231,11 @@ export function rleMerge(rles: readonly CompressedRle[], intersect = false): Com
     }
   });
   if (rles.length === 1) return { size: [h, w], counts: first.counts };
+  const viaWasm = wasmMergeStrings(
+    rles.map((r) => r.counts),
+    intersect,
+  );
+  if (viaWasm !== undefined) return { size: [h, w], counts: viaWasm };
   // The first list parses into the second scratch slot: the others reuse the first one in turn.
   const merged = mergeFold(
     rles.length,

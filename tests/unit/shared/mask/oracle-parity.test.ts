@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeBothBuilds } from './builds';
 import * as mask from '@shared/mask';
 import { seededRandom } from '../../../../src-main/core/random';
 import * as oldComponents from '../../../fixtures/segment/oracle/components';
@@ -76,7 +77,7 @@ function realMasks(): Sample[] {
 
 const SAMPLES = [...randomMasks(11, 160, 48), ...realMasks()];
 
-describe('shared mask kernels = the replaced code', () => {
+describeBothBuilds('shared mask kernels = the replaced code', () => {
   it('has real masks with holes and many parts among the samples', () => {
     const real = realMasks();
     expect(real).toHaveLength(3);
@@ -166,7 +167,7 @@ describe('shared mask kernels = the replaced code', () => {
   });
 });
 
-describe('polygon sets (annToRLE)', () => {
+describeBothBuilds('polygon sets (annToRLE)', () => {
   it('unions many polygons as the left fold of pycocotools merge did', () => {
     const r = seededRandom(9);
     for (let t = 0; t < 120; t++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeBothBuilds } from './builds';
 import * as mask from '@shared/mask';
 import { seededRandom } from '../../../../src-main/core/random';
 import * as oldRle from '../../../fixtures/segment/oracle/rle';
@@ -24,7 +25,7 @@ function randomCounts(r: () => number, total: number, zeros: boolean): number[] 
   return out;
 }
 
-describe('merge walk = pycocotools rleMerge', () => {
+describeBothBuilds('merge walk = pycocotools rleMerge', () => {
   it('matches the replaced loop on random lists, zero-length runs included', () => {
     const r = seededRandom(21);
     for (let t = 0; t < 600; t++) {
