@@ -1,4 +1,4 @@
-import { countsStringArea, parseCountsScratch } from './counts-string';
+import { countsStringArea, parseCountsScratch, parsed } from './counts-string';
 
 /**
  * Area, bounding box, merge and IoU of column-major RLE counts, with pycocotools' semantics
@@ -113,6 +113,77 @@ function intersectUnion(A: ArrayLike<number>, B: ArrayLike<number>): { inter: nu
 }
 
 /**
+ * intersectUnion on canonical lists (no zero-length run but the first) that both cover `total` < 2^31
+ * pixels: the branch-free boundary walk of rle-merge.ts, adding each stretch between boundaries to the
+ * intersection and the union by the values on it. A and B need one writable slot after their counts.
+ */
+function walkIntersectUnion(
+  A: Int32Array,
+  am: number,
+  B: Int32Array,
+  bm: number,
+  total: number,
+): { inter: number; union: number } {
+  A[am] = 0;
+  B[bm] = 0;
+  let pa = A[0]!;
+  let pb = B[0]!;
+  let ia = 1;
+  let ib = 1;
+  let va = 0;
+  let vb = 0;
+  let prev = 0;
+  let inter = 0;
+  let union = 0;
+  for (;;) {
+    const tA = ((pb - pa) >>> 31) ^ 1;
+    const tB = ((pa - pb) >>> 31) ^ 1;
+    const pos = pb + ((pa - pb) & -tA);
+    if (pos >= total) break;
+    const stretch = pos - prev;
+    inter += stretch & -(va & vb);
+    union += stretch & -(va | vb);
+    prev = pos;
+    va ^= tA;
+    vb ^= tB;
+    pa += A[ia]! & -tA;
+    ia += tA;
+    pb += B[ib]! & -tB;
+    ib += tB;
+  }
+  const stretch = total - prev;
+  return { inter: inter + (stretch & -(va & vb)), union: union + (stretch & -(va | vb)) };
+}
+
+/** Counts parsed from a string, with what the walk needs to know about them. */
+interface ParsedCounts {
+  readonly counts: Uint32Array;
+  readonly total: number;
+  readonly canonical: boolean;
+}
+
+/** Parses into scratch slot `slot`, or into a fresh buffer (with a spare slot) when `keep`. */
+function parseForIou(s: string, slot: 0 | 1, keep: boolean): ParsedCounts {
+  const scratch = parseCountsScratch(s, slot);
+  let counts = scratch;
+  if (keep) {
+    counts = new Uint32Array(scratch.length + 1).subarray(0, scratch.length);
+    counts.set(scratch);
+  }
+  return { counts, total: parsed.total, canonical: parsed.canonical };
+}
+
+function intersectUnionOf(a: ParsedCounts, b: ParsedCounts): { inter: number; union: number } {
+  const am = a.counts.length;
+  const bm = b.counts.length;
+  if (a.canonical && b.canonical && am > 0 && bm > 0 && a.total === b.total && a.total < 2 ** 31) {
+    const i32 = (c: Uint32Array, n: number): Int32Array => new Int32Array(c.buffer, c.byteOffset, n + 1);
+    return walkIntersectUnion(i32(a.counts, am), am, i32(b.counts, bm), bm, a.total);
+  }
+  return intersectUnion(a.counts, b.counts);
+}
+
+/**
  * pycocotools `bbIou` for one pair: 0 when the boxes do not overlap; against a crowd box the union is
  * the detection's box area.
  */
@@ -127,19 +198,19 @@ export function bboxIou(dt: Bbox, gt: Bbox, iscrowd: boolean): number {
 }
 
 function pairIou(
-  dt: ArrayLike<number>,
+  dt: ParsedCounts,
   dtSize: readonly [number, number],
   dbb: Bbox,
-  gt: ArrayLike<number>,
+  gt: ParsedCounts,
   gtSize: readonly [number, number],
   gbb: Bbox,
   iscrowd: boolean,
 ): number {
   if (!(bboxIou(dbb, gbb, iscrowd) > 0)) return 0;
   if (dtSize[0] !== gtSize[0] || dtSize[1] !== gtSize[1]) return -1;
-  const { inter, union } = intersectUnion(dt, gt);
+  const { inter, union } = intersectUnionOf(dt, gt);
   if (inter === 0) return 0;
-  return inter / (iscrowd ? countsArea(dt) : union);
+  return inter / (iscrowd ? countsArea(dt.counts) : union);
 }
 
 /**
@@ -156,7 +227,11 @@ export function countsIou(
 ): number {
   const dbb = countsToBbox(dt, dtSize[0], dtSize[1]);
   const gbb = countsToBbox(gt, gtSize[0], gtSize[1]);
-  return pairIou(dt, dtSize, dbb, gt, gtSize, gbb, iscrowd);
+  if (!(bboxIou(dbb, gbb, iscrowd) > 0)) return 0;
+  if (dtSize[0] !== gtSize[0] || dtSize[1] !== gtSize[1]) return -1;
+  const { inter, union } = intersectUnion(dt, gt);
+  if (inter === 0) return 0;
+  return inter / (iscrowd ? countsArea(dt) : union);
 }
 
 /**
@@ -169,13 +244,11 @@ export function rleIou(
   iscrowd: readonly (boolean | number)[] = [],
 ): number[][] {
   // One ground truth (the common call) stays in the second parse buffer; several are copied out.
-  const gtCounts = gt.map((g) =>
-    gt.length === 1 ? parseCountsScratch(g.counts, 1) : parseCountsScratch(g.counts).slice(),
-  );
-  const gtBoxes = gt.map((g, j) => countsToBbox(gtCounts[j]!, g.size[0], g.size[1]));
+  const gtCounts = gt.map((g) => parseForIou(g.counts, 1, gt.length > 1));
+  const gtBoxes = gt.map((g, j) => countsToBbox(gtCounts[j]!.counts, g.size[0], g.size[1]));
   return dt.map((d) => {
-    const dc = parseCountsScratch(d.counts);
-    const dbb = countsToBbox(dc, d.size[0], d.size[1]);
+    const dc = parseForIou(d.counts, 0, false);
+    const dbb = countsToBbox(dc.counts, d.size[0], d.size[1]);
     return gt.map((g, j) => pairIou(dc, d.size, dbb, gtCounts[j]!, g.size, gtBoxes[j]!, Boolean(iscrowd[j])));
   });
 }
