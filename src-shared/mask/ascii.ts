@@ -21,18 +21,24 @@ const decoder = new platform.TextDecoder();
 let readBytes = new Uint8Array(4096);
 
 /**
- * The chars of `s` as bytes in a module-owned buffer (valid until the next call), followed by a 0 byte
- * and another (loops may read one byte ahead) so that loops can stop on them instead of testing bounds; undefined when `s` holds a non-ASCII char.
+ * The chars of `s` as bytes in a module-owned buffer (valid until the next call), followed by two 0
+ * bytes, which loops stop on instead of testing bounds (they may read one byte ahead); undefined when
+ * `s` holds a non-ASCII char.
  */
 export function asciiBytes(s: string): Uint8Array | undefined {
   const n = s.length;
   if (readBytes.length < n + 2) readBytes = new Uint8Array(Math.max(n + 2, 2 * readBytes.length));
-  const { read, written } = encoder.encodeInto(s, readBytes);
-  // All chars were written as one byte each only if the string is ASCII.
-  if (read !== n || written !== n) return undefined;
+  if (!asciiInto(s, readBytes)) return undefined;
   readBytes[n] = 0;
   readBytes[n + 1] = 0;
   return readBytes;
+}
+
+/** Writes the chars of `s` into `dest`; false (`dest` partly written) unless they are all ASCII. */
+export function asciiInto(s: string, dest: Uint8Array): boolean {
+  const { read, written } = encoder.encodeInto(s, dest);
+  // All chars were written as one byte each only if the string is ASCII.
+  return read === s.length && written === s.length;
 }
 
 let writeBytes = new Uint8Array(4096);

@@ -1,3 +1,4 @@
+import { asciiInto, asciiString } from '../ascii';
 import { MASK_KERNELS_WASM_BASE64 } from './kernels-binary';
 
 /**
@@ -33,20 +34,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
-interface Utf8Encoder {
-  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
-}
-interface Utf8Decoder {
-  decode(input: Uint8Array): string;
-}
-const platform = globalThis as unknown as {
-  WebAssembly?: WasmApi;
-  atob(b64: string): string;
-  TextEncoder: new () => Utf8Encoder;
-  TextDecoder: new () => Utf8Decoder;
-};
-const encoder = new platform.TextEncoder();
-const decoder = new platform.TextDecoder();
+const platform = globalThis as unknown as { WebAssembly?: WasmApi; atob(b64: string): string };
 
 /** Inputs start here; the module has no static data below it. */
 const INPUT_BASE = 64;
@@ -127,8 +115,7 @@ export function wasmMergeStrings(strings: readonly string[], intersect: boolean)
   let at = INPUT_BASE + 8 * strings.length;
   for (let i = 0; i < strings.length; i++) {
     const s = strings[i]!;
-    const { read, written } = encoder.encodeInto(s, u8.subarray(at, at + s.length));
-    if (read !== s.length || written !== s.length) return undefined; // not ASCII: TS names the bad char
+    if (!asciiInto(s, u8.subarray(at, at + s.length))) return undefined; // TS names the bad char
     u8[at + s.length] = 0;
     u8[at + s.length + 1] = 0;
     table[2 * i] = at;
@@ -138,7 +125,7 @@ export function wasmMergeStrings(strings: readonly string[], intersect: boolean)
   const status = k.mergeStrings(INPUT_BASE, strings.length, intersect ? 1 : 0, align16(at));
   const out =
     status === 0
-      ? decoder.decode(new Uint8Array(k.memory.buffer, k.resultPtr.value, k.resultLen.value))
+      ? asciiString(new Uint8Array(k.memory.buffer, k.resultPtr.value), k.resultLen.value)
       : undefined;
   release(k);
   return out;
@@ -160,7 +147,7 @@ export function wasmEncodeMask(
   const buf = k.memory.buffer;
   const counts = new Uint32Array(buf, k.countsPtr.value, k.countsLen.value).slice();
   const text = withString
-    ? decoder.decode(new Uint8Array(buf, k.resultPtr.value, k.resultLen.value))
+    ? asciiString(new Uint8Array(buf, k.resultPtr.value), k.resultLen.value)
     : undefined;
   release(k);
   return { counts, text };
