@@ -165,6 +165,23 @@ describeBothBuilds('shared mask kernels = the replaced code', () => {
       expect(Array.from(mask.polygonToCounts(poly, h, w))).toEqual(oldRle.polygonToCounts(poly, h, w));
     }
   });
+
+  it('rasterises large polygons, and columns crossed many times, as the ported frPoly did', () => {
+    const r = seededRandom(15);
+    for (let t = 0; t < 40; t++) {
+      const w = 50 + Math.floor(r() * 250);
+      const h = 50 + Math.floor(r() * 250);
+      const k = 20 + Math.floor(r() * 150);
+      const poly: number[] = [];
+      for (let i = 0; i < k; i++) poly.push(r() * (w + 20) - 10, r() * (h + 20) - 10);
+      expect(Array.from(mask.polygonToCounts(poly, h, w))).toEqual(oldRle.polygonToCounts(poly, h, w));
+    }
+    // A comb whose 40 teeth cross columns 10..12 eighty times each.
+    const comb: number[] = [0, 0];
+    for (let i = 0; i < 40; i++) comb.push(30, 5 * i + 1, 30, 5 * i + 3, 0, 5 * i + 4);
+    comb.push(0, 205);
+    expect(Array.from(mask.polygonToCounts(comb, 210, 40))).toEqual(oldRle.polygonToCounts(comb, 210, 40));
+  });
 });
 
 describeBothBuilds('polygon sets (annToRLE)', () => {
