@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as mask from '@shared/mask';
-import { maskWasmActive, setMaskWasm } from '@shared/mask/wasm/kernels';
+import { maskWasmActive, setMaskWasm, withoutMaskWasm } from '@shared/mask/wasm/kernels';
 import * as oldContours from '../tests/fixtures/segment/oracle/contours';
 import * as oldOps from '../tests/fixtures/segment/oracle/mask-ops';
 import * as oldRle from '../tests/fixtures/segment/oracle/rle';
@@ -129,15 +129,6 @@ function prepare(c: MaskCase, dir: string): { prepared: Prepared; manifest: obje
   return { prepared: { ...c, rleA, rleB, polygons }, manifest };
 }
 
-function withoutWasm<T>(run: () => T): T {
-  setMaskWasm(false);
-  try {
-    return run();
-  } finally {
-    setMaskWasm(true);
-  }
-}
-
 function fmtMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toPrecision(2);
 }
@@ -200,7 +191,7 @@ export default async function peersBench(): Promise<BenchRow[]> {
           timed.push({ label: op.peer, runTimed: (reps) => py.time(op.name, c.id, reps) });
         }
         if (op.before && !onlyOurs) timed.push({ label: 'before', run: () => op.before!(c) });
-        if (op.wasm && wasmOn) timed.push({ label: 'ts', run: () => withoutWasm(() => op.ours(c)) });
+        if (op.wasm && wasmOn) timed.push({ label: 'ts', run: () => withoutMaskWasm(() => op.ours(c)) });
         const t = await interleaved(timed, 7);
         const ours = t.get('ours')!;
         const theirs = t.get(op.peer);

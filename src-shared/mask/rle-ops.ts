@@ -116,6 +116,7 @@ function intersectUnion(A: ArrayLike<number>, B: ArrayLike<number>): { inter: nu
  * intersectUnion on canonical lists (no zero-length run but the first) that both cover `total` < 2^31
  * pixels: the branch-free boundary walk of rle-merge.ts, adding each stretch between boundaries to the
  * intersection and the union by the values on it. A and B need one writable slot after their counts.
+ * (One walk with a mode switch for both measured 3–10 % slower on IoU and merge: hence two loops.)
  */
 function walkIntersectUnion(
   A: Int32Array,

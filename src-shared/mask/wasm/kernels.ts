@@ -72,6 +72,17 @@ export function setMaskWasm(on: boolean): void {
   enabled = on;
 }
 
+/** Runs `fn` with the TypeScript kernels only (for comparisons in tests and benches). */
+export function withoutMaskWasm<T>(fn: () => T): T {
+  const was = enabled;
+  enabled = false;
+  try {
+    return fn();
+  } finally {
+    enabled = was;
+  }
+}
+
 /** Whether the Wasm kernels are in use here. */
 export function maskWasmActive(): boolean {
   return load() !== undefined;

@@ -3,6 +3,7 @@ import * as mask from '@shared/mask';
 import {
   setMaskWasm,
   wasmDenseCounts,
+  withoutMaskWasm,
   wasmEncodeMask,
   wasmMergeStrings,
   wasmRowRuns,
@@ -14,15 +15,6 @@ import { seededRandom } from '../../../../src-main/core/random';
  * would fail here): every width up to 40 and some wide odd ones (the SIMD loops' tails), any byte
  * value, views at odd offsets, and the strings the decoder must hand back to TypeScript.
  */
-
-function withoutWasm<T>(run: () => T): T {
-  setMaskWasm(false);
-  try {
-    return run();
-  } finally {
-    setMaskWasm(true);
-  }
-}
 
 function randomMask(r: () => number, w: number, h: number, kind: number): Uint8Array {
   const m = new Uint8Array(w * h);
@@ -59,10 +51,10 @@ describe('Wasm kernels = their TypeScript twins', () => {
         const m = kind === 1 ? unaligned(randomMask(r, w, h, kind)) : randomMask(r, w, h, kind);
         const viaWasm = wasmEncodeMask(m, w, h, true);
         expect(viaWasm).toBeDefined();
-        const ts = withoutWasm(() => mask.encodeMask(m, w, h));
+        const ts = withoutMaskWasm(() => mask.encodeMask(m, w, h));
         expect(viaWasm!.text).toBe(ts.counts);
         expect(Array.from(viaWasm!.counts)).toEqual(
-          Array.from(withoutWasm(() => mask.maskToCounts(m, w, h))),
+          Array.from(withoutMaskWasm(() => mask.maskToCounts(m, w, h))),
         );
         expect(mask.encodeMask(m, w, h)).toEqual(ts);
       }
@@ -80,7 +72,7 @@ describe('Wasm kernels = their TypeScript twins', () => {
           ends: Array.from(ends),
           rowFirst: Array.from(rowFirst),
         }));
-        const ts = withoutWasm(() => mask.extractRowRuns(m, w, h));
+        const ts = withoutMaskWasm(() => mask.extractRowRuns(m, w, h));
         expect(viaWasm).toEqual({
           count: ts.count,
           starts: Array.from(ts.starts),
@@ -96,7 +88,7 @@ describe('Wasm kernels = their TypeScript twins', () => {
     for (const [w, h] of sizes()) {
       const a = randomMask(r, w, h, 1);
       const b = unaligned(randomMask(r, w, h, 0));
-      expect(wasmDenseCounts(a, b)).toEqual(withoutWasm(() => mask.denseIntersectUnion(a, b)));
+      expect(wasmDenseCounts(a, b)).toEqual(withoutMaskWasm(() => mask.denseIntersectUnion(a, b)));
     }
     // More than 255 SIMD steps: the byte-lane counters are flushed.
     const big = new Uint8Array(16 * 600 + 5).fill(7);
@@ -110,10 +102,10 @@ describe('Wasm kernels = their TypeScript twins', () => {
       for (const intersect of [false, true]) {
         const strings = rles.map((x) => x.counts);
         expect(wasmMergeStrings(strings, intersect)).toBe(
-          withoutWasm(() => mask.rleMerge(rles, intersect)).counts,
+          withoutMaskWasm(() => mask.rleMerge(rles, intersect)).counts,
         );
         expect(wasmMergeStrings(strings.slice(0, 2), intersect)).toBe(
-          withoutWasm(() => mask.rleMerge(rles.slice(0, 2), intersect)).counts,
+          withoutMaskWasm(() => mask.rleMerge(rles.slice(0, 2), intersect)).counts,
         );
       }
     }
@@ -129,7 +121,8 @@ describe('Wasm kernels = their TypeScript twins', () => {
     // Values of 7 chars (beyond int32 deltas) stay in Wasm, with the same result.
     const wide = [s([3, 2 ** 30 + 7, 5]), s([2 ** 30 + 15])];
     expect(wasmMergeStrings(wide, false)).toBe(
-      withoutWasm(() => mask.rleMerge(wide.map((counts) => ({ size: [2 ** 30 + 15, 1], counts })))).counts,
+      withoutMaskWasm(() => mask.rleMerge(wide.map((counts) => ({ size: [2 ** 30 + 15, 1], counts }))))
+        .counts,
     );
   });
 });
