@@ -22,7 +22,9 @@ async function start(): Promise<void> {
   handleAppProtocol(path.join(root, 'out', 'renderer'), service);
   const unbind = bindIpc(service);
 
-  const window = new BrowserWindow(mainWindowOptions(path.join(root, 'out', 'preload', 'index.cjs')));
+  const window = new BrowserWindow(
+    mainWindowOptions(path.join(root, 'out', 'preload', 'index.cjs'), { packaged: app.isPackaged }),
+  );
   const unsubscribe = service.events.subscribe((event) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });

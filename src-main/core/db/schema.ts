@@ -143,5 +143,13 @@ ALTER TABLE annotations ADD COLUMN client_id TEXT;
 CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) WHERE client_id IS NOT NULL;
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4];
+/**
+ * v5: each image file's modification time when it was imported (or last verified), so that the media
+ * route serves a file only while it still is what was imported: same size and mtime, or else same hash.
+ */
+const v5 = `
+ALTER TABLE images ADD COLUMN mtime_ms INTEGER;
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

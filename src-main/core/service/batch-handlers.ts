@@ -86,6 +86,7 @@ export function createBatchHandlers(
           })),
         ),
       proposeHits: async ({ annotationId, labelId, topK }) => {
+        session.require().labels.get(labelId); // an unknown label is named here, not by a foreign key
         const { query, hits } = objectHits(annotationId, topK);
         return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ExportFormatSchema = z.enum(['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme']);
@@ -8,7 +9,7 @@ export const exportsGroup = {
   run: method(
     z.object({
       format: ExportFormatSchema,
-      outDir: z.string().min(1).max(4096),
+      outDir: FilePathSchema,
       segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
       images: z.enum(['all', 'done']).default('all'),
       split: z.object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1) }).optional(),
@@ -24,7 +25,7 @@ export const exportsGroup = {
     }),
   ),
   importAnnotations: method(
-    z.object({ format: ImportFormatSchema, path: z.string().min(1).max(4096) }),
+    z.object({ format: ImportFormatSchema, path: FilePathSchema }),
     z.object({
       imported: z.number().int(),
       matchedImages: z.number().int(),

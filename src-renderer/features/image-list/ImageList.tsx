@@ -138,7 +138,7 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
               onClick={() => onOpen(row)}
               title={row.fileName}
             >
-              <img src={mediaUrl(row.id, 'thumbnail')} alt="" loading="lazy" width={64} height={48} />
+              <img src={mediaUrl(row, 'thumbnail')} alt="" loading="lazy" width={64} height={48} />
               <span className="name">{row.fileName}</span>
               <span className={`badge status-${row.status}`}>
                 {row.missing ? 'missing' : row.status.replace('_', ' ')}

@@ -245,7 +245,7 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
       <div className="canvas-host" ref={canvasHost} data-view={JSON.stringify(viewApi.view)}>
         {current && (
           <AnnotationCanvas
-            imageUrl={mediaUrl(current.id)}
+            imageUrl={mediaUrl(current)}
             imageWidthPx={current.widthPx}
             imageHeightPx={current.heightPx}
             doc={doc.imageId === current.id ? (doc.history?.doc ?? null) : null}
