@@ -18,7 +18,8 @@ import { Project } from '../src-main/core/project';
 import { polygonsToMask } from '../src-main/core/segment/contours';
 import { encodeMask } from '../src-main/core/segment/rle';
 import type { BenchRow } from './bench-kit';
-import { BIG_H, BIG_W, imageName, rng, writeBigCoco } from './formats/big-coco';
+import { seededRandom } from '../src-main/core/random';
+import { BIG_H, BIG_W, imageName, writeBigCoco } from './formats/big-coco';
 
 const W = 640;
 const H = 480;
@@ -37,7 +38,7 @@ function star(rand: () => number, cx: number, cy: number, r: number, n: number):
 
 /** A synthetic project: geometry objects are shared between images, as a DB reader would decode them. */
 function syntheticSource(): ExportSource & ImportSink {
-  const rand = rng(1);
+  const rand = seededRandom(1);
   const polygons: Geometry[] = [];
   const masks: Geometry[] = [];
   for (let i = 0; i < 64; i++) {
@@ -196,19 +197,17 @@ async function bigCocoRows(dir: string): Promise<BenchRow[]> {
   );
   const projectDir = path.join(dir, 'project');
   const project = Project.create(projectDir);
-  project.db.transaction(() => {
-    for (let i = 1; i <= made.images; i++) {
-      project.images.insert({
-        path: `images/${imageName(i)}`,
-        name: imageName(i),
-        sha256: i.toString(16).padStart(64, '0'),
-        format: 'jpeg',
-        bytes: 1,
-        widthPx: BIG_W,
-        heightPx: BIG_H,
-      });
-    }
-  })();
+  project.images.insertMany(
+    Array.from({ length: made.images }, (_, k) => ({
+      path: `images/${imageName(k + 1)}`,
+      name: imageName(k + 1),
+      sha256: (k + 1).toString(16).padStart(64, '0'),
+      format: 'jpeg',
+      bytes: 1,
+      widthPx: BIG_W,
+      heightPx: BIG_H,
+    })),
+  );
   project.close();
   const imported = child(['import', projectDir, file]);
   push(

@@ -1,16 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-
-/** A seeded generator (mulberry32): the same file on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src-main/core/random';
 
 export const BIG_W = 640;
 export const BIG_H = 480;
@@ -26,7 +16,7 @@ export async function writeBigCoco(
   targetBytes: number,
   perImage = 40,
 ): Promise<{ images: number; annotations: number }> {
-  const rand = rng(7);
+  const rand = seededRandom(7);
   const out = createWriteStream(file);
   let written = 0;
   const write = async (s: string): Promise<void> => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MEDIA_CACHE_CONTROL, type RadioLabelService } from '../core/api';
-import { contentSecurityPolicy } from '../server/security-headers';
+import { contentSecurityPolicy } from '../core/content-security-policy';
 
 /**
  * The app:// protocol as a plain function from Request to Response (no Electron import, so it is unit

@@ -5,15 +5,16 @@
 export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent', 'openSample'],
   images: ['import', 'list', 'get', 'setStatus', 'relink'],
-  labels: ['list', 'create', 'update', 'remove'],
+  labels: ['list', 'create', 'ensure', 'update', 'remove'],
   annotations: ['list', 'applyPatch', 'convert'],
-  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
-  jobs: ['list', 'start', 'cancel'],
-  review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
+  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags', 'segmentFile', 'tagFile'],
+  jobs: ['list', 'start', 'run', 'cancel', 'history'],
+  review: ['queue', 'summary', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
   search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
   exports: ['run', 'importAnnotations'],
   models: [
     'list',
+    'inventory',
     'verify',
     'install',
     'select',
@@ -28,7 +29,6 @@ export const API_METHODS = {
 } as const;
 
 export type ApiGroup = keyof typeof API_METHODS;
-export type ApiMethod<G extends ApiGroup> = (typeof API_METHODS)[G][number];
 
 /** IPC channel of one method (Electron); browser mode uses POST /api/<group>/<method>. */
 export const channelName = (group: string, method: string): string => `rl:${group}.${method}`;

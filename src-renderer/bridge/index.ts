@@ -40,12 +40,3 @@ export function mediaUrl(
   const key = variant === 'thumbnail' ? `${image.mediaKey}/thumbnail` : image.mediaKey;
   return getBackend().mode === 'electron' ? `app://media/${key}` : `/media/${key}`;
 }
-
-/** Unwraps a Result for UI code that shows errors in one place. */
-export async function unwrap<T>(
-  result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
-): Promise<T> {
-  const r = await result;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}

@@ -293,9 +293,3 @@ export function movePolylineVertex(
   points[2 * index + 1] = p.y;
   return { kind: 'polyline', points };
 }
-
-export function ringVertices(ring: readonly number[]): Point[] {
-  const out: Point[] = [];
-  for (let i = 0; i + 1 < ring.length; i += 2) out.push({ x: ring[i] ?? 0, y: ring[i + 1] ?? 0 });
-  return out;
-}

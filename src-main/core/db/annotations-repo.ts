@@ -4,6 +4,7 @@ import {
   type Attributes,
   type AttributeSpec,
   type Geometry,
+  GeometrySchema,
   asAnnotationId,
   asImageId,
   asLabelId,
@@ -94,6 +95,9 @@ export class AnnotationsRepo {
   readonly #same: Statement;
   readonly #maxGroup: Statement;
   readonly #labelOfAnnotation: Statement;
+  readonly #imagesWithLabel: Statement;
+  readonly #ofLabel: Statement;
+  readonly #shape: Statement;
 
   constructor(db: Db) {
     this.#db = db;
@@ -131,6 +135,29 @@ export class AnnotationsRepo {
     this.#delete = db.prepare('DELETE FROM annotations WHERE id = ? AND image_id = ?');
     this.#setRev = db.prepare('UPDATE images SET revision = ? WHERE id = ?');
     this.#count = db.prepare('SELECT COUNT(*) FROM annotations').pluck();
+    this.#imagesWithLabel = db
+      .prepare('SELECT DISTINCT image_id FROM annotations WHERE label_id = ? ORDER BY image_id')
+      .pluck();
+    this.#ofLabel = db.prepare(
+      'SELECT image_id, geometry FROM annotations WHERE label_id = ? ORDER BY image_id, id',
+    );
+    this.#shape = db.prepare('SELECT image_id, geometry FROM annotations WHERE id = ?');
+  }
+
+  /** The images that have at least one annotation of the label, in id order. */
+  imageIdsWithLabel(labelId: LabelId): ImageId[] {
+    return (this.#imagesWithLabel.all(labelId) as number[]).map(asImageId);
+  }
+
+  /** Every shape of the label, by image then annotation id. */
+  shapesOfLabel(labelId: LabelId): AnnotationShape[] {
+    return (this.#ofLabel.all(labelId) as RawShape[]).map(toShape);
+  }
+
+  /** One annotation's image and geometry, or undefined. */
+  findShape(id: AnnotationId): AnnotationShape | undefined {
+    const raw = this.#shape.get(id) as RawShape | undefined;
+    return raw && toShape(raw);
   }
 
   count(): number {
@@ -327,6 +354,21 @@ export class AnnotationsRepo {
       throw new NotFoundError(`${field}: label ${labelId} does not exist in this project`, { field });
     }
   }
+}
+
+/** Where an annotation is and what it covers (what search and propagation read). */
+export interface AnnotationShape {
+  readonly imageId: ImageId;
+  readonly geometry: Geometry;
+}
+
+interface RawShape {
+  image_id: number;
+  geometry: string;
+}
+
+function toShape(raw: RawShape): AnnotationShape {
+  return { imageId: asImageId(raw.image_id), geometry: GeometrySchema.parse(JSON.parse(raw.geometry)) };
 }
 
 function toAnnotation(raw: RawAnnotation): Annotation {

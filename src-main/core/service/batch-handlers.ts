@@ -7,11 +7,11 @@ import {
   projectTags,
   projectGridSource,
   projectPatchIndex,
-  ProposalsRepo,
   searchObjects,
   similarImages,
   type EmbeddingSpec,
 } from '../intelligence';
+import { type AnnotationId } from '@contract';
 import { type InferenceService } from './inference-service';
 import { type JobService } from './job-service';
 import { type ProjectSession } from './project-session';
@@ -22,30 +22,35 @@ export function createBatchHandlers(
   inference: InferenceService,
   jobs: JobService,
 ): Pick<ServiceHandlers, 'jobs' | 'review' | 'search'> {
-  const proposals = () => new ProposalsRepo(session.require());
-  const spec = (): EmbeddingSpec => ({ modelId: inference.modelId() });
-  const objectHits = (annotationId: number, topK: number) => {
+  const proposals = () => session.require().proposals;
+  /** The searched embeddings: the request's model and resolution, else the selected model's default. */
+  const spec = (input: { modelId?: string | undefined; resolution?: number | undefined }): EmbeddingSpec => ({
+    modelId: input.modelId ?? inference.modelId(),
+    ...(input.resolution === undefined ? {} : { resolution: input.resolution }),
+  });
+  const objectHits = (annotationId: AnnotationId, topK: number, s: EmbeddingSpec) => {
     const project = session.require();
-    const query = annotationQuery(project, spec(), annotationId as Parameters<typeof annotationQuery>[2]);
-    const hits = searchObjects(
-      projectPatchIndex(project, spec()),
-      projectGridSource(project, spec()),
-      query.vector,
-      {
-        topK,
-        excludeImageId: query.imageId,
-      },
-    );
+    const query = annotationQuery(project, s, annotationId);
+    const hits = searchObjects(projectPatchIndex(project, s), projectGridSource(project, s), query.vector, {
+      topK,
+      excludeImageId: query.imageId,
+    });
     return { query, hits };
   };
   return {
     jobs: {
       list: () => Promise.resolve(jobs.runner().list()),
-      start: ({ kind, params }) => Promise.resolve(jobs.start(kind, params)),
+      start: (input) => jobs.start(input),
+      run: (input) => jobs.run(input),
       cancel: ({ jobId }) => Promise.resolve(jobs.runner().cancel(jobId)),
+      history: ({ limit }) => Promise.resolve(jobs.history(limit)),
     },
     review: {
       queue: () => Promise.resolve(proposals().reviewQueue()),
+      summary: () => {
+        const repo = proposals();
+        return Promise.resolve({ counts: repo.counts(), queue: repo.reviewQueue() });
+      },
       list: ({ imageId }) =>
         Promise.resolve(
           proposals()
@@ -75,32 +80,44 @@ export function createBatchHandlers(
       rejectAll: ({ imageId }) => Promise.resolve({ rejected: proposals().rejectAll(imageId) }),
     },
     search: {
-      similarImages: ({ imageId, topK }) =>
-        Promise.resolve(similarImages(session.require(), spec(), imageId, topK)),
-      similarObjects: ({ annotationId, topK }) =>
+      similarImages: (input) => {
+        const project = session.require();
+        project.images.get(input.imageId);
+        return Promise.resolve(similarImages(project, spec(input), input.imageId, input.topK));
+      },
+      similarObjects: (input) =>
         Promise.resolve(
-          objectHits(annotationId, topK).hits.map((h) => ({
+          objectHits(input.annotationId, input.topK, spec(input)).hits.map((h) => ({
             imageId: asImageId(h.imageId),
             score: h.score,
             bbox: h.bbox,
+            ...(input.heatmaps
+              ? {
+                  heatmap: {
+                    gridW: h.heatmap.gridW,
+                    gridH: h.heatmap.gridH,
+                    base64: Buffer.from(h.heatmap.data).toString('base64'),
+                  },
+                }
+              : {}),
           })),
         ),
-      proposeHits: async ({ annotationId, labelId, topK }) => {
-        session.require().labels.get(labelId); // an unknown label is named here, not by a foreign key
-        const { query, hits } = objectHits(annotationId, topK);
-        return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
+      proposeHits: async (input) => {
+        session.require().labels.get(input.labelId); // an unknown label is named here, not by a foreign key
+        const s = spec(input);
+        const { query, hits } = objectHits(input.annotationId, input.topK, s);
+        return { proposed: await hitsToProposals(session.require(), s, query.vector, hits, input.labelId) };
       },
       imagesWithTag: async ({ label, minProbability }) => {
         const project = session.require();
         const names = [...new Set([label, ...project.labels.list().map((l) => l.name)])];
-        const tags = await projectTags(project, inference.engine(), spec(), names);
+        const tags = await projectTags(project, inference.engine(), spec({}), names);
         return {
           imageIds: imagesWithTag(tags, label, minProbability),
           skipped: tags.skipped.map((s) => s.reason),
         };
       },
-      duplicates: ({ threshold }) =>
-        Promise.resolve(findDuplicates(session.require(), spec(), threshold).pairs),
+      duplicates: (input) => Promise.resolve(findDuplicates(session.require(), spec(input), input.threshold)),
     },
   };
 }

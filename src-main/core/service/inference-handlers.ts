@@ -2,6 +2,7 @@ import { type ServiceHandlers } from '@contract';
 import { AppError } from '../errors';
 import { tagImage } from '../inference';
 import { type SettingsStore } from '../settings/settings-store';
+import { FileInference } from './file-inference';
 import { type InferenceService } from './inference-service';
 import { type ProjectSession } from './project-session';
 import { type SegmentService } from './segment-service';
@@ -12,6 +13,7 @@ export function createInferenceHandlers(
   session: ProjectSession,
   settings: SettingsStore,
 ): Pick<ServiceHandlers, 'inference'> {
+  const files = new FileInference(inference);
   return {
     inference: {
       status: async () => {
@@ -43,6 +45,8 @@ export function createInferenceHandlers(
         });
         return scores.map((s) => ({ label: s.label, score: s.score }));
       },
+      segmentFile: (input) => files.segment(input),
+      tagFile: (input) => files.tag(input),
     },
   };
 }

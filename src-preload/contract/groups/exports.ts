@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImageStatusSchema } from '../geometry';
 import { FilePathSchema } from '../ids';
 import { method } from './method';
 
@@ -22,8 +23,17 @@ export const exportsGroup = {
       outDir: FilePathSchema,
       segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
       boxSegmentation: BoxSegmentationSchema.default('polygon'),
-      images: z.enum(['all', 'done']).default('all'),
-      split: z.object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1) }).optional(),
+      /** 'all', or only images with these statuses ('done' is short for ['done']). */
+      images: z
+        .union([z.enum(['all', 'done']), z.array(ImageStatusSchema).min(1).max(4)], {
+          error: `expected "all" or statuses from ${ImageStatusSchema.options.join('|')}`,
+        })
+        .default('all'),
+      /** Fractions of the images for train and val (normalised, so 0.8/0.2 and 8/2 are the same). */
+      split: z
+        .object({ train: z.number().nonnegative(), val: z.number().nonnegative() })
+        .refine((s) => s.train + s.val > 0, 'the split fractions must not all be 0')
+        .optional(),
       seed: z.number().int().default(0),
       /** Copy the images into the export, hard-link them, or leave them where they are and reference them. */
       imageFiles: z.enum(['copy', 'link', 'reference']).default('copy'),
@@ -33,6 +43,8 @@ export const exportsGroup = {
       images: z.number().int(),
       annotations: z.number().int(),
       warnings: z.array(z.string()),
+      /** Counters behind the warnings: shapesLostHoles, skippedPoints, … */
+      counts: z.record(z.string(), z.number().int()),
     }),
   ),
   importAnnotations: method(

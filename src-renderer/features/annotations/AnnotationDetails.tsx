@@ -7,7 +7,7 @@ import {
   type LabelId,
 } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import {
   addAnnotations,
   freeGroupId,

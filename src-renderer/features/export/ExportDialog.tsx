@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ExportFormatSchema, ImportFormatSchema } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 type ExportFormat = (typeof ExportFormatSchema.options)[number];
 type ImportFormat = (typeof ImportFormatSchema.options)[number];

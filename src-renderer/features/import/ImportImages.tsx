@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 /** Import files or folders (recursive) by path; the report lists every skipped file with its reason. */
 export function ImportImages(): React.JSX.Element {

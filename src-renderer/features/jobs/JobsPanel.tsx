@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import { type Job } from '@contract';
+import { type Job, type JobStart } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 const KIND_NAMES: Readonly<Record<Job['kind'], string>> = {
   embed: 'Precompute embeddings',
   auto_label: 'Auto-label',
   propagate: 'Label all similar',
-  export: 'Export',
 };
 
 function eta(ms: number | null): string {
@@ -40,8 +39,8 @@ export function JobsPanel(): React.JSX.Element {
     });
   }, [invalidateImages]);
 
-  const start = async (kind: Job['kind'], params: Record<string, unknown>): Promise<void> => {
-    const r = await api().jobs.start({ kind, params });
+  const start = async (job: JobStart): Promise<void> => {
+    const r = await api().jobs.start(job);
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
     // Progress events can overtake this answer (a short job is done before it arrives): never let the
     // start snapshot replace a newer state.
@@ -53,13 +52,15 @@ export function JobsPanel(): React.JSX.Element {
     <section className="panel jobs" aria-label="Jobs">
       <h2>Dataset</h2>
       <div className="row">
-        <button onClick={() => void start('embed', { images: 'uncached' })}>Precompute</button>
+        <button onClick={() => void start({ kind: 'embed', params: { images: 'uncached' } })}>
+          Precompute
+        </button>
         <button
           disabled={labels.length === 0}
           onClick={() =>
-            void start('auto_label', {
-              images: 'new',
-              prompts: labels.map((l) => ({ labelId: l.id, texts: [l.name] })),
+            void start({
+              kind: 'auto_label',
+              params: { images: 'new', prompts: labels.map((l) => ({ labelId: l.id, texts: [l.name] })) },
             })
           }
         >
@@ -67,7 +68,9 @@ export function JobsPanel(): React.JSX.Element {
         </button>
         <button
           disabled={activeLabelId === null}
-          onClick={() => void start('propagate', { images: 'all', labelId: activeLabelId })}
+          onClick={() =>
+            activeLabelId !== null && void start({ kind: 'propagate', params: { labelId: activeLabelId } })
+          }
         >
           Label all similar
         </button>

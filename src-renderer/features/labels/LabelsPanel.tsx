@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type Label, type LabelRemoval } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 /** Label CRUD with colours, hotkeys and counts; deleting a used label asks what to do with its annotations. */
 export function LabelsPanel(): React.JSX.Element {

@@ -1,7 +1,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { type RegionHit, type ImageId } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { type EditorSession } from '../workspace/editor-session';
 
 type Results =
@@ -70,7 +70,10 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
         <button
           disabled={busy}
           onClick={() =>
-            void run(api().search.duplicates({ threshold: 0.97 }), (pairs) => ({ kind: 'duplicates', pairs }))
+            void run(api().search.duplicates({ threshold: 0.97 }), ({ pairs }) => ({
+              kind: 'duplicates',
+              pairs,
+            }))
           }
         >
           Duplicates

@@ -4,7 +4,7 @@ import { api, mediaUrl } from '../../bridge';
 import { AnnotationCanvas, useViewState } from '../../canvas';
 import { type Proposal } from '../../model';
 import { type ToolName } from '../../tools';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { PromptBar } from '../prompt-bar/PromptBar';
 import { ReviewBar } from '../review/ReviewBar';
 import { ShortcutHelp } from '../shortcuts/ShortcutHelp';

@@ -6,17 +6,7 @@ import {
   cleanAttributes,
   geometryProblem,
 } from '@contract';
-
-/** A seeded generator: the same cases on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../src-main/core/random';
 
 const NUMBERS = [0, 1, -1, 3.5, 359.999, 360, -0.5, 1e6, 1e6 + 1, -1e6 - 1, NaN, Infinity, -Infinity];
 const ODD = [undefined, null, '3', true, {}, [], [1, 2]];
