@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import sharp, { type OutputInfo } from 'sharp';
 import { type Geometry } from '@contract';
+import { ImageOpenError, openImage, run } from '../images/open-image';
 import { encodeMask } from '../segment/rle';
 import {
   DEFAULT_MAX_JSON_BYTES,
@@ -44,7 +44,7 @@ function extentBox(pts: readonly number[][]): Geometry {
   return { kind: 'box', x, y, widthPx: Math.max(...xs) - x, heightPx: Math.max(...ys) - y };
 }
 
-/** Decodes a labelme mask PNG (any PNG flavour, via sharp) and pastes it at (x1, y1) of a full-size mask. */
+/** Decodes a labelme mask PNG (any PNG flavour) and pastes it at (x1, y1) of a full-size mask. */
 async function maskGeometry(
   b64: string,
   pts: readonly number[][],
@@ -53,13 +53,14 @@ async function maskGeometry(
 ): Promise<Geometry | string> {
   const bytes = Buffer.from(b64, 'base64');
   if (bytes.length === 0) return '"mask" is empty or not base64';
-  let decoded: { data: Buffer; info: OutputInfo };
+  let decoded;
   try {
-    decoded = await sharp(bytes, { limitInputPixels: widthPx * heightPx + 1 })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    // Never larger than the image it lies on: the pixel cap is the image's own size.
+    const opened = await openImage('"mask"', { alpha: 'drop', bytes, maxInputPixels: widthPx * heightPx });
+    decoded = await run('"mask"', opened.pipeline.raw().toBuffer({ resolveWithObject: true }));
   } catch (e) {
-    return `"mask" is not a readable PNG: ${e instanceof Error ? e.message : String(e)}`;
+    const reason = e instanceof ImageOpenError ? e.reason : e instanceof Error ? e.message : String(e);
+    return `"mask" is not a readable PNG: ${reason}`;
   }
   const { data, info } = decoded;
   const x1 = Math.trunc(pts[0]![0]!);

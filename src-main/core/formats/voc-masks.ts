@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { openImage, run } from '../images/open-image';
 import { encodeMask } from '../segment/rle';
 import { isFile, readTextLimited } from './files';
 import { decodeSimplePng } from './png';
@@ -59,7 +59,8 @@ export async function readIndexPng(
   } catch {
     // Not an 8-bit paletted/grey PNG (some tools write RGB): map colours back to palette values.
   }
-  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const opened = await openImage(display, { alpha: 'drop', bytes });
+  const { data, info } = await run(display, opened.pipeline.raw().toBuffer({ resolveWithObject: true }));
   const byColor = paletteIndexByColor();
   const pixels = new Uint8Array(info.width * info.height);
   for (let i = 0; i < pixels.length; i++) {
