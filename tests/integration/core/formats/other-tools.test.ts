@@ -14,7 +14,7 @@ import { tempDirs } from '../../../fixtures/images/temp-dirs';
 
 /**
  * Files written by other tools (Datumaro's and Label Studio converter's test assets, a CVAT export kept
- * by Datumaro) and files of ours written from a format's documentation (labelme, CVAT masks): imported
+ * by Datumaro, labelme files kept by labelme-rs) and files of ours written from a format's documentation (labelme, CVAT masks): imported
  * into a real project, checked against what the other tool reads from them, exported again and
  * re-imported unchanged. Sources and licences: tests/fixtures/formats/third-party/README.md.
  */
@@ -484,6 +484,89 @@ describe('labelme files (ours, written from labelme’s documented format; label
           /not-labelme: no labelme JSON file found \(1 \.json file\(s\) looked at; a labelme file has "shapes" and "imagePath"\)$/,
         ),
       ]);
+    } finally {
+      project.close();
+    }
+  });
+});
+
+describe('labelme files written by labelme 5.0.1 (kept by labelme-rs)', () => {
+  // The images are left out: the project holds images of the same names and sizes.
+  const images = [
+    { path: 'images/Mandrill.jpg', w: 256, h: 256 },
+    { path: 'images/img1.jpg', w: 512, h: 512 },
+    { path: 'windows/stem.jpg', w: 512, h: 512 },
+  ];
+
+  it('reads every shape type labelme wrote (polygon, linestrip, circle, rectangle, line, point), flags and a Windows imagePath; re-export gives the same', async () => {
+    const project = projectWith(images);
+    try {
+      const r = await importInto(project, 'labelme', path.join(THIRD, 'labelme-rs'));
+      expect(r).toMatchObject({ errors: [], unmatched: [], matchedImages: 3, imported: 15 + 5 + 1 });
+      const labels = new Map(project.labels.list().map((l) => [l.id, l.name]));
+      const named = (imagePath: string) =>
+        annotationsOf(project, imagePath).map((a) => ({
+          label: labels.get(a.labelId),
+          geometry: a.geometry,
+        }));
+
+      const mandrill = named('images/Mandrill.jpg');
+      expect(mandrill.map((a) => `${a.label} ${a.geometry.kind}`)).toEqual([
+        'Eye polygon',
+        'Eye polygon',
+        ...Array<string>(6).fill('Groove polyline'),
+        'Iris polygon',
+        'Iris polygon',
+        'Nose box',
+        'EyeBrow polyline',
+        'Nostril point',
+        'Nostril point',
+        'Glabella point',
+      ]);
+      // labelme's rectangle is its two corners; a line keeps its two points; points stay exact.
+      expect(mandrill[10]!.geometry).toEqual({
+        kind: 'box',
+        x: 82.38213399503722,
+        y: 169.57320099255583,
+        widthPx: 160.04962779156327 - 82.38213399503722,
+        heightPx: 223.66749379652606 - 169.57320099255583,
+      });
+      expect(mandrill[11]!.geometry).toEqual({
+        kind: 'polyline',
+        points: [63.52357320099255, 12.749379652605455, 193.54838709677418, 9.523573200992551],
+      });
+      expect(mandrill[14]!.geometry).toEqual({ kind: 'point', x: 124.81389578163771, y: 18.952853598014883 });
+      expect((mandrill[2]!.geometry as { points: number[] }).points).toHaveLength(2 * 5);
+      // A circle (centre, a point on it) becomes a polygon whose vertices all lie at its radius.
+      const iris = mandrill[8]!.geometry;
+      if (iris.kind !== 'polygon') throw new Error('the circle is not a polygon');
+      const radius = Math.hypot(
+        87.84119106699752 - 88.33746898263028,
+        19.449131513647643 - 29.126550868486362,
+      );
+      const ring = iris.rings[0]!;
+      for (let i = 0; i < ring.length; i += 2) {
+        expect(Math.hypot(ring[i]! - 88.33746898263028, ring[i + 1]! - 29.126550868486362)).toBeCloseTo(
+          radius,
+          6,
+        );
+      }
+
+      // Image flags: f1 (true) tags the image, f2 (false) is kept as a label only.
+      expect(named('images/img1.jpg').map((a) => `${a.label} ${a.geometry.kind}`)).toEqual([
+        'f1 tag',
+        'TL point',
+        'TR point',
+        'BL point',
+        'BR point',
+      ]);
+      expect([...labels.values()]).toContain('f2');
+      // "parent\\stem.jpg" (written on Windows) is found by its file name.
+      expect(named('windows/stem.jpg')).toEqual([{ label: 'TL', geometry: { kind: 'point', x: 0, y: 1 } }]);
+
+      const again = await reexport(project, images, 'labelme', 'labelme', (o) => o);
+      expect(again.errors).toEqual([]);
+      expect(again.after).toEqual(again.before);
     } finally {
       project.close();
     }
