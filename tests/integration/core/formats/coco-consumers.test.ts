@@ -66,6 +66,14 @@ function cocoProblems(doc: Record<string, unknown>, needSegmentation: boolean): 
 
 const python = ['python3', 'python'].find((bin) => spawnSync(bin, ['--version']).status === 0);
 const CHECK = path.resolve(import.meta.dirname, '../../../fixtures/formats/coco_check.py');
+/** pycocotools' verdict on the exports below, recorded where it was installed. */
+const RECORDED = path.resolve(import.meta.dirname, '../../../fixtures/formats/pycocotools-recorded.json');
+const RECORDED_WITH = 'pycocotools 2.0.11 (ppwwyyxx/cocoapi @ ac87f50, as on PyPI), numpy 1.24, Python 3.11';
+
+interface Recorded {
+  readonly recordedWith: string;
+  readonly variants: Record<string, Omit<Checked, 'skip'>>;
+}
 
 interface Checked {
   readonly skip?: string;
@@ -79,9 +87,10 @@ function pycocotools(files: readonly string[]): { skip: string } | Checked[] {
   if (python === undefined) return { skip: 'no python3 on PATH' };
   const r = spawnSync(python, [CHECK, ...files], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`coco_check.py failed: ${r.stderr}`);
+  // No files (the probe for importability) prints nothing when pycocotools is there.
   const lines = r.stdout
-    .trim()
     .split('\n')
+    .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Checked);
   const skip = lines[0]?.skip;
   return skip === undefined ? lines : { skip };
@@ -143,17 +152,43 @@ describe('COCO exports as pycocotools reads them', () => {
   const skipReason = 'skip' in verdict ? verdict.skip : '';
   it.skipIf(skipReason !== '')(
     `pycocotools loads every export: annToMask areas match, COCOeval bbox and segm give AP 1 on the ground truth${skipReason ? ` (skipped: ${skipReason})` : ''}`,
-    () => {
+    async () => {
       const files = [...exported.values()].map((e) => e.file);
       const results = pycocotools(files);
       if ('skip' in results) throw new Error(results.skip);
+      const recorded: Recorded = { recordedWith: RECORDED_WITH, variants: {} };
       results.forEach((r, i) => {
         const name = [...exported.keys()][i]!;
         for (const m of r.masks)
           if (m.mask_area !== null) expect(m.mask_area, `${name} annotation ${m.id}`).toBe(m.area);
         expect(r.bbox_ap, name).toBeCloseTo(1, 6);
         if (name !== 'boxes-none') expect(r.segm_ap, name).toBeCloseTo(1, 6);
+        recorded.variants[name] = { masks: r.masks, bbox_ap: r.bbox_ap, segm_ap: r.segm_ap };
       });
+      // What pycocotools says is recorded for machines without it (`vitest -u` records it anew).
+      await expect(`${JSON.stringify(recorded, null, 2)}\n`).toMatchFileSnapshot(RECORDED);
     },
   );
+
+  it('every export has the areas pycocotools computed for it (recorded), and COCOeval worked on it', async () => {
+    const recorded = JSON.parse(await fs.readFile(RECORDED, 'utf8')) as Recorded;
+    expect(Object.keys(recorded.variants)).toEqual([...exported.keys()]);
+    for (const [name, { file }] of exported) {
+      const doc = JSON.parse(await fs.readFile(file, 'utf8')) as {
+        annotations: { id: number; area: number; segmentation?: unknown }[];
+      };
+      const r = recorded.variants[name]!;
+      // Same annotations, and each declared area is the one annToMask gave (or no mask when none).
+      expect(
+        doc.annotations.map((a) => ({
+          id: a.id,
+          mask_area: 'segmentation' in a ? a.area : null,
+          area: a.area,
+        })),
+        name,
+      ).toEqual(r.masks);
+      expect(r.bbox_ap, name).toBeCloseTo(1, 6);
+      expect(r.segm_ap, name).toBe(name === 'boxes-none' ? null : 1);
+    }
+  });
 });
