@@ -31,7 +31,13 @@ export class FileInference {
       ...(input.tolerancePx === undefined ? {} : { tolerancePx: input.tolerancePx }),
       refine: input.refine,
     });
-    return { width: res.width, height: res.height, model: res.model, instances: res.instances };
+    return {
+      width: res.width,
+      height: res.height,
+      model: res.model,
+      method: res.method,
+      instances: res.instances,
+    };
   }
 
   async tag(input: Input<'tagFile'>): Promise<Output<'tagFile'>> {

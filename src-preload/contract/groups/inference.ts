@@ -123,6 +123,8 @@ export const inferenceGroup = {
       width: z.number().int().positive(),
       height: z.number().int().positive(),
       model: z.string(),
+      /** Which path made the instances: text prompts, the bundle's mask decoder, or patch similarity. */
+      method: z.enum(['text', 'decoder', 'similarity']),
       instances: z.array(InstanceSchema),
     }),
   ),
