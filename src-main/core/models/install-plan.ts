@@ -403,9 +403,10 @@ function samResolutionNote(
       `Click decoder: the encoder is built at ${fullPx} × ${fullPx} px, SAM's own input size, so clicks and boxes get full-resolution SAM masks` +
       (o.chosenByPlan ? ' (chosen because the SAM adaptor is included)' : '') +
       (smaller
-        ? `; --resolution ${smaller} (the checkpoint's preferred size) runs the encoder on ${Math.round((fullPx / smaller) ** 2)}× fewer patches (memory ≈ ${mem(smaller)} instead of ${mem(fullPx)}) and gives coarser click masks.`
+        ? `; the checkpoint's preferred ${smaller} px (--resolution ${smaller}) runs the encoder on ${Math.round((fullPx / smaller) ** 2)}× fewer patches (memory ≈ ${mem(smaller)} instead of ${mem(fullPx)}) and gives coarser click masks.`
         : '.')
     );
   }
-  return `Click decoder: at ${resolutionPx} × ${resolutionPx} px the image fills ${resolutionPx / cp.patchSize}×${resolutionPx / cp.patchSize} of SAM's ${fullPx / cp.patchSize}×${fullPx / cp.patchSize} embedding grid, so click masks are coarser than SAM's; --resolution ${fullPx} gives SAM's own input size (memory ≈ ${mem(fullPx)}).`;
+  const grid = (px: number): string => `${px / cp.patchSize}×${px / cp.patchSize}`;
+  return `Click decoder: at ${resolutionPx} × ${resolutionPx} px the image fills ${grid(resolutionPx)} of SAM's ${grid(fullPx)} embedding grid, so click masks are coarser than SAM's; ${fullPx} px (--resolution ${fullPx}) is SAM's own input size (memory ≈ ${mem(fullPx)}).`;
 }

@@ -110,7 +110,11 @@ export const inferenceGroup = {
       threshold,
       refine: z.boolean().default(true),
     }),
-    z.object({ instances: z.array(InstanceSchema) }),
+    z.object({
+      /** The bundle's mask decoder, or patch similarity when it has none. */
+      method: z.enum(['decoder', 'similarity']),
+      instances: z.array(InstanceSchema),
+    }),
   ),
   tags: method(
     z.object({ imageId: ImageIdSchema, labels: z.array(z.string().min(1).max(200)).max(256).optional() }),
