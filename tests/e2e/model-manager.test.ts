@@ -1,11 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderScene, SAMPLE_SCENES } from '../../resources/sample/sample-scene';
 import { decodeRle, maskIou } from '../../src-main/core/segment';
 import { startHubServer, type HubServer } from '../fixtures/models/hub-server';
-import { syntheticRepos, TINY_RADIO, writeSyntheticCatalogue } from '../fixtures/models/synthetic-hub';
+import {
+  syntheticRepos,
+  TINY_RADIO,
+  writeSyntheticCatalogue,
+  type RepoFiles,
+} from '../fixtures/models/synthetic-hub';
+import { type ServiceOptions } from '../../src-main/core/api';
 import { testConverters } from '../fixtures/models/test-converters';
 import { startE2eApp, type E2eApp } from './harness';
 import { clickImage, waitSaved } from './editor-helpers';
@@ -16,6 +23,38 @@ import {
   writeOfficialCatalogue,
 } from '../fixtures/models/official-hub';
 
+/** Opens the sample project, then the model manager. */
+async function openManagerOnSample(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Open sample project' }).first().click();
+  await page.getByText('6 images').waitFor();
+  await page.getByRole('button', { name: 'Models…', exact: true }).click();
+  return page.getByRole('dialog', { name: 'Model manager' });
+}
+
+/** The app in browser mode with a catalogue whose repositories a local hub serves (the mirror setting). */
+async function appWithHub(
+  repos: Map<string, RepoFiles>,
+  writeCatalogue: (file: string) => string,
+  extra: Pick<ServiceOptions, 'modelConverters'> = {},
+): Promise<{ app: E2eApp; hub: HubServer; close: () => Promise<void> }> {
+  const hub = await startHubServer(repos);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-e2e-models-'));
+  const app = await startE2eApp({
+    ...extra,
+    cataloguePath: writeCatalogue(path.join(tmp, 'catalogue.json')),
+  });
+  await app.service.handlers.settings.update({ modelMirrorBaseUrl: hub.url });
+  return {
+    app,
+    hub,
+    close: async () => {
+      await app.close();
+      await hub.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * The model manager in Chromium: a synthetic catalogue entry is installed from a local hub (licences
  * accepted one by one, progress with bytes, done), made the project's model, and used to segment. The
@@ -24,29 +63,18 @@ import {
 describe('model manager: install from a hub and segment with the new model', () => {
   let app: E2eApp;
   let hub: HubServer;
-  let tmp: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    hub = await startHubServer(syntheticRepos());
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-e2e-models-'));
-    app = await startE2eApp({
+    ({ app, hub, close } = await appWithHub(syntheticRepos(), writeSyntheticCatalogue, {
       modelConverters: testConverters({ withSam: false }).converters,
-      cataloguePath: writeSyntheticCatalogue(path.join(tmp, 'catalogue.json')),
-    });
-    await app.service.handlers.settings.update({ modelMirrorBaseUrl: hub.url });
+    }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await hub?.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('lists the catalogue with licences and what each model gives, and the starter as it is', async () => {
     const page = app.page;
-    await page.getByRole('button', { name: 'Open sample project' }).first().click();
-    await page.getByText('6 images').waitFor();
-    await page.getByRole('button', { name: 'Models…', exact: true }).click();
-    const manager = page.getByRole('dialog', { name: 'Model manager' });
+    const manager = await openManagerOnSample(page);
     await manager.getByRole('row', { name: 'Tiny RADIO (test)' }).waitFor();
     const installed = manager.getByRole('region', { name: 'Installed models' });
     await expect.poll(() => installed.innerText()).toContain('Starter — colour & texture (not semantic)');
@@ -137,10 +165,7 @@ describe('model manager with the official catalogue', () => {
 
   it('lists every official checkpoint with its licence, and says why E-RADIO cannot be installed', async () => {
     const page = app.page;
-    await page.getByRole('button', { name: 'Open sample project' }).first().click();
-    await page.getByText('6 images').waitFor();
-    await page.getByRole('button', { name: 'Models…', exact: true }).click();
-    const manager = page.getByRole('dialog', { name: 'Model manager' });
+    const manager = await openManagerOnSample(page);
     await manager.getByRole('row', { name: 'E-RADIO' }).waitFor();
     const names = await manager
       .locator('section[aria-label="Model catalogue"] tbody tr strong')
@@ -175,29 +200,18 @@ describe('model manager with the official catalogue', () => {
  */
 describe('model manager with the built-in converters: an official-layout checkpoint', () => {
   let app: E2eApp;
-  let hub: HubServer;
-  let tmp: string;
+  let close: () => Promise<void>;
   const name = 'Tiny C-RADIO (official layout, test)';
   const bundleId = `${OFFICIAL_ID}-${OFFICIAL_SAM.imageSize}-fp32`;
 
   beforeAll(async () => {
-    hub = await startHubServer(officialRepos());
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-e2e-official-'));
-    app = await startE2eApp({ cataloguePath: writeOfficialCatalogue(path.join(tmp, 'catalogue.json')) });
-    await app.service.handlers.settings.update({ modelMirrorBaseUrl: hub.url });
+    ({ app, close } = await appWithHub(officialRepos(), writeOfficialCatalogue));
   });
-  afterAll(async () => {
-    await app?.close();
-    await hub?.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('plans at SAM input size, installs from the hub with the real converters, and becomes the model', async () => {
     const page = app.page;
-    await page.getByRole('button', { name: 'Open sample project' }).first().click();
-    await page.getByText('6 images').waitFor();
-    await page.getByRole('button', { name: 'Models…', exact: true }).click();
-    const manager = page.getByRole('dialog', { name: 'Model manager' });
+    const manager = await openManagerOnSample(page);
     const row = manager.getByRole('row', { name });
     await row.waitFor();
     expect(await row.innerText()).toMatch(/Text prompts[\s\S]*Click decoder[\s\S]*Similarity/);
