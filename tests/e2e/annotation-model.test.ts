@@ -26,7 +26,12 @@ describe('annotation model in Chromium with the real backend', () => {
     await page.getByLabel('Project name').fill('Model');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('button', { name: 'Import images…' }).click();
-    await page.getByLabel('Paths to import').fill(path.join(ROOT, 'resources/sample/sample-01.png'));
+    // Typed paths may sit behind a disclosure; older builds show the field at once.
+    const byPath = page.getByText('Files or folders on this computer, by path');
+    const paths = page.getByLabel('Paths to import');
+    await byPath.or(paths).first().waitFor();
+    if (!(await paths.isVisible())) await byPath.click();
+    await paths.fill(path.join(ROOT, 'resources/sample/sample-01.png'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('1 added, 0 duplicates, 0 skipped').waitFor();
     await page.getByRole('dialog', { name: 'Import images' }).getByRole('button', { name: 'Close' }).click();

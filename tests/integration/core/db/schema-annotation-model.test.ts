@@ -38,9 +38,19 @@ function snapshotV4(file: string): Record<string, Row[]> {
         db,
         'SELECT image_id, model_id, resolution, kind, hex(data) AS data FROM image_descriptors',
       ),
-      jobs: rows(db, 'SELECT * FROM jobs ORDER BY id'),
-      job_items: rows(db, 'SELECT * FROM job_items ORDER BY job_id, image_id'),
-      proposals: rows(db, 'SELECT * FROM proposals ORDER BY id'),
+      // Schema-4 columns only: later migrations may add some.
+      jobs: rows(
+        db,
+        'SELECT id, kind, params, state, total, done, failed, error, created_at, started_at, finished_at FROM jobs ORDER BY id',
+      ),
+      job_items: rows(
+        db,
+        'SELECT job_id, image_id, state, error, finished_at FROM job_items ORDER BY job_id, image_id',
+      ),
+      proposals: rows(
+        db,
+        'SELECT id, image_id, label_id, job_id, source, geometry, score, area, fingerprint, state, created_at FROM proposals ORDER BY id',
+      ),
       // Opening a project gives it a media key when it has none (not a migration's doing).
       project_meta: rows(db, "SELECT * FROM project_meta WHERE key <> 'media_key' ORDER BY key"),
     };
