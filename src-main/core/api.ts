@@ -1,4 +1,5 @@
-import { type ServiceHandlers, type ImageId } from '@contract';
+import { type Readable } from 'node:stream';
+import { type ServiceHandlers, type ImageId, type ImportReport } from '@contract';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
 import { createProjectHandlers } from './service/project-handlers';
@@ -9,6 +10,10 @@ import { JobService } from './service/job-service';
 import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
+import { createDialogHandlers, type NativeDialogs } from './service/dialog-handlers';
+import { DownloadStore, receiveUpload } from './service/transfers';
+
+export type { NativeDialogs } from './service/dialog-handlers';
 
 export interface ServiceOptions {
   readonly dataDir: string;
@@ -16,6 +21,8 @@ export interface ServiceOptions {
   readonly version: string;
   /** Where models/ and resources/ live (the repository, or the packaged app's resources). */
   readonly appRoot: string;
+  /** Native file dialogs (the desktop app); absent in browser mode and the CLI. */
+  readonly dialogs?: NativeDialogs;
 }
 
 /** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
@@ -33,6 +40,10 @@ export interface RadioLabelService {
   readonly handlers: ServiceHandlers;
   readonly events: EventHub;
   resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile | undefined>;
+  /** Browser mode: one uploaded file, streamed into the project's uploads/ folder and imported. */
+  receiveUpload(fileName: string, body: Readable): Promise<ImportReport>;
+  /** Browser mode: a prepared export (exports.prepareDownload) to stream as a zip, once. */
+  takeDownload(downloadId: string): { dir: string; fileName: string; done: () => void } | undefined;
   dispose(): Promise<void>;
 }
 
@@ -45,18 +56,23 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const segment = new SegmentService(inference);
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings, options.dataDir);
   const jobs = new JobService(session, inference, events);
+  const downloads = new DownloadStore();
 
-  const handlers: ServiceHandlers = {
+  const core: Omit<ServiceHandlers, 'dialogs'> = {
     ...projectHandlers,
     ...inferenceHandlers,
     ...createBatchHandlers(session, inference, jobs),
-    ...createExportHandlers(session, events),
+    ...createExportHandlers(session, events, downloads),
     settings: {
       get: () => Promise.resolve(settings.get()),
       update: (patch) => Promise.resolve(settings.update(patch)),
       appInfo: () =>
         Promise.resolve({ name: 'RadioLabel' as const, version: options.version, mode: options.mode }),
     },
+  };
+  const handlers: ServiceHandlers = {
+    ...core,
+    ...createDialogHandlers(options.dialogs, core, () => session.require().name),
   };
 
   return {
@@ -71,7 +87,10 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
         return undefined;
       }
     },
+    receiveUpload: (fileName, body) => receiveUpload(session.require(), fileName, body),
+    takeDownload: (downloadId) => downloads.take(downloadId),
     dispose: async () => {
+      downloads.dispose();
       await session.close();
       await inference.dispose();
     },

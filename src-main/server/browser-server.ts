@@ -8,6 +8,7 @@ import { MAX_REQUEST_BYTES, ImageIdSchema } from '@contract';
 import { type RadioLabelService } from '../core/api';
 import { dispatch, findMethod } from '../core/service/dispatch';
 import { contentSecurityPolicy } from './security-headers';
+import { registerTransferRoutes } from './transfer-routes';
 
 export interface BrowserServerOptions {
   readonly service: RadioLabelService;
@@ -67,6 +68,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   registerApi(app, options.service);
   registerMedia(app, options.service);
   registerEvents(app, options.service);
+  await registerTransferRoutes(app, options.service);
 
   if (options.rendererDir && existsSync(path.join(options.rendererDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: ['index.html'], wildcard: true });

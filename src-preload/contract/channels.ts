@@ -4,16 +4,26 @@
  */
 export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent', 'openSample'],
-  images: ['import', 'list', 'get', 'setStatus', 'relink'],
-  labels: ['list', 'create', 'update', 'remove'],
+  images: ['import', 'list', 'get', 'setStatus', 'relink', 'remove', 'locate'],
+  labels: ['list', 'create', 'update', 'remove', 'reorder'],
   annotations: ['list', 'applyPatch', 'convert'],
   inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
   jobs: ['list', 'start', 'cancel'],
   review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
-  search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
-  exports: ['run', 'importAnnotations'],
+  search: [
+    'similarImages',
+    'similarObjects',
+    'proposeHits',
+    'imagesWithTag',
+    'duplicates',
+    'duplicateGroups',
+    'dismissDuplicates',
+  ],
+  exports: ['run', 'importAnnotations', 'prepareDownload'],
   models: ['list', 'verify', 'install', 'select'],
   settings: ['get', 'update', 'appInfo'],
+  /** Native file dialogs (Electron only): each feeds its result to the matching service method. */
+  dialogs: ['importImages', 'openProject', 'exportTo', 'importAnnotations'],
 } as const;
 
 export type ApiGroup = keyof typeof API_METHODS;

@@ -1,4 +1,5 @@
 import { mkdirSync, realpathSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageId, type ProjectInfo } from '@contract';
 import { AnnotationsRepo } from '../db/annotations-repo';
@@ -11,6 +12,7 @@ import { importImages, type ImportOptions, type ImportResult } from '../images/i
 import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
 import { detectMissing, relinkFolder } from '../images/relink';
+import { thumbnailFile } from '../images/thumbnails';
 
 export interface ProjectOptions {
   /** Embedding cache budget (app setting cacheBudgetBytes); default 4 GiB. */
@@ -100,6 +102,18 @@ export class Project {
 
   resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile> {
     return resolveMedia(this, imageId, variant);
+  }
+
+  /**
+   * Takes images out of the project (rows, annotations, proposals, cached embeddings, thumbnails). The
+   * image files are the user's: they are never deleted. Returns how many images were removed.
+   */
+  async removeImages(ids: readonly ImageId[]): Promise<number> {
+    const removed = this.images.remove(ids);
+    await Promise.all(
+      removed.map((r) => unlink(thumbnailFile(this.cacheDir, r.sha256)).catch(() => undefined)),
+    );
+    return removed.length;
   }
 
   detectMissing(): Promise<{ checked: number; missing: ImageId[] }> {

@@ -1,4 +1,6 @@
 import { type ServiceHandlers, asImageId } from '@contract';
+import { DuplicateDismissalsRepo } from '../db/duplicate-dismissals-repo';
+import { DuplicateFinder } from '../intelligence/duplicate-groups';
 import {
   annotationQuery,
   findDuplicates,
@@ -24,20 +26,19 @@ export function createBatchHandlers(
 ): Pick<ServiceHandlers, 'jobs' | 'review' | 'search'> {
   const proposals = () => new ProposalsRepo(session.require());
   const spec = (): EmbeddingSpec => ({ modelId: inference.modelId() });
-  const objectHits = (annotationId: number, topK: number) => {
+  const duplicates = new DuplicateFinder();
+  const objectHits = (q: { annotationId: number; topK: number; minScore: number; maxPerImage: number }) => {
     const project = session.require();
-    const query = annotationQuery(project, spec(), annotationId as Parameters<typeof annotationQuery>[2]);
+    const query = annotationQuery(project, spec(), q.annotationId as Parameters<typeof annotationQuery>[2]);
     const hits = searchObjects(
       projectPatchIndex(project, spec()),
       projectGridSource(project, spec()),
       query.vector,
-      {
-        topK,
-        excludeImageId: query.imageId,
-      },
+      { topK: q.topK, excludeImageId: query.imageId, minScore: q.minScore, maxPerImage: q.maxPerImage },
     );
     return { query, hits };
   };
+  const fileName = (imageId: number) => session.require().images.get(asImageId(imageId)).name;
   return {
     jobs: {
       list: () => Promise.resolve(jobs.runner().list()),
@@ -76,17 +77,23 @@ export function createBatchHandlers(
     },
     search: {
       similarImages: ({ imageId, topK }) =>
-        Promise.resolve(similarImages(session.require(), spec(), imageId, topK)),
-      similarObjects: ({ annotationId, topK }) =>
         Promise.resolve(
-          objectHits(annotationId, topK).hits.map((h) => ({
+          similarImages(session.require(), spec(), imageId, topK).map((h) => ({
+            ...h,
+            fileName: fileName(h.imageId),
+          })),
+        ),
+      similarObjects: (q) =>
+        Promise.resolve(
+          objectHits(q).hits.map((h) => ({
             imageId: asImageId(h.imageId),
+            fileName: fileName(h.imageId),
             score: h.score,
             bbox: h.bbox,
           })),
         ),
-      proposeHits: async ({ annotationId, labelId, topK }) => {
-        const { query, hits } = objectHits(annotationId, topK);
+      proposeHits: async ({ labelId, ...q }) => {
+        const { query, hits } = objectHits(q);
         return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
       },
       imagesWithTag: async ({ label, minProbability }) => {
@@ -100,6 +107,32 @@ export function createBatchHandlers(
       },
       duplicates: ({ threshold }) =>
         Promise.resolve(findDuplicates(session.require(), spec(), threshold).pairs),
+      duplicateGroups: ({ threshold, offset, limit, memberLimit }) => {
+        const project = session.require();
+        const groups = duplicates.groups(project, spec(), threshold);
+        return Promise.resolve({
+          totalGroups: groups.length,
+          totalImages: groups.reduce((n, g) => n + g.members.length, 0),
+          groups: groups.slice(offset, offset + limit).map((g) => ({
+            key: g.key,
+            size: g.members.length,
+            maxScore: g.maxScore,
+            members: g.members.slice(0, memberLimit).map((m) => {
+              const row = project.images.row(m.imageId);
+              return {
+                imageId: m.imageId,
+                fileName: row.fileName,
+                widthPx: row.widthPx,
+                heightPx: row.heightPx,
+                annotationCount: row.annotationCount,
+                score: m.score,
+              };
+            }),
+          })),
+        });
+      },
+      dismissDuplicates: ({ imageIds }) =>
+        Promise.resolve({ dismissed: new DuplicateDismissalsRepo(session.require().db).dismiss(imageIds) }),
     },
   };
 }

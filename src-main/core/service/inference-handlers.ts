@@ -2,6 +2,7 @@ import { type ServiceHandlers } from '@contract';
 import { AppError } from '../errors';
 import { tagImage } from '../inference';
 import { installBundleSource } from '../models/install-source';
+import { closedVocabulary } from '../models/vocabulary';
 import { type SettingsStore } from '../settings/settings-store';
 import { type InferenceService } from './inference-service';
 import { type ProjectSession } from './project-session';
@@ -19,8 +20,22 @@ export function createInferenceHandlers(
     inference: {
       status: async () => {
         const modelId = settings.get().modelId;
-        const model = modelId ? (await summaries()).find((m) => m.id === modelId) : undefined;
-        return { modelId, modelName: model?.name ?? null, provider: inference.providerStatus() };
+        const model = modelId
+          ? (await inference.engine().listModels()).find((m) => m.id === modelId)
+          : undefined;
+        return {
+          modelId,
+          modelName: model?.name ?? null,
+          provider: inference.providerStatus(),
+          capabilities: model
+            ? {
+                text: model.hasText,
+                maskDecoder: model.hasMaskDecoder,
+                isStarter: model.isStarter,
+                vocabulary: await closedVocabulary(model.dir),
+              }
+            : null,
+        };
       },
       embed: async ({ imageId }) => {
         const t0 = performance.now();
