@@ -24,7 +24,7 @@ export function ModelPicker(): React.JSX.Element {
   return (
     <select
       aria-label="Model"
-      value={model?.id ?? ''}
+      value={model?.modelId ?? ''}
       onChange={(e) => {
         void api()
           .models.select({ modelId: e.target.value })

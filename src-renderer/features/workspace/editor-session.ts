@@ -7,7 +7,7 @@ import {
   type LoadedAnnotations,
   type SaveResult,
 } from '../../model';
-import { ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
+import { type LabelSource, ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
 
 /** Stored annotation → editor annotation (hidden/locked are view state, off when loaded). */
 export function toEditorAnnotation(a: StoredAnnotation): Annotation {
@@ -41,11 +41,14 @@ export interface EditorSession {
 }
 
 export function createEditorSession(opts: {
-  readonly activeLabelId: LabelId;
+  /** The one owner of the active label and per-label view state (the app store). */
+  readonly labels: LabelSource;
   readonly labelForHotkey: (digit: number) => LabelId | null;
   /** Key → tool; read on every key press, so rebinding in settings takes effect at once. */
   readonly toolKeys: Readonly<Record<string, ToolName>>;
   readonly onError: (message: string) => void;
+  /** A tool needs a label and the project has none. */
+  readonly onNeedLabel: () => void;
 }): EditorSession {
   const autosave = new AutosaveQueue({
     load,
@@ -88,10 +91,11 @@ export function createEditorSession(opts: {
     store,
     segment,
     convert,
-    activeLabelId: opts.activeLabelId,
+    labels: opts.labels,
     labelForHotkey: opts.labelForHotkey,
     toolKeys: opts.toolKeys,
     onError: opts.onError,
+    onNeedLabel: opts.onNeedLabel,
   });
 
   return {
