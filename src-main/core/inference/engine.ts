@@ -44,7 +44,7 @@ export interface InferenceEngine {
     modelId: string,
     feeds: Record<string, FeedTensor>,
   ): Promise<Record<string, { dims: number[]; data: Float32Array }>>;
-  /** Full check of a bundle (id or folder): manifest, files + sha256, graph names and ranks. */
+  /** Full check of a bundle (id or folder): manifest, files + sha256, graph names and ranks, one smoke run per graph. */
   verifyModel(idOrDir: string): Promise<{ manifest: BundleManifest; dir: string }>;
   /** Input/output names, types and ranks of any ONNX file, read through the worker (install checks). */
   describeGraph(onnxPath: string): Promise<GraphInfo>;
@@ -63,6 +63,8 @@ export interface CreateInferenceEngineOptions {
   readonly builtInDir?: string;
   readonly onProviderReport?: (r: ProviderReport) => void;
   readonly onWorkerCrash?: (e: WorkerCrashedError) => void;
+  /** Read per image: convert through embedded ICC profiles (settings.applyIccProfile; default off). */
+  readonly applyIccProfile?: () => boolean;
 }
 
 interface LoadedBundle {
@@ -149,7 +151,9 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     }
     const { bundle } = await loadBundle(modelId);
     const m = bundle.manifest;
-    const pre = await preprocessImageFile(imagePath, m, o.resolution);
+    const pre = await preprocessImageFile(imagePath, m, o.resolution, {
+      applyIccProfile: opts.applyIccProfile?.() ?? false,
+    });
     const outs = m.encoder.outputs;
     const names = [outs.summary.name, outs.features.name];
     if (outs.text_dense) names.push(outs.text_dense.name);
@@ -301,7 +305,11 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     runMaskDecoder,
     async verifyModel(idOrDir) {
       const b = await registry.get(idOrDir);
-      const manifest = await verifyBundleDir(b.dir, (p) => client.describe(p));
+      const manifest = await verifyBundleDir(
+        b.dir,
+        (p) => client.describe(p),
+        (p, f, n) => client.run(p, f, n),
+      );
       return { manifest, dir: b.dir };
     },
     describeGraph: (onnxPath) => client.describe(onnxPath),

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { PixelPatchMapping } from '../embedding-types';
 import type { BundleManifest, ResolutionPolicy } from '../models/manifest';
+import { resizeBicubicLikePilAsync, type RgbImage } from './pil-bicubic';
 
 export interface InputSize {
   readonly widthPx: number;
@@ -53,51 +54,82 @@ export interface PreprocessedImage {
   readonly mapping: PixelPatchMapping;
 }
 
-/** Decodes (EXIF-oriented, alpha dropped, sRGB), resizes bicubically and lays out as NCHW float32. */
-export async function preprocessImageFile(
-  imagePath: string,
-  manifest: BundleManifest,
-  overrideShortSidePx?: number,
-): Promise<PreprocessedImage> {
-  let meta;
+export interface DecodeOptions {
+  /**
+   * Convert through the image's embedded ICC profile to sRGB. Off by default: RADIO's reference
+   * pipeline (PIL `convert("RGB")`) ignores embedded profiles, and the model was trained on the stored
+   * values. Settings: `applyIccProfile`.
+   */
+  readonly applyIccProfile?: boolean;
+}
+
+/**
+ * Decodes an image file to 8-bit RGB at full size: EXIF-oriented, alpha dropped, ICC profile ignored
+ * unless asked. The one place preprocessing opens a file (to become core/images' shared opener).
+ */
+export async function decodeRgb(imagePath: string, options: DecodeOptions = {}): Promise<RgbImage> {
+  let decoded;
   try {
-    meta = await sharp(imagePath).metadata();
+    decoded = await sharp(imagePath, { ignoreIcc: !options.applyIccProfile })
+      .autoOrient()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw new Error(`cannot read image ${imagePath}: ${(e as Error).message}`);
   }
-  const imageWidthPx = meta.autoOrient.width;
-  const imageHeightPx = meta.autoOrient.height;
-  const size = chooseInputSize(imageWidthPx, imageHeightPx, manifest.encoder.resolution, overrideShortSidePx);
-  const { data } = await sharp(imagePath)
-    .autoOrient()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(size.widthPx, size.heightPx, { kernel: 'cubic', fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const { widthPx: w, heightPx: h } = size;
-  const plane = w * h;
-  if (data.length !== plane * 3) {
-    throw new Error(`decoded ${imagePath} to ${data.length} bytes, expected ${plane * 3} (RGB ${w}×${h})`);
+  const { data, info } = decoded;
+  if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
+    throw new Error(
+      `decoded ${imagePath} to ${info.channels} channels and ${data.length} bytes, expected RGB ${info.width}×${info.height}`,
+    );
   }
-  const input = manifest.encoder.input;
+  return { widthPx: info.width, heightPx: info.height, data };
+}
+
+/** RGB bytes → float32 NCHW in [0, 1], normalised here only when the graph does not normalise. */
+export function toInputTensor(rgb: RgbImage, input: BundleManifest['encoder']['input']): Float32Array {
+  const plane = rgb.widthPx * rgb.heightPx;
   const mean = input.normalized_in_graph ? [0, 0, 0] : (input.mean ?? [0, 0, 0]);
   const std = input.normalized_in_graph ? [1, 1, 1] : (input.std ?? [1, 1, 1]);
   const pixels = new Float32Array(plane * 3);
+  const data = rgb.data;
   for (let c = 0; c < 3; c++) {
     const m = mean[c] ?? 0;
     const s = std[c] ?? 1;
     const base = c * plane;
-    for (let i = 0; i < plane; i++) pixels[base + i] = ((data[i * 3 + c] ?? 0) / 255 - m) / s;
+    for (let i = 0; i < plane; i++) pixels[base + i] = (data[i * 3 + c]! / 255 - m) / s;
   }
+  return pixels;
+}
+
+/**
+ * Decodes (see decodeRgb), resizes with PIL's bicubic (RADIO's reference preprocessing, byte for byte)
+ * to the manifest's input size, and lays out as NCHW float32.
+ */
+export async function preprocessImageFile(
+  imagePath: string,
+  manifest: BundleManifest,
+  overrideShortSidePx?: number,
+  options: DecodeOptions = {},
+): Promise<PreprocessedImage> {
+  const image = await decodeRgb(imagePath, options);
+  const size = chooseInputSize(
+    image.widthPx,
+    image.heightPx,
+    manifest.encoder.resolution,
+    overrideShortSidePx,
+  );
+  const resized = await resizeBicubicLikePilAsync(image, size.widthPx, size.heightPx);
   return {
-    pixels,
-    dims: [1, 3, h, w],
+    pixels: toInputTensor(resized, manifest.encoder.input),
+    dims: [1, 3, size.heightPx, size.widthPx],
     mapping: {
-      imageWidthPx,
-      imageHeightPx,
-      inputWidthPx: w,
-      inputHeightPx: h,
+      imageWidthPx: image.widthPx,
+      imageHeightPx: image.heightPx,
+      inputWidthPx: size.widthPx,
+      inputHeightPx: size.heightPx,
       patchPx: manifest.encoder.patch_size,
     },
   };

@@ -58,6 +58,7 @@ export class InferenceService {
       dataDir: this.dataDir,
       provider,
       cache: this.#cache,
+      applyIccProfile: () => this.settings.get().applyIccProfile ?? false,
       onProviderReport: () => this.#announce(),
       onWorkerCrash: (e) => this.events.emit({ kind: 'worker_restarted', reason: e.message }),
     });

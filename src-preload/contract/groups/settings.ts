@@ -9,6 +9,11 @@ export const SettingsSchema = z.object({
   maxInputPixels: z.number().int().positive(),
   modelMirrorBaseUrl: z.string().url().nullable(),
   shortcuts: z.record(z.string(), z.string()),
+  /**
+   * Convert images through their embedded ICC profile before the encoder. Off (absent) by default:
+   * RADIO's reference preprocessing (PIL) ignores embedded profiles.
+   */
+  applyIccProfile: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -10,6 +10,13 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const exporterDir = path.join(root, 'tools/export-radio');
 const python = ['python3', 'python'].find((bin) => spawnSync(bin, ['--version']).status === 0);
 const why = python ? '' : ' (skipped: no python3 on PATH; the exporter tests need Python, not torch)';
+/** The exporter's own pieces need torch + onnx (Debian: python3-torch, python3-onnx; pyenv shims often lack them). */
+const torchPython = ['python3', '/usr/bin/python3', 'python'].find(
+  (bin) => spawnSync(bin, ['-c', 'import torch, onnx, numpy']).status === 0,
+);
+const whyNoTorch = torchPython
+  ? ''
+  : ' (skipped: no Python with torch, onnx and numpy; apt-get install python3-torch python3-onnx)';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-export-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -21,6 +28,19 @@ describe('tools/export-radio manifest writer (no torch needed)', () => {
     });
     expect(r.stderr).toMatch(/Ran \d+ tests/);
     expect(r.status, r.stderr).toBe(0);
+  });
+
+  it.skipIf(!torchPython)(`exporter pieces pass with torch and onnxruntime-node${whyNoTorch}`, () => {
+    // Position embedding at square and non-square sizes, dtype handling, fp16 checks, file modes,
+    // text/token parity: small torch modules, ONNX run by this repository's onnxruntime-node.
+    const r = spawnSync(torchPython!, ['-m', 'unittest', '-v', 'test_exporter'], {
+      cwd: exporterDir,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Ran \d+ tests/);
+    expect(r.stderr, 'no exporter test may skip where torch is installed').not.toMatch(/skipped/);
   });
 
   it.skipIf(!python)(`writes manifests that the app validates, verifies and loads${why}`, async () => {
