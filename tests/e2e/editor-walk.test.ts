@@ -35,6 +35,7 @@ describe('editor walk in Chromium with the real backend and the starter bundle',
     await page.getByLabel('Project name').fill('Walk');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('button', { name: 'Import images…' }).click();
+    await page.getByText('Files or folders on this computer, by path').click();
     await page.getByLabel('Paths to import').fill(path.join(ROOT, 'resources/sample'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('6 added, 0 duplicates, 0 skipped').waitFor();
@@ -92,7 +93,7 @@ describe('editor walk in Chromium with the real backend and the starter bundle',
   it('turns the text prompt "red" into a mask of the red disc', async () => {
     const page = app.page;
     await page.getByLabel('Text prompt', { exact: true }).fill('red');
-    await page.locator('.prompt-bar', { hasText: '1 found' }).waitFor();
+    await page.locator('.prompt-bar', { hasText: '1 instance found' }).waitFor();
     await app.screenshot('walk-2-heatmap');
     await page.getByRole('button', { name: 'Accept all' }).click();
     await page.getByText('Annotations (3)').waitFor();

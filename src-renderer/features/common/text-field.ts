@@ -1,4 +1,14 @@
-const NON_TEXT_INPUTS = new Set(['button', 'checkbox', 'color', 'file', 'radio', 'range', 'reset', 'submit', 'image']);
+const NON_TEXT_INPUTS = new Set([
+  'button',
+  'checkbox',
+  'color',
+  'file',
+  'radio',
+  'range',
+  'reset',
+  'submit',
+  'image',
+]);
 
 /**
  * Whether keys typed now go into a text field (an input that takes text, a textarea, a select, or

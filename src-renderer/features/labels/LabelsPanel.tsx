@@ -5,13 +5,7 @@ import { useAppStore } from '../../app/app-store';
 import { Dialog } from '../common/Dialog';
 import { plural } from '../common/plural';
 import { LabelEditor } from './LabelEditor';
-
-/** `ids` with `moved` placed at `to` (an index into the list without it). */
-export function reordered(ids: readonly LabelId[], moved: LabelId, to: number): LabelId[] {
-  const rest = ids.filter((id) => id !== moved);
-  const at = Math.max(0, Math.min(rest.length, to));
-  return [...rest.slice(0, at), moved, ...rest.slice(at)];
-}
+import { reordered } from './label-order';
 
 /**
  * Label CRUD with colours, hotkeys and counts; rename and the auto-label prompt in place; reorder by
@@ -126,7 +120,7 @@ export function LabelsPanel(): React.JSX.Element {
               </button>
               <kbd>{l.hotkey ?? ''}</kbd>
               <button
-                className="icon small"
+                className="icon small reorder"
                 aria-label={`Move ${l.name} up`}
                 disabled={i === 0}
                 onClick={() => void move(l.id, i - 1)}
@@ -134,14 +128,18 @@ export function LabelsPanel(): React.JSX.Element {
                 ↑
               </button>
               <button
-                className="icon small"
+                className="icon small reorder"
                 aria-label={`Move ${l.name} down`}
                 disabled={i === labels.length - 1}
                 onClick={() => void move(l.id, i + 1)}
               >
                 ↓
               </button>
-              <button className="icon small" aria-label={`Edit ${l.name}`} onClick={() => setEditing(l.id)}>
+              <button
+                className="icon small reorder"
+                aria-label={`Edit ${l.name}`}
+                onClick={() => setEditing(l.id)}
+              >
                 ✎
               </button>
               <button

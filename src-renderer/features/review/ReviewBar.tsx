@@ -144,6 +144,7 @@ export function ReviewBar({
       role="region"
       aria-label="Review proposals"
       aria-busy={busy}
+      title="←/→ move · Enter accept · Del reject · Shift+Enter accept all · E accept and edit · PgDn next image"
     >
       <strong>Review</strong>
       <span>
@@ -151,9 +152,7 @@ export function ReviewBar({
         · score {item.score.toFixed(2)}
       </span>
       <span className="muted small">{plural(items.length, 'proposal')} on this image</span>
-      <span className="muted small">
-        ←/→ move · Enter accept · Del reject · Shift+Enter accept all · E edit · PgDn next image
-      </span>
+      <span className="muted small keys">Enter accept · Del reject · PgDn next image</span>
       <span className="spacer" />
       <button disabled={busy} onClick={accept}>
         Accept

@@ -83,8 +83,11 @@ export function EditorToolbar(props: Props): React.JSX.Element {
         >
           → Polygon
         </button>
-        <label className="slider small" title="How far a simplified polygon may stray from the mask's edge">
-          Polygon tolerance
+        <label
+          className="slider small"
+          title="Polygon tolerance: how far a simplified polygon may stray from the mask's edge"
+        >
+          Tolerance
           <input
             type="range"
             min={0.5}
@@ -120,38 +123,39 @@ export function EditorToolbar(props: Props): React.JSX.Element {
           {props.zoomPercent}%
         </output>
       </span>
-      <span className="spacer" />
-      <button onClick={props.onPrev} title="Previous image (A)" aria-label="Previous image">
-        ◀
-      </button>
-      <span className="where small" aria-label="Current image" title={current?.fileName}>
-        <span className="file-name">{current?.fileName ?? '—'}</span>{' '}
-        <span className="muted">
-          {props.position !== null && props.total !== null
-            ? `${(props.position + 1).toLocaleString('en-US')} / ${props.total.toLocaleString('en-US')}`
-            : ''}
+      <span className="group nav">
+        <button onClick={props.onPrev} title="Previous image (A)" aria-label="Previous image">
+          ◀
+        </button>
+        <span className="where small" aria-label="Current image" title={current?.fileName}>
+          <span className="file-name">{current?.fileName ?? '—'}</span>{' '}
+          <span className="muted">
+            {props.position !== null && props.total !== null
+              ? `${(props.position + 1).toLocaleString('en-US')} / ${props.total.toLocaleString('en-US')}`
+              : ''}
+          </span>
         </span>
+        <button onClick={props.onNext} title="Next image (D)" aria-label="Next image">
+          ▶
+        </button>
+        <button onClick={props.onNextUnlabelled} title="Next unlabelled image (N)">
+          Next unlabelled
+        </button>
+        <select
+          aria-label="Image status"
+          value={current?.status ?? 'new'}
+          onChange={(e) => setStatus(e.target.value as ImageStatus)}
+        >
+          {ImageStatusSchema.options.map((s) => (
+            <option key={s} value={s}>
+              {s.replace('_', ' ')}
+            </option>
+          ))}
+        </select>
+        <button onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
       </span>
-      <button onClick={props.onNext} title="Next image (D)" aria-label="Next image">
-        ▶
-      </button>
-      <button onClick={props.onNextUnlabelled} title="Next unlabelled image (N)">
-        Next unlabelled
-      </button>
-      <select
-        aria-label="Image status"
-        value={current?.status ?? 'new'}
-        onChange={(e) => setStatus(e.target.value as ImageStatus)}
-      >
-        {ImageStatusSchema.options.map((s) => (
-          <option key={s} value={s}>
-            {s.replace('_', ' ')}
-          </option>
-        ))}
-      </select>
-      <button onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
-        ?
-      </button>
     </div>
   );
 }

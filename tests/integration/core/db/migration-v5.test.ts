@@ -1,0 +1,81 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { asImageId } from '@contract';
+import { DuplicateDismissalsRepo } from '../../../../src-main/core/db/duplicate-dismissals-repo';
+import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../../src-main/core/db/schema';
+import { JobStore } from '../../../../src-main/core/jobs/job-store';
+import { Project } from '../../../../src-main/core/project';
+import { tempDirs } from '../../../fixtures/images/temp-dirs';
+
+const temp = tempDirs('migration-v5');
+afterAll(() => temp.cleanup());
+
+/** A project as schema v4 left it: labels, an image, an annotation, a finished job. */
+function v4Project(dir: string): void {
+  const db = new Database(path.join(dir, PROJECT_DB_FILE));
+  db.pragma('foreign_keys = ON');
+  for (const sql of MIGRATIONS.slice(0, 4)) db.exec(sql);
+  db.pragma('user_version = 4');
+  db.exec(`
+    INSERT INTO project_meta (key, value) VALUES ('name', 'Old');
+    INSERT INTO labels (name, color, hotkey, sort) VALUES ('person', '#ff0000', '1', 0), ('car', '#00ff00', '2', 1);
+    INSERT INTO images (path, name, sha256, format, bytes, width, height, added_at)
+      VALUES ('a.png', 'a.png', '${'a'.repeat(64)}', 'png', 10, 4, 3, 0);
+    INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision)
+      VALUES (1, 1, 'box', '{"kind":"box","x":0,"y":0,"widthPx":1,"heightPx":1}', NULL, 'manual', 0, 0, 1);
+    INSERT INTO jobs (kind, params, state, total, done, created_at) VALUES ('embed', '{}', 'done', 1, 1, 0);
+  `);
+  db.close();
+}
+
+describe('schema v5 (label prompts, job warnings, duplicate dismissals)', () => {
+  it('opens a v4 project, keeping everything, with prompts that default to the name', () => {
+    const dir = temp.make();
+    v4Project(dir);
+    const project = Project.open(dir);
+    expect(project.info()).toMatchObject({
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      labels: 2,
+      images: 1,
+      annotations: 1,
+    });
+    expect(LATEST_SCHEMA_VERSION).toBe(5);
+    expect(project.labels.list().map((l) => [l.name, l.prompt, l.annotationCount])).toEqual([
+      ['person', null, 1],
+      ['car', null, 0],
+    ]);
+    const jobs = new JobStore(project.db);
+    expect(jobs.list().map((j) => [j.kind, j.state, j.warnings])).toEqual([['embed', 'done', []]]);
+    expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(project.db.pragma('foreign_key_check')).toEqual([]);
+    project.close();
+  });
+
+  it('stores prompts, renames, reorders, job warnings and dismissals in the migrated file', () => {
+    const dir = temp.make();
+    v4Project(dir);
+    const project = Project.open(dir);
+    const [person, car] = project.labels.list();
+    project.labels.update(person!.id, { name: 'pedestrian', prompt: 'pink' });
+    expect(project.labels.reorder([car!.id]).map((l) => [l.name, l.prompt, l.sort])).toEqual([
+      ['car', null, 0],
+      ['pedestrian', 'pink', 1],
+    ]);
+    // An empty prompt goes back to the name.
+    expect(project.labels.update(person!.id, { prompt: '  ' }).prompt).toBeNull();
+    const jobs = new JobStore(project.db);
+    const job = jobs.list()[0]!;
+    jobs.addWarning(job.id, 'label "person" skipped');
+    jobs.addWarning(job.id, 'label "person" skipped');
+    expect(jobs.get(job.id).warnings).toEqual(['label "person" skipped']);
+    const dismissals = new DuplicateDismissalsRepo(project.db);
+    expect(dismissals.dismiss([asImageId(1), asImageId(999)])).toBe(1);
+    expect([...dismissals.sets()]).toEqual([[1, [1]]]);
+    project.close();
+    const again = Project.open(dir);
+    expect(again.labels.list().map((l) => l.name)).toEqual(['car', 'pedestrian']);
+    again.close();
+  });
+});
