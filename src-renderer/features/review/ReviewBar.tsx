@@ -29,7 +29,7 @@ export function ReviewBar({
   /** The image's pending proposals for the canvas, and the key of the one under review. */
   readonly onProposals: (items: readonly Proposal[], currentKey: string | null) => void;
   readonly onNextImage: () => void;
-}): React.JSX.Element | null {
+}): React.JSX.Element {
   const current = useAppStore((s) => s.currentImage);
   const labels = useAppStore((s) => s.labels);
   const setCurrentImage = useAppStore((s) => s.setCurrentImage);
@@ -91,7 +91,13 @@ export function ReviewBar({
     setBusy(false);
   };
 
-  if (!item || imageId === undefined) return null;
+  if (!item || imageId === undefined) {
+    return (
+      <div className="review-empty muted small">
+        No proposals to review on this image · PgDn: next image with some
+      </div>
+    );
+  }
   const label = labels.find((l) => l.id === item.labelId);
   const accept = () => void act(api().review.accept({ proposalId: item.id }));
   const reject = () => void act(api().review.reject({ proposalId: item.id }));

@@ -176,8 +176,14 @@ export function Editor({
           onBusy={setPromptBusy}
         />
       )}
-      {/* data-view exposes zoom/pan so that e2e tests can map image pixels to the screen. */}
-      <div className="canvas-host" ref={canvasHost} data-view={JSON.stringify(viewApi.view)}>
+      {/* data-view exposes zoom/pan so that e2e tests can map image pixels to the screen; data-proposals
+          says how many proposals are drawn. */}
+      <div
+        className="canvas-host"
+        ref={canvasHost}
+        data-view={JSON.stringify(viewApi.view)}
+        data-proposals={proposals.length}
+      >
         {current && (
           <AnnotationCanvas
             imageUrl={mediaUrl(current.id)}
