@@ -46,8 +46,8 @@ export async function importTinyImages(
 }
 
 /** The toolbar's "file · n / total". */
-export function whereAmI(page: Page): Promise<string> {
-  return page.getByLabel('Current image').innerText();
+export async function whereAmI(page: Page): Promise<string> {
+  return (await page.getByLabel('Current image').innerText()).replace(/\s+/g, ' ').trim();
 }
 
 /** One animation frame: React has rendered what the last event changed. */

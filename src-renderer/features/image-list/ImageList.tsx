@@ -9,6 +9,8 @@ import { ThumbnailLoader } from './thumbnail-loader';
 
 const ROW_HEIGHT_PX = 56;
 const OVERSCAN_ROWS = 8;
+/** Thumbnails start this long after the last scroll event: a fast scroll requests none for rows passed. */
+const SCROLL_SETTLE_MS = 120;
 
 interface Props {
   readonly pager: ImagePager;
@@ -60,6 +62,14 @@ export function ImageList({ pager, currentIndex, onFilterChange, onOpen }: Props
   const scroller = useRef<HTMLDivElement>(null);
   const [loader] = useState(() => new ThumbnailLoader());
   useEffect(() => () => loader.dispose(), [loader]);
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onScroll = (top: number): void => {
+    setScrollTopPx(top);
+    loader.setPaused(true);
+    if (settle.current) clearTimeout(settle.current);
+    settle.current = setTimeout(() => loader.setPaused(false), SCROLL_SETTLE_MS);
+  };
+  useEffect(() => () => clearTimeout(settle.current ?? undefined), []);
 
   useEffect(() => {
     const el = scroller.current;
@@ -177,7 +187,7 @@ export function ImageList({ pager, currentIndex, onFilterChange, onOpen }: Props
         </select>
       </div>
       <div className="muted count">{total === null ? 'Loading…' : plural(total, 'image')}</div>
-      <div ref={scroller} className="scroller" onScroll={(e) => setScrollTopPx(e.currentTarget.scrollTop)}>
+      <div ref={scroller} className="scroller" onScroll={(e) => onScroll(e.currentTarget.scrollTop)}>
         <div style={{ height: (total ?? 0) * ROW_HEIGHT_PX, position: 'relative' }}>
           {visible.map(([i, row]) => (
             <button

@@ -24,6 +24,7 @@ export class ThumbnailLoader {
   readonly #running = new Set<Wanted>();
   readonly #cache = new Map<string, string>();
   #seq = 0;
+  #paused = false;
 
   constructor(
     private readonly maxConcurrent = 4,
@@ -56,6 +57,15 @@ export class ThumbnailLoader {
     };
   }
 
+  /**
+   * While the list is being scrolled, nothing new starts (rows fly past faster than thumbnails load);
+   * requests keep queueing by priority and start when scrolling stops.
+   */
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    this.#pump();
+  }
+
   /** Requests on the wire and waiting (for tests and the bench). */
   get pending(): { running: number; queued: number } {
     return { running: this.#running.size, queued: this.#queue.size };
@@ -70,7 +80,7 @@ export class ThumbnailLoader {
   }
 
   #pump(): void {
-    while (this.#running.size < this.maxConcurrent && this.#queue.size > 0) {
+    while (!this.#paused && this.#running.size < this.maxConcurrent && this.#queue.size > 0) {
       let next: Wanted | undefined;
       for (const w of this.#queue)
         if (!next || w.priority < next.priority || (w.priority === next.priority && w.seq < next.seq))

@@ -89,6 +89,9 @@ export function Workspace(): React.JSX.Element {
   const pager = useMemo(() => new ImagePager(filter, imagesVersion), [filter, imagesVersion]);
   const [total, setTotal] = useState<number | null>(null);
   const [position, setPosition] = useState<number | null>(null);
+  // Read by key handlers that may run before React re-binds them after a move: always the latest.
+  const positionRef = useRef<number | null>(null);
+  positionRef.current = position;
 
   useEffect(() => {
     void refreshLabels();
@@ -147,11 +150,16 @@ export function Workspace(): React.JSX.Element {
 
   const step = useCallback(
     async (delta: number): Promise<void> => {
-      if (position === null) return;
-      const next = await pager.row(position + delta);
-      if (next) setCurrentImage(next);
+      const at = positionRef.current;
+      if (at === null) return;
+      const next = await pager.row(at + delta);
+      if (!next) return;
+      // Known at once (locate confirms it): a quick second key press steps on from here.
+      positionRef.current = at + delta;
+      setPosition(at + delta);
+      setCurrentImage(next);
     },
-    [pager, position, setCurrentImage],
+    [pager, setCurrentImage],
   );
 
   const nextUnlabelled = useCallback(async (): Promise<void> => {

@@ -3,6 +3,12 @@ import { type ToolController } from '../../tools';
 import { isTypingTarget } from '../common/text-field';
 import { actionForKey, eventKey, type ShortcutAction } from '../shortcuts/shortcuts';
 
+/**
+ * Ctrl/⌘ combinations the tool controller handles (undo, redo, copy, cut, paste, duplicate, select all):
+ * the browser's own meaning must not also run — its undo would jump into the last edited text field.
+ */
+const EDIT_CHORDS = new Set(['z', 'y', 'c', 'x', 'v', 'd', 'a']);
+
 /** App-level actions the editor handles itself (tools, undo, labels… are the ToolController's). */
 const APP_ACTIONS: ReadonlySet<ShortcutAction> = new Set([
   'image.next',
@@ -42,6 +48,7 @@ export function useEditorKeys(
       if (canvasHost.current?.contains(target)) return;
       // The review bar handles its own keys while it has focus.
       if (target?.closest('.review-bar')) return;
+      if ((e.ctrlKey || e.metaKey) && EDIT_CHORDS.has(e.key.toLowerCase())) e.preventDefault();
       controller.dispatch({
         kind: 'key-down',
         key: e.key,
