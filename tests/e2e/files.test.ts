@@ -22,10 +22,13 @@ describe('files: upload, drop, never overwrite', () => {
     await app?.close();
   });
 
-  it('shows how to add images in an empty project, then uploads picked files with the import checks', async () => {
-    const page = app.page;
-    await page.getByRole('region', { name: 'Empty project' }).getByText('No images yet').waitFor();
+  it('shows how to add images in an empty project', async () => {
+    await app.page.getByRole('region', { name: 'Empty project' }).getByText('No images yet').waitFor();
     await app.screenshot('empty-project-hint');
+  });
+
+  it('uploads picked files into the project folder, with the import checks', async () => {
+    const page = app.page;
     await page.getByRole('button', { name: 'Import images…' }).click();
     await page.getByLabel('Image files to upload').setInputFiles([
       { name: 'sample-01.png', mimeType: 'image/png', buffer: sample(1) },

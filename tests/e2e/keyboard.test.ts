@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eApp, type E2eApp } from './harness';
-import { whereAmI } from './project-helpers';
+import { currentFile } from './project-helpers';
 
 /** Issue 12, defect 6: `t` focuses the prompt, and no shortcut fires while a text field has focus. */
 describe('keyboard: the prompt shortcut and typing in fields', () => {
@@ -13,7 +13,7 @@ describe('keyboard: the prompt shortcut and typing in fields', () => {
     app = await startE2eApp();
     await app.page.getByRole('button', { name: 'Open sample project' }).first().click();
     await app.page.getByText('6 images').waitFor();
-    await app.page.getByLabel('Current image').getByText('sample-01.png').waitFor();
+    await app.page.locator('.image-row.current', { hasText: 'sample-01.png' }).waitFor();
   });
   afterAll(async () => {
     await app?.close();
@@ -29,7 +29,7 @@ describe('keyboard: the prompt shortcut and typing in fields', () => {
     expect(await page.getByLabel('Text prompt', { exact: true }).inputValue()).toBe('red');
     // r (brush), e (eraser) and d (next image) went into the box, not to the tools.
     expect(await activeTool()).toBe('Select');
-    expect(await whereAmI(page)).toContain('sample-01.png');
+    expect(await currentFile(page)).toBe('sample-01.png');
     await page.locator('.prompt-bar', { hasText: '1 instance found' }).waitFor();
     // Escape clears the prompt; a second Escape leaves the box, and keys are shortcuts again.
     await page.keyboard.press('Escape');
@@ -45,7 +45,7 @@ describe('keyboard: the prompt shortcut and typing in fields', () => {
     await page.getByLabel('New label').fill('');
     await page.getByLabel('New label').pressSequentially('bread');
     expect(await activeTool()).toBe('Select');
-    expect(await whereAmI(page)).toContain('sample-01.png');
+    expect(await currentFile(page)).toBe('sample-01.png');
     await page.getByLabel('New label').fill('');
     await page.evaluate(() => {
       const note = document.createElement('div');
@@ -58,11 +58,11 @@ describe('keyboard: the prompt shortcut and typing in fields', () => {
     await page.keyboard.type('drape');
     expect(await page.locator('#note').innerText()).toBe('drape');
     expect(await activeTool()).toBe('Select');
-    expect(await whereAmI(page)).toContain('sample-01.png');
+    expect(await currentFile(page)).toBe('sample-01.png');
     await page.evaluate(() => document.getElementById('note')?.remove());
     // Outside any field, d still goes to the next image.
     await page.locator('.brand').click();
     await page.keyboard.press('d');
-    await expect.poll(() => whereAmI(page)).toContain('sample-02.png');
+    await expect.poll(() => currentFile(page)).toBe('sample-02.png');
   });
 });

@@ -1,7 +1,7 @@
 import { type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eApp, type E2eApp } from './harness';
-import { whereAmI } from './project-helpers';
+import { autoLabelAll, currentFile } from './project-helpers';
 
 /**
  * Issue 12, defect 10: review and feedback. Every pending proposal drawn, a status that follows the
@@ -23,10 +23,7 @@ describe('review and feedback', () => {
     const page = app.page;
     await page.getByRole('button', { name: 'Open sample project' }).first().click();
     await page.getByText('6 images').waitFor();
-    await page.getByRole('button', { name: 'Auto-label…' }).click();
-    await page.getByLabel('Images to auto-label').selectOption('all');
-    await page.getByRole('button', { name: /^Start auto-label/ }).click();
-    await page.locator('.jobs li', { hasText: 'Auto-label · done · 6/6' }).waitFor({ timeout: 60_000 });
+    await autoLabelAll(app);
   });
   afterAll(async () => {
     await app?.close();
@@ -34,7 +31,7 @@ describe('review and feedback', () => {
 
   it('draws every pending proposal, counts them in words, and the canvas does not jump', async () => {
     const page = app.page;
-    await expect.poll(() => whereAmI(page)).toContain('sample-01.png');
+    await expect.poll(() => currentFile(page)).toBe('sample-01.png');
     await bar().getByText('2 proposals on this image').waitFor();
     expect(await drawn()).toBe(2);
     const top = await canvasTop();
@@ -58,7 +55,7 @@ describe('review and feedback', () => {
     const page = app.page;
     await page.locator('.brand').click();
     await page.keyboard.press('PageDown');
-    await expect.poll(() => whereAmI(page)).toContain('sample-02.png');
+    await expect.poll(() => currentFile(page)).toBe('sample-02.png');
     for (const next of [
       'sample-03.png',
       'sample-04.png',
@@ -68,7 +65,7 @@ describe('review and feedback', () => {
     ]) {
       await page.locator('.brand').click();
       await page.keyboard.press('PageDown');
-      await expect.poll(() => whereAmI(page)).toContain(next);
+      await expect.poll(() => currentFile(page)).toBe(next);
     }
   });
 
@@ -116,7 +113,7 @@ describe('review and feedback', () => {
   it('turns a mask into a simplified polygon, and merges and splits shapes as undoable steps', async () => {
     const page = app.page;
     await page.locator('.image-row', { hasText: 'sample-01.png' }).click();
-    await expect.poll(() => whereAmI(page)).toContain('sample-01.png');
+    await expect.poll(() => currentFile(page)).toBe('sample-01.png');
     await page.getByText('Annotations (2)').waitFor();
     const id = await imageId('sample-01.png');
     const stored = async () => (await app.service.handlers.annotations.list({ imageId: id })).items;
@@ -139,7 +136,9 @@ describe('review and feedback', () => {
     await page.keyboard.press('Control+z');
     await page.getByText('Annotations (2)').waitFor();
     // The browser's own undo did not run: it would have put the focus back into the prompt box.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).not.toBe('Text prompt');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).not.toBe(
+      'Text prompt',
+    );
     await page.keyboard.press('Control+Shift+z');
     await page.getByText('Annotations (1)').waitFor();
     await page.keyboard.press('Control+a');

@@ -15,7 +15,7 @@ describe('no edit lost: labels first, failed saves explained and retried', () =>
     const dir = await createProject(app, 'saving');
     await importSampleCopies(app, dir);
     await app.page.reload();
-    await app.page.getByLabel('Current image').getByText('sample-01.png').waitFor();
+    await app.page.locator('.image-row.current', { hasText: 'sample-01.png' }).waitFor();
     imageId = (await app.service.handlers.images.list({ offset: 0, limit: 1, sort: 'name' })).items[0]!.id;
   });
   afterAll(async () => {

@@ -26,7 +26,7 @@ describe('search results with names, crops and a threshold', () => {
     await page.locator('.jobs li', { hasText: 'Precompute embeddings · done' }).waitFor({ timeout: 60_000 });
     // One red annotation on sample-01 to search from.
     await page.getByLabel('Text prompt', { exact: true }).fill('red');
-    await page.locator('.prompt-bar', { hasText: '1 instance found' }).waitFor();
+    await page.locator('.prompt-bar', { hasText: /(^|[^0-9])1 (instance )?found/ }).waitFor();
     await page.getByRole('button', { name: 'Accept all' }).click();
     await page.locator('.status-bar .save-saved').waitFor();
     await page.locator('.annotations li button.link').first().click();
