@@ -19,7 +19,7 @@ export async function registerTransferRoutes(
   app: FastifyInstance,
   service: RadioLabelService,
 ): Promise<void> {
-  await app.register(async (scope) => {
+  await app.register((scope, _options, done) => {
     // The body stays a stream: the upload is written to disk as it arrives, never held in memory.
     scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
     scope.post<{ Querystring: { name?: string } }>('/upload', async (request, reply) => {
@@ -49,6 +49,7 @@ export async function registerTransferRoutes(
           .send({ ok: false, error: apiError });
       }
     });
+    done();
   });
 
   app.get<{ Params: { id: string } }>('/downloads/:id', async (request, reply) => {

@@ -72,7 +72,9 @@ export class ShapeActions {
       const masks = await this.busy('merge', () =>
         Promise.all(
           sources.map((a) =>
-            a.geometry.kind === 'mask' ? a.geometry : convert(a.geometry, 'mask', 0, this.opts.image()),
+            a.geometry.kind === 'mask'
+              ? Promise.resolve(a.geometry)
+              : convert(a.geometry, 'mask', 0, this.opts.image()),
           ),
         ),
       );

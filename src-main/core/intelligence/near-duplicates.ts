@@ -30,7 +30,7 @@ const PROJECTED_SLACK = 2.3;
  *
  * Near-duplicates are close in Euclidean distance (‖u − v‖² = 2 − 2 cos), and distance does not change
  * when the dataset's mean is subtracted. Centred, embeddings point in all directions, so a 128-bit sign
- * sketch of a sparse random projection (SimHash) tells most far pairs apart with four XOR-popcounts;
+ * sketch of a sparse random projection (SimHash) tells most far pairs apart with two to four XOR-popcounts;
  * survivors are checked on 64 projected dims (distance), and only then get the exact cosine. How many
  * sketch bits a true pair may differ in depends on the two vectors' distances from the mean (short
  * centred vectors can differ in angle while close), so the cutoff comes from a table over norm bins.
@@ -49,7 +49,7 @@ export function nearDuplicatePairs(vectors: readonly Float32Array[], threshold: 
   }
 
   const { norms, sketch, projected } = sketchAll(vectors, dims);
-  const { binOf, cutoff } = hammingCutoffs(norms, threshold);
+  const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
   const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
   for (let i = 0; i < n; i++) {
     const w = i * SKETCH_WORDS;
@@ -61,12 +61,12 @@ export function nearDuplicatePairs(vectors: readonly Float32Array[], threshold: 
     const pi = i * PROJECTED_DIMS;
     for (let j = i + 1; j < n; j++) {
       const v = j * SKETCH_WORDS;
-      const bits =
-        popcount(s0 ^ sketch[v]!) +
-        popcount(s1 ^ sketch[v + 1]!) +
-        popcount(s2 ^ sketch[v + 2]!) +
-        popcount(s3 ^ sketch[v + 3]!);
-      if (bits > cutoff[row + binOf[j]!]!) continue;
+      const cell = row + binOf[j]!;
+      // The first half of the sketch alone rules out most pairs: half the work for them.
+      const half = popcount(s0 ^ sketch[v]!) + popcount(s1 ^ sketch[v + 1]!);
+      if (half > halfCutoff[cell]!) continue;
+      const bits = half + popcount(s2 ^ sketch[v + 2]!) + popcount(s3 ^ sketch[v + 3]!);
+      if (bits > cutoff[cell]!) continue;
       let d2 = 0;
       for (let b = 0, pj = j * PROJECTED_DIMS; b < PROJECTED_DIMS; b++) {
         const e = projected[pi + b]! - projected[pj + b]!;
@@ -83,8 +83,9 @@ export function nearDuplicatePairs(vectors: readonly Float32Array[], threshold: 
 /** Per vector: its distance from the mean, its sign sketch, and its first projected dims (as distances). */
 function sketchAll(vectors: readonly Float32Array[], dims: number) {
   const n = vectors.length;
-  const mean = new Float32Array(dims);
-  for (const v of vectors) for (let d = 0; d < dims; d++) mean[d]! += v[d]! / n;
+  const sum = new Float64Array(dims);
+  for (const v of vectors) for (let d = 0; d < dims; d++) sum[d]! += v[d]!;
+  const mean = Float32Array.from(sum, (x) => x / n);
   const { indices, signs } = randomProjection(dims, SKETCH_BITS);
   // Each output sums the inputs of its ~√dims non-zero entries: E[(w·x)²] = ‖x‖² · entries / dims.
   const entries = indices.reduce((s, idx) => s + idx.length, 0) / SKETCH_BITS;
@@ -117,7 +118,10 @@ function sketchAll(vectors: readonly Float32Array[], dims: number) {
  * lengths p, q at distance ≤ r have an angle θ with cos θ ≥ (p² + q² − r²) / 2pq; each sketch bit
  * differs with probability θ/π, so the cutoff is that binomial's mean plus SIGMAS deviations.
  */
-function hammingCutoffs(norms: Float32Array, threshold: number): { binOf: Uint8Array; cutoff: Int32Array } {
+function hammingCutoffs(
+  norms: Float32Array,
+  threshold: number,
+): { binOf: Uint8Array; cutoff: Int32Array; halfCutoff: Int32Array } {
   const n = norms.length;
   const sorted = Float32Array.from(norms).sort();
   const edges = Array.from({ length: NORM_BINS }, (_, k) => sorted[Math.floor((k * n) / NORM_BINS)] ?? 0);
@@ -129,6 +133,9 @@ function hammingCutoffs(norms: Float32Array, threshold: number): { binOf: Uint8A
   }
   const r2 = Math.max(0, 2 - 2 * threshold);
   const cutoff = new Int32Array(NORM_BINS * NORM_BINS);
+  const halfCutoff = new Int32Array(NORM_BINS * NORM_BINS);
+  const limit = (bits: number, f: number) =>
+    Math.min(bits, Math.ceil(bits * f + SIGMAS * Math.sqrt(bits * f * (1 - f))));
   for (let x = 0; x < NORM_BINS; x++)
     for (let y = 0; y < NORM_BINS; y++) {
       // The shortest vectors of each bin give the widest angle (conservative).
@@ -136,10 +143,10 @@ function hammingCutoffs(norms: Float32Array, threshold: number): { binOf: Uint8A
       const q = edges[y]!;
       const cos = p > 0 && q > 0 ? (p * p + q * q - r2) / (2 * p * q) : -1;
       const f = Math.acos(Math.max(-1, Math.min(1, cos))) / Math.PI;
-      const limit = SKETCH_BITS * f + SIGMAS * Math.sqrt(SKETCH_BITS * f * (1 - f));
-      cutoff[x * NORM_BINS + y] = Math.min(SKETCH_BITS, Math.ceil(limit));
+      cutoff[x * NORM_BINS + y] = limit(SKETCH_BITS, f);
+      halfCutoff[x * NORM_BINS + y] = limit(SKETCH_BITS / 2, f);
     }
-  return { binOf, cutoff };
+  return { binOf, cutoff, halfCutoff };
 }
 
 function project(
