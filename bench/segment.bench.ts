@@ -11,7 +11,8 @@ import {
   buildTinyDecoder,
   tinyDecoderRunner,
 } from '../tests/fixtures/segment/tiny-sam-decoder';
-import { percentile, type BenchRow } from './bench-kit';
+import { measure, percentile, type BenchRow, type Measured } from './bench-kit';
+import { samDecoderRows } from './sam-decoder-rows';
 
 /**
  * Segmentation hot paths on synthetic data: a 1024² image with a 64×64×1536 grid (RADIO-sized), a
@@ -101,27 +102,6 @@ function makeBenchScene(): BenchScene {
 }
 
 const p50 = (ms: number[]) => percentile(ms, 50);
-
-interface Measured {
-  readonly wallMs: number[];
-  readonly cpuMs: number[];
-}
-
-/** Like timeRuns, plus this process's CPU time per run (user + system). */
-async function measure(fn: () => unknown, n: number, warmup = 2): Promise<Measured> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const wallMs: number[] = [];
-  const cpuMs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await fn();
-    wallMs.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpuMs.push((c.user + c.system) / 1000);
-  }
-  return { wallMs, cpuMs };
-}
 
 export default async function segmentBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -220,6 +200,7 @@ export default async function segmentBench(): Promise<BenchRow[]> {
   } finally {
     await runner.release();
   }
+  await samDecoderRows(measure, add);
 
   add(
     'contours + simplify (1 px), 1024² mask',

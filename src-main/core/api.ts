@@ -14,6 +14,9 @@ import { createDialogHandlers, type NativeDialogs } from './service/dialog-handl
 import { DownloadStore, receiveUpload } from './service/transfers';
 
 export type { NativeDialogs } from './service/dialog-handlers';
+import { createModelHandlers } from './service/model-handlers';
+import { builtInConverters, type ModelConverters } from './models/converters';
+import { ModelManager } from './models/model-manager';
 
 export interface ServiceOptions {
   readonly dataDir: string;
@@ -23,6 +26,10 @@ export interface ServiceOptions {
   readonly appRoot: string;
   /** Native file dialogs (the desktop app); absent in browser mode and the CLI. */
   readonly dialogs?: NativeDialogs;
+  /** Checkpoint converters for catalogue installs (tests pass a small one); the build's own by default. */
+  readonly modelConverters?: ModelConverters;
+  /** Another model catalogue (tests); `models/catalogue.json` by default. */
+  readonly cataloguePath?: string;
 }
 
 /** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
@@ -54,13 +61,27 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const projectHandlers = createProjectHandlers(session, options.dataDir);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
-  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings, options.dataDir);
+  const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
+  const models = new ModelManager({
+    dataDir: options.dataDir,
+    converters: options.modelConverters ?? builtInConverters,
+    // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
+    verifyBundle: async (dir) => {
+      await inference.rawEngine().verifyModel(dir);
+      await inference.rawEngine().reloadModels();
+    },
+    mirrorSetting: () => settings.get().modelMirrorBaseUrl,
+    ...(options.cataloguePath ? { cataloguePath: options.cataloguePath } : {}),
+  });
+  // Work folders of installs that a crash or kill -9 interrupted; live installs (any process) are kept.
+  void models.sweep().catch(() => undefined);
   const jobs = new JobService(session, inference, events);
   const downloads = new DownloadStore();
 
   const core: Omit<ServiceHandlers, 'dialogs'> = {
     ...projectHandlers,
     ...inferenceHandlers,
+    models: createModelHandlers(models, inference, settings, events),
     ...createBatchHandlers(session, inference, jobs),
     ...createExportHandlers(session, events, downloads),
     settings: {

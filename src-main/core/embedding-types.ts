@@ -31,6 +31,9 @@ export interface ImageEmbedding {
   readonly samFeatures?: DenseGrid;
 }
 
+/** A bundle's mask-decoder graphs: the per-click decoder, or the per-image SAM neck in front of it. */
+export type MaskDecoderStage = 'decoder' | 'neck';
+
 /** Cache key: one row per (image, model, resolution). */
 export interface EmbeddingKey {
   readonly imageId: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobSchema, type Job } from './groups/jobs';
 import { ProviderStatusSchema } from './groups/inference';
+import { InstallStatusSchema } from './groups/models';
 
 /** Events pushed from main to the renderer (IPC event channel, or the browser-mode WebSocket). */
 export const AppEventSchema = z.discriminatedUnion('kind', [
@@ -19,6 +20,8 @@ export const AppEventSchema = z.discriminatedUnion('kind', [
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative(),
   }),
+  /** A model install moved on (bytes, ETA, phase) or finished (done, failed with its reason, cancelled). */
+  z.object({ kind: z.literal('model_install'), install: InstallStatusSchema }),
   /** Image rows changed behind the UI's back (missing files found, a relink): lists should refetch. */
   z.object({ kind: z.literal('images_changed'), missing: z.number().int().nonnegative() }),
 ]);

@@ -5,7 +5,8 @@ import {
   type LabelId,
   type ProjectInfo,
   type ImageId,
-  type InferenceStatus,
+  type ModelCapabilities,
+  type ProviderStatus,
 } from '@contract';
 import { api } from '../bridge';
 import { type LabelStates, NO_LABEL_STATES } from '../model/visibility';
@@ -38,7 +39,13 @@ interface AppState {
   readonly focus: FocusRequest | null;
   /** Bumped whenever the image list must refetch (import, status change). */
   readonly imagesVersion: number;
-  readonly model: InferenceStatus | null;
+  readonly model: {
+    id: string | null;
+    name: string | null;
+    provider: ProviderStatus;
+    /** What the model understands (closed vocabulary, text, decoder), for the prompt bar. */
+    capabilities: ModelCapabilities | null;
+  } | null;
   readonly embedding: { imageId: ImageId; state: 'running' | 'done' | 'error' } | null;
   readonly saveState: SaveState;
   readonly notice: Notice | null;
@@ -114,7 +121,10 @@ export const useAppStore = create<AppState>((set, get) => ({
   invalidateImages: () => set({ imagesVersion: get().imagesVersion + 1 }),
   refreshModel: async () => {
     const r = await api().inference.status({});
-    if (r.ok) set({ model: r.value });
+    if (r.ok) {
+      const { modelId, modelName, provider, capabilities } = r.value;
+      set({ model: { id: modelId, name: modelName, provider, capabilities } });
+    }
   },
   setEmbedding: (embedding) => set({ embedding }),
   setSaveState: (saveState) => set({ saveState }),

@@ -1,6 +1,6 @@
 import { type BoxGeometry, type CocoRle, type Geometry, type PolygonGeometry } from '@contract';
 import { bitmapGet, bitmapToRle, rleToBitmap, translateBitmap, type MaskBitmap } from './mask-bitmap';
-import { countsBounds, decodeCounts } from './rle';
+import { rleBounds } from './rle';
 
 export interface Rect {
   readonly x: number;
@@ -41,7 +41,7 @@ function computeBounds(g: Geometry): Rect {
     case 'mask': {
       const cached = bitmapCache.get(g.rle);
       if (cached) return { x: cached.x, y: cached.y, widthPx: cached.widthPx, heightPx: cached.heightPx };
-      return countsBounds(decodeCounts(g.rle.counts), g.rle.size[0]);
+      return rleBounds(g.rle);
     }
     case 'polygon': {
       let x0 = Infinity;

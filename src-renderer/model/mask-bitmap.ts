@@ -1,5 +1,5 @@
 import { type CocoRle } from '@contract';
-import { forEachColumnSegment } from '@contract/rle-counts';
+import { countsArea, countsToCropMask, cropMaskToCounts } from '@shared/mask';
 import { countsBounds, decodeRleCounts, encodeCounts, type PixelRect } from './rle';
 
 /**
@@ -26,12 +26,10 @@ export function emptyMaskBitmap(imageWidthPx: number, imageHeightPx: number): Ma
 export function rleToBitmap(rle: CocoRle): MaskBitmap {
   const [imageHeightPx, imageWidthPx] = rle.size;
   const counts = decodeRleCounts(rle);
-  const rect = countsBounds(counts, imageHeightPx);
-  const data = new Uint8Array(rect.widthPx * rect.heightPx);
-  forEachColumnSegment(counts, imageHeightPx, imageWidthPx, (x, y0, y1) => {
-    for (let y = y0, idx = (y0 - rect.y) * rect.widthPx + (x - rect.x); y < y1; y++, idx += rect.widthPx)
-      data[idx] = 1;
-  });
+  // No foreground pixel: an empty crop (pycocotools' box of such an RLE may be a wrapped one).
+  if (countsArea(counts) === 0) return emptyMaskBitmap(imageWidthPx, imageHeightPx);
+  const rect = countsBounds(counts, imageHeightPx, imageWidthPx);
+  const data = countsToCropMask(counts, imageHeightPx, imageWidthPx, rect);
   return { ...rect, imageWidthPx, imageHeightPx, data };
 }
 
@@ -39,35 +37,7 @@ export function rleToBitmap(rle: CocoRle): MaskBitmap {
 export function bitmapToRle(mask: MaskBitmap): CocoRle {
   const h = mask.imageHeightPx;
   const w = mask.imageWidthPx;
-  const counts: number[] = [];
-  let value = 0;
-  let run = 0;
-  const push = (v: number, n: number): void => {
-    if (n === 0) return;
-    if (v === value) {
-      run += n;
-    } else {
-      counts.push(run);
-      value = v;
-      run = n;
-    }
-  };
-  const x0 = Math.max(0, mask.x);
-  const x1 = Math.min(w, mask.x + mask.widthPx);
-  const y0 = Math.max(0, mask.y);
-  const y1 = Math.min(h, mask.y + mask.heightPx);
-  if (x1 <= x0 || y1 <= y0) return { size: [h, w], counts: encodeCounts([h * w]) };
-  push(0, x0 * h);
-  for (let col = x0; col < x1; col++) {
-    push(0, y0);
-    for (let row = y0; row < y1; row++) {
-      push(mask.data[(row - mask.y) * mask.widthPx + (col - mask.x)] ? 1 : 0, 1);
-    }
-    push(0, h - y1);
-  }
-  push(0, (w - x1) * h);
-  counts.push(run);
-  return { size: [h, w], counts: encodeCounts(counts) };
+  return { size: [h, w], counts: encodeCounts(cropMaskToCounts(mask.data, mask, h, w)) };
 }
 
 export function bitmapArea(mask: MaskBitmap): number {

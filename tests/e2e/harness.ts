@@ -5,7 +5,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { aliases } from '../../vite.aliases';
-import { createRadioLabelService, type RadioLabelService } from '../../src-main/core/api';
+import {
+  createRadioLabelService,
+  type RadioLabelService,
+  type ServiceOptions,
+} from '../../src-main/core/api';
 import { startBrowserServer, type BrowserServer } from '../../src-main/server/browser-server';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -62,11 +66,19 @@ export interface E2eApp {
   close(): Promise<void>;
 }
 
-/** Browser mode with a temp data dir, driven by real Chromium. */
-export async function startE2eApp(): Promise<E2eApp> {
+/** Browser mode with a temp data dir, driven by real Chromium; `extra` swaps the model catalogue/converters. */
+export async function startE2eApp(
+  extra: Pick<ServiceOptions, 'modelConverters' | 'cataloguePath'> = {},
+): Promise<E2eApp> {
   const rendererDir = await buildRenderer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'radiolabel-e2e-'));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 'e2e', appRoot: ROOT });
+  const service = createRadioLabelService({
+    dataDir,
+    mode: 'browser',
+    version: 'e2e',
+    appRoot: ROOT,
+    ...extra,
+  });
   const server = await startBrowserServer({ service, rendererDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -1,10 +1,25 @@
+import { existsSync } from 'node:fs';
 import { createInferenceEngine, parseProvider, type InferenceEngine } from '../../core/inference';
 import { initialProviderReport } from '../../core/inference/providers';
-import type { FileProgress } from '../../core/models/download';
-import { installBundleSource } from '../../core/models/install-source';
+import { type InstallProgress } from '../../core/models/catalogue-install';
+import { builtInConverters } from '../../core/models/converters';
+import { formatBytes } from '../../core/models/disk-space';
+import { licenceOf } from '../../core/models/catalogue';
+import { type InstallPlan } from '../../core/models/install-plan';
+import { WEIGHT_DTYPES, type WeightDtype } from '../../core/models/memory';
+import { ModelManager } from '../../core/models/model-manager';
 import { builtInModelsDir, ModelRegistry, userModelsDir } from '../../core/models/registry';
-import { SettingsStore } from '../../core/settings/settings-store';
-import { optionalString, positional, type CliCommand, type CliIo } from '../command';
+import { DEFAULT_SETTINGS, SettingsStore } from '../../core/settings/settings-store';
+import {
+  CliUsageError,
+  optionalNumber,
+  optionalString,
+  positional,
+  stringList,
+  type CliArgs,
+  type CliCommand,
+  type CliIo,
+} from '../command';
 
 function engineFor(io: CliIo): InferenceEngine {
   const settings = new SettingsStore(io.dataDir).get();
@@ -14,19 +29,131 @@ function engineFor(io: CliIo): InferenceEngine {
   });
 }
 
-/** One progress line per file per 10 %, so a big download does not flood stderr. */
-function progressPrinter(io: CliIo): (p: FileProgress & { fileIndex: number; fileCount: number }) => void {
-  const last = new Map<string, number>();
+/** A model manager whose inference engine (for the bundle checks) starts only if a check runs. */
+async function withManager<T>(io: CliIo, use: (manager: ModelManager) => Promise<T>): Promise<T> {
+  let engine: InferenceEngine | undefined;
+  const settings = new SettingsStore(io.dataDir);
+  const manager = new ModelManager({
+    dataDir: io.dataDir,
+    converters: builtInConverters,
+    verifyBundle: async (dir) => {
+      engine ??= engineFor(io);
+      await engine.verifyModel(dir);
+      // Sessions opened by the check are released so that the folder can be renamed into place (Windows).
+      await engine.reloadModels();
+    },
+    mirrorSetting: () => settings.get().modelMirrorBaseUrl,
+  });
+  try {
+    return await use(manager);
+  } finally {
+    await engine?.dispose();
+  }
+}
+
+const clock = (s: number): string => {
+  const t = Math.round(s);
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = String(t % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+};
+
+/** One stderr line per phase change, then at most one a second. */
+export function installProgressPrinter(
+  io: CliIo,
+  now: () => number = Date.now,
+): (p: InstallProgress) => void {
+  let phase = '';
+  let last = 0;
   return (p) => {
-    const pct = p.totalBytes ? Math.floor((p.receivedBytes / p.totalBytes) * 10) * 10 : undefined;
-    const key = pct === undefined ? Math.floor(p.receivedBytes / 2 ** 24) : pct;
-    if (last.get(p.file) === key) return;
-    last.set(p.file, key);
-    const mb = (p.receivedBytes / 2 ** 20).toFixed(1);
+    const t = now();
+    if (p.phase === phase && t - last < 1000) return;
+    phase = p.phase;
+    last = t;
+    if (p.phase !== 'downloading') {
+      io.progress(`${p.phase}${p.file ? ` ${p.file}` : ''}…`);
+      return;
+    }
+    const pct = p.totalBytes ? ` (${Math.floor((p.receivedBytes / p.totalBytes) * 100)}%)` : '';
+    const total = p.totalBytes ? `/${formatBytes(p.totalBytes)}` : '';
+    const speed = p.bytesPerSecond ? `, ${formatBytes(p.bytesPerSecond)}/s` : '';
+    const eta = p.etaSeconds !== null ? `, ${clock(p.etaSeconds)} left` : '';
+    io.progress(`downloading ${p.file ?? ''}: ${formatBytes(p.receivedBytes)}${total}${pct}${speed}${eta}`);
+  };
+}
+
+function dtypeOf(v: string | undefined): WeightDtype | undefined {
+  if (v === undefined) return undefined;
+  if (!(WEIGHT_DTYPES as readonly string[]).includes(v)) {
+    throw new CliUsageError(`--dtype must be one of ${WEIGHT_DTYPES.join('|')}, got "${v}"`);
+  }
+  return v as WeightDtype;
+}
+
+/** Ctrl-C cancels the install (its staging folder is removed) instead of killing the process mid-write. */
+function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/** `models install <target>`: a catalogue id, else a bundle folder or manifest URL. */
+async function installTarget(
+  manager: ModelManager,
+  target: string,
+  args: CliArgs,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<{ installed: string; dir: string }> {
+  const catalogue = await manager.loadCatalogue();
+  const replace = args.values.replace === true;
+  const mirror = optionalString(args, 'mirror');
+  if (!catalogue.checkpoints.some((c) => c.id === target)) {
+    if (!/^https?:\/\//i.test(target) && !existsSync(target)) {
+      throw new CliUsageError(
+        `"${target}" is neither a catalogue id (${catalogue.checkpoints.map((c) => c.id).join(', ')}) nor a bundle folder or manifest URL`,
+      );
+    }
+    const installed = await manager.installSource(target, {
+      replace,
+      ...(mirror ? { mirror } : {}),
+      signal,
+    });
+    return { installed: installed.id, dir: installed.dir };
+  }
+  const resolutionPx = optionalNumber(args, 'resolution');
+  const dtype = dtypeOf(optionalString(args, 'dtype'));
+  const fromDir = optionalString(args, 'from-dir');
+  const accepted = stringList(args, 'accept-licence');
+  const showPlan = (plan: InstallPlan): void => {
+    for (const id of plan.licences) {
+      const l = licenceOf(catalogue, id);
+      const ok = accepted.includes(id) ? 'accepted' : 'NOT accepted (add --accept-licence ' + id + ')';
+      io.progress(
+        `licence ${l.name} — ${l.commercialUse ? 'commercial use allowed' : 'non-commercial'} — ${l.url}: ${ok}`,
+      );
+    }
+    for (const note of plan.notes) io.progress(note);
     io.progress(
-      `[${p.fileIndex + 1}/${p.fileCount}] ${p.file}: ${mb} MiB${pct === undefined ? '' : ` (${pct}%)`}`,
+      `${plan.bundleName}: ${plan.downloadBytes > 0 ? `download ${formatBytes(plan.downloadBytes)}, ` : ''}encoder memory ≈ ${formatBytes(plan.memory.totalBytes)}`,
     );
   };
+  const installed = await manager.installCatalogue({
+    catalogueId: target,
+    ...(resolutionPx !== undefined ? { resolutionPx } : {}),
+    ...(dtype ? { dtype } : {}),
+    ...(mirror ? { mirror } : {}),
+    ...(fromDir ? { fromDir } : {}),
+    acceptLicences: accepted,
+    replace,
+    via: 'cli',
+    onPlan: showPlan,
+    onProgress: installProgressPrinter(io),
+    signal,
+  });
+  return { installed: installed.id, dir: installed.dir };
 }
 
 export const modelsCommands: readonly CliCommand[] = [
@@ -78,29 +205,78 @@ export const modelsCommands: readonly CliCommand[] = [
     },
   },
   {
+    path: ['models', 'catalogue'],
+    summary: 'official RADIO checkpoints that can be installed: licence, size, memory, what each provides',
+    usage: 'models catalogue',
+    options: {},
+    async run(_args, io) {
+      return withManager(io, async (manager) => {
+        const { about, entries } = await manager.catalogue();
+        return {
+          about,
+          checkpoints: entries.map((e) => ({
+            id: e.id,
+            name: e.name,
+            repo: e.repo,
+            licence: `${e.licence.name}${e.licence.commercialUse ? ' (commercial use allowed)' : ' (non-commercial)'}`,
+            architecture: e.architecture,
+            parameters: e.parameterCount,
+            resolution: { preferred: e.preferredResolutionPx, max: e.maxResolutionPx, step: e.patchSize },
+            memoryAtPreferred: e.memoryAtPreferred,
+            downloadBytes: e.downloadBytes ?? 'read from the hub at install time',
+            provides: e.provides,
+            notes: e.notes,
+            installable: e.blocker === null,
+            ...(e.blocker ? { notInstallable: e.blocker } : {}),
+            companions: e.companions.map((c) => ({
+              role: c.role,
+              repo: c.repo,
+              licence: c.licence?.name ?? null,
+            })),
+            installed: e.installedModelIds,
+            sources: e.sources,
+          })),
+        };
+      });
+    },
+  },
+  {
     path: ['models', 'install'],
-    summary: 'install a bundle from a manifest URL (resumable, sha256-checked) or import a bundle folder',
-    usage: 'models install <manifest-url|folder> [--mirror <base-url>] [--replace]',
-    options: { mirror: { type: 'string' }, replace: { type: 'boolean' } },
+    summary:
+      'install a catalogue checkpoint (download from the hub, or --from-dir), or a bundle folder / manifest URL',
+    usage:
+      'models install <catalogue-id|bundle-folder|manifest-url> [--resolution N] [--dtype fp32|fp16|int8] [--mirror URL] [--from-dir DIR] [--accept-licence ID]… [--replace]',
+    options: {
+      resolution: { type: 'string' },
+      dtype: { type: 'string' },
+      mirror: { type: 'string' },
+      'from-dir': { type: 'string' },
+      'accept-licence': { type: 'string', multiple: true },
+      replace: { type: 'boolean' },
+    },
     async run(args, io) {
-      const source = positional(args, 0, 'manifest-url|folder');
-      const settings = new SettingsStore(io.dataDir).get();
-      const engine = engineFor(io);
+      const target = positional(args, 0, 'catalogue-id|bundle-folder|manifest-url');
+      const interrupt = abortOnInterrupt();
       try {
-        const installed = await installBundleSource(source, {
-          dataDir: io.dataDir,
-          describeGraph: (p) => engine.describeGraph(p),
-          replace: args.values.replace === true,
-          onProgress: progressPrinter(io),
-          ...((optionalString(args, 'mirror') ?? settings.modelMirrorBaseUrl)
-            ? { mirrorBaseUrl: optionalString(args, 'mirror') ?? settings.modelMirrorBaseUrl ?? '' }
-            : {}),
-        });
-        await engine.reloadModels();
-        return { installed: installed.id, dir: installed.dir };
+        return await withManager(io, (manager) => installTarget(manager, target, args, io, interrupt.signal));
       } finally {
-        await engine.dispose();
+        interrupt.dispose();
       }
+    },
+  },
+  {
+    path: ['models', 'remove'],
+    summary: 'delete an installed model (built-in ones stay)',
+    usage: 'models remove <id>',
+    options: {},
+    async run(args, io) {
+      const id = positional(args, 0, 'id');
+      return withManager(io, async (manager) => {
+        const removed = await manager.remove(id);
+        const settings = new SettingsStore(io.dataDir);
+        if (settings.get().modelId === id) settings.update({ modelId: DEFAULT_SETTINGS.modelId });
+        return { removed: removed.manifest.id, dir: removed.dir, selectedModelId: settings.get().modelId };
+      });
     },
   },
 ];

@@ -11,6 +11,9 @@ import { type Db, writeTx } from './open-db';
 
 export const DEFAULT_CACHE_BUDGET_BYTES = 4 * 1024 ** 3;
 
+/** Reads between two writes of the recorded LRU ranks (also written before an eviction and on close). */
+const TOUCH_FLUSH_EVERY = 256;
+
 /** The `dims` column: where each named fp16 tensor lies inside the one BLOB, plus the pixel mapping. */
 interface BlobHeader {
   readonly v: 1;
@@ -27,6 +30,10 @@ interface RawEmbedding {
  * The embedding cache in the project DB: one row per (image, model, resolution) holding every tensor of
  * one encoder pass as a single fp16 BLOB, with an LRU byte budget. Reads return Uint16Array views onto the
  * Buffer that SQLite hands back (no further copy unless it is misaligned).
+ *
+ * A read does not write: it records the row's new LRU rank in memory, and the ranks reach the table in
+ * one transaction every TOUCH_FLUSH_EVERY reads, before any eviction, and on close. A crash loses only
+ * recency, never data.
  */
 export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   readonly #db: Db;
@@ -42,6 +49,9 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   readonly #getText: Statement;
   readonly #putText: Statement;
   readonly #deleteImage: Statement;
+  /** LRU ranks recorded by reads and not yet written, by row key. */
+  readonly #touched = new Map<string, { key: EmbeddingKey; rank: number }>();
+  #readsSinceFlush = 0;
 
   constructor(db: Db, budgetBytes = DEFAULT_CACHE_BUDGET_BYTES) {
     this.#db = db;
@@ -97,12 +107,11 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   get(key: EmbeddingKey): StoredEmbedding | undefined {
     const raw = this.#get.get(key.imageId, key.modelId, key.resolution) as RawEmbedding | undefined;
     if (!raw) return undefined;
-    // A failed LRU touch (disk full, read-only) must not fail the read.
-    try {
-      this.#touch.run(++this.#clock, key.imageId, key.modelId, key.resolution);
-    } catch {
-      // the entry just keeps its older rank
-    }
+    this.#touched.set(`${key.imageId}\u0000${key.modelId}\u0000${key.resolution}`, {
+      key,
+      rank: ++this.#clock,
+    });
+    if (++this.#readsSinceFlush >= TOUCH_FLUSH_EVERY) this.flushTouches();
     return decodeEmbedding(raw.dims, raw.data);
   }
 
@@ -120,6 +129,29 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
       );
       this.#evict(key);
     });
+  }
+
+  /** Writes the LRU ranks that reads recorded. A failed write (disk full, read-only) must not fail a read. */
+  flushTouches(): void {
+    this.#readsSinceFlush = 0;
+    if (this.#touched.size === 0) return;
+    try {
+      writeTx(this.#db, () => this.#writeTouches());
+    } catch {
+      this.#touched.clear(); // the entries just keep their older ranks
+    }
+  }
+
+  /** Writes the LRU ranks that reads recorded; call it before the DB closes (Project.close does). */
+  close(): void {
+    this.flushTouches();
+  }
+
+  #writeTouches(): void {
+    for (const { key, rank } of this.#touched.values()) {
+      this.#touch.run(rank, key.imageId, key.modelId, key.resolution);
+    }
+    this.#touched.clear();
   }
 
   deleteImage(imageId: number): void {
@@ -144,6 +176,8 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
 
   /** Deletes least-recently-used rows until the total fits the budget; the row just written is kept. */
   #evict(keep: EmbeddingKey | undefined): void {
+    // Eviction orders rows by last_used: the ranks that reads recorded must be in the table first.
+    this.#writeTouches();
     let total = this.totalBytes();
     while (total > this.#budgetBytes) {
       const victims = (

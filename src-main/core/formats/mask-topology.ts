@@ -1,7 +1,10 @@
 import { type CocoRle } from '@contract';
-import { forEachColumnSegment } from '@contract/rle-counts';
-import { maskToPolygons, type PolygonWithHoles } from '../segment/contours';
-import { countsFromString } from '../segment/rle';
+import {
+  forEachColumnSegment,
+  maskToPolygons,
+  parseCountsScratch,
+  type PolygonWithHoles,
+} from '@shared/mask';
 
 /**
  * Mask topology straight from the RLE column runs, at a cost proportional to the number of runs rather
@@ -42,7 +45,7 @@ class IntBuffer {
 
 function columnRuns(rle: CocoRle): ColumnRuns {
   const [h, w] = rle.size;
-  const counts = countsFromString(rle.counts);
+  const counts = parseCountsScratch(rle.counts);
   const cap = counts.length;
   const xs = new IntBuffer(cap);
   const y0s = new IntBuffer(cap);

@@ -1,9 +1,8 @@
 import { type CocoRle, type Geometry } from '@contract';
-import { forEachColumnSegment } from '@contract/rle-counts';
+import { countsToCropMask, parseCountsScratch } from '@shared/mask';
 export { assertRleSize, boxRing, geometryToMask } from '../segment/geometry-mask';
 import {
   countsArea,
-  countsFromString,
   countsToBbox,
   mergeCounts,
   polygonToCounts,
@@ -134,15 +133,10 @@ export interface CroppedMask {
  */
 export function decodeRleCropped(rle: CocoRle): CroppedMask | null {
   const [h, w] = rle.size;
-  const counts = countsFromString(rle.counts);
-  let area = 0;
-  for (let i = 1; i < counts.length; i += 2) area += counts[i]!;
-  if (area === 0) return null;
+  const counts = parseCountsScratch(rle.counts);
+  if (countsArea(counts) === 0) return null;
   const [x0, y0, bw, bh] = countsToBbox(counts, h, w);
-  const mask = new Uint8Array(bw * bh);
-  forEachColumnSegment(counts, h, w, (x, ya, yb) => {
-    for (let y = ya, idx = (ya - y0) * bw + (x - x0); y < yb; y++, idx += bw) mask[idx] = 1;
-  });
+  const mask = countsToCropMask(counts, h, w, { x: x0, y: y0, widthPx: bw, heightPx: bh });
   return { mask, x0, y0, widthPx: bw, heightPx: bh };
 }
 
@@ -153,8 +147,8 @@ export function decodeRleCropped(rle: CocoRle): CroppedMask | null {
 export function unionAsGeometry(rings: number[][], widthPx: number, heightPx: number): Geometry {
   if (rings.length < 2) return { kind: 'polygon', rings };
   const boxes = rings.map((r) => ringsExtent([r]));
-  const counts: (number[] | undefined)[] = [];
-  const countsOf = (i: number): number[] => (counts[i] ??= polygonToCounts(rings[i]!, heightPx, widthPx));
+  const counts: (Uint32Array | undefined)[] = [];
+  const countsOf = (i: number): Uint32Array => (counts[i] ??= polygonToCounts(rings[i]!, heightPx, widthPx));
   let overlap = false;
   for (let i = 0; i < rings.length && !overlap; i++) {
     for (let j = i + 1; j < rings.length && !overlap; j++) {

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import type { EmbeddingCacheStore, EmbeddingKey } from '../embedding-types';
+import type { EmbeddingCacheStore, EmbeddingKey, MaskDecoderStage } from '../embedding-types';
 import {
   checkEncoderGraph,
   checkMaskDecoderGraph,
+  checkMaskDecoderNeckGraph,
   checkTextGraph,
   type GraphInfo,
 } from '../models/graph-check';
@@ -39,10 +40,14 @@ export interface InferenceEngine {
   embedImageFile(imagePath: string, modelId: string, opts?: EmbedImageOptions): Promise<EngineImageEmbedding>;
   /** Canonicalise → tokenise → text tower → template average → L2-normalise; cached. */
   embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]>;
-  /** Runs the bundle's SAM-style mask decoder with feeds named per manifest.mask_decoder (newest call wins). */
+  /**
+   * Runs the bundle's SAM-style mask decoder with feeds named per manifest.mask_decoder (newest call
+   * wins), or with stage "neck" its image-encoder neck (manifest.mask_decoder.neck, once per image).
+   */
   runMaskDecoder(
     modelId: string,
     feeds: Record<string, FeedTensor>,
+    stage?: MaskDecoderStage,
   ): Promise<Record<string, { dims: number[]; data: Float32Array }>>;
   /** Full check of a bundle (id or folder): manifest, files + sha256, graph names and ranks, one smoke run per graph. */
   verifyModel(idOrDir: string): Promise<{ manifest: BundleManifest; dir: string }>;
@@ -71,6 +76,7 @@ interface LoadedBundle {
   readonly bundle: RegisteredBundle;
   text?: Promise<TextTokenizer>;
   maskDecoder?: Promise<void>;
+  maskDecoderNeck?: Promise<void>;
 }
 
 /** Prompts per text-tower run: keeps a 1,000-label × 8-template request from allocating one huge batch. */
@@ -277,21 +283,40 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
   async function runMaskDecoder(
     modelId: string,
     feeds: Record<string, FeedTensor>,
+    stage: MaskDecoderStage = 'decoder',
   ): Promise<Record<string, { dims: number[]; data: Float32Array }>> {
     const lb = await loadBundle(modelId);
     const { manifest: m, dir } = lb.bundle;
     const spec = m.mask_decoder;
     if (!spec) throw new BundleError(m.id, 'mask_decoder', 'this model has no mask decoder');
-    const file = path.join(dir, spec.file);
-    if (!lb.maskDecoder) {
-      lb.maskDecoder = (async () => checkMaskDecoderGraph(m, await client.describe(file)))();
-      lb.maskDecoder.catch(() => (lb.maskDecoder = undefined));
+    let file: string;
+    let names: string[];
+    switch (stage) {
+      case 'decoder':
+        file = path.join(dir, spec.file);
+        names = [spec.outputs.masks, ...(spec.outputs.scores ? [spec.outputs.scores] : [])];
+        if (!lb.maskDecoder) {
+          lb.maskDecoder = (async () => checkMaskDecoderGraph(m, await client.describe(file)))();
+          lb.maskDecoder.catch(() => (lb.maskDecoder = undefined));
+        }
+        await lb.maskDecoder;
+        break;
+      case 'neck': {
+        const neck = spec.neck;
+        if (!neck) throw new BundleError(m.id, 'mask_decoder.neck', 'this model has no mask-decoder neck');
+        file = path.join(dir, neck.file);
+        names = [neck.output];
+        if (!lb.maskDecoderNeck) {
+          lb.maskDecoderNeck = (async () => checkMaskDecoderNeckGraph(m, await client.describe(file)))();
+          lb.maskDecoderNeck.catch(() => (lb.maskDecoderNeck = undefined));
+        }
+        await lb.maskDecoderNeck;
+        break;
+      }
     }
-    await lb.maskDecoder;
     const copies: Record<string, FeedTensor> = {};
     for (const [k, v] of Object.entries(feeds)) copies[k] = copyFeed(v);
-    const names = [spec.outputs.masks, ...(spec.outputs.scores ? [spec.outputs.scores] : [])];
-    return client.run(file, copies, names, { lane: `mask-decoder:${m.id}` });
+    return client.run(file, copies, names, { lane: `mask-${stage}:${m.id}` });
   }
 
   return {

@@ -84,7 +84,11 @@ export class TextTokenizer {
     return new TextTokenizer(tokenizer, spec, modelId, vocabularyName, unkId);
   }
 
-  /** Token ids of one already-canonicalised prompt; refuses unknown words when the manifest says so. */
+  /**
+   * Token ids of one already-canonicalised prompt, at most max_length long. Like transformers'
+   * `truncation=True`, the special tokens the post-processor adds (SigLIP2: a trailing <eos>) survive:
+   * only the text's own tokens are cut, from the manifest's truncation side.
+   */
   encodeOne(prompt: string): number[] {
     const enc = this.tokenizer.encode(prompt);
     if (this.spec.unknown_tokens === 'error' && this.unkId !== undefined) {
@@ -92,9 +96,19 @@ export class TextTokenizer {
       if (unknown.length > 0)
         throw new OutOfVocabularyError(this.modelId, [...new Set(unknown)], this.vocabularyName);
     }
-    return enc.ids.slice(0, this.spec.max_length);
+    const max = this.spec.max_length;
+    if (enc.ids.length <= max) return enc.ids;
+    const text = this.tokenizer.encode(prompt, { add_special_tokens: false }).ids;
+    const at = findRun(enc.ids, text);
+    if (at < 0) return enc.ids.slice(0, max); // a post-processor that rewrites the text: plain cut
+    const prefix = enc.ids.slice(0, at);
+    const suffix = enc.ids.slice(at + text.length);
+    const keep = Math.max(0, max - prefix.length - suffix.length);
+    const kept = this.spec.truncation_side === 'left' ? text.slice(text.length - keep) : text.slice(0, keep);
+    return [...prefix, ...kept, ...suffix].slice(0, max);
   }
 
+  /** ids [rows, len] padded with pad_token_id on the manifest's padding side; mask 1 on real tokens. */
   encodeBatch(prompts: readonly string[]): TokenBatch {
     const all = prompts.map((p) => this.encodeOne(p));
     const len =
@@ -104,11 +118,22 @@ export class TextTokenizer {
     const ids = new BigInt64Array(all.length * len).fill(BigInt(this.spec.pad_token_id));
     const mask = new BigInt64Array(all.length * len);
     all.forEach((row, r) => {
+      const start = this.spec.padding_side === 'left' ? len - row.length : 0;
       row.forEach((id, c) => {
-        ids[r * len + c] = BigInt(id);
-        mask[r * len + c] = 1n;
+        ids[r * len + start + c] = BigInt(id);
+        mask[r * len + start + c] = 1n;
       });
     });
     return { ids, mask, dims: [all.length, len] };
   }
+}
+
+/** Index where `run` occurs contiguously in `ids`, or -1. */
+function findRun(ids: readonly number[], run: readonly number[]): number {
+  if (run.length === 0) return -1;
+  outer: for (let i = 0; i + run.length <= ids.length; i++) {
+    for (let j = 0; j < run.length; j++) if (ids[i + j] !== run[j]) continue outer;
+    return i;
+  }
+  return -1;
 }

@@ -26,7 +26,7 @@ export function prioritizedEngine(
     embedImageFile: (imagePath, modelId, opts) =>
       gate(() => engine.embedImageFile(imagePath, modelId, { ...opts, ...(signal ? { signal } : {}) })),
     embedTexts: (modelId, texts) => gate(() => engine.embedTexts(modelId, texts)),
-    runMaskDecoder: (modelId, feeds) => gate(() => engine.runMaskDecoder(modelId, feeds)),
+    runMaskDecoder: (modelId, feeds, stage) => gate(() => engine.runMaskDecoder(modelId, feeds, stage)),
   };
   return new Proxy(engine, {
     get(target, prop, receiver) {

@@ -112,3 +112,11 @@ export function checkMaskDecoderGraph(m: BundleManifest, g: GraphInfo): void {
     if (name !== undefined) requireValue(m.id, `mask_decoder.outputs.${key}`, g.outputs, name, 'output');
   }
 }
+
+/** The SAM neck graph: [1, h, w, C] float features in, the decoder's image embedding [1, C', S, S] out. */
+export function checkMaskDecoderNeckGraph(m: BundleManifest, g: GraphInfo): void {
+  const neck = m.mask_decoder?.neck;
+  if (!neck) return;
+  requireValue(m.id, 'mask_decoder.neck.input', g.inputs, neck.input, 'input', { rank: 4, type: 'float32' });
+  requireValue(m.id, 'mask_decoder.neck.output', g.outputs, neck.output, 'output', { rank: 4 });
+}

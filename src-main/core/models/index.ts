@@ -9,7 +9,13 @@ export {
   type ExecutionProviderName,
   type ResolutionPolicy,
 } from './manifest';
-export { checkEncoderGraph, checkMaskDecoderGraph, checkTextGraph, type GraphInfo } from './graph-check';
+export {
+  checkEncoderGraph,
+  checkMaskDecoderGraph,
+  checkMaskDecoderNeckGraph,
+  checkTextGraph,
+  type GraphInfo,
+} from './graph-check';
 export {
   builtInModelsDir,
   ModelRegistry,
@@ -29,3 +35,13 @@ export {
   type InstalledBundle,
   type InstallOptions,
 } from './install';
+export {
+  convertSamDecoder,
+  SAM_DECODER_FILE,
+  SAM_NECK_FILE,
+  type ConvertSamOptions,
+  type EncoderSamGrid,
+  type MaskDecoderManifestSection,
+  type SamConversion,
+} from './convert/sam/convert-sam';
+export { SamConvertError } from './convert/sam/sam-config';

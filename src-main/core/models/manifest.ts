@@ -10,19 +10,30 @@ export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number];
 export const executionProviderSchema = z.enum(EXECUTION_PROVIDERS);
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
-/** A file name inside the bundle folder: no absolute paths, no escaping the folder. */
+/**
+ * A file name inside the bundle folder: relative, no `..`, no empty segment, and no `:` at all, so that a
+ * name can never be an absolute URL ("https://host/x") or a drive path: the installer only ever fetches
+ * files from beside the manifest.
+ */
 const bundleFileSchema = z
   .string()
   .min(1)
+  .max(255)
   .refine(
-    (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !/^[a-zA-Z]:/.test(p),
-    {
-      message: 'must be a relative path inside the bundle folder',
-    },
+    (p) =>
+      !p.startsWith('/') &&
+      !p.includes('\\') &&
+      !p.includes(':') &&
+      p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'),
+    { message: 'must be a relative path inside the bundle folder (no "..", no ":", no URL)' },
   );
+/** Size of a file in bytes, when the producer states it: downloads and imports are capped by it. */
+const fileBytesSchema = z.number().int().nonnegative().optional();
 const tensorNameSchema = z.string().min(1);
 /** Tensor data stored beside an ONNX file (protobuf's 2 GB limit): `<file>.data`, checked like the file. */
-const externalDataSchema = z.array(z.object({ file: bundleFileSchema, sha256: sha256Schema })).default([]);
+const externalDataSchema = z
+  .array(z.object({ file: bundleFileSchema, sha256: sha256Schema, bytes: fileBytesSchema }))
+  .default([]);
 
 export const resolutionPolicySchema = z.discriminatedUnion('kind', [
   z.object({
@@ -50,6 +61,7 @@ export type GridOutputSpec = z.infer<typeof gridOutputSchema>;
 const encoderSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   external_data: externalDataSchema,
   input: z.object({
     name: tensorNameSchema,
@@ -74,15 +86,21 @@ const encoderSchema = z.object({
 const textSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   external_data: externalDataSchema,
   tokenizer: bundleFileSchema,
   tokenizer_sha256: sha256Schema,
+  tokenizer_bytes: fileBytesSchema,
   input_ids: tensorNameSchema,
   attention_mask: tensorNameSchema.optional(),
   output: tensorNameSchema,
   max_length: z.number().int().positive(),
   padding: z.enum(['max_length', 'longest']),
   pad_token_id: z.number().int().nonnegative().default(0),
+  /** Where pads go (tokenizer_config.json `padding_side`); SigLIP2 pads on the right. */
+  padding_side: z.enum(['right', 'left']).default('right'),
+  /** Which end a too-long prompt loses (`truncation_side`); special tokens are always kept. */
+  truncation_side: z.enum(['right', 'left']).default('right'),
   canonicalize: z
     .object({
       lowercase: z.boolean().default(true),
@@ -98,19 +116,52 @@ const textSchema = z.object({
   unknown_tokens: z.enum(['error', 'allow']).default('allow'),
 });
 
+/** SAM's image-encoder neck: runs once per image on the encoder's `sam_features`, gives the decoder's input. */
+const maskDecoderNeckSchema = z.object({
+  file: bundleFileSchema,
+  sha256: sha256Schema,
+  bytes: fileBytesSchema,
+  /** Takes `sam_features` as the app keeps grids: [1, h, w, C] channels-last, h and w free. */
+  input: tensorNameSchema,
+  /** Feeds `mask_decoder.inputs.image_embeddings`. */
+  output: tensorNameSchema,
+});
+
 const maskDecoderSchema = z.object({
   file: bundleFileSchema,
   sha256: sha256Schema,
+  bytes: fileBytesSchema,
   inputs: z.object({
     image_embeddings: tensorNameSchema,
     point_coords: tensorNameSchema,
     point_labels: tensorNameSchema,
     mask_input: tensorNameSchema.optional(),
     has_mask_input: tensorNameSchema.optional(),
+    /** segment-anything's exported decoder: [H, W] of the image, when the graph resizes masks to it itself. */
+    orig_im_size: tensorNameSchema.optional(),
   }),
   outputs: z.object({ masks: tensorNameSchema, scores: tensorNameSchema.optional() }),
   /** Side of the square input frame the point coordinates refer to (SAM: 1024). */
   input_size: z.number().int().positive(),
+  neck: maskDecoderNeckSchema.optional(),
+  /**
+   * Side of the decoder's square image-embedding grid (SAM: 64). When set, the encoder's patch grid lies
+   * at its top-left corner, one patch per cell (RADSeg's zero padding), so prompts map to the frame at
+   * input_size / embedding_grid pixels per patch. When absent, the encoder input's long side spans the
+   * frame (older bundles).
+   */
+  embedding_grid: z.number().int().positive().optional(),
+  /**
+   * SAM's multimask convention: output `single_mask_index` is the single-mask answer, the others the
+   * multimask set; the choice follows SAM's ONNX export (3 or more prompt points → the single mask, else
+   * the multimask output with the best predicted IoU). Absent: the best score wins.
+   */
+  multimask: z.object({ single_mask_index: z.number().int().nonnegative() }).optional(),
+  /**
+   * Low-res logits → image: "bilinear" resizes the valid window once; "sam" is SAM's postprocess_masks
+   * (bilinear to the input_size frame, crop the valid part, bilinear to the image), threshold 0.
+   */
+  postprocess: z.enum(['bilinear', 'sam']).default('bilinear'),
 });
 
 export const bundleManifestSchema = z.object({
@@ -159,16 +210,33 @@ export function parseManifest(json: unknown, bundleLabel: string): BundleManifes
   throw new BundleError(label, field, issue?.message ?? 'invalid');
 }
 
-/** Every file a manifest references, with its expected sha256 and the manifest field that names it. */
-export function manifestFiles(m: BundleManifest): { file: string; sha256: string; field: string }[] {
-  const out = [{ file: m.encoder.file, sha256: m.encoder.sha256, field: 'encoder.file' }];
-  m.encoder.external_data.forEach((d, i) => out.push({ ...d, field: `encoder.external_data.${i}.file` }));
+/** A file the manifest references, with its expected sha256, stated size and the field that names it. */
+export interface ManifestFile {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes?: number;
+  readonly field: string;
+}
+
+/** Every file a manifest references. */
+export function manifestFiles(m: BundleManifest): ManifestFile[] {
+  const ref = (file: string, sha256: string, bytes: number | undefined, field: string): ManifestFile =>
+    bytes === undefined ? { file, sha256, field } : { file, sha256, bytes, field };
+  const out = [ref(m.encoder.file, m.encoder.sha256, m.encoder.bytes, 'encoder.file')];
+  m.encoder.external_data.forEach((d, i) =>
+    out.push(ref(d.file, d.sha256, d.bytes, `encoder.external_data.${i}.file`)),
+  );
   if (m.text) {
-    out.push({ file: m.text.file, sha256: m.text.sha256, field: 'text.file' });
-    m.text.external_data.forEach((d, i) => out.push({ ...d, field: `text.external_data.${i}.file` }));
-    out.push({ file: m.text.tokenizer, sha256: m.text.tokenizer_sha256, field: 'text.tokenizer' });
+    out.push(ref(m.text.file, m.text.sha256, m.text.bytes, 'text.file'));
+    m.text.external_data.forEach((d, i) =>
+      out.push(ref(d.file, d.sha256, d.bytes, `text.external_data.${i}.file`)),
+    );
+    out.push(ref(m.text.tokenizer, m.text.tokenizer_sha256, m.text.tokenizer_bytes, 'text.tokenizer'));
   }
-  if (m.mask_decoder)
-    out.push({ file: m.mask_decoder.file, sha256: m.mask_decoder.sha256, field: 'mask_decoder.file' });
+  if (m.mask_decoder) {
+    out.push(ref(m.mask_decoder.file, m.mask_decoder.sha256, m.mask_decoder.bytes, 'mask_decoder.file'));
+    const neck = m.mask_decoder.neck;
+    if (neck) out.push(ref(neck.file, neck.sha256, neck.bytes, 'mask_decoder.neck.file'));
+  }
   return out;
 }

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DecoderFeed, buildDecoderFeeds } from '../segment/sam-decoder';
-import { checkEncoderGraph, checkMaskDecoderGraph, checkTextGraph, type GraphInfo } from './graph-check';
+import {
+  checkEncoderGraph,
+  checkMaskDecoderGraph,
+  checkMaskDecoderNeckGraph,
+  checkTextGraph,
+  type GraphInfo,
+} from './graph-check';
 import {
   BundleError,
   manifestFiles,
@@ -18,22 +24,59 @@ export async function sha256File(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Reads and validates `<dir>/manifest.json`. */
-export async function readManifest(dir: string): Promise<BundleManifest> {
-  const file = path.join(dir, 'manifest.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new BundleError(path.basename(dir), 'manifest.json', `file not found: ${file}`);
+/** A manifest is a few kilobytes; anything near this is not one. */
+export const MAX_MANIFEST_BYTES = 2 ** 20;
+
+/**
+ * `<dir>/<rel>` as a regular file inside `dir`: every component is checked with lstat, so a symbolic link
+ * anywhere on the way is refused, never followed (and its target is never read or quoted).
+ */
+export async function regularFileInside(
+  dir: string,
+  rel: string,
+  bundle: string,
+  field: string,
+): Promise<{ path: string; size: number; mtimeMs: number }> {
+  let cur = dir;
+  const parts = rel.split('/');
+  for (const [i, part] of parts.entries()) {
+    cur = path.join(cur, part);
+    let st;
+    try {
+      st = await lstat(cur);
+    } catch {
+      throw new BundleError(bundle, field, `file not found: ${path.join(dir, rel)}`);
+    }
+    if (st.isSymbolicLink()) {
+      throw new BundleError(bundle, field, `${cur} is a symbolic link; a bundle holds regular files only`);
+    }
+    const last = i === parts.length - 1;
+    if (last && !st.isFile()) throw new BundleError(bundle, field, `not a regular file: ${cur}`);
+    if (!last && !st.isDirectory()) throw new BundleError(bundle, field, `not a folder: ${cur}`);
+    if (last) return { path: cur, size: st.size, mtimeMs: st.mtimeMs };
   }
+  throw new BundleError(bundle, field, `empty file name`);
+}
+
+/** Parses manifest text without ever quoting it back: a wrong file's content stays out of error messages. */
+export function parseManifestText(text: string, label: string): BundleManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (e) {
-    throw new BundleError(path.basename(dir), 'manifest.json', `not valid JSON (${(e as Error).message})`);
+  } catch {
+    throw new BundleError(label, 'manifest.json', 'not valid JSON');
   }
-  return parseManifest(json, path.basename(dir));
+  return parseManifest(json, label);
+}
+
+/** Reads and validates `<dir>/manifest.json` (a regular file of at most 1 MiB). */
+export async function readManifest(dir: string): Promise<BundleManifest> {
+  const label = path.basename(dir);
+  const file = await regularFileInside(dir, 'manifest.json', label, 'manifest.json');
+  if (file.size > MAX_MANIFEST_BYTES) {
+    throw new BundleError(label, 'manifest.json', `${file.size} bytes; a manifest may be at most 1 MiB`);
+  }
+  return parseManifestText(await readFile(file.path, 'utf8'), label);
 }
 
 /**
@@ -42,25 +85,24 @@ export async function readManifest(dir: string): Promise<BundleManifest> {
  */
 const verifiedFiles = new Map<string, string>();
 
-/** Every referenced file exists and matches its sha256; throws BundleError naming the field. */
+/**
+ * Every referenced file is a regular file inside `dir` (no symbolic links), has the size the manifest
+ * states (when it states one) and matches its sha256; throws BundleError naming the field.
+ */
 export async function verifyBundleFiles(dir: string, m: BundleManifest): Promise<void> {
   for (const f of manifestFiles(m)) {
-    const full = path.join(dir, f.file);
-    let st;
-    try {
-      st = await stat(full);
-    } catch {
-      throw new BundleError(m.id, f.field, `file not found: ${full}`);
+    const st = await regularFileInside(dir, f.file, m.id, f.field);
+    if (f.bytes !== undefined && st.size !== f.bytes) {
+      throw new BundleError(m.id, f.field, `${st.path} is ${st.size} bytes; the manifest states ${f.bytes}`);
     }
-    if (!st.isFile()) throw new BundleError(m.id, f.field, `not a file: ${full}`);
-    const memoKey = `${full}|${st.size}|${st.mtimeMs}`;
+    const memoKey = `${st.path}|${st.size}|${st.mtimeMs}`;
     if (verifiedFiles.get(memoKey) === f.sha256) continue;
-    const actual = await sha256File(full);
+    const actual = await sha256File(st.path);
     if (actual !== f.sha256) {
       throw new BundleError(
         m.id,
         f.field,
-        `sha256 mismatch for ${full}: manifest says ${f.sha256}, file is ${actual}`,
+        `sha256 mismatch for ${st.path}: manifest says ${f.sha256}, file is ${actual}`,
       );
     }
     verifiedFiles.set(memoKey, actual);
@@ -76,6 +118,9 @@ export async function verifyBundleGraphs(
   checkEncoderGraph(m, await loadGraphInfo(path.join(dir, m.encoder.file)));
   if (m.text) checkTextGraph(m, await loadGraphInfo(path.join(dir, m.text.file)));
   if (m.mask_decoder) checkMaskDecoderGraph(m, await loadGraphInfo(path.join(dir, m.mask_decoder.file)));
+  if (m.mask_decoder?.neck) {
+    checkMaskDecoderNeckGraph(m, await loadGraphInfo(path.join(dir, m.mask_decoder.neck.file)));
+  }
 }
 
 /** Runs one ONNX file once (the inference worker's `run`): output name → dims + float32 data. */
@@ -302,17 +347,58 @@ async function smokeRunDecoder(
   const [w, h] = r.kind === 'fixed' ? [r.width, r.height] : [r.short_side, r.short_side];
   const gridW = (w / m.encoder.patch_size) * sam.factor;
   const gridH = (h / m.encoder.patch_size) * sam.factor;
-  const feeds = buildDecoderFeeds(d, {
-    samFeatures: { data: new Float32Array(gridW * gridH * sam.channels), gridW, gridH, dims: sam.channels },
-    mapping: {
-      imageWidthPx: w,
-      imageHeightPx: h,
-      inputWidthPx: w,
-      inputHeightPx: h,
-      patchPx: m.encoder.patch_size,
+  const samFeatures = {
+    data: new Float32Array(gridW * gridH * sam.channels),
+    gridW,
+    gridH,
+    dims: sam.channels,
+  };
+  let imageEmbeddings: DecoderFeed | undefined;
+  if (d.neck) {
+    // SAM through RADIO: the neck turns the encoder's grid into the decoder's image embedding.
+    const neckDims = [1, gridH, gridW, sam.channels];
+    let out;
+    try {
+      out = (
+        await run(
+          path.join(dir, d.neck.file),
+          // A copy: the runner may hand the buffer over to the worker.
+          { [d.neck.input]: { type: 'float32', dims: neckDims, data: samFeatures.data.slice() } },
+          [d.neck.output],
+        )
+      )[d.neck.output];
+    } catch (err) {
+      throw new BundleError(
+        m.id,
+        'mask_decoder.neck.file',
+        `smoke run on a ${fmt(neckDims)} grid failed: ${(err as Error).message}`,
+      );
+    }
+    if (!out || out.dims.length !== 4 || out.dims[0] !== 1) {
+      throw new BundleError(
+        m.id,
+        'mask_decoder.neck.output',
+        `smoke run: "${d.neck.output}" is ${fmt(out?.dims ?? [])}, expected [1, C, S, S]`,
+      );
+    }
+    checkFinite(m.id, 'mask_decoder.neck.output', d.neck.output, out.data);
+    imageEmbeddings = { type: 'float32', dims: out.dims, data: out.data };
+  }
+  const feeds = buildDecoderFeeds(
+    d,
+    {
+      samFeatures,
+      mapping: {
+        imageWidthPx: w,
+        imageHeightPx: h,
+        inputWidthPx: w,
+        inputHeightPx: h,
+        patchPx: m.encoder.patch_size,
+      },
+      clicks: [{ xPx: w / 2, yPx: h / 2, positive: true }],
     },
-    clicks: [{ xPx: w / 2, yPx: h / 2, positive: true }],
-  });
+    imageEmbeddings,
+  );
   const names = [d.outputs.masks, ...(d.outputs.scores ? [d.outputs.scores] : [])];
   let outs;
   try {

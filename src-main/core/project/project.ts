@@ -128,6 +128,7 @@ export class Project {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.embeddings.close();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

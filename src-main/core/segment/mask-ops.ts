@@ -29,24 +29,8 @@ export function subtractMasks(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-export function maskArea(mask: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
-  return n;
-}
-
-export function maskIou(a: Uint8Array, b: Uint8Array): number {
-  assertSame(a, b, 'iou');
-  let inter = 0;
-  let uni = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] !== 0;
-    const y = b[i] !== 0;
-    if (x || y) uni++;
-    if (x && y) inter++;
-  }
-  return uni === 0 ? 1 : inter / uni;
-}
+/** Foreground pixel count and IoU (two empty masks: 1), word-wise in @shared/mask. */
+export { denseArea as maskArea, denseIou as maskIou } from '@shared/mask';
 
 /**
  * Fills enclosed background regions (4-connected background not reaching the image border), optionally

@@ -1,10 +1,16 @@
 import sharp from 'sharp';
-import { type EmbeddingKey, type ImageEmbedding } from '../embedding-types';
+import { type EmbeddingKey, type ImageEmbedding, type MaskDecoderStage } from '../embedding-types';
 import { type BundleManifest } from '../models/manifest';
 import { segmentByClicks } from './click-similarity';
 import { instanceToJson, type InstanceJson, type SegmentInstance } from './instances';
 import { type BoxPrompt, type ClickPoint, validatePrompts } from './prompts';
-import { segmentWithDecoder, type DecoderFeed, type DecoderOutputs, type LowResLogits } from './sam-decoder';
+import {
+  segmentWithDecoder,
+  type DecoderFeed,
+  type DecoderOutputs,
+  type LowResLogits,
+  type MaskDecoderRunner,
+} from './sam-decoder';
 import { segmentText, type Heatmap } from './text-prompt';
 import { type RgbImage } from './upsample';
 
@@ -17,7 +23,11 @@ export interface SegmentEngine {
     opts?: { cacheKey?: EmbeddingKey },
   ): Promise<ImageEmbedding>;
   embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]>;
-  runMaskDecoder(modelId: string, feeds: Record<string, DecoderFeed>): Promise<DecoderOutputs>;
+  runMaskDecoder(
+    modelId: string,
+    feeds: Record<string, DecoderFeed>,
+    stage?: MaskDecoderStage,
+  ): Promise<DecoderOutputs>;
 }
 
 export type SegmentRequest =
@@ -161,7 +171,8 @@ export async function segmentEmbeddedImage(
       const label = request.box && request.clicks.length === 0 ? 'box' : 'click';
       const decoder = manifest.mask_decoder;
       if (decoder && emb.samFeatures) {
-        const res = await segmentWithDecoder((feeds) => engine.runMaskDecoder(modelId, feeds), decoder, {
+        const run: MaskDecoderRunner = (feeds, stage) => engine.runMaskDecoder(modelId, feeds, stage);
+        const res = await segmentWithDecoder(run, decoder, {
           samFeatures: emb.samFeatures,
           mapping: emb.mapping,
           clicks: request.clicks,

@@ -1,7 +1,6 @@
 import { type ServiceHandlers } from '@contract';
 import { AppError } from '../errors';
 import { tagImage } from '../inference';
-import { installBundleSource } from '../models/install-source';
 import { closedVocabulary } from '../models/vocabulary';
 import { type SettingsStore } from '../settings/settings-store';
 import { type InferenceService } from './inference-service';
@@ -13,9 +12,7 @@ export function createInferenceHandlers(
   segment: SegmentService,
   session: ProjectSession,
   settings: SettingsStore,
-  dataDir: string,
-): Pick<ServiceHandlers, 'inference' | 'models'> {
-  const summaries = async () => (await inference.engine().listModels()).map(toContractSummary);
+): Pick<ServiceHandlers, 'inference'> {
   return {
     inference: {
       status: async () => {
@@ -60,54 +57,5 @@ export function createInferenceHandlers(
         return scores.map((s) => ({ label: s.label, score: s.score }));
       },
     },
-    models: {
-      list: summaries,
-      verify: async ({ modelId }) => {
-        try {
-          await inference.engine().verifyModel(modelId);
-          return { ok: true, problems: [] };
-        } catch (e) {
-          return { ok: false, problems: [(e as Error).message] };
-        }
-      },
-      install: async ({ source }) => {
-        const engine = inference.rawEngine();
-        const mirror = settings.get().modelMirrorBaseUrl;
-        const installed = await installBundleSource(source, {
-          dataDir,
-          describeGraph: (p) => engine.describeGraph(p),
-          ...(mirror ? { mirrorBaseUrl: mirror } : {}),
-        });
-        await engine.reloadModels();
-        const model = (await summaries()).find((m) => m.id === installed.id);
-        if (!model)
-          throw new AppError('model_error', `bundle "${installed.id}" was installed but does not load`);
-        return model;
-      },
-      select: async ({ modelId }) => {
-        const model = (await summaries()).find((m) => m.id === modelId);
-        if (!model) throw new AppError('not_found', `no model with id "${modelId}"`);
-        settings.update({ modelId });
-        return model;
-      },
-    },
-  };
-}
-
-function toContractSummary(m: {
-  id: string;
-  name: string;
-  isStarter: boolean;
-  hasText: boolean;
-  hasMaskDecoder: boolean;
-  source: 'built-in' | 'user';
-}) {
-  return {
-    id: m.id,
-    name: m.name,
-    isStarter: m.isStarter,
-    hasText: m.hasText,
-    hasMaskDecoder: m.hasMaskDecoder,
-    builtIn: m.source === 'built-in',
   };
 }

@@ -2,21 +2,26 @@ import { useEffect, useState } from 'react';
 import { ProviderNameSchema, type Settings } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
+import { ModelManager } from '../models/ModelManager';
 
 const GIB = 1024 ** 3;
 
-/** Execution provider, cache budget, and installing a model bundle (a manifest URL or a folder). */
+/** Execution provider, cache budget, the model download mirror, and the model manager. */
 export function SettingsPanel(): React.JSX.Element {
   const refreshModel = useAppStore((s) => s.refreshModel);
   const notify = useAppStore((s) => s.notify);
   const [settings, setSettings] = useState<Settings | null>(null);
-  const [source, setSource] = useState('');
-  const [installing, setInstalling] = useState(false);
+  const [mirror, setMirror] = useState('');
+  const [managerOpen, setManagerOpen] = useState(false);
 
   useEffect(() => {
     void api()
       .settings.get({})
-      .then((r) => r.ok && setSettings(r.value));
+      .then((r) => {
+        if (!r.ok) return;
+        setSettings(r.value);
+        setMirror(r.value.modelMirrorBaseUrl ?? '');
+      });
   }, []);
 
   const update = async (patch: Partial<Settings>): Promise<void> => {
@@ -25,16 +30,6 @@ export function SettingsPanel(): React.JSX.Element {
     setSettings(r.value);
     await refreshModel();
   };
-  const install = async (): Promise<void> => {
-    setInstalling(true);
-    const r = await api().models.install({ source });
-    setInstalling(false);
-    notify(
-      r.ok ? { kind: 'info', text: `Installed ${r.value.name}` } : { kind: 'error', text: r.error.message },
-    );
-    if (r.ok) setSource('');
-  };
-
   if (!settings) return <section className="panel" />;
   return (
     <section className="panel settings" aria-label="Settings">
@@ -65,12 +60,20 @@ export function SettingsPanel(): React.JSX.Element {
         />
       </label>
       <label className="small">
-        Install a model (manifest URL or bundle folder)
-        <input value={source} onChange={(e) => setSource(e.target.value)} aria-label="Model source" />
+        Model download mirror (a Hugging Face endpoint; empty for huggingface.co)
+        <input
+          aria-label="Model mirror"
+          placeholder="https://huggingface.co"
+          value={mirror}
+          onChange={(e) => setMirror(e.target.value)}
+          onBlur={() => {
+            const value = mirror.trim() || null;
+            if (value !== settings.modelMirrorBaseUrl) void update({ modelMirrorBaseUrl: value });
+          }}
+        />
       </label>
-      <button disabled={!source || installing} onClick={() => void install()}>
-        {installing ? 'Installing…' : 'Install'}
-      </button>
+      <button onClick={() => setManagerOpen(true)}>Manage models…</button>
+      {managerOpen && <ModelManager onClose={() => setManagerOpen(false)} />}
     </section>
   );
 }

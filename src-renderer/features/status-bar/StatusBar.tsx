@@ -14,7 +14,7 @@ export function StatusBar({ onRetry }: { readonly onRetry: () => void }): React.
   const provider = model?.provider;
   return (
     <footer className="status-bar" aria-label="Status">
-      <span title="Model">{model?.modelName ?? 'no model'}</span>
+      <span title="Model">{model?.name ?? 'no model'}</span>
       {provider && (
         <span
           title={provider.fallbackReason ?? 'Execution provider'}

@@ -85,7 +85,7 @@ export function Editor({
 
   // Warm its embedding in the background (prompts are instant after), again whenever the model or the
   // execution provider changes.
-  const modelKey = `${model?.modelId ?? ''}|${model?.provider.requested ?? ''}`;
+  const modelKey = `${model?.id ?? ''}|${model?.provider.requested ?? ''}`;
   useEffect(() => {
     if (currentId === undefined) return;
     let cancelled = false;

@@ -147,20 +147,79 @@ export class SafetensorsFile {
   /** The tensor's raw little-endian bytes (a fresh buffer of exactly its size). */
   readRaw(name: string): Uint8Array {
     const t = this.get(name);
-    const out = new Uint8Array(t.byteLength);
+    return this.#readBytes(name, t.offsetBytes, t.byteLength);
+  }
+
+  /** The tensor as float32, whatever its stored float dtype (F32, F16, BF16, F64). */
+  readFloat32(name: string): Float32Array {
+    const t = this.get(name);
+    return this.#decode(t, this.readRaw(name));
+  }
+
+  /**
+   * Elements [start, start + count) of the tensor (row-major) as float32: big tensors (a 256k-row token
+   * table) are converted block by block instead of being read whole.
+   */
+  readFloat32Range(name: string, start: number, count: number): Float32Array {
+    const t = this.get(name);
+    const bytesPer = BYTES_PER_ELEMENT[t.dtype];
+    const total = t.byteLength / bytesPer;
+    if (!(start >= 0 && count >= 0 && start + count <= total)) {
+      throw new SafetensorsError(
+        this.file,
+        `tensor "${name}": range [${start}, ${start + count}) is outside its ${total} elements`,
+      );
+    }
+    return this.#decode(t, this.#readBytes(name, t.offsetBytes + start * bytesPer, count * bytesPer));
+  }
+
+  /** Integer tensors (e.g. RADIO's `summary_idxs` buffer) as plain numbers. */
+  readIntegers(name: string): number[] {
+    const t = this.get(name);
+    const raw = this.readRaw(name);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const n = raw.byteLength / BYTES_PER_ELEMENT[t.dtype];
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      switch (t.dtype) {
+        case 'I64':
+          out.push(Number(view.getBigInt64(i * 8, true)));
+          break;
+        case 'I32':
+          out.push(view.getInt32(i * 4, true));
+          break;
+        case 'I16':
+          out.push(view.getInt16(i * 2, true));
+          break;
+        case 'I8':
+          out.push(view.getInt8(i));
+          break;
+        case 'U8':
+        case 'BOOL':
+          out.push(view.getUint8(i));
+          break;
+        case 'F32':
+        case 'F16':
+        case 'BF16':
+        case 'F64':
+          throw new SafetensorsError(this.file, `tensor "${name}" is ${t.dtype}, not an integer tensor`);
+      }
+    }
+    return out;
+  }
+
+  #readBytes(name: string, offsetBytes: number, byteLength: number): Uint8Array {
+    const out = new Uint8Array(byteLength);
     let done = 0;
-    while (done < t.byteLength) {
-      const n = readSync(this.#requireFd(), out, done, t.byteLength - done, t.offsetBytes + done);
+    while (done < byteLength) {
+      const n = readSync(this.#requireFd(), out, done, byteLength - done, offsetBytes + done);
       if (n === 0) throw new SafetensorsError(this.file, `tensor "${name}" is truncated`);
       done += n;
     }
     return out;
   }
 
-  /** The tensor as float32, whatever its stored float dtype (F32, F16, BF16, F64). */
-  readFloat32(name: string): Float32Array {
-    const t = this.get(name);
-    const raw = this.readRaw(name);
+  #decode(t: TensorInfo, raw: Uint8Array): Float32Array {
     switch (t.dtype) {
       case 'F32':
         return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
@@ -181,7 +240,7 @@ export class SafetensorsFile {
       case 'I8':
       case 'U8':
       case 'BOOL':
-        throw new SafetensorsError(this.file, `tensor "${name}" is ${t.dtype}, not a float tensor`);
+        throw new SafetensorsError(this.file, `tensor "${t.name}" is ${t.dtype}, not a float tensor`);
     }
   }
 
@@ -196,12 +255,19 @@ export class SafetensorsFile {
   }
 }
 
+type TensorData = Float32Array | Uint16Array | BigInt64Array;
+
 export interface TensorToWrite {
   readonly name: string;
-  readonly dtype: 'F32' | 'F16' | 'BF16';
+  readonly dtype: 'F32' | 'F16' | 'BF16' | 'I64';
   readonly shape: readonly number[];
-  /** F32: Float32Array; F16/BF16: the 16-bit patterns. */
-  readonly data: Float32Array | Uint16Array;
+  /** F32: Float32Array; F16/BF16: the 16-bit patterns; I64: BigInt64Array. */
+  readonly data: TensorData;
+}
+
+/** A tensor generated only when it is written, so a ViT-B-sized checkpoint never sits in memory whole. */
+export interface LazyTensorToWrite extends Omit<TensorToWrite, 'data'> {
+  readonly produce: () => TensorData;
 }
 
 /**
@@ -210,19 +276,13 @@ export interface TensorToWrite {
  */
 export function writeSafetensors(
   file: string,
-  tensors: readonly TensorToWrite[],
+  tensors: readonly (TensorToWrite | LazyTensorToWrite)[],
   metadata: Record<string, string> = { format: 'pt' },
 ): void {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of tensors) {
-    const byteLength = t.data.byteLength;
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count * (t.dtype === 'F32' ? 4 : 2) !== byteLength) {
-      throw new Error(
-        `writeSafetensors: tensor "${t.name}" has ${byteLength} bytes for shape [${t.shape.join(', ')}]`,
-      );
-    }
+    const byteLength = t.shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[t.dtype];
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + byteLength] };
     offset += byteLength;
   }
@@ -235,8 +295,16 @@ export function writeSafetensors(
   try {
     writeSync(fd, lenBuf);
     writeSync(fd, headerBuf);
-    for (const t of tensors)
-      writeSync(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const t of tensors) {
+      const data = 'produce' in t ? t.produce() : t.data;
+      const expected = t.shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[t.dtype];
+      if (data.byteLength !== expected) {
+        throw new Error(
+          `writeSafetensors: tensor "${t.name}" has ${data.byteLength} bytes for ${t.dtype}[${t.shape.join(', ')}]`,
+        );
+      }
+      writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    }
   } finally {
     closeSync(fd);
   }

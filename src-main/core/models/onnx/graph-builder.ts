@@ -3,7 +3,7 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 /** ONNX TensorProto.DataType codes used here. */
-export const DataType = { float: 1, int64: 7 } as const;
+export const DataType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 } as const;
 export type ElemType = keyof typeof DataType;
 
 export type AttrValue =
@@ -74,12 +74,26 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elem, dims));
   }
 
+  /** A name no other node output or initializer of this graph uses (for helpers that add constants). */
+  uniqueName(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
   /** A constant tensor (initializer). Returns its name. */
   init(name: string, data: Float32Array | BigInt64Array, dims: readonly number[]): string {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const elem = data instanceof Float32Array ? DataType.float : DataType.int64;
     this.inits.push({ name, dims: [...dims], dataType: elem, rawData: Uint8Array.from(bytes) });
     return name;
+  }
+
+  /**
+   * A prepared initializer (any data type, inline or in external data): converters that stream weights
+   * into a `.data` file build the TensorProto themselves. Returns its name.
+   */
+  initTensor(tensor: onnxProto.onnx.ITensorProto & { name: string }): string {
+    this.inits.push(tensor);
+    return tensor.name;
   }
 
   floats(name: string, values: readonly number[], dims?: readonly number[]): string {

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ImageId } from '@contract';
 import { type StoredEmbedding } from '../../../../src-main/core/embedding-types';
-import { type Project } from '../../../../src-main/core/project';
+import { Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { projectWithImages } from './helpers/seed';
 
@@ -79,5 +79,42 @@ describe('embedding cache', () => {
     expect(() => project.embeddings.put({ imageId: ids[0]!, modelId: 'm', resolution: 'r' }, bad)).toThrow(
       'tensors.f: dims [2,2] need 4 values, got 3',
     );
+  });
+
+  it('records reads in memory: no write per read, yet eviction still follows the reads', () => {
+    const rowBytes = (3 * 4 * 8 + 5) * 2;
+    project.embeddings.setBudgetBytes(rowBytes * 3);
+    const key = (i: number) => ({ imageId: ids[i]!, modelId: 'm', resolution: 'r' });
+    for (let i = 0; i < 3; i++) project.embeddings.put(key(i), embedding(i));
+    const changes = project.db.prepare('SELECT total_changes()').pluck();
+    const lastUsed = project.db
+      .prepare('SELECT last_used FROM embeddings WHERE image_id = ? ORDER BY image_id')
+      .pluck();
+    const before = changes.get() as number;
+    const rank0 = lastUsed.get(ids[0]) as number;
+    for (let n = 0; n < 100; n++) expect(project.embeddings.get(key(n % 2 === 0 ? 0 : 2))).toBeDefined();
+    expect(changes.get()).toBe(before);
+    expect(lastUsed.get(ids[0])).toBe(rank0);
+    // Key 1 is now the least recently read: it goes first, although the table has not seen the reads.
+    project.embeddings.put(key(3), embedding(3));
+    expect([0, 1, 2, 3].map((i) => project.embeddings.has(key(i)))).toEqual([true, false, true, true]);
+    project.embeddings.put(key(4), embedding(4));
+    expect([0, 2, 3, 4].map((i) => project.embeddings.has(key(i)))).toEqual([false, true, true, true]);
+  });
+
+  it('writes the recorded ranks on close, and in a batch after many reads', () => {
+    const key = (i: number) => ({ imageId: ids[i]!, modelId: 'm', resolution: 'r' });
+    for (let i = 0; i < 3; i++) project.embeddings.put(key(i), embedding(i));
+    const order = (p: Project) =>
+      p.db.prepare('SELECT image_id FROM embeddings ORDER BY last_used').pluck().all() as number[];
+    expect(order(project)).toEqual([ids[0], ids[1], ids[2]]);
+    project.embeddings.get(key(0));
+    expect(order(project)).toEqual([ids[0], ids[1], ids[2]]);
+    const dir = project.dir;
+    project.close();
+    project = Project.open(dir);
+    expect(order(project)).toEqual([ids[1], ids[2], ids[0]]);
+    for (let n = 0; n < 256; n++) project.embeddings.get(key(n < 255 ? 2 : 1));
+    expect(order(project)).toEqual([ids[0], ids[2], ids[1]]);
   });
 });

@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRadioLabelService, type RadioLabelService } from '../../../../src-main/core/api';
+import {
+  createRadioLabelService,
+  type RadioLabelService,
+  type ServiceOptions,
+} from '../../../../src-main/core/api';
 import { dispatch } from '../../../../src-main/core/service/dispatch';
 import { type ApiGroup, type Result } from '@contract';
 
@@ -18,9 +22,18 @@ export interface ServiceFixture {
 }
 
 /** A real service (real SQLite, real onnxruntime-node) on a temp data dir. */
-export function serviceFixture(name: string): ServiceFixture {
+export function serviceFixture(
+  name: string,
+  extra: Pick<ServiceOptions, 'modelConverters' | 'cataloguePath'> = {},
+): ServiceFixture {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `radiolabel-${name}-`));
-  const service = createRadioLabelService({ dataDir, mode: 'browser', version: 't', appRoot: ROOT });
+  const service = createRadioLabelService({
+    dataDir,
+    mode: 'browser',
+    version: 't',
+    appRoot: ROOT,
+    ...extra,
+  });
   const raw = (group: string, method: string, input: unknown = {}) =>
     dispatch(service.handlers, { group: group as ApiGroup, method }, input);
   return {

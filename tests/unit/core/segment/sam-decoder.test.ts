@@ -185,3 +185,84 @@ describe('segmentEmbeddedImage routes clicks to the decoder when the bundle has 
     expect(res.lowRes?.side).toBe(64);
   });
 });
+
+describe("SAM's conventions in the decoder path (embedding grid, orig_im_size, grid bounds)", () => {
+  const samIo = {
+    inputs: {
+      image_embeddings: 'image_embeddings',
+      point_coords: 'point_coords',
+      point_labels: 'point_labels',
+      orig_im_size: 'orig_im_size',
+    },
+    outputs: { masks: 'masks', scores: 'iou_predictions' },
+    input_size: 1024,
+    embedding_grid: 64,
+    multimask: { single_mask_index: 0 },
+    postprocess: 'sam' as const,
+  };
+  // A 640×480 photo at a 512×384 encoder input: a 32×24 grid, 16 frame px per patch (scale 1).
+  const photo: PixelPatchMapping = {
+    imageWidthPx: 640,
+    imageHeightPx: 480,
+    inputWidthPx: 512,
+    inputHeightPx: 384,
+    patchPx: 16,
+  };
+  const grid: DenseGrid = { data: new Float32Array(32 * 24 * 2), gridW: 32, gridH: 24, dims: 2 };
+
+  it('maps prompts one patch per embedding cell and feeds orig_im_size as [H, W]', () => {
+    const feeds = buildDecoderFeeds(samIo, {
+      samFeatures: grid,
+      mapping: photo,
+      clicks: [{ xPx: 320, yPx: 240, positive: true }],
+    });
+    // 320 px → 256 input px → 256 frame px (not 512 as stretching the long side to 1024 would give).
+    expect(Array.from(feeds.point_coords!.data as Float32Array)).toEqual([256, 192, 0, 0]);
+    expect(Array.from(feeds.orig_im_size!.data as Float32Array)).toEqual([480, 640]);
+  });
+
+  it('thresholds masks the graph already resized to the image, choosing by SAM’s rule', async () => {
+    // Mask 0 (single) positive on the left half, masks 1 and 2 on the top/bottom halves.
+    const masks = new Float32Array(3 * 480 * 640);
+    for (let y = 0; y < 480; y++)
+      for (let x = 0; x < 640; x++) {
+        masks[y * 640 + x] = x < 320 ? 1 : -1;
+        masks[480 * 640 + y * 640 + x] = y < 240 ? 1 : -1;
+        masks[2 * 480 * 640 + y * 640 + x] = y >= 240 ? 1 : -1;
+      }
+    const run = (): Promise<DecoderOutputs> =>
+      Promise.resolve({
+        masks: { dims: [1, 3, 480, 640], data: masks },
+        iou_predictions: { dims: [1, 3], data: Float32Array.of(0.99, 0.4, 0.6) },
+      });
+    const one = await segmentWithDecoder(run, samIo, {
+      samFeatures: grid,
+      mapping: photo,
+      clicks: [{ xPx: 10, yPx: 10, positive: true }],
+    });
+    expect(one.score).toBeCloseTo(0.6, 6); // 2 points: best multimask output, not the single one
+    expect(one.areaPx).toBe(640 * 240);
+    expect(one.bbox).toEqual([0, 240, 640, 240]);
+    const two = await segmentWithDecoder(run, samIo, {
+      samFeatures: grid,
+      mapping: photo,
+      clicks: [
+        { xPx: 10, yPx: 10, positive: true },
+        { xPx: 600, yPx: 10, positive: false },
+      ],
+    });
+    expect(two.score).toBeCloseTo(0.99, 6); // 3 points: the single-mask output
+    expect(two.bbox).toEqual([0, 0, 320, 480]);
+  });
+
+  it('refuses an encoder grid larger than the embedding grid, saying what to change', () => {
+    const big: DenseGrid = { data: new Float32Array(80 * 60 * 2), gridW: 80, gridH: 60, dims: 2 };
+    expect(() =>
+      buildDecoderFeeds(samIo, {
+        samFeatures: big,
+        mapping: { ...photo, inputWidthPx: 1280, inputHeightPx: 960 },
+        clicks: [{ xPx: 1, yPx: 1, positive: true }],
+      }),
+    ).toThrow(/80×60 patches, more than the decoder's 64×64 embedding grid/);
+  });
+});
