@@ -93,7 +93,7 @@ describe('editor walk in Chromium with the real backend and the starter bundle',
   it('turns the text prompt "red" into a mask of the red disc', async () => {
     const page = app.page;
     await page.getByLabel('Text prompt', { exact: true }).fill('red');
-    await page.locator('.prompt-bar', { hasText: '1 instance found' }).waitFor();
+    await page.locator('.prompt-bar', { hasText: '1 found' }).waitFor();
     await app.screenshot('walk-2-heatmap');
     await page.getByRole('button', { name: 'Accept all' }).click();
     await page.getByText('Annotations (3)').waitFor();

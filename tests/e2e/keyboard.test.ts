@@ -30,7 +30,7 @@ describe('keyboard: the prompt shortcut and typing in fields', () => {
     // r (brush), e (eraser) and d (next image) went into the box, not to the tools.
     expect(await activeTool()).toBe('Select');
     expect(await currentFile(page)).toBe('sample-01.png');
-    await page.locator('.prompt-bar', { hasText: '1 instance found' }).waitFor();
+    await page.locator('.prompt-bar', { hasText: '1 found' }).waitFor();
     // Escape clears the prompt; a second Escape leaves the box, and keys are shortcuts again.
     await page.keyboard.press('Escape');
     expect(await page.getByLabel('Text prompt', { exact: true }).inputValue()).toBe('');

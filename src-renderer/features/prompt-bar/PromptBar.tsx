@@ -141,7 +141,7 @@ export function PromptBar(props: Props): React.JSX.Element {
         <output>{autoThreshold ? 'auto' : threshold.toFixed(2)}</output>
       </label>
       <span className="muted small" aria-live="polite">
-        {busy ? 'working…' : plural(count, 'instance') + ' found'}
+        {busy ? 'working…' : `${count} found`}
       </span>
       <button disabled={count === 0} onClick={acceptAll}>
         Accept all
