@@ -74,7 +74,11 @@ export function DuplicatesDialog({ onClose }: { readonly onClose: () => void }):
   };
   const remove = async (imageIds: readonly ImageId[]): Promise<void> => {
     if (imageIds.length === 0) return;
-    await after(await api().images.remove({ imageIds: [...imageIds] }));
+    const r = await api().images.remove({ imageIds: [...imageIds] });
+    // The image on screen is gone: the workspace opens the first one left.
+    const current = useAppStore.getState().currentImage;
+    if (r.ok && current && imageIds.includes(current.id)) setCurrentImage(null);
+    await after(r);
   };
   const confirm = async (p: Pending): Promise<void> => {
     setPending(null);
