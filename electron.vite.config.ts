@@ -19,6 +19,7 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/index.ts'),
           // Started with new Worker(): it must be its own file next to the entries that spawn it.
           'inference.worker': resolve(root, 'src-main/core/inference/inference.worker.ts'),
+          'geometry.worker': resolve(root, 'src-main/core/service/geometry.worker.ts'),
         },
       },
     },

@@ -1,7 +1,10 @@
 import { type Readable } from 'node:stream';
-import { type ServiceHandlers, type ImageId, type ImportReport } from '@contract';
+import { type ServiceHandlers, type ImportReport } from '@contract';
+import { type MediaBody } from './images/media';
+import { translateSqliteError } from './db/errors';
 import { EventHub } from './service/event-hub';
 import { SettingsStore } from './settings/settings-store';
+import { GeometryPool } from './service/geometry-pool';
 import { createProjectHandlers } from './service/project-handlers';
 import { ProjectSession } from './service/project-session';
 import { createBatchHandlers } from './service/batch-handlers';
@@ -32,12 +35,8 @@ export interface ServiceOptions {
   readonly cataloguePath?: string;
 }
 
-/** A file the media route may stream: only ever looked up by image id, never by a client-given path. */
-export interface MediaFile {
-  readonly path: string;
-  readonly contentType: string;
-}
-export type MediaVariant = 'original' | 'thumbnail';
+export type { MediaBody };
+export { MEDIA_CACHE_CONTROL } from './images/media';
 
 /**
  * RadioLabelService: the contract implemented on top of the core modules. The Electron IPC adapter, the
@@ -46,7 +45,11 @@ export type MediaVariant = 'original' | 'thumbnail';
 export interface RadioLabelService {
   readonly handlers: ServiceHandlers;
   readonly events: EventHub;
-  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile | undefined>;
+  /**
+   * The bytes behind a media address (everything after `media/`), verified against what was imported;
+   * undefined (404) when no open project has it. The caller closes the handle.
+   */
+  openMedia(address: string): Promise<MediaBody | undefined>;
   /** Browser mode: one uploaded file, streamed into the project's uploads/ folder and imported. */
   receiveUpload(fileName: string, body: Readable): Promise<ImportReport>;
   /** Browser mode: a prepared export (exports.prepareDownload) to stream as a zip, once. */
@@ -54,11 +57,35 @@ export interface RadioLabelService {
   dispose(): Promise<void>;
 }
 
+/**
+ * Every handler with SQLite failures turned into the errors users can act on (damaged file, full disk,
+ * a reference to a missing row) naming the open project's file, instead of `internal` with SQLite's words.
+ */
+function translateStoreErrors<H extends object>(handlers: H, file: () => string): H {
+  const out: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  for (const [group, methods] of Object.entries(
+    handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>,
+  )) {
+    out[group] = {};
+    for (const [name, fn] of Object.entries(methods)) {
+      out[group][name] = async (input) => {
+        try {
+          return await fn(input);
+        } catch (e) {
+          throw translateSqliteError(e, file());
+        }
+      };
+    }
+  }
+  return out as unknown as H;
+}
+
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
   const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
-  const projectHandlers = createProjectHandlers(session, options.dataDir);
+  const geometry = new GeometryPool();
+  const projectHandlers = createProjectHandlers(session, options.dataDir, geometry);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
@@ -78,19 +105,27 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   const jobs = new JobService(session, inference, events);
   const downloads = new DownloadStore();
 
-  const core: Omit<ServiceHandlers, 'dialogs'> = {
-    ...projectHandlers,
-    ...inferenceHandlers,
-    models: createModelHandlers(models, inference, settings, events),
-    ...createBatchHandlers(session, inference, jobs),
-    ...createExportHandlers(session, events, downloads),
-    settings: {
-      get: () => Promise.resolve(settings.get()),
-      update: (patch) => Promise.resolve(settings.update(patch)),
-      appInfo: () =>
-        Promise.resolve({ name: 'RadioLabel' as const, version: options.version, mode: options.mode }),
+  const core: Omit<ServiceHandlers, 'dialogs'> = translateStoreErrors(
+    {
+      ...projectHandlers,
+      ...inferenceHandlers,
+      models: createModelHandlers(models, inference, settings, events),
+      ...createBatchHandlers(session, inference, jobs),
+      ...createExportHandlers(session, events, downloads),
+      settings: {
+        get: () => Promise.resolve(settings.get()),
+        update: (patch) => Promise.resolve(settings.update(patch)),
+        appInfo: () =>
+          Promise.resolve({
+            name: 'RadioLabel' as const,
+            version: options.version,
+            mode: options.mode,
+            warnings: [...settings.warnings],
+          }),
+      },
     },
-  };
+    () => session.current?.dbFile ?? 'the project database',
+  );
   const handlers: ServiceHandlers = {
     ...core,
     ...createDialogHandlers(options.dialogs, core, () => session.require().name),
@@ -99,21 +134,14 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   return {
     handlers,
     events,
-    resolveMedia: async (imageId, variant) => {
-      const project = session.current;
-      if (!project) return undefined;
-      try {
-        return await project.resolveMedia(imageId, variant);
-      } catch {
-        return undefined;
-      }
-    },
+    openMedia: async (address) => (await session.current?.openMedia(address)) ?? undefined,
     receiveUpload: (fileName, body) => receiveUpload(session.require(), fileName, body),
     takeDownload: (downloadId) => downloads.take(downloadId),
     dispose: async () => {
       downloads.dispose();
       await session.close();
       await inference.dispose();
+      await geometry.dispose();
     },
   };
 }

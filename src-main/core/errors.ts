@@ -20,6 +20,7 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ApiErrorCode>> = {
   InferenceAbortedError: 'cancelled',
   AbortError: 'cancelled',
   UnknownProviderError: 'invalid_input',
+  PromptError: 'invalid_input',
   ZodError: 'invalid_input',
 };
 

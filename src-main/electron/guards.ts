@@ -1,14 +1,22 @@
 import { app, session, shell, type WebContents } from 'electron';
-import { isAllowedExternalUrl, RENDERER_ORIGIN } from './window-options';
+import { isAllowedExternalUrl, navigationAllowed } from './window-options';
 
-/** Navigation away from the bundle is blocked; new windows are denied (allowlisted https links open outside). */
+/**
+ * Navigation away from the bundle is blocked in every frame (will-navigate covers only the main frame;
+ * will-frame-navigate covers subframes too); new windows are denied (allowlisted https links open
+ * outside); a packaged build closes DevTools should anything open them.
+ */
 export function guardWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${RENDERER_ORIGIN}/`)) event.preventDefault();
+    if (!navigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!navigationAllowed(event.url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${RENDERER_ORIGIN}/`)) event.preventDefault();
+    if (!navigationAllowed(url)) event.preventDefault();
   });
+  if (app.isPackaged) contents.on('devtools-opened', () => contents.closeDevTools());
   contents.setWindowOpenHandler(({ url }) => {
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };

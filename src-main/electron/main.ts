@@ -30,7 +30,9 @@ async function start(): Promise<void> {
   handleAppProtocol(path.join(root, 'out', 'renderer'), service);
   const unbind = bindIpc(service);
 
-  const win = new BrowserWindow(mainWindowOptions(path.join(root, 'out', 'preload', 'index.cjs')));
+  const win = new BrowserWindow(
+    mainWindowOptions(path.join(root, 'out', 'preload', 'index.cjs'), { packaged: app.isPackaged }),
+  );
   window = win;
   const unsubscribe = service.events.subscribe((event) => {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);

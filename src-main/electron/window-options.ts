@@ -2,9 +2,12 @@ import { type BrowserWindowConstructorOptions } from 'electron';
 
 /**
  * Every BrowserWindow option that matters for security, in one object so that a unit test can assert it.
- * These hold in development too.
+ * These hold in development too; a packaged build also has no DevTools.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  build: { readonly packaged: boolean } = { packaged: false },
+): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,
@@ -24,6 +27,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      devTools: !build.packaged,
     },
   };
 }
@@ -35,13 +39,8 @@ export const EXTERNAL_URL_ALLOWLIST: readonly string[] = [
 ];
 
 export function isAllowedExternalUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:') return false;
+  const parsed = parseUrl(url);
+  if (parsed?.protocol !== 'https:') return false;
   return EXTERNAL_URL_ALLOWLIST.some(
     (prefix) => parsed.href === prefix || parsed.href.startsWith(`${prefix}/`),
   );
@@ -50,3 +49,23 @@ export function isAllowedExternalUrl(url: string): boolean {
 /** The privileged scheme the renderer is served from (never file://). */
 export const APP_SCHEME = 'app';
 export const RENDERER_ORIGIN = `${APP_SCHEME}://bundle`;
+
+/**
+ * Where any frame (the window, or an iframe some content injected) may navigate: only inside our own
+ * bundle, compared as parsed origins so that `app://bundle.evil/` or `app://bundle@evil/` do not pass.
+ */
+export function navigationAllowed(url: string): boolean {
+  const parsed = parseUrl(url);
+  if (!parsed) return false;
+  return (
+    parsed.protocol === `${APP_SCHEME}:` && parsed.host === 'bundle' && !parsed.username && !parsed.password
+  );
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}

@@ -5,6 +5,7 @@ import { type RadioLabelService } from '../core/api';
 import { toApiError } from '../core/errors';
 import { zipFolder } from '../core/formats/zip-folder';
 import { MAX_UPLOAD_BYTES } from '../core/service/transfers';
+import { tokenMatches } from './request-guards';
 
 const TOKEN_HEADER = 'x-radiolabel-token';
 
@@ -18,6 +19,7 @@ const TOKEN_HEADER = 'x-radiolabel-token';
 export async function registerTransferRoutes(
   app: FastifyInstance,
   service: RadioLabelService,
+  token: string,
 ): Promise<void> {
   await app.register((scope, _options, done) => {
     // The body stays a stream: the upload is written to disk as it arrives, never held in memory.

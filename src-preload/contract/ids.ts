@@ -20,3 +20,13 @@ export const asLabelId = (n: number): LabelId => n as LabelId;
 export const asAnnotationId = (n: number): AnnotationId => n as AnnotationId;
 export const asJobId = (n: number): JobId => n as JobId;
 export const asModelId = (s: string): ModelId => s as ModelId;
+
+/**
+ * A file or folder path as the user typed it: bounded, and never with a NUL byte (which no file system
+ * accepts, and Node refuses with an unhelpful message).
+ */
+export const FilePathSchema = z
+  .string()
+  .min(1, 'a path is needed')
+  .max(4096)
+  .refine((p) => !p.includes('\u0000'), 'a path cannot contain a NUL byte');

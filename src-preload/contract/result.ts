@@ -6,7 +6,11 @@ export const ApiErrorCodeSchema = z.enum([
   'not_found',
   'conflict',
   'io_error',
+  /** The project is open read-only (its folder or database file is not writable): edits are refused. */
+  'read_only',
   'not_a_project',
+  /** The project database is damaged (SQLite reports corruption): restore or recover it. */
+  'damaged_project',
   'schema_too_new',
   'no_project',
   'model_error',

@@ -30,10 +30,17 @@ export function getBackend(): Backend {
 
 export const api = (): RadioLabelApi => getBackend().api;
 
-/** Image bytes by id only: app://media/<id> in Electron, /media/<id> in browser mode (token cookie). */
-export function mediaUrl(imageId: number, variant: 'original' | 'thumbnail' = 'original'): string {
-  const query = variant === 'thumbnail' ? '?variant=thumbnail' : '';
-  return getBackend().mode === 'electron' ? `app://media/${imageId}${query}` : `/media/${imageId}${query}`;
+/**
+ * Image bytes by the row's media key (project, id and content hash, never a path): app://media/<key> in
+ * Electron, /media/<key> in browser mode (token cookie). Another project's or a replaced file's image is
+ * another address, so a cached picture is always the right one.
+ */
+export function mediaUrl(
+  image: { readonly mediaKey: string },
+  variant: 'original' | 'thumbnail' = 'original',
+): string {
+  const key = variant === 'thumbnail' ? `${image.mediaKey}/thumbnail` : image.mediaKey;
+  return getBackend().mode === 'electron' ? `app://media/${key}` : `/media/${key}`;
 }
 
 /** Unwraps a Result for UI code that shows errors in one place. */

@@ -81,7 +81,9 @@ export async function startE2eApp(
   });
   const server = await startBrowserServer({ service, rendererDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // One context of our own, so that tests can open further tabs that share its cookies.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.goto(server.url);

@@ -50,6 +50,29 @@ export class IoError extends AppError {
   }
 }
 
+/** A write to a project that is open read-only (or whose file cannot be written at all). */
+export class ReadOnlyProjectError extends AppError {
+  readonly failure = 'read_only';
+  constructor(file: string, why: string) {
+    super(
+      'read_only',
+      `${file} is read-only (${why}): it can be viewed and exported, but changes are not saved; copy the project to a writable folder to edit it`,
+      { file },
+    );
+  }
+}
+
+/** SQLite found the file's pages damaged (a disk error, a copy cut short, another program writing it). */
+export class DamagedProjectError extends AppError {
+  constructor(file: string, detail: string) {
+    super(
+      'damaged_project',
+      `the project file ${file} is damaged (${detail}): restore it from a backup, or recover what is readable with the sqlite3 tool's ".recover" command`,
+      { file },
+    );
+  }
+}
+
 export class NotAProjectError extends AppError {
   constructor(file: string, why: string) {
     super('not_a_project', `${file} is not a RadioLabel project: ${why}`, { file });
@@ -81,7 +104,8 @@ export function translateSqliteError(e: unknown, file: string): unknown {
       `the disk is full: cannot write ${file} (${detail}); free some space and retry`,
     );
   }
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
+  if (code.startsWith('SQLITE_READONLY')) return new ReadOnlyProjectError(file, detail);
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
     return new IoError(
       'read_only',
       `cannot write ${file} (${detail}): the project folder must be writable (the database and its -wal/-shm files live there)`,
@@ -94,8 +118,13 @@ export function translateSqliteError(e: unknown, file: string): unknown {
     );
   }
   if (code.startsWith('SQLITE_IOERR')) return new IoError('other', `I/O error on ${file}: ${detail}`);
-  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
-    return new NotAProjectError(file, detail);
+  if (code.startsWith('SQLITE_CORRUPT')) return new DamagedProjectError(file, detail);
+  if (code.startsWith('SQLITE_NOTADB')) return new NotAProjectError(file, detail);
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return new AppError(
+      'not_found',
+      'the request refers to a label, image or annotation that does not exist in this project',
+    );
   }
   return e;
 }

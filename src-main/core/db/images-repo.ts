@@ -1,5 +1,6 @@
 import { type Statement } from 'better-sqlite3';
 import { type ImageStatus, asImageId, type ImageId, type LabelId, type ImageRow } from '@contract';
+import { mediaKey } from '../images/media-key';
 import { NotFoundError } from './errors';
 import { type Db, writeTx } from './open-db';
 
@@ -17,6 +18,8 @@ export interface ImageRecord {
   readonly missing: boolean;
   readonly revision: number;
   readonly addedAtMs: number;
+  /** The file's mtime when imported or last verified by hash; null for rows from before schema v5. */
+  readonly mtimeMs: number | null;
 }
 
 export interface NewImage {
@@ -27,6 +30,7 @@ export interface NewImage {
   readonly bytes: number;
   readonly widthPx: number;
   readonly heightPx: number;
+  readonly mtimeMs?: number;
 }
 
 export type InsertImageResult = { kind: 'added'; id: ImageId } | { kind: 'duplicate'; id: ImageId };
@@ -59,10 +63,12 @@ interface RawImage {
   missing: number;
   revision: number;
   added_at: number;
+  mtime_ms: number | null;
 }
 
 interface RawRow {
   id: number;
+  sha256: string;
   name: string;
   width: number;
   height: number;
@@ -95,28 +101,33 @@ export class ImagesRepo {
   readonly #setStatus: Statement;
   readonly #setMissing: Statement;
   readonly #relink: Statement;
+  readonly #setMtime: Statement;
+  readonly #projectKey: string;
   readonly #count: Statement;
   readonly #rowById: Statement;
   readonly #after: Statement;
   readonly #missing: Statement;
   readonly #pages = new Map<string, { items: Statement; total: Statement }>();
 
-  constructor(db: Db) {
+  /** `projectKey` goes into each row's media key, so that no two projects share a media address. */
+  constructor(db: Db, projectKey = '') {
     this.#db = db;
+    this.#projectKey = projectKey;
     // Ids are never reused after a removal: caches and open editors keyed by image id stay truthful.
     this.#insert = db.prepare(
-      `INSERT INTO images (id, path, name, sha256, format, bytes, width, height, added_at)
+      `INSERT INTO images (id, path, name, sha256, format, bytes, width, height, added_at, mtime_ms)
        VALUES (
          MAX(COALESCE((SELECT MAX(id) FROM images), 0),
              COALESCE((SELECT CAST(value AS INTEGER) FROM project_meta WHERE key = '${REMOVED_ID_KEY}'), 0)) + 1,
-         @path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs)
+         @path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs, @mtimeMs)
        ON CONFLICT (sha256) DO NOTHING`,
     );
     this.#byId = db.prepare('SELECT * FROM images WHERE id = ?');
     this.#bySha = db.prepare('SELECT * FROM images WHERE sha256 = ?');
     this.#setStatus = db.prepare('UPDATE images SET status = ? WHERE id = ?');
     this.#setMissing = db.prepare('UPDATE images SET missing = ? WHERE id = ?');
-    this.#relink = db.prepare('UPDATE images SET path = ?, name = ?, missing = 0 WHERE id = ?');
+    this.#relink = db.prepare('UPDATE images SET path = ?, name = ?, missing = 0, mtime_ms = ? WHERE id = ?');
+    this.#setMtime = db.prepare('UPDATE images SET mtime_ms = ? WHERE id = ?');
     this.#count = db.prepare('SELECT COUNT(*) FROM images').pluck();
     this.#missing = db.prepare('SELECT * FROM images WHERE missing = 1');
     this.#after = db.prepare('SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?');
@@ -124,7 +135,9 @@ export class ImagesRepo {
   }
 
   insert(image: NewImage, addedAtMs = Date.now()): InsertImageResult {
-    const info = writeTx(this.#db, () => this.#insert.run({ ...image, addedAtMs }));
+    const info = writeTx(this.#db, () =>
+      this.#insert.run({ ...image, mtimeMs: image.mtimeMs ?? null, addedAtMs }),
+    );
     if (info.changes === 1) return { kind: 'added', id: asImageId(Number(info.lastInsertRowid)) };
     const existing = this.findBySha(image.sha256);
     if (!existing) throw new Error(`insert of ${image.path} neither added nor found a duplicate`);
@@ -161,8 +174,14 @@ export class ImagesRepo {
     writeTx(this.#db, () => this.#setMissing.run(missing ? 1 : 0, id));
   }
 
-  relink(id: ImageId, storedPath: string, name: string): void {
-    writeTx(this.#db, () => this.#relink.run(storedPath, name, id));
+  /** Points the image at a file found elsewhere with the same content (its mtime verified with it). */
+  relink(id: ImageId, storedPath: string, name: string, mtimeMs: number | null = null): void {
+    writeTx(this.#db, () => this.#relink.run(storedPath, name, mtimeMs, id));
+  }
+
+  /** Records that the file, at this mtime, was checked against the stored hash. */
+  setMtime(id: ImageId, mtimeMs: number): void {
+    writeTx(this.#db, () => this.#setMtime.run(mtimeMs, id));
   }
 
   /**
@@ -267,14 +286,14 @@ export class ImagesRepo {
     const bound = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     const { limit: _l, offset: _o, ...filterOnly } = bound;
     const total = stmts.total.get(filterOnly) as number;
-    const items = (stmts.items.all(bound) as RawRow[]).map(toImageRow);
+    const items = (stmts.items.all(bound) as RawRow[]).map((r) => toImageRow(r, this.#projectKey));
     return { total, items };
   }
 
   row(id: ImageId): ImageRow {
     const raw = this.#rowById.get(id) as RawRow | undefined;
     if (!raw) throw new NotFoundError(`image ${id} does not exist in this project`, { imageId: id });
-    return toImageRow(raw);
+    return toImageRow(raw, this.#projectKey);
   }
 
   #pageStatements(sort: ImageSort, status: boolean, name: boolean, label: boolean, ids: boolean) {
@@ -302,7 +321,7 @@ export class ImagesRepo {
   }
 }
 
-const ROW_COLUMNS = `i.id, i.name, i.width, i.height, i.status, i.missing,
+const ROW_COLUMNS = `i.id, i.sha256, i.name, i.width, i.height, i.status, i.missing,
   (SELECT COUNT(*) FROM annotations a WHERE a.image_id = i.id) AS annotation_count,
   EXISTS (SELECT 1 FROM embeddings e WHERE e.image_id = i.id) AS cached`;
 
@@ -324,12 +343,14 @@ function toRecord(raw: RawImage): ImageRecord {
     missing: raw.missing === 1,
     revision: raw.revision,
     addedAtMs: raw.added_at,
+    mtimeMs: raw.mtime_ms,
   };
 }
 
-function toImageRow(raw: RawRow): ImageRow {
+function toImageRow(raw: RawRow, projectKey: string): ImageRow {
   return {
     id: asImageId(raw.id),
+    mediaKey: mediaKey(projectKey, raw.id, raw.sha256),
     fileName: raw.name,
     widthPx: raw.width,
     heightPx: raw.height,

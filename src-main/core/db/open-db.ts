@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { IoError, NotAProjectError, NotFoundError, SchemaTooNewError, translateSqliteError } from './errors';
+import {
+  IoError,
+  NotAProjectError,
+  NotFoundError,
+  ReadOnlyProjectError,
+  SchemaTooNewError,
+  translateSqliteError,
+} from './errors';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, RADIOLABEL_APPLICATION_ID } from './schema';
 
 export type Db = Database.Database;
@@ -57,8 +64,62 @@ export function openProjectDb(file: string, options: OpenDbOptions): Db {
     return db;
   } catch (e) {
     db?.close();
+    const failure = translateSqliteError(e, file);
+    // A project on read-only media or in a folder without write access is still opened, read-only.
+    if (exists && failure instanceof ReadOnlyProjectError) return openReadOnly(file);
+    throw failure;
+  }
+}
+
+/**
+ * The read-only connection: no WAL switch, no migration. A project closed by RadioLabel is in rollback
+ * mode on disk (see closeProjectDb), which SQLite can read without creating -wal/-shm files.
+ */
+function openReadOnly(file: string): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const version = schemaVersion(db);
+    if (version !== LATEST_SCHEMA_VERSION) {
+      throw new ReadOnlyProjectError(
+        file,
+        `its schema version ${version} must be upgraded to ${LATEST_SCHEMA_VERSION}, which needs write access`,
+      );
+    }
+    db.prepare('SELECT COUNT(*) FROM project_meta').pluck().get();
+    return db;
+  } catch (e) {
+    db?.close();
+    if (e instanceof ReadOnlyProjectError) throw e;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
+      throw new ReadOnlyProjectError(
+        file,
+        'it was not closed cleanly (its write-ahead log is still in use), and the folder is not writable; open it once where it can be written',
+      );
+    }
     throw translateSqliteError(e, file);
   }
+}
+
+/**
+ * Checkpoints the WAL into the main file and leaves the file in rollback-journal mode, so that it can be
+ * opened read-only later (a WAL file needs its -shm beside it, which a read-only folder cannot hold). Never
+ * waits for other connections: if another process has the project open, it stays in WAL mode.
+ */
+export function closeProjectDb(db: Db): void {
+  if (!db.readonly) {
+    try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma('journal_mode = DELETE');
+    } catch {
+      // A full disk or another connection must not prevent closing; the WAL is replayed on the next open.
+    }
+  }
+  db.close();
 }
 
 function probeExisting(file: string): Probe {

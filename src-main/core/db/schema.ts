@@ -144,11 +144,19 @@ CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) W
 `;
 
 /**
- * v5: a label's text prompt for auto-label (NULL: its name), warnings a job finished with (JSON array,
+ * v5: each image file's modification time when it was imported (or last verified), so that the media
+ * route serves a file only while it still is what was imported: same size and mtime, or else same hash.
+ */
+const v5 = `
+ALTER TABLE images ADD COLUMN mtime_ms INTEGER;
+`;
+
+/**
+ * v6: a label's text prompt for auto-label (NULL: its name), warnings a job finished with (JSON array,
  * e.g. a label whose prompt the model cannot embed), and sets of images the user marked as not
  * duplicates of each other (two images are dismissed as a pair when they share a set).
  */
-const v5 = `
+const v6 = `
 ALTER TABLE labels ADD COLUMN prompt TEXT;
 ALTER TABLE jobs ADD COLUMN warnings TEXT;
 CREATE TABLE duplicate_dismissals (
@@ -159,5 +167,5 @@ CREATE TABLE duplicate_dismissals (
 CREATE INDEX duplicate_dismissals_image ON duplicate_dismissals (image_id, set_id);
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

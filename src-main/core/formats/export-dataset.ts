@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { openImage, run } from '../images/open-image';
 import { AppError } from '../errors';
 import { createCocoWriter } from './coco-export';
 import type {
@@ -235,7 +235,9 @@ async function placeImage(
   }
   try {
     if (convert) {
-      await sharp(image.absolutePath).jpeg({ quality: 95 }).toFile(path.join(rootDir, rel));
+      // Oriented and flattened like the editor shows it: the annotations' coordinates are in that frame.
+      const opened = await openImage(image.absolutePath, { alpha: 'flatten' });
+      await run(image.absolutePath, opened.pipeline.jpeg({ quality: 95 }).toFile(path.join(rootDir, rel)));
       ctx.count('convertedToJpeg');
     } else {
       await placeImageFile(image.absolutePath, path.join(rootDir, rel), mode);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Bytes kept from the end of a file, enough to find an end marker behind short trailing metadata. */
 export const TAIL_BYTES = 64 * 1024;
@@ -10,6 +10,8 @@ const WHOLE_READ_BYTES = 2 * 1024 * 1024;
 export interface FileDigest {
   readonly sha256: string;
   readonly sizeBytes: number;
+  /** Whole milliseconds, as the project stores it. */
+  readonly mtimeMs: number;
   /** The first bytes (up to 64 KiB): magic bytes, BMP header. */
   readonly head: Buffer;
   /** The last bytes (up to 64 KiB): end-of-image markers for truncation checks. */
@@ -26,32 +28,58 @@ export interface FileDigest {
 export async function digestFile(file: string, wanted?: (head: Buffer) => boolean): Promise<FileDigest> {
   const handle = await open(file, 'r');
   try {
-    const { size } = await handle.stat();
-    if (size > WHOLE_READ_BYTES && wanted) {
-      const probe = Buffer.alloc(Math.min(HEAD_BYTES, size));
-      const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
-      const head = probe.subarray(0, bytesRead);
-      if (!wanted(head)) return { sha256: '', sizeBytes: size, head, tail: Buffer.alloc(0) };
-    }
-    if (size <= WHOLE_READ_BYTES) {
-      const whole = await handle.readFile();
-      return {
-        sha256: createHash('sha256').update(whole).digest('hex'),
-        sizeBytes: whole.length,
-        head: whole.subarray(0, HEAD_BYTES),
-        tail: whole.subarray(Math.max(0, whole.length - TAIL_BYTES)),
-        whole,
-      };
-    }
-    return await digestStream(
-      handle.createReadStream({ start: 0, highWaterMark: 256 * 1024, autoClose: false }),
-    );
+    return await digestHandle(handle, wanted);
   } finally {
     await handle.close();
   }
 }
 
-async function digestStream(stream: AsyncIterable<Buffer>): Promise<FileDigest> {
+/** digestFile on a file already open (the caller closes it): the bytes hashed are the ones it holds. */
+export async function digestHandle(
+  handle: FileHandle,
+  wanted?: (head: Buffer) => boolean,
+): Promise<FileDigest> {
+  const stat = await handle.stat();
+  const size = stat.size;
+  const mtimeMs = Math.floor(stat.mtimeMs);
+  if (size > WHOLE_READ_BYTES && wanted) {
+    const probe = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
+    const head = probe.subarray(0, bytesRead);
+    if (!wanted(head)) return { sha256: '', sizeBytes: size, mtimeMs, head, tail: Buffer.alloc(0) };
+  }
+  if (size <= WHOLE_READ_BYTES) {
+    const whole = await readWhole(handle, size);
+    return {
+      sha256: createHash('sha256').update(whole).digest('hex'),
+      sizeBytes: whole.length,
+      mtimeMs,
+      head: whole.subarray(0, HEAD_BYTES),
+      tail: whole.subarray(Math.max(0, whole.length - TAIL_BYTES)),
+      whole,
+    };
+  }
+  return {
+    ...(await digestStream(
+      handle.createReadStream({ start: 0, highWaterMark: 256 * 1024, autoClose: false }),
+    )),
+    mtimeMs,
+  };
+}
+
+/** From byte 0 whatever the handle's position (FileHandle.readFile reads from the current position). */
+export async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+  const buf = Buffer.alloc(size);
+  let at = 0;
+  while (at < size) {
+    const { bytesRead } = await handle.read(buf, at, size - at, at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return buf.subarray(0, at);
+}
+
+async function digestStream(stream: AsyncIterable<Buffer>): Promise<Omit<FileDigest, 'mtimeMs'>> {
   const hash = createHash('sha256');
   const headParts: Buffer[] = [];
   let headLen = 0;

@@ -15,6 +15,29 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.gif',
 ]);
 
+/**
+ * Image files RadioLabel does not import, by extension, with the reason the folder import reports for
+ * each (a folder walk names them rather than passing over them in silence).
+ */
+const HEIF_REASON =
+  'HEIC/HEIF photos are not supported (no HEVC decoder is bundled): export them as JPEG first';
+export const UNSUPPORTED_IMAGE_EXTENSIONS: Readonly<Record<string, string>> = {
+  '.heic': HEIF_REASON,
+  '.heif': HEIF_REASON,
+  '.avif': 'AVIF is not supported yet: convert it to PNG or JPEG first',
+  '.svg': 'SVG is a vector drawing (and can carry scripts), not a photo: rasterise it to PNG first',
+  '.svgz': 'SVG is a vector drawing (and can carry scripts), not a photo: rasterise it to PNG first',
+  '.ico': 'ICO icon files are not supported: convert the icon to PNG first',
+  '.cur': 'CUR cursor files are not supported: convert to PNG first',
+  '.jxl': 'JPEG XL is not supported: convert it to PNG or JPEG first',
+  '.jp2': 'JPEG 2000 is not supported: convert it to PNG or JPEG first',
+  '.psd': 'Photoshop files are not supported: export a PNG or JPEG first',
+  '.dng': 'camera RAW files are not supported: develop them to JPEG or TIFF first',
+  '.cr2': 'camera RAW files are not supported: develop them to JPEG or TIFF first',
+  '.nef': 'camera RAW files are not supported: develop them to JPEG or TIFF first',
+  '.arw': 'camera RAW files are not supported: develop them to JPEG or TIFF first',
+};
+
 export const CONTENT_TYPES: Readonly<Record<ImageFormat, string>> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
@@ -45,6 +68,11 @@ export function describeUnknownContent(head: Uint8Array): string {
   const text = Buffer.from(head).toString('latin1');
   if (text.startsWith('%PDF')) return 'the content is a PDF, not an image';
   if (text.startsWith('PK')) return 'the content is a ZIP archive, not an image';
+  const brand = text.slice(4, 12);
+  if (/^ftyp(heic|heix|hevc|mif1|msf1)/.test(brand)) return UNSUPPORTED_IMAGE_EXTENSIONS['.heic']!;
+  if (/^ftypavi[fs]/.test(brand)) return UNSUPPORTED_IMAGE_EXTENSIONS['.avif']!;
+  if (head[0] === 0 && head[1] === 0 && (head[2] === 1 || head[2] === 2) && head[3] === 0)
+    return UNSUPPORTED_IMAGE_EXTENSIONS['.ico']!;
   if (/^\s*</.test(text)) return 'the content is text/XML/HTML (SVG is not supported), not an image';
   if (/^[\x20-\x7e\s]*$/.test(text)) return 'the content is text, not an image';
   return 'the content is not JPEG, PNG, WebP, TIFF, BMP or GIF';

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageId, type ImportReport } from '@contract';
 import { type ImagesRepo, type NewImage } from '../db/images-repo';
@@ -5,7 +6,8 @@ import { type Db } from '../db/open-db';
 import { translateSqliteError } from '../db/errors';
 import { digestFile } from './digest';
 import { describeUnknownContent, detectFormat } from './formats';
-import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, cleanSharpMessage, probeImage } from './probe';
+import { sharpReason } from './open-image';
+import { DEFAULT_MAX_INPUT_PIXELS, ProbeFailure, probeImage } from './probe';
 import { toStoredPath } from './paths';
 import { errnoText, walkImagePaths } from './walk';
 
@@ -139,21 +141,25 @@ async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: n
     const known = target.images.findBySha(digest.sha256);
     if (known) return { kind: 'known', path: file, imageId: known.id };
     const size = await probeImage(file, format, digest, maxInputPixels);
+    // The real file, not a link to it: media is served without following links (a file swapped for a
+    // symlink after import is refused), so the stored path must name the file itself.
+    const real = await realpath(file);
     return {
       kind: 'image',
       path: file,
       image: {
-        path: toStoredPath(target.dir, file),
+        path: toStoredPath(target.dir, real),
         name: path.basename(file),
         sha256: digest.sha256,
         format,
         bytes: digest.sizeBytes,
         widthPx: size.widthPx,
         heightPx: size.heightPx,
+        mtimeMs: digest.mtimeMs,
       },
     };
   } catch (e) {
-    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${cleanSharpMessage(e)}`;
+    const reason = e instanceof ProbeFailure ? e.message : `unexpected error: ${sharpReason(e)}`;
     return { kind: 'skipped', path: file, reason };
   }
 }

@@ -1,9 +1,10 @@
-import sharp, { type Metadata } from 'sharp';
+import { crc32 } from 'node:zlib';
 import { bmpExpectedBytes, parseBmpHeader } from './bmp';
 import { type FileDigest } from './digest';
 import { type ImageFormat } from './formats';
+import { DEFAULT_MAX_INPUT_PIXELS, ImageOpenError, validateDecode } from './open-image';
 
-export const DEFAULT_MAX_INPUT_PIXELS = 268_402_689; // sharp's default, 0x3FFF × 0x3FFF
+export { DEFAULT_MAX_INPUT_PIXELS };
 
 export interface ProbeResult {
   /** Display size: EXIF orientations 5–8 (90° turns) swap the stored width and height. */
@@ -20,9 +21,9 @@ const IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 const JPEG_EOI = Buffer.from([0xff, 0xd9]);
 
 /**
- * Reads the size from the header (sharp metadata, or the BMP parser), refuses decompression bombs, and
- * checks for truncation from the end markers seen while hashing. Only when the markers are inconclusive
- * (trailing data after the end marker, TIFF) does it decode a tiny shrink-on-load version to be sure.
+ * Import validation: a cheap look at the end markers seen while hashing (a cut-off file is named as
+ * such), then one full streamed decode through the image opener, so that a header that claims more than
+ * the data holds, a bad checksum or a decompression bomb is refused here with its reason.
  */
 export async function probeImage(
   file: string,
@@ -30,54 +31,32 @@ export async function probeImage(
   digest: FileDigest,
   maxInputPixels: number,
 ): Promise<ProbeResult> {
-  const ending = checkEnding(format, digest);
-  if (ending === 'truncated')
+  if (checkEnding(format, digest) === 'truncated')
     throw new ProbeFailure(`the ${format.toUpperCase()} file is truncated (its end is missing)`);
-  const size = format === 'bmp' ? probeBmp(digest) : await probeWithSharp(digest.whole ?? file, format);
-  const pixels = size.storedWidthPx * size.storedHeightPx;
-  if (pixels > maxInputPixels) {
-    throw new ProbeFailure(
-      `image is ${size.storedWidthPx}×${size.storedHeightPx} = ${formatMegapixels(pixels)}, above the limit of ` +
-        `${formatMegapixels(maxInputPixels)} (setting maxInputPixels; a possible decompression bomb)`,
-    );
+  // libpng names a bad checksum only as "read error": say which chunk, when the bytes are at hand.
+  if (format === 'png' && digest.whole) {
+    const damaged = firstBadPngChunk(digest.whole);
+    if (damaged) throw new ProbeFailure(damaged);
   }
-  if (ending === 'uncertain') await decodeCheck(digest.whole ?? file, format, maxInputPixels);
-  const turned = size.orientation >= 5 && size.orientation <= 8;
-  return turned
-    ? { widthPx: size.storedHeightPx, heightPx: size.storedWidthPx }
-    : { widthPx: size.storedWidthPx, heightPx: size.storedHeightPx };
-}
-
-interface StoredSize {
-  storedWidthPx: number;
-  storedHeightPx: number;
-  orientation: number;
-}
-
-async function probeWithSharp(input: string | Buffer, format: ImageFormat): Promise<StoredSize> {
-  let meta: Metadata;
   try {
-    // Metadata only reads headers; the pixel limit is enforced by our own check above.
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
+    const opened = await validateDecode(file, {
+      format,
+      maxInputPixels,
+      ...(digest.whole ? { bytes: digest.whole } : {}),
+    });
+    return { widthPx: opened.widthPx, heightPx: opened.heightPx };
   } catch (e) {
-    throw new ProbeFailure(`the ${format.toUpperCase()} header cannot be read: ${cleanSharpMessage(e)}`);
+    if (e instanceof ImageOpenError) throw new ProbeFailure(e.reason);
+    throw e;
   }
-  const width = meta.width;
-  // Multi-frame (GIF, multi-page TIFF): the first frame's height.
-  const height = meta.pageHeight ?? meta.height;
-  if (!width || !height) throw new ProbeFailure(`the ${format.toUpperCase()} header gives no image size`);
-  return { storedWidthPx: width, storedHeightPx: height, orientation: meta.orientation ?? 1 };
-}
-
-function probeBmp(digest: FileDigest): StoredSize {
-  const header = parseBmpHeader(digest.head);
-  if (typeof header === 'string') throw new ProbeFailure(header);
-  return { storedWidthPx: header.widthPx, storedHeightPx: header.heightPx, orientation: 1 };
 }
 
 type Ending = 'ok' | 'truncated' | 'uncertain';
 
-export function checkEnding(format: ImageFormat, digest: FileDigest): Ending {
+export function checkEnding(
+  format: ImageFormat,
+  digest: Pick<FileDigest, 'head' | 'tail' | 'sizeBytes'>,
+): Ending {
   const { tail, head, sizeBytes } = digest;
   switch (format) {
     case 'png':
@@ -105,36 +84,21 @@ export function checkEnding(format: ImageFormat, digest: FileDigest): Ending {
   }
 }
 
-async function decodeCheck(
-  input: string | Buffer,
-  format: ImageFormat,
-  maxInputPixels: number,
-): Promise<void> {
-  try {
-    await sharp(input, { failOn: 'truncated', limitInputPixels: maxInputPixels })
-      .resize(64, 64, { fit: 'inside' })
-      .raw()
-      .toBuffer();
-  } catch (e) {
-    throw new ProbeFailure(
-      `the ${format.toUpperCase()} image data cannot be decoded: ${cleanSharpMessage(e)}`,
-    );
+/** Walks a PNG's chunks and checks each CRC; a sentence naming the first damaged chunk, or undefined. */
+export function firstBadPngChunk(png: Buffer): string | undefined {
+  for (let at = 8; at + 12 <= png.length;) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const end = at + 8 + length;
+    if (end + 4 > png.length) return `the PNG chunk ${type} at byte ${at} runs past the end of the file`;
+    if (crc32(png.subarray(at + 4, end)) !== png.readUInt32BE(end))
+      return `the PNG chunk ${type} at byte ${at} has a bad checksum (CRC): the file is damaged`;
+    if (type === 'IEND') return undefined;
+    at = end + 4;
   }
+  return undefined;
 }
 
 function endsWith(buf: Buffer, suffix: Buffer): boolean {
   return buf.length >= suffix.length && buf.subarray(buf.length - suffix.length).equals(suffix);
-}
-
-function formatMegapixels(pixels: number): string {
-  return `${(pixels / 1e6).toFixed(1)} megapixels`;
-}
-
-export function cleanSharpMessage(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const lines = msg
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return [...new Set(lines)].join('; ');
 }

@@ -1,4 +1,4 @@
-import { access, stat } from 'node:fs/promises';
+import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImagesRepo } from '../db/images-repo';
 import { type ImageId } from '@contract';
@@ -51,7 +51,13 @@ export async function relinkFolder(target: RelinkTarget, folder: string): Promis
       const digest = await digestFile(entry.path);
       const match = candidates.find((c) => c.sha256 === digest.sha256);
       if (!match) continue;
-      target.images.relink(match.id, toStoredPath(target.dir, entry.path), path.basename(entry.path));
+      const real = await realpath(entry.path);
+      target.images.relink(
+        match.id,
+        toStoredPath(target.dir, real),
+        path.basename(entry.path),
+        digest.mtimeMs,
+      );
       candidates.splice(candidates.indexOf(match), 1);
       relinked++;
     } catch {

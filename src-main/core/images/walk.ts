@@ -1,6 +1,6 @@
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { IMAGE_EXTENSIONS } from './formats';
+import { IMAGE_EXTENSIONS, UNSUPPORTED_IMAGE_EXTENSIONS } from './formats';
 
 export type WalkEntry =
   | { readonly kind: 'file'; readonly path: string }
@@ -13,8 +13,8 @@ export interface WalkOptions {
 
 /**
  * Expands files and folders (recursively, following symlinks) into candidate image files, in sorted
- * order. Files named explicitly are always candidates; inside folders only image extensions are, and
- * hidden entries are ignored. Problems (missing paths, broken links, symlink loops, unreadable folders)
+ * order. Files named explicitly are always candidates; inside folders only image extensions are, image
+ * formats we do not import come out as skipped with the reason, and hidden entries are ignored. Problems (missing paths, broken links, symlink loops, unreadable folders)
  * come out as skipped entries instead of stopping the walk.
  */
 export async function* walkImagePaths(
@@ -99,9 +99,13 @@ async function* walkDir(
     const child = path.join(dir, name);
     const kind = known ?? (await classify(child));
     switch (kind.kind) {
-      case 'file':
-        if (IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase())) yield { kind: 'file', path: child };
+      case 'file': {
+        const ext = path.extname(name).toLowerCase();
+        if (IMAGE_EXTENSIONS.has(ext)) yield { kind: 'file', path: child };
+        else if (Object.hasOwn(UNSUPPORTED_IMAGE_EXTENSIONS, ext))
+          yield { kind: 'skipped', path: child, reason: UNSUPPORTED_IMAGE_EXTENSIONS[ext]! };
         break;
+      }
       case 'dir':
         yield* walkDir(child, chain, excluded);
         break;

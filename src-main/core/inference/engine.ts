@@ -22,6 +22,8 @@ import { preprocessImageFile } from './preprocess';
 import type { FeedTensor, OutputTensor } from './protocol';
 import { parseProvider, type ExecutionProviderName, type ProviderReport } from './providers';
 import { canonicalize, TextTokenizer } from './tokenizer';
+import { AppError } from '../errors';
+import { SettingsStore } from '../settings/settings-store';
 
 export interface EmbedImageOptions {
   /** Cache row to read first and fill after a miss (needs `cache` at engine creation). */
@@ -68,6 +70,8 @@ export interface CreateInferenceEngineOptions {
   readonly builtInDir?: string;
   readonly onProviderReport?: (r: ProviderReport) => void;
   readonly onWorkerCrash?: (e: WorkerCrashedError) => void;
+  /** onnxruntime's telemetry; default: the app setting onnxRuntimeTelemetry (off unless opted in). */
+  readonly onnxRuntimeTelemetry?: boolean;
   /** Read per image: convert through embedded ICC profiles (settings.applyIccProfile; default off). */
   readonly applyIccProfile?: () => boolean;
 }
@@ -109,6 +113,8 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     provider: requested,
     onProviderReport: opts.onProviderReport,
     onCrash: opts.onWorkerCrash,
+    onnxRuntimeTelemetry:
+      opts.onnxRuntimeTelemetry ?? new SettingsStore(opts.dataDir).get().onnxRuntimeTelemetry,
   });
   const loaded = new Map<string, Promise<LoadedBundle>>();
   const textMemo = new Map<string, Float32Array>();
@@ -246,7 +252,8 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     const spec = m.text!;
     const keys = texts.map((t, i) => {
       const c = canonicalize(t, spec.canonicalize);
-      if (c.length === 0) throw new Error(`text ${i + 1} ("${t}") is empty after canonicalisation`);
+      if (c.length === 0)
+        throw new AppError('invalid_input', `text ${i + 1} ("${t}") is empty after canonicalisation`);
       return c;
     });
     const results = new Map<string, Float32Array>();
@@ -267,7 +274,10 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
         for (let t = 0; t < nT; t++) {
           const row = out.slice((i * nT + t) * spec.dim, (i * nT + t + 1) * spec.dim);
           if (l2normalize(row) === 0) {
-            throw new Error(`"${k}" gives a zero text embedding in model "${m.id}" (no word it can embed)`);
+            throw new AppError(
+              'out_of_vocabulary',
+              `"${k}" gives a zero text embedding in model "${m.id}" (no word it can embed)`,
+            );
           }
           for (let d = 0; d < spec.dim; d++) avg[d] = (avg[d] ?? 0) + (row[d] ?? 0) / nT;
         }

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type Worker } from 'node:worker_threads';
+import { resolveWorkerEntry, startWorker, type WorkerEntry } from '../workers/worker-entry';
 import type { GraphInfo } from '../models/graph-check';
 import type { FeedTensor, OutputTensor, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 import { initialProviderReport, type ExecutionProviderName, type ProviderReport } from './providers';
+import { applyOnnxRuntimeTelemetryPolicy } from './telemetry';
 
 /** How long dispose() waits for a running pass to end before it terminates the worker anyway. */
 const DISPOSE_GRACE_MS = 10_000;
@@ -39,34 +37,11 @@ export interface RunOptions {
   readonly lane?: string;
 }
 
-/** How to start the worker: a file (built output) or a small eval'd bootstrap (TypeScript sources). */
-export type WorkerEntry = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };
+export type { WorkerEntry };
 
-/**
- * The worker entry. Built output: RADIOLABEL_INFERENCE_WORKER, else `inference.worker.js` next to this
- * module or one folder up (a bundler may put this module in a `chunks/` folder; the build must emit the
- * worker as its own entry). Sources (tests, `npm run cli` through tsx): the `.ts` file loaded with tsx's
- * `tsImport`, because `--import tsx` in a worker's execArgv does not apply to the worker entry on Node 20.
- */
-export function resolveWorkerEntry(): WorkerEntry {
-  const override = process.env.RADIOLABEL_INFERENCE_WORKER;
-  if (override) return { kind: 'file', url: pathToFileURL(path.resolve(override)) };
-  for (const rel of ['./inference.worker.js', '../inference.worker.js']) {
-    const js = new URL(rel, import.meta.url);
-    if (existsSync(fileURLToPath(js))) return { kind: 'file', url: js };
-  }
-  const ts = new URL('./inference.worker.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(ts))) {
-    throw new Error(
-      `inference worker not found next to ${fileURLToPath(import.meta.url)} (build it as inference.worker.js, or set RADIOLABEL_INFERENCE_WORKER)`,
-    );
-  }
-  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  return {
-    kind: 'eval',
-    code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts.href)}, ${JSON.stringify(api)}));`,
-  };
+/** The inference worker's entry (RADIOLABEL_INFERENCE_WORKER overrides it; see workers/worker-entry). */
+export function resolveInferenceWorkerEntry(): WorkerEntry {
+  return resolveWorkerEntry(import.meta.url, 'inference.worker', process.env.RADIOLABEL_INFERENCE_WORKER);
 }
 
 function transferList(feeds: Record<string, FeedTensor>): ArrayBuffer[] {
@@ -93,9 +68,13 @@ export class InferenceClient {
       onProviderReport?: (r: ProviderReport) => void;
       onCrash?: (e: WorkerCrashedError) => void;
       workerEntry?: WorkerEntry;
+      /** onnxruntime's own telemetry (off unless the user opted in: setting onnxRuntimeTelemetry). */
+      onnxRuntimeTelemetry?: boolean;
     },
   ) {
     this.report = initialProviderReport(opts.provider);
+    // Before any worker exists: the worker's onnxruntime reads the process environment when it loads.
+    applyOnnxRuntimeTelemetryPolicy(opts.onnxRuntimeTelemetry ?? false);
   }
 
   get provider(): ProviderReport {
@@ -205,12 +184,9 @@ export class InferenceClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const entry = this.opts.workerEntry ?? resolveWorkerEntry();
+    const entry = this.opts.workerEntry ?? resolveInferenceWorkerEntry();
     const init: WorkerInit = { provider: this.opts.provider };
-    const w =
-      entry.kind === 'file'
-        ? new Worker(entry.url, { workerData: init })
-        : new Worker(entry.code, { eval: true, workerData: init });
+    const w = startWorker(entry, { workerData: init });
     w.on('message', (res: WorkerResponse) => this.onMessage(w, res));
     w.on('error', (e) => this.onWorkerGone(w, `inference worker crashed: ${e.message}`));
     w.on('exit', (code) => this.onWorkerGone(w, `inference worker exited with code ${code}`));

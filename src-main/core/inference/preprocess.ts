@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeRgb as decodeImageRgb } from '../images/open-image';
 import type { PixelPatchMapping } from '../embedding-types';
 import type { BundleManifest, ResolutionPolicy } from '../models/manifest';
 import { resizeBicubicLikePilAsync, type RgbImage } from './pil-bicubic';
@@ -64,28 +64,11 @@ export interface DecodeOptions {
 }
 
 /**
- * Decodes an image file to 8-bit RGB at full size: EXIF-oriented, alpha dropped, ICC profile ignored
- * unless asked. The one place preprocessing opens a file (to become core/images' shared opener).
+ * Decodes an image file to 8-bit RGB at full size through the one image opener (core/images): format from
+ * the content (BMP and TIFF included), EXIF-oriented, alpha dropped, ICC profile ignored unless asked.
  */
 export async function decodeRgb(imagePath: string, options: DecodeOptions = {}): Promise<RgbImage> {
-  let decoded;
-  try {
-    decoded = await sharp(imagePath, { ignoreIcc: !options.applyIccProfile })
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-  } catch (e) {
-    throw new Error(`cannot read image ${imagePath}: ${(e as Error).message}`);
-  }
-  const { data, info } = decoded;
-  if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
-    throw new Error(
-      `decoded ${imagePath} to ${info.channels} channels and ${data.length} bytes, expected RGB ${info.width}×${info.height}`,
-    );
-  }
-  return { widthPx: info.width, heightPx: info.height, data };
+  return decodeImageRgb(imagePath, { applyIccProfile: options.applyIccProfile === true });
 }
 
 /** RGB bytes → float32 NCHW in [0, 1], normalised here only when the graph does not normalise. */

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeRgb as decodeRgbFile } from '../images/open-image';
 import { asImageId, type ImageId } from '@contract';
 import { type EmbeddingKey } from '../embedding-types';
 import {
@@ -147,15 +147,5 @@ export async function guideImage(
 
 /** The image's pixels, EXIF-oriented like the encoder input, for edge refinement. */
 export async function decodeRgb(project: Project, imageId: ImageId): Promise<RgbImage> {
-  const { data, info } = await sharp(imageFilePath(project, imageId))
-    .rotate()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    widthPx: info.width,
-    heightPx: info.height,
-  };
+  return decodeRgbFile(imageFilePath(project, imageId), { maxInputPixels: project.maxInputPixels });
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,9 +8,16 @@ import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embeddin
 import { IoError, translateSqliteError } from '../db/errors';
 import { ImagesRepo } from '../db/images-repo';
 import { LabelsRepo } from '../db/labels-repo';
-import { PROJECT_DB_FILE, openProjectDb, schemaVersion, writeTx, type Db } from '../db/open-db';
+import {
+  PROJECT_DB_FILE,
+  closeProjectDb,
+  openProjectDb,
+  schemaVersion,
+  writeTx,
+  type Db,
+} from '../db/open-db';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
-import { resolveMedia, type MediaFile, type MediaVariant } from '../images/media';
+import { openMediaAddress, type MediaBody } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
 import { detectMissing, relinkFolder } from '../images/relink';
 import { thumbnailFile } from '../images/thumbnails';
@@ -37,6 +45,8 @@ export class Project {
   readonly labels: LabelsRepo;
   readonly annotations: AnnotationsRepo;
   readonly embeddings: SqliteEmbeddingCache;
+  /** This project's part of its media addresses (see images/media-key). */
+  readonly mediaKey: string;
   maxInputPixels: number;
   #closed = false;
 
@@ -45,7 +55,8 @@ export class Project {
     this.dbFile = path.join(dir, PROJECT_DB_FILE);
     this.cacheDir = path.join(dir, PROJECT_CACHE_DIR);
     this.db = db;
-    this.images = new ImagesRepo(db);
+    this.mediaKey = mediaKeyOf(db);
+    this.images = new ImagesRepo(db, this.mediaKey);
     this.labels = new LabelsRepo(db);
     this.annotations = new AnnotationsRepo(db);
     this.embeddings = new SqliteEmbeddingCache(db, options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
@@ -55,8 +66,11 @@ export class Project {
   /** Creates a project in `dir` (made if absent); opening an existing project there is not an error. */
   static create(dir: string, init: { name?: string } = {}, options: ProjectOptions = {}): Project {
     const abs = resolveDir(dir, true);
-    const db = openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true });
-    const project = new Project(abs, db, options);
+    const project = Project.construct(
+      abs,
+      openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: true }),
+      options,
+    );
     try {
       if (project.meta('name') === undefined) {
         project.setMeta('name', init.name?.trim() || path.basename(abs));
@@ -71,13 +85,28 @@ export class Project {
     return project;
   }
 
+  /** The constructor reads the database (a damaged file fails there): close it and say what is wrong. */
+  private static construct(dir: string, db: Db, options: ProjectOptions): Project {
+    try {
+      return new Project(dir, db, options);
+    } catch (e) {
+      db.close();
+      throw translateSqliteError(e, db.name);
+    }
+  }
+
   static open(dir: string, options: ProjectOptions = {}): Project {
     const abs = resolveDir(dir, false);
-    return new Project(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
+    return Project.construct(abs, openProjectDb(path.join(abs, PROJECT_DB_FILE), { create: false }), options);
   }
 
   get name(): string {
     return this.meta('name') ?? path.basename(this.dir);
+  }
+
+  /** Opened read-only (a folder or file without write access): viewing and exporting work, edits do not. */
+  get readOnly(): boolean {
+    return this.db.readonly;
   }
 
   get isOpen(): boolean {
@@ -92,6 +121,7 @@ export class Project {
       labels: this.labels.count(),
       annotations: this.annotations.count(),
       schemaVersion: schemaVersion(this.db),
+      readOnly: this.readOnly,
       cacheBytes: this.embeddings.totalBytes(),
     };
   }
@@ -100,8 +130,9 @@ export class Project {
     return importImages(this, inputs, { maxInputPixels: this.maxInputPixels, ...options });
   }
 
-  resolveMedia(imageId: ImageId, variant: MediaVariant): Promise<MediaFile> {
-    return resolveMedia(this, imageId, variant);
+  /** The bytes behind a media address (`<key>/<id>/<hash>[/thumbnail]`), or undefined (404). */
+  openMedia(address: string): Promise<MediaBody | undefined> {
+    return openMediaAddress(this, address);
   }
 
   /**
@@ -124,17 +155,12 @@ export class Project {
     return relinkFolder(this, folder);
   }
 
-  /** Checkpoints the WAL into the main file and closes; idempotent. */
+  /** Checkpoints the WAL into the main file and closes (see closeProjectDb); idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.embeddings.close();
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A read-only or full disk must not prevent closing; the WAL is replayed on the next open.
-    }
-    this.db.close();
+    closeProjectDb(this.db);
   }
 
   meta(key: string): string | undefined {
@@ -147,6 +173,22 @@ export class Project {
       this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value),
     );
   }
+}
+
+/**
+ * A random key per project database, kept in project_meta: two projects never share media addresses,
+ * even when their image ids and folders coincide. A read-only project that has none gets one per session.
+ */
+function mediaKeyOf(db: Db): string {
+  const stored = db.prepare(`SELECT value FROM project_meta WHERE key = 'media_key'`).pluck().get();
+  if (typeof stored === 'string' && /^[0-9a-f]{16}$/.test(stored)) return stored;
+  const key = randomBytes(8).toString('hex');
+  try {
+    db.prepare(`INSERT OR REPLACE INTO project_meta (key, value) VALUES ('media_key', ?)`).run(key);
+  } catch {
+    // Read-only: the key lives as long as this session, which is all a cache partition needs.
+  }
+  return key;
 }
 
 function resolveDir(dir: string, create: boolean): string {

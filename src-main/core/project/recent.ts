@@ -59,6 +59,13 @@ function writeRecent(dataDir: string, list: RecentProject[]): void {
     writeFileSync(tmp, JSON.stringify(list, null, 2));
     renameSync(tmp, file);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new IoError(
+        'disk_full',
+        `the disk is full: cannot write the recent-projects list ${file}; free some space and retry`,
+      );
+    }
     throw new IoError('read_only', `cannot write the recent-projects list ${file}: ${(e as Error).message}`);
   }
 }

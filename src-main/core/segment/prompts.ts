@@ -13,14 +13,19 @@ export interface BoxPrompt {
   readonly heightPx: number;
 }
 
-/** Throws a message naming the prompt when a click or box lies outside the image. */
+/** A click or box the user placed where no segmentation can start (outside the image, no positive click). */
+export class PromptError extends Error {
+  override readonly name = 'PromptError';
+}
+
+/** Throws a PromptError naming the prompt when a click or box lies outside the image. */
 export function validatePrompts(
   clicks: readonly ClickPoint[],
   box: BoxPrompt | undefined,
   widthPx: number,
   heightPx: number,
 ): void {
-  if (clicks.length === 0 && box === undefined) throw new Error('a click or a box is needed');
+  if (clicks.length === 0 && box === undefined) throw new PromptError('a click or a box is needed');
   clicks.forEach((c, i) => {
     if (
       !Number.isFinite(c.xPx) ||
@@ -30,21 +35,25 @@ export function validatePrompts(
       c.xPx >= widthPx ||
       c.yPx >= heightPx
     ) {
-      throw new Error(`click ${i + 1} at (${c.xPx}, ${c.yPx}) is outside the ${widthPx}×${heightPx} image`);
+      throw new PromptError(
+        `click ${i + 1} at (${c.xPx}, ${c.yPx}) is outside the ${widthPx}×${heightPx} image`,
+      );
     }
   });
   if (clicks.length > 0 && !clicks.some((c) => c.positive) && box === undefined) {
-    throw new Error('at least one positive click (or a box) is needed');
+    throw new PromptError('at least one positive click (or a box) is needed');
   }
   if (box !== undefined) {
     const { x, y, widthPx: bw, heightPx: bh } = box;
     if (![x, y, bw, bh].every(Number.isFinite) || bw <= 0 || bh <= 0) {
-      throw new Error(
+      throw new PromptError(
         `box ${JSON.stringify([x, y, bw, bh])} needs finite numbers and a positive width and height`,
       );
     }
     if (x >= widthPx || y >= heightPx || x + bw <= 0 || y + bh <= 0) {
-      throw new Error(`box ${JSON.stringify([x, y, bw, bh])} is outside the ${widthPx}×${heightPx} image`);
+      throw new PromptError(
+        `box ${JSON.stringify([x, y, bw, bh])} is outside the ${widthPx}×${heightPx} image`,
+      );
     }
   }
 }

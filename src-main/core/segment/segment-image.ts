@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeRgb } from '../images/open-image';
 import { type EmbeddingKey, type ImageEmbedding, type MaskDecoderStage } from '../embedding-types';
 import { type BundleManifest } from '../models/manifest';
 import { segmentByClicks } from './click-similarity';
@@ -65,24 +65,7 @@ export interface SegmentImageResult {
 
 /** Decodes an image file (EXIF-oriented, alpha dropped) to RGB, the same way the encoder's preprocess does. */
 export async function readRgbImage(imagePath: string): Promise<RgbImage> {
-  try {
-    const { data, info } = await sharp(imagePath)
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (data.length !== info.width * info.height * 3) {
-      throw new Error(`decoded to ${data.length} bytes, expected 8-bit RGB ${info.width}×${info.height}`);
-    }
-    return {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-      widthPx: info.width,
-      heightPx: info.height,
-    };
-  } catch (e) {
-    throw new Error(`cannot read image ${imagePath}: ${(e as Error).message}`);
-  }
+  return decodeRgb(imagePath);
 }
 
 /** An image already embedded (e.g. from the cache) plus its decoded pixels, for the service. */

@@ -38,7 +38,11 @@ export function createBatchHandlers(
     );
     return { query, hits };
   };
-  const fileName = (imageId: number) => session.require().images.get(asImageId(imageId)).name;
+  /** What a result list shows of an image: its file name and media address. */
+  const named = (imageId: number) => {
+    const row = session.require().images.row(asImageId(imageId));
+    return { fileName: row.fileName, mediaKey: row.mediaKey };
+  };
   return {
     jobs: {
       list: () => Promise.resolve(jobs.runner().list()),
@@ -80,19 +84,20 @@ export function createBatchHandlers(
         Promise.resolve(
           similarImages(session.require(), spec(), imageId, topK).map((h) => ({
             ...h,
-            fileName: fileName(h.imageId),
+            ...named(h.imageId),
           })),
         ),
       similarObjects: (q) =>
         Promise.resolve(
           objectHits(q).hits.map((h) => ({
             imageId: asImageId(h.imageId),
-            fileName: fileName(h.imageId),
+            ...named(h.imageId),
             score: h.score,
             bbox: h.bbox,
           })),
         ),
       proposeHits: async ({ labelId, ...q }) => {
+        session.require().labels.get(labelId); // an unknown label is named here, not by a foreign key
         const { query, hits } = objectHits(q);
         return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
       },
@@ -122,6 +127,7 @@ export function createBatchHandlers(
               return {
                 imageId: m.imageId,
                 fileName: row.fileName,
+                mediaKey: row.mediaKey,
                 widthPx: row.widthPx,
                 heightPx: row.heightPx,
                 annotationCount: row.annotationCount,

@@ -12,7 +12,13 @@ export function convertGeometry(
   heightPx: number,
 ): Geometry {
   if (geometry.kind === 'point') throw new AppError('invalid_input', 'a point has no area to convert');
-  const mask = geometryToMask(geometry, widthPx, heightPx);
+  let mask: Uint8Array | null;
+  try {
+    mask = geometryToMask(geometry, widthPx, heightPx);
+  } catch (e) {
+    // A mask of another size, or RLE counts that do not decode: the caller's geometry, not our fault.
+    throw new AppError('invalid_input', `geometry: ${(e as Error).message}`);
+  }
   if (!mask) throw new AppError('invalid_input', `cannot rasterise a ${geometry.kind}`);
   switch (target) {
     case 'mask':

@@ -57,6 +57,7 @@ export class InferenceService {
     this.#engine = createInferenceEngine({
       dataDir: this.dataDir,
       provider,
+      onnxRuntimeTelemetry: this.settings.get().onnxRuntimeTelemetry,
       cache: this.#cache,
       applyIccProfile: () => this.settings.get().applyIccProfile ?? false,
       onProviderReport: () => this.#announce(),

@@ -1,12 +1,14 @@
 import { type ServiceHandlers } from '@contract';
 import { readRecentProjects } from '../project';
-import { convertGeometry } from './geometry-convert';
+import { InvalidInputError } from '../db/errors';
+import { type GeometryPool } from './geometry-pool';
 import { type ProjectSession } from './project-session';
 
 /** projects, images, labels and annotations: the contract on top of the open project. */
 export function createProjectHandlers(
   session: ProjectSession,
   dataDir: string,
+  geometryPool: GeometryPool,
 ): Pick<ServiceHandlers, 'projects' | 'images' | 'labels' | 'annotations'> {
   return {
     projects: {
@@ -44,8 +46,16 @@ export function createProjectHandlers(
       list: ({ imageId }) => Promise.resolve(session.require().annotations.list(imageId)),
       applyPatch: ({ imageId, patch, baseRevision }) =>
         Promise.resolve(session.require().annotations.applyPatch(imageId, patch, baseRevision)),
-      convert: ({ geometry, target, tolerancePx, widthPx, heightPx }) =>
-        Promise.resolve(convertGeometry(geometry, target, tolerancePx, widthPx, heightPx)),
+      convert: ({ imageId, geometry, target, tolerancePx, widthPx, heightPx }) => {
+        const image = session.require().images.get(imageId);
+        if (widthPx > image.widthPx || heightPx > image.heightPx) {
+          throw new InvalidInputError(
+            'widthPx/heightPx',
+            `the canvas ${widthPx}×${heightPx} is larger than image ${imageId} (${image.widthPx}×${image.heightPx}); convert at the image's size`,
+          );
+        }
+        return geometryPool.convert({ geometry, target, tolerancePx, widthPx, heightPx });
+      },
     },
   };
 }

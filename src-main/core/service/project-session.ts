@@ -93,9 +93,18 @@ export class ProjectSession {
     return { cacheBudgetBytes: s.cacheBudgetBytes, maxInputPixels: s.maxInputPixels };
   }
 
+  /**
+   * Makes `project` the open one, or closes it and throws: an open that fails (a full disk while the
+   * recent list is written, say) leaves no project open behind its error.
+   */
   #adopt(project: Project): ProjectInfo {
+    try {
+      touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
+    } catch (e) {
+      project.close();
+      throw e;
+    }
     this.#project = project;
-    touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
     this.events.emit({ kind: 'project_changed', dir: project.dir });
     // Files moved or deleted since the last session are flagged in the background, not on the open path.
     void project

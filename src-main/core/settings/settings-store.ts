@@ -10,12 +10,18 @@ export const DEFAULT_SETTINGS: Settings = {
   maxInputPixels: 268_402_689, // sharp's own default (0x3FFF × 0x3FFF)
   modelMirrorBaseUrl: null,
   shortcuts: {},
+  onnxRuntimeTelemetry: false,
 };
 
-/** App settings as one JSON file in the app data dir, written atomically (temp file + rename). */
+/**
+ * App settings as one JSON file in the app data dir, written atomically (temp file + rename). A damaged
+ * file (not JSON, or values the schema refuses) never stops the app: it is moved aside as
+ * `settings.json.damaged-<time>`, the defaults apply, and `warnings` says so (also logged).
+ */
 export class SettingsStore {
   readonly #file: string;
   #current: Settings;
+  readonly #warnings: string[] = [];
 
   constructor(dataDir: string) {
     this.#file = path.join(dataDir, 'settings.json');
@@ -24,6 +30,11 @@ export class SettingsStore {
 
   get(): Settings {
     return this.#current;
+  }
+
+  /** What went wrong while loading (a damaged file set aside), for the UI and logs. */
+  get warnings(): readonly string[] {
+    return this.#warnings;
   }
 
   update(patch: Partial<Settings>): Settings {
@@ -51,16 +62,29 @@ export class SettingsStore {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new AppError('invalid_input', `${this.#file} is not valid JSON: ${(e as Error).message}`);
+      return this.#setAside(`it is not valid JSON (${(e as Error).message})`);
     }
     const parsed = SettingsSchema.partial().safeParse(raw);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new AppError(
-        'invalid_input',
-        `${this.#file}: field "${first?.path.map(String).join('.') ?? '?'}": ${first?.message ?? 'invalid'}`,
-      );
+      const field = first?.path.map(String).join('.') || '(the whole file)';
+      return this.#setAside(`field "${field}": ${first?.message ?? 'invalid'}`);
     }
     return { ...DEFAULT_SETTINGS, ...parsed.data };
+  }
+
+  #setAside(why: string): Settings {
+    const aside = `${this.#file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    let where: string;
+    try {
+      renameSync(this.#file, aside);
+      where = `it was kept as ${aside}`;
+    } catch (e) {
+      where = `it could not be moved aside (${(e as Error).message})`;
+    }
+    const warning = `${this.#file} is damaged (${why}): the default settings apply; ${where}`;
+    this.#warnings.push(warning);
+    console.warn(`[radiolabel] ${warning}`);
+    return DEFAULT_SETTINGS;
   }
 }

@@ -45,9 +45,13 @@ export const annotationsGroup = {
       added: z.array(z.object({ clientId: z.string(), id: AnnotationIdSchema })),
     }),
   ),
-  /** Mask → polygon (contours with holes, simplified) or polygon/box → mask, for the editor's convert tool. */
+  /**
+   * Mask → polygon (contours with holes, simplified) or polygon/box → mask, for the editor's convert tool.
+   * The canvas may not exceed the image's own size (the service checks it against imageId).
+   */
   convert: method(
     z.object({
+      imageId: ImageIdSchema,
       geometry: GeometrySchema,
       target: z.enum(['polygon', 'mask']),
       tolerancePx: z.number().min(0).max(100).default(1),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ExportFormatSchema = z.enum(['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme']);
@@ -41,13 +42,13 @@ export const exportsGroup = {
   run: method(
     z.object({
       ...exportOptions,
-      outDir: z.string().min(1).max(4096),
+      outDir: FilePathSchema,
       ifExists: IfExistsSchema.default('fail'),
     }),
     ExportResultSchema,
   ),
   importAnnotations: method(
-    z.object({ format: ImportFormatSchema, path: z.string().min(1).max(4096) }),
+    z.object({ format: ImportFormatSchema, path: FilePathSchema }),
     ImportAnnotationsResultSchema,
   ),
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageIdSchema, LabelIdSchema } from '../ids';
+import { FilePathSchema, ImageIdSchema, LabelIdSchema } from '../ids';
 import { ImageStatusSchema } from '../geometry';
 import { method } from './method';
 
@@ -13,6 +13,11 @@ export const ImageRowSchema = z.object({
   annotationCount: z.number().int().nonnegative(),
   missing: z.boolean(),
   cached: z.boolean(),
+  /**
+   * The image's media address below `app://media/` or `/media/`: project, id and content hash, so that
+   * an address never shows another project's or an older file's pixels (and can be cached for good).
+   */
+  mediaKey: z.string(),
 });
 export type ImageRow = z.infer<typeof ImageRowSchema>;
 
@@ -35,10 +40,7 @@ const listFilter = {
 };
 
 export const imagesGroup = {
-  import: method(
-    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }),
-    ImportReportSchema,
-  ),
+  import: method(z.object({ paths: z.array(FilePathSchema).min(1).max(10_000) }), ImportReportSchema),
   list: method(
     z.object({
       offset: z.number().int().nonnegative().default(0),
@@ -49,7 +51,7 @@ export const imagesGroup = {
   ),
   get: method(z.object({ imageId: ImageIdSchema }), ImageRowSchema),
   setStatus: method(z.object({ imageId: ImageIdSchema, status: ImageStatusSchema }), ImageRowSchema),
-  relink: method(z.object({ folder: z.string().min(1).max(4096) }), z.object({ relinked: z.number().int() })),
+  relink: method(z.object({ folder: FilePathSchema }), z.object({ relinked: z.number().int() })),
   /**
    * Takes images out of the project: their rows, annotations, proposals and cached embeddings and
    * thumbnails. The image files themselves are never touched.

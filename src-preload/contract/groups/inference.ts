@@ -32,7 +32,12 @@ export const HeatMapSchema = z.object({
 });
 export type HeatMap = z.infer<typeof HeatMapSchema>;
 
-const threshold = z.number().min(0).max(1).optional();
+/** A probability cut strictly inside (0, 1): 0 would keep every pixel and 1 none (the segmenters refuse both). */
+const threshold = z
+  .number()
+  .gt(0, 'the threshold must be above 0 (0 would select every pixel)')
+  .lt(1, 'the threshold must be below 1 (1 would select nothing)')
+  .optional();
 const minAreaPx = z.number().int().nonnegative().optional();
 
 export const ClickSchema = z.object({

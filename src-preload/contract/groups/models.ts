@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ModelSummarySchema = z.object({
@@ -82,7 +83,7 @@ export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
 const catalogueId = z.string().min(1).max(64);
 /** A hub mirror for this call (same URL layout as huggingface.co); the setting otherwise. */
 const mirrorBaseUrl = z.string().url().max(2048).optional();
-const fromDir = z.string().min(1).max(4096).optional();
+const fromDir = FilePathSchema.optional();
 
 export const InstallPlanSchema = z.object({
   catalogueId: z.string(),
@@ -155,7 +156,7 @@ export const modelsGroup = {
     z
       .object({
         installId: z.string().min(8).max(64).optional(),
-        source: z.string().min(1).max(4096).optional(),
+        source: FilePathSchema.optional(),
         catalogueId: catalogueId.optional(),
         resolutionPx: z.number().int().positive().max(4096).optional(),
         dtype: WeightDtypeSchema.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilePathSchema } from '../ids';
 import { method } from './method';
 
 export const ProjectInfoSchema = z.object({
@@ -8,13 +9,15 @@ export const ProjectInfoSchema = z.object({
   labels: z.number().int().nonnegative(),
   annotations: z.number().int().nonnegative(),
   schemaVersion: z.number().int(),
+  /** Opened read-only (the folder or database is not writable): it can be viewed and exported, not edited. */
+  readOnly: z.boolean(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
 
 export const RecentProjectSchema = z.object({ dir: z.string(), name: z.string(), openedAt: z.string() });
 export type RecentProject = z.infer<typeof RecentProjectSchema>;
 
-const dir = z.string().min(1).max(4096);
+const dir = FilePathSchema;
 
 export const projectsGroup = {
   create: method(z.object({ dir, name: z.string().max(200).optional() }), ProjectInfoSchema),

@@ -8,13 +8,20 @@ export const RegionHitSchema = z.object({
   imageId: ImageIdSchema,
   /** File name only, for the result list. */
   fileName: z.string(),
+  /** The image's media address (see ImageRow.mediaKey), for its thumbnail and crop. */
+  mediaKey: z.string(),
   score: z.number(),
   /** [x, y, w, h] in image pixels. */
   bbox,
 });
 export type RegionHit = z.infer<typeof RegionHitSchema>;
 
-export const ImageHitSchema = z.object({ imageId: ImageIdSchema, fileName: z.string(), score: z.number() });
+export const ImageHitSchema = z.object({
+  imageId: ImageIdSchema,
+  fileName: z.string(),
+  mediaKey: z.string(),
+  score: z.number(),
+});
 export type ImageHit = z.infer<typeof ImageHitSchema>;
 
 const topK = z.number().int().positive().max(200).default(20);
@@ -32,6 +39,7 @@ const objectQuery = {
 export const DuplicateMemberSchema = z.object({
   imageId: ImageIdSchema,
   fileName: z.string(),
+  mediaKey: z.string(),
   widthPx: z.number().int(),
   heightPx: z.number().int(),
   annotationCount: z.number().int().nonnegative(),

@@ -9,6 +9,8 @@ export const SettingsSchema = z.object({
   maxInputPixels: z.number().int().positive(),
   modelMirrorBaseUrl: z.string().url().nullable(),
   shortcuts: z.record(z.string(), z.string()),
+  /** onnxruntime's own usage telemetry to Microsoft: off unless the user opts in (takes effect at restart). */
+  onnxRuntimeTelemetry: z.boolean(),
   /**
    * Convert images through their embedded ICC profile before the encoder. Off (absent) by default:
    * RADIO's reference preprocessing (PIL) ignores embedded profiles.
@@ -21,6 +23,8 @@ export const AppInfoSchema = z.object({
   name: z.literal('RadioLabel'),
   version: z.string(),
   mode: z.enum(['electron', 'browser']),
+  /** Problems found at start-up that the user should know of (a damaged settings file set aside). */
+  warnings: z.array(z.string()),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

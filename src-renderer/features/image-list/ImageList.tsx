@@ -23,23 +23,24 @@ interface Props {
 /** A row's thumbnail through the shared loader: visible rows first, cancelled when the row goes. */
 function Thumb({
   loader,
-  imageId,
+  row,
   visible,
 }: {
   readonly loader: ThumbnailLoader;
-  readonly imageId: ImageRow['id'];
+  readonly row: ImageRow;
   readonly visible: boolean;
 }): React.JSX.Element {
   const [src, setSrc] = useState<string | null>(null);
+  const url = mediaUrl(row, 'thumbnail');
   const handle = useRef<ReturnType<ThumbnailLoader['request']> | null>(null);
   const visibleRef = useRef(visible);
   visibleRef.current = visible;
   useEffect(() => {
     setSrc(null);
-    const h = loader.request(mediaUrl(imageId, 'thumbnail'), visibleRef.current ? 0 : 1, setSrc);
+    const h = loader.request(url, visibleRef.current ? 0 : 1, setSrc);
     handle.current = h;
     return () => h.cancel();
-  }, [loader, imageId]);
+  }, [loader, url]);
   useEffect(() => handle.current?.setPriority(visible ? 0 : 1), [visible]);
   return src ? (
     <img src={src} alt="" width={64} height={48} />
@@ -197,7 +198,7 @@ export function ImageList({ pager, currentIndex, onFilterChange, onOpen }: Props
               onClick={() => onOpen(row)}
               title={row.fileName}
             >
-              <Thumb loader={loader} imageId={row.id} visible={i >= firstVisible && i <= lastVisible} />
+              <Thumb loader={loader} row={row} visible={i >= firstVisible && i <= lastVisible} />
               <span className="name">{row.fileName}</span>
               <span className={`badge status-${row.status}`}>
                 {row.missing ? 'missing' : row.status.replace('_', ' ')}

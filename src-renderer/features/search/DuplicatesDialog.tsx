@@ -159,7 +159,7 @@ export function DuplicatesDialog({ onClose }: { readonly onClose: () => void }):
                   <figure key={m.imageId} className="dup-member">
                     <button className="thumb" title={`Open ${m.fileName}`} onClick={() => open(m)}>
                       <img
-                        src={mediaUrl(m.imageId, 'thumbnail')}
+                        src={mediaUrl(m, 'thumbnail')}
                         alt={m.fileName}
                         loading="lazy"
                         decoding="async"

@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react';
-import { type ImageId } from '@contract';
 import { mediaUrl } from '../../bridge';
 
 const loading = new Map<string, Promise<HTMLImageElement>>();
@@ -30,12 +29,13 @@ function loadImage(url: string): Promise<HTMLImageElement> {
  * search hit matched. Drawn from the original image (thumbnails are too coarse for small objects).
  */
 export function ImageCrop({
-  imageId,
+  image,
   bbox,
   widthPx = 96,
   heightPx = 72,
 }: {
-  readonly imageId: ImageId;
+  /** The image's media address (a search hit carries it). */
+  readonly image: { readonly mediaKey: string };
   readonly bbox: readonly [number, number, number, number];
   readonly widthPx?: number;
   readonly heightPx?: number;
@@ -44,7 +44,7 @@ export function ImageCrop({
   const [x, y, w, h] = bbox;
   useEffect(() => {
     let live = true;
-    void loadImage(mediaUrl(imageId)).then(
+    void loadImage(mediaUrl(image)).then(
       (img) => {
         const ctx = canvas.current?.getContext('2d');
         if (!live || !ctx) return;
@@ -70,6 +70,6 @@ export function ImageCrop({
     return () => {
       live = false;
     };
-  }, [imageId, x, y, w, h, widthPx, heightPx]);
+  }, [image.mediaKey, x, y, w, h, widthPx, heightPx]);
   return <canvas ref={canvas} className="crop" width={widthPx} height={heightPx} aria-hidden="true" />;
 }

@@ -136,7 +136,7 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
                   title={`Open ${h.fileName} at the match`}
                   onClick={() => void focusOn({ imageId: h.imageId, bbox: h.bbox })}
                 >
-                  <ImageCrop imageId={h.imageId} bbox={h.bbox} />
+                  <ImageCrop image={h} bbox={h.bbox} />
                   <span className="hit-text">
                     <span className="name">{h.fileName}</span>
                     <span className="muted small">similarity {h.score.toFixed(2)}</span>
@@ -160,7 +160,7 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
                     .then((r) => r.ok && useAppStore.getState().setCurrentImage(r.value))
                 }
               >
-                <img src={mediaUrl(h.imageId, 'thumbnail')} alt="" width={96} height={72} />
+                <img src={mediaUrl(h, 'thumbnail')} alt="" width={96} height={72} />
                 <span className="hit-text">
                   <span className="name">{h.fileName}</span>
                   <span className="muted small">similarity {h.score.toFixed(3)}</span>

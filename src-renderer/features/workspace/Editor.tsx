@@ -186,7 +186,7 @@ export function Editor({
       >
         {current && (
           <AnnotationCanvas
-            imageUrl={mediaUrl(current.id)}
+            imageUrl={mediaUrl(current)}
             imageWidthPx={current.widthPx}
             imageHeightPx={current.heightPx}
             doc={doc.imageId === current.id ? (doc.history?.doc ?? null) : null}

@@ -83,7 +83,9 @@ export function createEditorSession(opts: {
     }));
   };
   const convert: ConvertFn = async (geometry, target, tolerancePx, image) => {
-    const r = await api().annotations.convert({ geometry, target, tolerancePx, ...image });
+    const imageId = store.getSnapshot().imageId;
+    if (imageId === null) throw new Error('no image is open');
+    const r = await api().annotations.convert({ imageId, geometry, target, tolerancePx, ...image });
     if (!r.ok) throw new Error(r.error.message);
     return r.value;
   };

@@ -10,6 +10,7 @@ import {
   TOKEN_HEADER,
   type BrowserServer,
 } from '../../../src-main/server/browser-server';
+import { tokenCookieName } from '../../../src-main/server/request-guards';
 
 /** Every non-loopback IPv4 address of this machine (the server must not answer on any of them). */
 function externalAddresses(): string[] {
@@ -69,7 +70,7 @@ describe('browser-mode server', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       ok: true,
-      value: { name: 'RadioLabel', version: 'test', mode: 'browser' },
+      value: { name: 'RadioLabel', version: 'test', mode: 'browser', warnings: [] },
     });
   });
 
@@ -89,8 +90,86 @@ describe('browser-mode server', () => {
   });
 
   it('does not accept the cookie alone for API calls (CSRF)', async () => {
-    const res = await post('/api/settings/appInfo', {}, { cookie: `rl_token=${server.token}` });
+    const res = await post(
+      '/api/settings/appInfo',
+      {},
+      { cookie: `${tokenCookieName(server.port)}=${server.token}` },
+    );
     expect(res.status).toBe(401);
+  });
+
+  it('checks the token header for its value, even when the cookie is right', async () => {
+    // Both the old shared cookie name and this instance's own: neither may stand in for the header.
+    const cookie = `rl_token=${server.token}; ${tokenCookieName(server.port)}=${server.token}`;
+    const wrong = await post('/api/settings/appInfo', {}, { cookie, [TOKEN_HEADER]: 'x'.repeat(32) });
+    expect(wrong.status).toBe(401);
+    const empty = await post('/api/settings/appInfo', {}, { cookie, [TOKEN_HEADER]: '' });
+    expect(empty.status).toBe(401);
+    const right = await post('/api/settings/appInfo', {}, { cookie, [TOKEN_HEADER]: server.token });
+    expect(right.status).toBe(200);
+  });
+
+  it('refuses requests that a page on another origin sends, even with the token', async () => {
+    const foreign = `http://127.0.0.1:${server.port + 1}`;
+    const headers = { [TOKEN_HEADER]: server.token };
+    expect((await post('/api/settings/appInfo', {}, { ...headers, origin: foreign })).status).toBe(403);
+    const media = await fetch(`${server.origin}/media/1?token=${server.token}`, {
+      headers: { 'sec-fetch-site': 'same-site' },
+    });
+    expect(media.status).toBe(403);
+    const own = await post('/api/settings/appInfo', {}, { ...headers, origin: server.origin });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
+  it('names its cookie after the instance, so two servers never overwrite each other', async () => {
+    const res = await fetch(`${server.origin}/?token=${server.token}`);
+    expect(res.headers.get('set-cookie')).toMatch(new RegExp(`^rl_token_${server.port}=`));
+  });
+
+  it('refuses an events socket from another origin, and one that presents only the cookie', async () => {
+    const cookie = `${tokenCookieName(server.port)}=${server.token}`;
+    const refused = (options: WebSocket.ClientOptions, query = ''): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events${query}`, options);
+        ws.on('error', () => undefined);
+        ws.once('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.once('open', () => {
+          ws.close();
+          reject(new Error('the socket opened'));
+        });
+      });
+    const foreignOrigin = `http://127.0.0.1:${server.port + 1}`;
+    expect(await refused({ headers: { cookie }, origin: foreignOrigin })).toBe(403);
+    expect(await refused({ origin: foreignOrigin }, `?token=${server.token}`)).toBe(403);
+    expect(await refused({ headers: { cookie }, origin: server.origin })).toBe(401);
+  });
+
+  it('closes a connection that sends part of a body and goes silent', async () => {
+    const quick = await startBrowserServer({
+      service,
+      timeouts: { requestMs: 500, headersMs: 500, keepAliveMs: 500 },
+    });
+    const socket = net.connect({ host: '127.0.0.1', port: quick.port });
+    try {
+      const closed = new Promise<string>((resolve) => socket.once('close', () => resolve('closed')));
+      socket.on('error', () => undefined);
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      socket.write(
+        `POST /api/settings/get HTTP/1.1\r\nHost: 127.0.0.1:${quick.port}\r\n` +
+          `${TOKEN_HEADER}: ${quick.token}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`,
+      );
+      const bound = new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 15_000));
+      expect(await Promise.race([closed, bound])).toBe('closed');
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+    } finally {
+      socket.destroy();
+      await quick.close();
+    }
   });
 
   it('rejects a foreign Host header (DNS rebinding)', async () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl, mainWindowOptions } from '../../../src-main/electron/window-options';
+import {
+  isAllowedExternalUrl,
+  mainWindowOptions,
+  navigationAllowed,
+} from '../../../src-main/electron/window-options';
 import { senderAllowed } from '../../../src-main/electron/sender-check';
 
 describe('BrowserWindow options', () => {
@@ -16,6 +20,32 @@ describe('BrowserWindow options', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     });
+  });
+});
+
+describe('packaged builds', () => {
+  it('have no DevTools; development builds keep them', () => {
+    expect(mainWindowOptions('/x/preload.cjs', { packaged: true }).webPreferences?.devTools).toBe(false);
+    expect(mainWindowOptions('/x/preload.cjs', { packaged: false }).webPreferences?.devTools).toBe(true);
+  });
+});
+
+describe('frame navigation (will-navigate, will-frame-navigate, will-redirect)', () => {
+  it('stays inside the app bundle, compared by parsed origin', () => {
+    expect(navigationAllowed('app://bundle/index.html')).toBe(true);
+    expect(navigationAllowed('app://bundle/index.html#/image/3')).toBe(true);
+    for (const url of [
+      'app://bundle.evil/index.html',
+      'app://bundle@evil/index.html',
+      'app://user:pw@bundle/index.html',
+      'app://media/x/1/y',
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
+      expect(navigationAllowed(url), url).toBe(false);
+    }
   });
 });
 

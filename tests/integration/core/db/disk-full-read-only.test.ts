@@ -74,7 +74,7 @@ describe('disk full and read-only folders', () => {
     }
   });
 
-  it('a read-only project folder gives a clear io_error and the project stays usable', async () => {
+  it('a read-only project folder opens read-only: a write gives a clear read_only error, the project stays usable', async () => {
     const root = temp.make();
     chmodSync(root, 0o755);
     const dir = path.join(root, 'proj');
@@ -93,9 +93,9 @@ describe('disk full and read-only folders', () => {
       );
       const outcome = JSON.parse(res.stdout) as { ok: boolean; error?: { code: string; message: string } };
       expect(outcome.ok, res.stderr).toBe(false);
-      expect(outcome.error?.code).toBe('io_error');
+      expect(outcome.error?.code).toBe('read_only');
       expect(outcome.error?.message).toContain(path.join(dir, PROJECT_DB_FILE));
-      expect(outcome.error?.message).toMatch(/the project folder must be writable/);
+      expect(outcome.error?.message).toMatch(/changes are not saved; copy the project to a writable folder/);
     } finally {
       chmodSync(dir, 0o755);
       chmodSync(path.join(dir, PROJECT_DB_FILE), 0o644);

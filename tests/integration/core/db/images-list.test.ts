@@ -55,6 +55,7 @@ describe('image list', () => {
       annotationCount: 0,
       missing: false,
       cached: false,
+      mediaKey: `${project.mediaKey}/${ids[200]}/${project.images.get(ids[200]!).sha256.slice(0, 16)}`,
     });
     expect(project.images.list({ offset: 400, limit: 200 }).items).toHaveLength(100);
   });

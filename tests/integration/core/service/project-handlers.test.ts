@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRadioLabelService } from '../../../../src-main/core/api';
-import { asImageId } from '@contract';
+
 import { ROOT, serviceFixture } from './service-fixture';
 
 describe('project handlers through the contract (real SQLite)', () => {
@@ -27,20 +27,20 @@ describe('project handlers through the contract (real SQLite)', () => {
   });
 
   it('lists images and serves their media by id only', async () => {
-    const page = await call<{ total: number; items: { id: number; fileName: string; widthPx: number }[] }>(
-      'images',
-      'list',
-      {
-        limit: 3,
-        sort: 'name',
-      },
-    );
+    const page = await call<{
+      total: number;
+      items: { id: number; fileName: string; widthPx: number; mediaKey: string }[];
+    }>('images', 'list', {
+      limit: 3,
+      sort: 'name',
+    });
     expect(page.total).toBe(6);
     expect(page.items.map((i) => i.fileName)).toEqual(['sample-01.png', 'sample-02.png', 'sample-03.png']);
     expect(page.items[0]?.widthPx).toBe(640);
-    const media = await service.resolveMedia(asImageId(page.items[0]!.id), 'original');
+    const media = await service.openMedia(page.items[0]!.mediaKey);
     expect(media?.contentType).toBe('image/png');
-    expect(await service.resolveMedia(asImageId(9999), 'original')).toBeUndefined();
+    await media?.handle.close();
+    expect(await service.openMedia(page.items[0]!.mediaKey.replace(/\/\d+\//, '/9999/'))).toBeUndefined();
   });
 
   it('applies annotation patches with revisions and rejects stale ones', async () => {

@@ -9,20 +9,20 @@ import { JobStore } from '../../../../src-main/core/jobs/job-store';
 import { Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 
-const temp = tempDirs('migration-v5');
+const temp = tempDirs('migration-v6');
 afterAll(() => temp.cleanup());
 
-/** A project as schema v4 left it: labels, an image, an annotation, a finished job. */
-function v4Project(dir: string): void {
+/** A project as schema v5 (the released one before this) left it: labels, an image, an annotation, a job. */
+function v5Project(dir: string): void {
   const db = new Database(path.join(dir, PROJECT_DB_FILE));
   db.pragma('foreign_keys = ON');
-  for (const sql of MIGRATIONS.slice(0, 4)) db.exec(sql);
-  db.pragma('user_version = 4');
+  for (const sql of MIGRATIONS.slice(0, 5)) db.exec(sql);
+  db.pragma('user_version = 5');
   db.exec(`
     INSERT INTO project_meta (key, value) VALUES ('name', 'Old');
     INSERT INTO labels (name, color, hotkey, sort) VALUES ('person', '#ff0000', '1', 0), ('car', '#00ff00', '2', 1);
-    INSERT INTO images (path, name, sha256, format, bytes, width, height, added_at)
-      VALUES ('a.png', 'a.png', '${'a'.repeat(64)}', 'png', 10, 4, 3, 0);
+    INSERT INTO images (path, name, sha256, format, bytes, width, height, added_at, mtime_ms)
+      VALUES ('a.png', 'a.png', '${'a'.repeat(64)}', 'png', 10, 4, 3, 0, 1700000000000);
     INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision)
       VALUES (1, 1, 'box', '{"kind":"box","x":0,"y":0,"widthPx":1,"heightPx":1}', NULL, 'manual', 0, 0, 1);
     INSERT INTO jobs (kind, params, state, total, done, created_at) VALUES ('embed', '{}', 'done', 1, 1, 0);
@@ -30,10 +30,10 @@ function v4Project(dir: string): void {
   db.close();
 }
 
-describe('schema v5 (label prompts, job warnings, duplicate dismissals)', () => {
-  it('opens a v4 project, keeping everything, with prompts that default to the name', () => {
+describe('schema v6 (label prompts, job warnings, duplicate dismissals)', () => {
+  it('opens a v5 project, keeping everything, with prompts that default to the name', () => {
     const dir = temp.make();
-    v4Project(dir);
+    v5Project(dir);
     const project = Project.open(dir);
     expect(project.info()).toMatchObject({
       schemaVersion: LATEST_SCHEMA_VERSION,
@@ -41,7 +41,7 @@ describe('schema v5 (label prompts, job warnings, duplicate dismissals)', () => 
       images: 1,
       annotations: 1,
     });
-    expect(LATEST_SCHEMA_VERSION).toBe(5);
+    expect(LATEST_SCHEMA_VERSION).toBe(6);
     expect(project.labels.list().map((l) => [l.name, l.prompt, l.annotationCount])).toEqual([
       ['person', null, 1],
       ['car', null, 0],
@@ -55,7 +55,7 @@ describe('schema v5 (label prompts, job warnings, duplicate dismissals)', () => 
 
   it('stores prompts, renames, reorders, job warnings and dismissals in the migrated file', () => {
     const dir = temp.make();
-    v4Project(dir);
+    v5Project(dir);
     const project = Project.open(dir);
     const [person, car] = project.labels.list();
     project.labels.update(person!.id, { name: 'pedestrian', prompt: 'pink' });
