@@ -25,8 +25,12 @@ export async function registerTransferRoutes(
     // The body stays a stream: the upload is written to disk as it arrives, never held in memory.
     scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
     scope.post<{ Querystring: { name?: string } }>('/upload', async (request, reply) => {
-      if (typeof request.headers[TOKEN_HEADER] !== 'string') {
-        return reply.code(401).send(err('forbidden', `the ${TOKEN_HEADER} header is required for uploads`));
+      // Like the API: the header must carry the token; the cookie a browser sends along never suffices.
+      const presented = request.headers[TOKEN_HEADER];
+      if (!tokenMatches(typeof presented === 'string' ? presented : undefined, token)) {
+        return reply
+          .code(401)
+          .send(err('forbidden', `the ${TOKEN_HEADER} header is missing or wrong for uploads`));
       }
       const name = request.query.name;
       if (!name)

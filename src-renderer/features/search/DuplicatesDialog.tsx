@@ -158,12 +158,7 @@ export function DuplicatesDialog({ onClose }: { readonly onClose: () => void }):
                 {shown.map((m) => (
                   <figure key={m.imageId} className="dup-member">
                     <button className="thumb" title={`Open ${m.fileName}`} onClick={() => open(m)}>
-                      <img
-                        src={mediaUrl(m, 'thumbnail')}
-                        alt={m.fileName}
-                        loading="lazy"
-                        decoding="async"
-                      />
+                      <img src={mediaUrl(m, 'thumbnail')} alt={m.fileName} loading="lazy" decoding="async" />
                     </button>
                     <figcaption className="small">
                       <span className="name" title={m.fileName}>

@@ -42,9 +42,10 @@ export function ImageCrop({
 }): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [x, y, w, h] = bbox;
+  const { mediaKey } = image;
   useEffect(() => {
     let live = true;
-    void loadImage(mediaUrl(image)).then(
+    void loadImage(mediaUrl({ mediaKey })).then(
       (img) => {
         const ctx = canvas.current?.getContext('2d');
         if (!live || !ctx) return;
@@ -70,6 +71,6 @@ export function ImageCrop({
     return () => {
       live = false;
     };
-  }, [image.mediaKey, x, y, w, h, widthPx, heightPx]);
+  }, [mediaKey, x, y, w, h, widthPx, heightPx]);
   return <canvas ref={canvas} className="crop" width={widthPx} height={heightPx} aria-hidden="true" />;
 }
