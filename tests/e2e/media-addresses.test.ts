@@ -53,6 +53,7 @@ describe('media addresses across projects (Chromium)', () => {
     await page.getByLabel('Project name').fill('Mine');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('button', { name: 'Import images…' }).click();
+    await page.getByText('Files or folders on this computer, by path').click();
     await page.getByLabel('Paths to import').fill(imagesDir);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('2 added, 0 duplicates, 0 skipped').waitFor();

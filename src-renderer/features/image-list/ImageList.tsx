@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type ImageRow, ImageStatusSchema, type ImageStatus } from '@contract';
 import { mediaUrl } from '../../bridge';
 import { useAppStore } from '../../app/app-store';
 import { ImportImages } from '../import/ImportImages';
 import { plural } from '../common/plural';
 import { type ImagePager, PAGE_ROWS, type ImageFilter } from './image-pager';
-import { ThumbnailLoader } from './thumbnail-loader';
+import { type ThumbnailHandle, ThumbnailLoader } from './thumbnail-loader';
 
 const ROW_HEIGHT_PX = 56;
 const OVERSCAN_ROWS = 8;
@@ -30,20 +30,35 @@ function Thumb({
   readonly row: ImageRow;
   readonly visible: boolean;
 }): React.JSX.Element {
-  const [src, setSrc] = useState<string | null>(null);
+  const [granted, setGranted] = useState(false);
   const url = mediaUrl(row, 'thumbnail');
-  const handle = useRef<ReturnType<ThumbnailLoader['request']> | null>(null);
+  const handle = useRef<ThumbnailHandle | null>(null);
+  const img = useRef<HTMLImageElement>(null);
   const visibleRef = useRef(visible);
   visibleRef.current = visible;
-  useEffect(() => {
-    setSrc(null);
-    const h = loader.request(url, visibleRef.current ? 0 : 1, setSrc);
+  // A layout effect, so that the cleanup runs while the <img> is still there: clearing its src aborts
+  // a load still on the wire.
+  useLayoutEffect(() => {
+    setGranted(false);
+    const h = loader.request(visibleRef.current ? 0 : 1, () => setGranted(true));
     handle.current = h;
-    return () => h.cancel();
+    const element = img;
+    return () => {
+      if (element.current && !element.current.complete) element.current.src = '';
+      h.cancel();
+    };
   }, [loader, url]);
   useEffect(() => handle.current?.setPriority(visible ? 0 : 1), [visible]);
-  return src ? (
-    <img src={src} alt="" width={64} height={48} />
+  return granted ? (
+    <img
+      ref={img}
+      src={url}
+      alt=""
+      width={64}
+      height={48}
+      onLoad={() => handle.current?.done()}
+      onError={() => handle.current?.done()}
+    />
   ) : (
     <span className="thumb-placeholder" aria-hidden="true" />
   );

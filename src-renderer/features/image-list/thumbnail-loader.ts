@@ -1,82 +1,69 @@
-/** A thumbnail wanted by a row: who gets it, and how soon (lower first). */
+/** A row that wants its thumbnail: how soon (lower first), and what to call when it may load it. */
 interface Wanted {
-  readonly url: string;
   priority: number;
   readonly seq: number;
-  readonly onLoad: (objectUrl: string) => void;
-  controller: AbortController | null;
+  readonly onGrant: () => void;
 }
 
 export interface ThumbnailHandle {
-  /** The row moved into or out of view: visible rows are fetched first. */
+  /** The row moved into or out of view: visible rows are served first. */
   setPriority(priority: number): void;
-  /** The row is gone: drop the request, aborting it if it is on the wire. */
+  /** The thumbnail loaded (or failed): its slot goes to the next row. */
+  done(): void;
+  /** The row is gone: drop it from the queue, or free its slot (the row clears its img src). */
   cancel(): void;
 }
 
 /**
- * Fetches list thumbnails a few at a time, most urgent first, and aborts the ones whose rows scrolled
- * away, so a fast scroll through thousands of rows never queues a request per row passed. Loaded
- * thumbnails are kept as object URLs in a small LRU cache (revoked when evicted).
+ * Lets list rows load their thumbnails a few at a time, most urgent first, and never for rows that
+ * scrolled away before their turn: a fast scroll through thousands of rows does not queue a request
+ * per row passed. A row loads its <img> only once granted, and clears its src when it goes, which
+ * aborts a load still on the wire. The images keep their real addresses, so the browser's cache (and
+ * its origin checks) apply as for any image.
  */
 export class ThumbnailLoader {
   readonly #queue = new Set<Wanted>();
   readonly #running = new Set<Wanted>();
-  readonly #cache = new Map<string, string>();
   #seq = 0;
   #paused = false;
 
-  constructor(
-    private readonly maxConcurrent = 4,
-    private readonly cacheSize = 400,
-    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
-  ) {}
+  constructor(private readonly maxConcurrent = 4) {}
 
-  /** Requests `url`; `onLoad` gets an object URL (at once when cached). */
-  request(url: string, priority: number, onLoad: (objectUrl: string) => void): ThumbnailHandle {
-    const hit = this.#cache.get(url);
-    if (hit) {
-      this.#cache.delete(url);
-      this.#cache.set(url, hit);
-      onLoad(hit);
-      return { setPriority: () => undefined, cancel: () => undefined };
-    }
-    const wanted: Wanted = { url, priority, seq: this.#seq++, onLoad, controller: null };
+  request(priority: number, onGrant: () => void): ThumbnailHandle {
+    const wanted: Wanted = { priority, seq: this.#seq++, onGrant };
     this.#queue.add(wanted);
     this.#pump();
+    const release = (): void => {
+      this.#queue.delete(wanted);
+      if (this.#running.delete(wanted)) this.#pump();
+    };
     return {
       setPriority: (p) => {
         wanted.priority = p;
         this.#pump();
       },
-      cancel: () => {
-        this.#queue.delete(wanted);
-        if (this.#running.delete(wanted)) wanted.controller?.abort();
-        this.#pump();
-      },
+      done: release,
+      cancel: release,
     };
   }
 
   /**
    * While the list is being scrolled, nothing new starts (rows fly past faster than thumbnails load);
-   * requests keep queueing by priority and start when scrolling stops.
+   * rows keep queueing by priority and start when scrolling stops.
    */
   setPaused(paused: boolean): void {
     this.#paused = paused;
     this.#pump();
   }
 
-  /** Requests on the wire and waiting (for tests and the bench). */
+  /** Rows loading and waiting (for tests). */
   get pending(): { running: number; queued: number } {
     return { running: this.#running.size, queued: this.#queue.size };
   }
 
   dispose(): void {
-    for (const w of this.#running) w.controller?.abort();
     this.#running.clear();
     this.#queue.clear();
-    for (const url of this.#cache.values()) URL.revokeObjectURL(url);
-    this.#cache.clear();
   }
 
   #pump(): void {
@@ -87,36 +74,8 @@ export class ThumbnailLoader {
           next = w;
       if (!next) return;
       this.#queue.delete(next);
-      this.#start(next);
-    }
-  }
-
-  #start(w: Wanted): void {
-    const controller = new AbortController();
-    w.controller = controller;
-    this.#running.add(w);
-    void this.fetchFn(w.url, { signal: controller.signal })
-      .then(async (r) => (r.ok ? r.blob() : null))
-      .then(
-        (blob) => {
-          if (!this.#running.delete(w) || !blob) return;
-          const objectUrl = URL.createObjectURL(blob);
-          this.#remember(w.url, objectUrl);
-          w.onLoad(objectUrl);
-        },
-        () => {
-          this.#running.delete(w);
-        },
-      )
-      .finally(() => this.#pump());
-  }
-
-  #remember(url: string, objectUrl: string): void {
-    this.#cache.set(url, objectUrl);
-    while (this.#cache.size > this.cacheSize) {
-      const [oldest, old] = this.#cache.entries().next().value as [string, string];
-      this.#cache.delete(oldest);
-      URL.revokeObjectURL(old);
+      this.#running.add(next);
+      next.onGrant();
     }
   }
 }
