@@ -6,9 +6,10 @@ import { createRadioLabelService } from '../src-main/core/api';
 import { DuplicateFinder } from '../src-main/core/intelligence/duplicate-groups';
 import { Project } from '../src-main/core/project';
 import { startBrowserServer } from '../src-main/server/browser-server';
+import { projectOverDb } from '../tests/fixtures/db/project-db';
 import { tinyPng } from '../tests/fixtures/images/make-images';
 import { buildRenderer, CHROMIUM_ARGS, ROOT } from '../tests/e2e/harness';
-import { blended, jittered, putSummary, seededUnit } from '../tests/support/synthetic-embeddings';
+import { blended, jittered, putSummary, seededUnit } from '../tests/fixtures/inference/synthetic-embeddings';
 import { type BenchRow } from './bench-kit';
 
 const IMAGES = Number(process.env.DUPLICATES_IMAGES ?? 10_000);
@@ -35,12 +36,13 @@ function makeProject(dir: string, modelId: string): void {
   mkdirSync(files, { recursive: true });
   // 40 real files shared by the rows (thumbnails are made per content hash, for the page shown only).
   for (let f = 0; f < 40; f++) writeFileSync(path.join(files, `f${f}.png`), tinyPng(f, 48));
-  const project = Project.create(dir, { name: 'duplicates bench' });
+  // The test's own connection: 10,000 rows and summaries in one transaction instead of 20,000.
+  const { project, db } = projectOverDb(dir, { create: true });
   try {
     const common = seededUnit(DIMS, 1);
     const scenes = Array.from({ length: 120 }, (_, s) => seededUnit(DIMS, 100 + s));
     const burst = seededUnit(DIMS, 2);
-    project.db.transaction(() => {
+    db.transaction(() => {
       for (let i = 0; i < IMAGES; i++) {
         const r = project.images.insert({
           path: path.join('files', `f${i % 40}.png`),
@@ -119,9 +121,9 @@ export default async function run(): Promise<BenchRow[]> {
     project.close();
     // The peer, in the same run: the old answer, every pair at once (what the page used to receive).
     const t4 = performance.now();
-    const allPairs = await service.handlers.search.duplicates({ threshold: THRESHOLD });
+    const old = await service.handlers.search.duplicates({ threshold: THRESHOLD });
     const oldMs = performance.now() - t4;
-    const oldBytes = Buffer.byteLength(JSON.stringify({ ok: true, value: allPairs }));
+    const oldBytes = Buffer.byteLength(JSON.stringify({ ok: true, value: old }));
     const load = os.loadavg()[0]?.toFixed(1) ?? '?';
     const note = `${IMAGES} cached images, ${DIMS}-d summaries, threshold ${THRESHOLD}, ${os.cpus().length} cores at load ${load}`;
     return [
@@ -152,7 +154,7 @@ export default async function run(): Promise<BenchRow[]> {
         case: 'old: every pair (search.duplicates)',
         value: oldMs,
         unit: 'ms',
-        note: `${allPairs.length.toLocaleString('en-US')} pairs; ${(oldMs / serverMs).toFixed(1)}× the new server time`,
+        note: `${old.pairs.length.toLocaleString('en-US')} pairs; ${(oldMs / serverMs).toFixed(1)}× the new server time`,
       },
       {
         bench: 'duplicates',

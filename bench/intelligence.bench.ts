@@ -87,10 +87,10 @@ async function precomputeThroughput(root: string): Promise<BenchRow[]> {
   try {
     const runner = new JobRunner({ project, handlers: [precomputeHandler(engine)] });
     // Warm-up: the worker start and session creation are not part of the throughput.
-    runner.submit('embed', { modelId: 'starter', resolution: 64 }, ids.slice(0, 1));
+    runner.submit({ kind: 'embed', params: { modelId: 'starter', resolution: 64 } }, ids.slice(0, 1));
     await runner.whenIdle();
     const t0 = performance.now();
-    runner.submit('embed', { modelId: 'starter' }, ids);
+    runner.submit({ kind: 'embed', params: { modelId: 'starter' } }, ids);
     await runner.whenIdle();
     const seconds = (performance.now() - t0) / 1000;
     return [
@@ -205,8 +205,15 @@ export async function autoLabelRss(root: string): Promise<BenchRow[]> {
     });
     const t0 = performance.now();
     runner.submit(
-      'auto_label',
-      { modelId: 'starter', resolution: 64, refine: true, prompts: [{ labelId: red.id, texts: ['red'] }] },
+      {
+        kind: 'auto_label',
+        params: {
+          modelId: 'starter',
+          resolution: 64,
+          refine: true,
+          prompts: [{ labelId: red.id, texts: ['red'] }],
+        },
+      },
       ids.map((i) => asImageId(i)),
     );
     await runner.whenIdle();

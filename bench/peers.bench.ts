@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as mask from '@shared/mask';
+import { maskWasmActive, setMaskWasm, withoutMaskWasm } from '@shared/mask/wasm/kernels';
 import * as oldContours from '../tests/fixtures/segment/oracle/contours';
 import * as oldOps from '../tests/fixtures/segment/oracle/mask-ops';
 import * as oldRle from '../tests/fixtures/segment/oracle/rle';
@@ -15,7 +16,8 @@ import { interleaved, type Timed } from './peers/timing';
  * `npm run bench -- peers`: our mask kernels against OpenCV, numpy and pycocotools on the same masks in
  * one run, ours and theirs alternating (median of 7 rounds), ratios ours / peer of CPU time per call
  * (each side's own process; the wall-time ratio is in the note). "before" is the code
- * this replaced (tests/fixtures/segment/oracle), timed in the same rounds. The Python side times itself
+ * this replaced (tests/fixtures/segment/oracle), timed in the same rounds; "ts-only" is our TypeScript path
+ * where ours runs a WebAssembly kernel (MASK_WASM=0 turns Wasm off). The Python side times itself
  * (bench/peers/peer.py), so interpreter start-up and IPC are not in its figures. PEERS_ONLY=<regex>
  * keeps only matching "op case" names; PEERS_PYTHON picks the interpreter.
  */
@@ -29,6 +31,8 @@ interface Op {
   readonly onlyOurs?: (c: Prepared) => string | undefined;
   readonly ours: (c: Prepared) => unknown;
   readonly before?: (c: Prepared) => unknown;
+  /** Ours runs a Wasm kernel: its TypeScript twin is timed too ("ts"), to show what Wasm adds. */
+  readonly wasm?: true;
 }
 
 interface Prepared extends MaskCase {
@@ -43,12 +47,14 @@ const OPS: readonly Op[] = [
     peer: 'cv2',
     ours: (c) => mask.maskToPolygons(c.a, c.widthPx, c.heightPx),
     before: (c) => oldContours.maskToPolygons(c.a, c.widthPx, c.heightPx),
+    wasm: true,
   },
   {
     name: 'denseIou',
     peer: 'numpy',
     ours: (c) => mask.denseIou(c.a, c.b),
     before: (c) => oldOps.maskIou(c.a, c.b),
+    wasm: true,
   },
   {
     name: 'area',
@@ -67,6 +73,7 @@ const OPS: readonly Op[] = [
     peer: 'pycocotools',
     ours: (c) => mask.rleMerge([c.rleA, c.rleB]),
     before: (c) => oldRle.mergeRles([c.rleA, c.rleB]),
+    wasm: true,
   },
   { name: 'iou', peer: 'pycocotools', ours: (c) => mask.rleIou([c.rleA], [c.rleB], [0]) },
   { name: 'iouCrowd', peer: 'pycocotools', ours: (c) => mask.rleIou([c.rleA], [c.rleB], [1]) },
@@ -93,6 +100,7 @@ const OPS: readonly Op[] = [
     peer: 'pycocotools',
     ours: (c) => mask.encodeMask(c.a, c.widthPx, c.heightPx),
     before: (c) => oldRle.encodeMask(c.a, c.widthPx, c.heightPx),
+    wasm: true,
   },
 ];
 
@@ -131,6 +139,12 @@ export default async function peersBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'radiolabel-peers-'));
   try {
+    // MASK_WASM=0 times the TypeScript kernels alone.
+    if (process.env.MASK_WASM === '0') setMaskWasm(false);
+    const wasmOn = maskWasmActive();
+    log(
+      `peers: mask kernels ${wasmOn ? 'with WebAssembly (ts-only: the TypeScript twins)' : 'in TypeScript only'}`,
+    );
     const cases = makeCases().filter((c) => !only || OPS.some((o) => only.test(`${o.name} ${c.id}`)));
     const prepared = cases.map((c) => prepare(c, dir));
     const manifestFile = path.join(dir, 'manifest.json');
@@ -177,16 +191,24 @@ export default async function peersBench(): Promise<BenchRow[]> {
           timed.push({ label: op.peer, runTimed: (reps) => py.time(op.name, c.id, reps) });
         }
         if (op.before && !onlyOurs) timed.push({ label: 'before', run: () => op.before!(c) });
+        if (op.wasm && wasmOn) timed.push({ label: 'ts', run: () => withoutMaskWasm(() => op.ours(c)) });
         const t = await interleaved(timed, 7);
         const ours = t.get('ours')!;
         const theirs = t.get(op.peer);
         const before = t.get('before');
+        const ts = t.get('ts');
         const parts = [`ours ${fmtMs(ours.cpuMs)} ms`];
         if (theirs !== undefined) parts.push(`${op.peer} ${fmtMs(theirs.cpuMs)} ms`);
         if (before !== undefined) {
           parts.push(
             `before ${fmtMs(before.cpuMs)} ms` +
               (theirs !== undefined ? ` = ${(before.cpuMs / theirs.cpuMs).toFixed(2)}×` : ''),
+          );
+        }
+        if (ts !== undefined) {
+          parts.push(
+            `ts-only ${fmtMs(ts.cpuMs)} ms` +
+              (theirs !== undefined ? ` = ${(ts.cpuMs / theirs.cpuMs).toFixed(2)}×` : ''),
           );
         }
         if (theirs !== undefined) parts.push(`wall ratio ${(ours.wallMs / theirs.wallMs).toFixed(2)}×`);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { asImageId } from '@contract';
+import { closeProjectDb, openProjectDb, PROJECT_DB_FILE } from '../src-main/core/db/open-db';
 import { Project } from '../src-main/core/project';
 import { tinyPng, writeBuffer } from '../tests/fixtures/images/make-images';
 import { percentile, type BenchRow } from './bench-kit';
@@ -49,12 +50,15 @@ function bigProject(root: string): BenchRow[] {
   const seed = Project.create(dir);
   const statuses = ['new', 'in_progress', 'done', 'review'] as const;
   const label = seed.labels.create({ name: 'thing' });
-  seed.db.transaction(() => {
-    const insert = seed.db.prepare(
+  seed.close();
+  // Raw inserts on a connection of the bench's own: 100k rows through the repositories would take minutes.
+  const db = openProjectDb(path.join(dir, PROJECT_DB_FILE), { create: false });
+  db.transaction(() => {
+    const insert = db.prepare(
       `INSERT INTO images (path, name, sha256, format, bytes, width, height, status, added_at)
        VALUES (?, ?, ?, 'png', 1000, 640, 480, ?, ?)`,
     );
-    const ann = seed.db.prepare(
+    const ann = db.prepare(
       `INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision)
        VALUES (?, ?, 'box', '{"kind":"box","x":1,"y":1,"widthPx":5,"heightPx":5}', NULL, 'manual', 0, 0, 0)`,
     );
@@ -64,7 +68,7 @@ function bigProject(root: string): BenchRow[] {
       if (i % 3 === 0) ann.run(i, label.id);
     }
   })();
-  seed.close();
+  closeProjectDb(db);
 
   const t0 = performance.now();
   const project = Project.open(dir);

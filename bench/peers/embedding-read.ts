@@ -1,5 +1,6 @@
 import { type BenchRow } from '../bench-kit';
 import { SqliteEmbeddingCache } from '../../src-main/core/db/embedding-cache';
+import { closeProjectDb, openProjectDb } from '../../src-main/core/db/open-db';
 import { type StoredEmbedding } from '../../src-main/core/embedding-types';
 import { SqliteEmbeddingCache as BeforeCache } from '../../tests/fixtures/segment/oracle/embedding-cache';
 import { projectWithImages } from '../../tests/integration/core/db/helpers/seed';
@@ -11,7 +12,12 @@ import { interleaved } from './timing';
  * is RADIO-B sized at 1024²: 64×64×768 fp16 features plus a 768 summary (6.3 MB).
  */
 export async function embeddingFigures(dir: string): Promise<BenchRow[]> {
-  const { project, ids } = projectWithImages(dir, 1, { w: 1024, h: 1024 });
+  const seeded = projectWithImages(dir, 1, { w: 1024, h: 1024 });
+  const { ids } = seeded;
+  const dbFile = seeded.project.dbFile;
+  seeded.project.close();
+  // The caches and the bare SELECT on one connection of the bench's own.
+  const db = openProjectDb(dbFile, { create: false });
   try {
     const key = { imageId: ids[0]!, modelId: 'radio-b', resolution: '1024x1024' };
     const value: StoredEmbedding = {
@@ -27,10 +33,10 @@ export async function embeddingFigures(dir: string): Promise<BenchRow[]> {
         summary: { dims: [768], data: new Uint16Array(768).fill(0x3c00) },
       },
     };
-    const ours = new SqliteEmbeddingCache(project.db);
+    const ours = new SqliteEmbeddingCache(db);
     ours.put(key, value);
-    const before = new BeforeCache(project.db);
-    const bare = project.db.prepare(
+    const before = new BeforeCache(db);
+    const bare = db.prepare(
       'SELECT dims, data FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?',
     );
     const ms = await interleaved(
@@ -55,6 +61,6 @@ export async function embeddingFigures(dir: string): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    project.close();
+    closeProjectDb(db);
   }
 }

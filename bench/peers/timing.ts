@@ -19,6 +19,7 @@ export interface Timing {
 /** Time one sample aims at: long enough for the CPU clock's resolution, short enough for 7 rounds. */
 const SAMPLE_MS = 40;
 const SLOW_MS = 500;
+const CALIBRATE_MS = 15;
 
 async function sample(t: Timed, reps: number): Promise<Timing> {
   if ('runTimed' in t) return t.runTimed(reps);
@@ -39,13 +40,23 @@ export async function interleaved(
   contenders: readonly Timed[],
   rounds: number,
 ): Promise<Map<string, Timing>> {
-  // Warm-up (JIT, caches) and calibration: reps so that one sample takes about SAMPLE_MS. A contender
-  // slower than SLOW_MS a call (the replaced code on large noisy masks) runs in the first 3 rounds only.
+  // Warm-up (JIT, caches) and calibration: reps so that one sample takes about SAMPLE_MS, from batches
+  // doubled until one takes CALIBRATE_MS (a single first call is cold, and a sample of a few calls is
+  // below what the CPU clock resolves). A contender slower than SLOW_MS a call (the replaced code on
+  // large noisy masks) runs in the first 3 rounds only.
   const reps = new Map<string, number>();
   const slow = new Set<string>();
   for (const t of contenders) {
-    const first = (await sample(t, 1)).wallMs;
-    const one = first > SLOW_MS ? first : (await sample(t, 1)).wallMs;
+    let one = (await sample(t, 1)).wallMs;
+    if (one <= SLOW_MS) {
+      let n = 1;
+      for (;;) {
+        const batch = (await sample(t, n)).wallMs * n;
+        one = batch / n;
+        if (batch >= CALIBRATE_MS || n >= 4096) break;
+        n *= 2;
+      }
+    }
     if (one > SLOW_MS) slow.add(t.label);
     reps.set(t.label, Math.max(1, Math.min(5000, Math.round(SAMPLE_MS / Math.max(one, 1e-3)))));
   }

@@ -1,5 +1,6 @@
 import { type Readable } from 'node:stream';
-import { type ServiceHandlers, type ImportReport } from '@contract';
+import { type ApiGroup, type ImportReport, type Result, type ServiceHandlers } from '@contract';
+import { dispatch } from './service/dispatch';
 import { type MediaBody } from './images/media';
 import { translateSqliteError } from './db/errors';
 import { EventHub } from './service/event-hub';
@@ -21,9 +22,16 @@ import { createModelHandlers } from './service/model-handlers';
 import { builtInConverters, type ModelConverters } from './models/converters';
 import { ModelManager } from './models/model-manager';
 
+export { APP_VERSION } from './version';
+export { appRootFrom, defaultDataDir } from './paths';
+
 export interface ServiceOptions {
   readonly dataDir: string;
-  readonly mode: 'electron' | 'browser';
+  /**
+   * Who drives the service. 'cli' is one command per process: it runs only the jobs it asks for, does not
+   * add the projects it opens to the recent list, and starts no background file checks.
+   */
+  readonly mode: 'electron' | 'browser' | 'cli';
   readonly version: string;
   /** Where models/ and resources/ live (the repository, or the packaged app's resources). */
   readonly appRoot: string;
@@ -45,6 +53,8 @@ export { MEDIA_CACHE_CONTROL } from './images/media';
 export interface RadioLabelService {
   readonly handlers: ServiceHandlers;
   readonly events: EventHub;
+  /** One contract call by name: the input validated with the contract schema, any failure as data. */
+  call(group: ApiGroup, method: string, input: unknown): Promise<Result<unknown>>;
   /**
    * The bytes behind a media address (everything after `media/`), verified against what was imported;
    * undefined (404) when no open project has it. The caller closes the handle.
@@ -81,11 +91,15 @@ function translateStoreErrors<H extends object>(handlers: H, file: () => string)
 }
 
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
+  const interactive = options.mode !== 'cli';
   const events = new EventHub();
   const settings = new SettingsStore(options.dataDir);
-  const session = new ProjectSession(options.dataDir, options.appRoot, settings, events);
+  const session = new ProjectSession(options.dataDir, options.appRoot, settings, events, {
+    rememberOpened: interactive,
+    watchMissing: interactive,
+  });
   const geometry = new GeometryPool();
-  const projectHandlers = createProjectHandlers(session, options.dataDir, geometry);
+  const projectHandlers = createProjectHandlers(session, events, options.dataDir, geometry);
   const inference = new InferenceService(options.dataDir, session, settings, events);
   const segment = new SegmentService(inference);
   const inferenceHandlers = createInferenceHandlers(inference, segment, session, settings);
@@ -102,14 +116,14 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   });
   // Work folders of installs that a crash or kill -9 interrupted; live installs (any process) are kept.
   void models.sweep().catch(() => undefined);
-  const jobs = new JobService(session, inference, events);
+  const jobs = new JobService(session, inference, events, { ownJobsOnly: !interactive });
   const downloads = new DownloadStore();
 
   const core: Omit<ServiceHandlers, 'dialogs'> = translateStoreErrors(
     {
       ...projectHandlers,
       ...inferenceHandlers,
-      models: createModelHandlers(models, inference, settings, events),
+      models: createModelHandlers(models, inference, settings, events, interactive ? 'app' : 'cli'),
       ...createBatchHandlers(session, inference, jobs),
       ...createExportHandlers(session, events, downloads),
       settings: {
@@ -134,6 +148,7 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   return {
     handlers,
     events,
+    call: (group, method, input) => dispatch(handlers, { group, method }, input),
     openMedia: async (address) => (await session.current?.openMedia(address)) ?? undefined,
     receiveUpload: (fileName, body) => receiveUpload(session.require(), fileName, body),
     takeDownload: (downloadId) => downloads.take(downloadId),

@@ -1,8 +1,13 @@
-import { ApiErrorCodeSchema, type ApiError, type ApiErrorCode } from '@contract';
+import { z } from 'zod';
+import { type ApiError, type ApiErrorCode } from '@contract';
 
-/** The error every core module throws for a failure the user can act on; adapters turn it into data. */
+/**
+ * The error every core module throws for a failure the user can act on, with its contract error code;
+ * the modules' own error classes (store errors, bundle errors, an unknown word) extend it. Adapters turn
+ * it into data with `toApiError`.
+ */
 export class AppError extends Error {
-  override readonly name = 'AppError';
+  override readonly name: string = 'AppError';
   constructor(
     readonly code: ApiErrorCode,
     message: string,
@@ -12,33 +17,17 @@ export class AppError extends Error {
   }
 }
 
-/** Error classes of core modules that carry no `code`, by class name (no imports: no cycles). */
-const CODE_BY_ERROR_NAME: Readonly<Record<string, ApiErrorCode>> = {
-  OutOfVocabularyError: 'out_of_vocabulary',
-  BundleError: 'model_error',
-  WorkerCrashedError: 'model_error',
-  InferenceAbortedError: 'cancelled',
-  AbortError: 'cancelled',
-  UnknownProviderError: 'invalid_input',
-  PromptError: 'invalid_input',
-  ZodError: 'invalid_input',
-};
-
 /**
- * Any thrown value → ApiError. Errors from core modules carry a `code` (AppError, or a module's own error
- * class with a compatible code); anything else is an internal error whose message is still passed on so
- * that nothing is lost.
+ * Any thrown value → ApiError. An AppError keeps its code; a zod error is an invalid input; an aborted
+ * platform operation (fetch, streams) was cancelled; anything else is an internal error whose message is
+ * still passed on, so that nothing is lost.
  */
 export function toApiError(e: unknown): ApiError {
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    const parsed = ApiErrorCodeSchema.safeParse(code);
-    const details = (e as { details?: unknown }).details;
-    const out: ApiError = {
-      code: parsed.success ? parsed.data : (CODE_BY_ERROR_NAME[e.name] ?? 'internal'),
-      message: e.message,
-    };
-    return details === undefined ? out : { ...out, details };
+  if (e instanceof AppError) {
+    const out: ApiError = { code: e.code, message: e.message };
+    return e.details === undefined ? out : { ...out, details: e.details };
   }
-  return { code: 'internal', message: String(e) };
+  if (e instanceof z.ZodError) return { code: 'invalid_input', message: e.message };
+  if (e instanceof DOMException && e.name === 'AbortError') return { code: 'cancelled', message: e.message };
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }

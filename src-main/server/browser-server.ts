@@ -22,7 +22,7 @@ import {
   tokenCookieName,
   tokenMatches,
 } from './request-guards';
-import { contentSecurityPolicy } from './security-headers';
+import { contentSecurityPolicy } from '../core/content-security-policy';
 import { registerTransferRoutes } from './transfer-routes';
 
 /** How long a client may take to send its request: a connection that stalls mid-request is closed. */

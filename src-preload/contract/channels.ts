@@ -5,11 +5,11 @@
 export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent', 'openSample'],
   images: ['import', 'list', 'get', 'setStatus', 'relink', 'remove', 'locate'],
-  labels: ['list', 'create', 'update', 'remove', 'reorder'],
+  labels: ['list', 'create', 'ensure', 'update', 'remove', 'reorder'],
   annotations: ['list', 'applyPatch', 'convert'],
-  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags'],
-  jobs: ['list', 'start', 'cancel'],
-  review: ['queue', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
+  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags', 'segmentFile', 'tagFile'],
+  jobs: ['list', 'start', 'run', 'cancel', 'history'],
+  review: ['queue', 'summary', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
   search: [
     'similarImages',
     'similarObjects',
@@ -22,6 +22,7 @@ export const API_METHODS = {
   exports: ['run', 'importAnnotations', 'prepareDownload'],
   models: [
     'list',
+    'inventory',
     'verify',
     'install',
     'select',
@@ -38,7 +39,6 @@ export const API_METHODS = {
 } as const;
 
 export type ApiGroup = keyof typeof API_METHODS;
-export type ApiMethod<G extends ApiGroup> = (typeof API_METHODS)[G][number];
 
 /** IPC channel of one method (Electron); browser mode uses POST /api/<group>/<method>. */
 export const channelName = (group: string, method: string): string => `rl:${group}.${method}`;

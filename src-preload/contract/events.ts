@@ -19,7 +19,11 @@ export const AppEventSchema = z.discriminatedUnion('kind', [
     phase: z.string(),
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative(),
+    /** The file being worked on, when there is one. */
+    detail: z.string().optional(),
   }),
+  /** A line a running job wants a person to read (an image that failed, a resumed job). */
+  z.object({ kind: z.literal('job_log'), message: z.string() }),
   /** A model install moved on (bytes, ETA, phase) or finished (done, failed with its reason, cancelled). */
   z.object({ kind: z.literal('model_install'), install: InstallStatusSchema }),
   /** Image rows changed behind the UI's back (missing files found, a relink): lists should refetch. */

@@ -9,18 +9,11 @@ export const AnnotationIdSchema = z.number().int().positive().brand<'AnnotationI
 export type AnnotationId = z.infer<typeof AnnotationIdSchema>;
 export const JobIdSchema = z.number().int().positive().brand<'JobId'>();
 export type JobId = z.infer<typeof JobIdSchema>;
-export const ModelIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'model ids are lowercase letters, digits, ".", "_" or "-"')
-  .brand<'ModelId'>();
-export type ModelId = z.infer<typeof ModelIdSchema>;
 
 export const asImageId = (n: number): ImageId => n as ImageId;
 export const asLabelId = (n: number): LabelId => n as LabelId;
 export const asAnnotationId = (n: number): AnnotationId => n as AnnotationId;
 export const asJobId = (n: number): JobId => n as JobId;
-export const asModelId = (s: string): ModelId => s as ModelId;
-
 /**
  * A file or folder path as the user typed it: bounded, and never with a NUL byte (which no file system
  * accepts, and Node refuses with an unhelpful message).

@@ -23,6 +23,13 @@ export const ApiErrorCodeSchema = z.enum([
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
+/** Where an input failed validation (an invalid_input error's `details.issues`): the field's path, and why. */
+export const InputIssueSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type InputIssue = z.infer<typeof InputIssueSchema>;
+
 export const ApiErrorSchema = z.object({
   code: ApiErrorCodeSchema,
   message: z.string(),

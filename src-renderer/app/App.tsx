@@ -5,7 +5,7 @@ import { ExportDialog } from '../features/export/ExportDialog';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { ProjectPicker } from '../features/project-picker/ProjectPicker';
 import { Workspace } from '../features/workspace/Workspace';
-import { useAppStore } from './app-store';
+import { useAppStore } from '../state/app-store';
 
 /** The application shell: top bar, then the project picker or the open project's workspace. */
 export function App(): React.JSX.Element {

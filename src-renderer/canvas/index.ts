@@ -2,4 +2,3 @@ export * from './AnnotationCanvas';
 export * from './use-editor-bindings';
 export * from './use-view-state';
 export * from './view';
-export { heatMapToRgba, maskToRgba, parseHexColor } from './raster';

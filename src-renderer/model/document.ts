@@ -67,17 +67,3 @@ export function docsEqual(a: AnnotationDoc, b: AnnotationDoc): boolean {
   }
   return true;
 }
-
-/** The patch that turns `from` into `to`. */
-export function diffDocs(from: AnnotationDoc, to: AnnotationDoc): Patch {
-  const added: Annotation[] = [];
-  const removed: Annotation[] = [];
-  const updated: Array<{ from: Annotation; to: Annotation }> = [];
-  for (const [id, a] of from.byId) {
-    const b = to.byId.get(id);
-    if (!b) removed.push(a);
-    else if (!annotationsEqual(a, b)) updated.push({ from: a, to: b });
-  }
-  for (const [id, b] of to.byId) if (!from.byId.has(id)) added.push(b);
-  return { added, updated, removed };
-}

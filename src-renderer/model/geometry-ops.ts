@@ -221,9 +221,3 @@ export function deletePolygonVertex(g: PolygonGeometry, v: VertexRef): PolygonGe
   const rings = g.rings.filter((_, i) => i !== v.ring);
   return rings.length > 0 ? { kind: 'polygon', rings } : null;
 }
-
-export function ringVertices(ring: readonly number[]): Point[] {
-  const out: Point[] = [];
-  for (let i = 0; i + 1 < ring.length; i += 2) out.push({ x: ring[i] ?? 0, y: ring[i + 1] ?? 0 });
-  return out;
-}

@@ -70,8 +70,3 @@ export function squashPatches(...patches: readonly Patch[]): Patch {
   }
   return patchOfChanges(byId.values());
 }
-
-/** Ids touched by a patch. */
-export function patchIds(p: Patch): AnnotationId[] {
-  return changesOf(p).map(([id]) => id);
-}

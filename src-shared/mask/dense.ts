@@ -1,3 +1,4 @@
+import { wasmDenseCounts } from './wasm/kernels';
 import { normalizeWord } from './words';
 
 /**
@@ -57,6 +58,11 @@ export function denseArea(mask: Uint8Array): number {
  */
 export function denseIntersectUnion(a: Uint8Array, b: Uint8Array): { inter: number; union: number } {
   if (a.length !== b.length) throw new Error(`iou: masks differ in size (${a.length} vs ${b.length} pixels)`);
+  return wasmDenseCounts(a, b) ?? denseCountsTs(a, b);
+}
+
+/** denseIntersectUnion in TypeScript (the Wasm kernel's twin), for same-size masks. */
+function denseCountsTs(a: Uint8Array, b: Uint8Array): { inter: number; union: number } {
   const A = wordsOf(a);
   const B = wordsOf(b);
   let inter = 0;

@@ -15,15 +15,13 @@ export {
   countsArea,
   countsIou,
   countsToBbox,
-  mergeCounts,
-  unionCanonicalCounts,
   rleArea,
   rleIou,
-  rleMerge,
   rleToBbox,
   type Bbox,
   type CompressedRle,
 } from './rle-ops';
+export { mergeCounts, rleMerge, unionCanonicalCounts } from './rle-merge';
 export { bboxToCounts, polygonToCounts, ringsToMask } from './frpoly';
 export {
   countsToCropMask,

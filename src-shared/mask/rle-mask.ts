@@ -1,3 +1,4 @@
+import { wasmEncodeMask } from './wasm/kernels';
 import { assertSize, normalizeWord, tailWord } from './words';
 
 let transitionCols = new Int32Array(4096);
@@ -8,12 +9,21 @@ let transitionCols = new Int32Array(4096);
  * view's offset (runs of four equal words skipped with one test).
  */
 export function maskToCounts(mask: Uint8Array, widthPx: number, heightPx: number): Uint32Array {
+  checkMaskSize(mask, widthPx, heightPx);
+  return wasmEncodeMask(mask, widthPx, heightPx, false)?.counts ?? maskToCountsTs(mask, widthPx, heightPx);
+}
+
+export function checkMaskSize(mask: Uint8Array, widthPx: number, heightPx: number): void {
   assertSize(widthPx, heightPx);
+  if (mask.length !== widthPx * heightPx) {
+    throw new Error(`mask has ${mask.length} pixels, expected ${widthPx}×${heightPx}=${widthPx * heightPx}`);
+  }
+}
+
+/** maskToCounts in TypeScript (the Wasm kernel's twin), for a mask of the right size. */
+export function maskToCountsTs(mask: Uint8Array, widthPx: number, heightPx: number): Uint32Array {
   const w = widthPx;
   const h = heightPx;
-  if (mask.length !== w * h) {
-    throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}=${w * h}`);
-  }
   const view = new DataView(mask.buffer, mask.byteOffset, mask.byteLength);
   const full = w >> 2;
   const tail = w & 3;

@@ -1,11 +1,17 @@
 import { countsToString, parseCountsScratch } from './counts-string';
 import { bboxToCounts, polygonToCounts } from './frpoly';
-import { countsToMask, maskToCounts } from './rle-mask';
-import { type CompressedRle, unionCanonicalCounts } from './rle-ops';
+import { checkMaskSize, countsToMask, maskToCountsTs } from './rle-mask';
+import { unionCanonicalCounts } from './rle-merge';
+import { type CompressedRle } from './rle-ops';
+import { wasmEncodeMask } from './wasm/kernels';
 import { assertSize } from './words';
 
 export function encodeMask(mask: Uint8Array, widthPx: number, heightPx: number): CompressedRle {
-  return { size: [heightPx, widthPx], counts: countsToString(maskToCounts(mask, widthPx, heightPx)) };
+  checkMaskSize(mask, widthPx, heightPx);
+  const counts =
+    wasmEncodeMask(mask, widthPx, heightPx, true)?.text ??
+    countsToString(maskToCountsTs(mask, widthPx, heightPx));
+  return { size: [heightPx, widthPx], counts };
 }
 
 export function decodeRle(rle: CompressedRle): Uint8Array {

@@ -1,3 +1,5 @@
+import { Int32Scratch } from './scratch';
+import { wasmRowRuns } from './wasm/kernels';
 import { normalizeWord, tailWord } from './words';
 
 /**
@@ -20,6 +22,38 @@ export function extractRowRuns(mask: Uint8Array, widthPx: number, heightPx: numb
   const w = widthPx;
   const h = heightPx;
   if (mask.length !== w * h) throw new Error(`mask has ${mask.length} pixels, expected ${w}×${h}`);
+  const viaWasm = wasmRowRuns(mask, w, h, (count, starts, ends, rowFirst) => ({
+    count,
+    starts: starts.slice(),
+    ends: ends.slice(),
+    rowFirst: rowFirst.slice(),
+  }));
+  return viaWasm ?? extractRowRunsTs(mask, w, h);
+}
+
+const scratchStarts = new Int32Scratch();
+const scratchEnds = new Int32Scratch();
+const scratchRowFirst = new Int32Scratch();
+
+/**
+ * extractRowRuns into module-owned arrays that the next call overwrites (their length may exceed the
+ * runs): for the contour tracer, which reads them once.
+ */
+export function extractRowRunsScratch(mask: Uint8Array, widthPx: number, heightPx: number): RowRuns {
+  if (mask.length !== widthPx * heightPx) {
+    throw new Error(`mask has ${mask.length} pixels, expected ${widthPx}×${heightPx}`);
+  }
+  const viaWasm = wasmRowRuns(mask, widthPx, heightPx, (count, starts, ends, rowFirst) => ({
+    count,
+    starts: scratchStarts.copyOf(starts),
+    ends: scratchEnds.copyOf(ends),
+    rowFirst: scratchRowFirst.copyOf(rowFirst),
+  }));
+  return viaWasm ?? extractRowRunsTs(mask, widthPx, heightPx);
+}
+
+/** extractRowRuns in TypeScript (the Wasm kernel's twin), for a mask of the right size. */
+function extractRowRunsTs(mask: Uint8Array, w: number, h: number): RowRuns {
   // Rows are read as little-endian words in place, whatever the width or the view's offset.
   const view = new DataView(mask.buffer, mask.byteOffset, mask.byteLength);
   const full = w >> 2;
@@ -102,9 +136,30 @@ export function labelRowRuns(
   heightPx: number,
   connectivity: Connectivity = 8,
 ): { readonly runLabel: Int32Array; readonly count: number } {
+  return labelInto(runs, heightPx, connectivity, new Int32Array(runs.count));
+}
+
+const scratchParent = new Int32Scratch();
+const scratchLabel = new Int32Scratch();
+
+/** labelRowRuns into a module-owned runLabel that the next call overwrites (for the contour tracer). */
+export function labelRowRunsScratch(
+  runs: RowRuns,
+  heightPx: number,
+  connectivity: Connectivity = 8,
+): { readonly runLabel: Int32Array; readonly count: number } {
+  return labelInto(runs, heightPx, connectivity, scratchLabel.take(runs.count));
+}
+
+function labelInto(
+  runs: RowRuns,
+  heightPx: number,
+  connectivity: Connectivity,
+  runLabel: Int32Array,
+): { readonly runLabel: Int32Array; readonly count: number } {
   const { starts: rs, ends: re, rowFirst } = runs;
   const n = runs.count;
-  const parent = new Int32Array(n);
+  const parent = scratchParent.take(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const slack = connectivity === 8 ? 1 : 0;
   for (let y = 1; y < heightPx; y++) {
@@ -124,7 +179,6 @@ export function labelRowRuns(
       }
     }
   }
-  const runLabel = new Int32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     let r = i;

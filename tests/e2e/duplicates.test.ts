@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImageId } from '@contract';
 import { Project } from '../../src-main/core/project';
-import { jittered, putSummary, seededUnit } from '../support/synthetic-embeddings';
+import { jittered, putSummary, seededUnit } from '../fixtures/inference/synthetic-embeddings';
 import { startE2eApp, type E2eApp } from './harness';
 import { createProject, importTinyImages } from './project-helpers';
 

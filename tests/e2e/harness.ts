@@ -16,7 +16,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Chromium flags from specs/toolchain.md: headless, no sandbox (root in CI), no network chatter. */
+/** Chromium flags: headless, no sandbox (root in CI), no network chatter. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

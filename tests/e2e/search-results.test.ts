@@ -78,6 +78,7 @@ describe('search results with names, crops and a threshold', () => {
       topK: 20,
       minScore: 0.9,
       maxPerImage: 3,
+      heatmaps: false,
     });
     const [x, y, w, h] = hits[0]!.bbox;
     const v = await view();

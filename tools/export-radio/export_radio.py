@@ -8,7 +8,7 @@ RADIO code is under a non-commercial source licence, so it only runs on the user
 Outputs of the encoder graph (input `pixel_values`, float32 NCHW RGB in [0, 1], normalised in the graph):
   summary       [1, n*C]     backbone summary tokens (all teachers, concatenated)
   features      [1, N, C]    backbone patch tokens (prefix tokens removed), NLC
-  text_dense    [1, N, T]    language adaptor head_mlp applied to every patch token (specs/radio.md §4)
+  text_dense    [1, N, T]    language adaptor head_mlp applied to every patch token
   text_summary  [1, T]       language adaptor summary (its head_mlp on its own summary token) - zero-shot tags
   sam_features  [1, N*u², S] SAM adaptor feat_mlp output (optional, --sam-adaptor)
 
@@ -178,7 +178,7 @@ def make_encoder_wrapper(model, lang: Optional[str], sam: Optional[str]):
     import torch
 
     class EncoderWrapper(torch.nn.Module):
-        """Plain tensors instead of RadioOutput/dict (specs/radio.md §6, pitfall 2)."""
+        """Plain tensors instead of RadioOutput/dict (ONNX export cannot trace the wrapper objects)."""
 
         def __init__(self):
             super().__init__()

@@ -1,38 +1,24 @@
 import type { CliCommand } from '../command';
-import { importCommands } from './import';
-import { infoCommands } from './info';
-import { labelsCommands } from './labels';
 import { projectCommands } from './project';
+import { labelsCommands } from './labels';
 import { segmentCommands } from './segment';
 import { modelsCommands } from './models';
-import { embedCommands } from './embed';
-import { tagCommands } from './tag';
-import { exportCommands } from './export';
-import { importAnnotationsCommands } from './import-annotations';
-import { autoLabelCommands } from './auto-label';
-import { propagateCommands } from './propagate';
-import { similarCommands } from './similar';
-import { duplicatesCommands } from './duplicates';
-import { jobsCommands } from './jobs';
+import { jobCommands } from './jobs';
+import { reviewCommands } from './review';
+import { searchCommands } from './search';
+import { transferCommands } from './transfer';
 
 /**
- * Every subcommand, registered here once. Each feature folder adds its commands with a single line, so
- * keep one import + one spread per module.
+ * Every subcommand, registered here once: one import and one spread per module. A command maps its
+ * arguments to contract inputs and calls the service; it never reaches into core.
  */
 export const allCommands: readonly CliCommand[] = [
   ...projectCommands,
-  ...importCommands,
   ...labelsCommands,
-  ...infoCommands,
   ...segmentCommands,
   ...modelsCommands,
-  ...embedCommands,
-  ...tagCommands,
-  ...exportCommands,
-  ...importAnnotationsCommands,
-  ...autoLabelCommands,
-  ...propagateCommands,
-  ...similarCommands,
-  ...duplicatesCommands,
-  ...jobsCommands,
+  ...jobCommands,
+  ...reviewCommands,
+  ...searchCommands,
+  ...transferCommands,
 ];

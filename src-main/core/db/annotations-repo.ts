@@ -67,6 +67,9 @@ export class AnnotationsRepo {
   readonly #setRev: Statement;
   readonly #count: Statement;
   readonly #byClientId: Statement;
+  readonly #imagesWithLabel: Statement;
+  readonly #ofLabel: Statement;
+  readonly #shape: Statement;
 
   constructor(db: Db) {
     this.#db = db;
@@ -92,6 +95,29 @@ export class AnnotationsRepo {
     this.#delete = db.prepare('DELETE FROM annotations WHERE id = ? AND image_id = ?');
     this.#setRev = db.prepare('UPDATE images SET revision = ? WHERE id = ?');
     this.#count = db.prepare('SELECT COUNT(*) FROM annotations').pluck();
+    this.#imagesWithLabel = db
+      .prepare('SELECT DISTINCT image_id FROM annotations WHERE label_id = ? ORDER BY image_id')
+      .pluck();
+    this.#ofLabel = db.prepare(
+      'SELECT image_id, geometry FROM annotations WHERE label_id = ? ORDER BY image_id, id',
+    );
+    this.#shape = db.prepare('SELECT image_id, geometry FROM annotations WHERE id = ?');
+  }
+
+  /** The images that have at least one annotation of the label, in id order. */
+  imageIdsWithLabel(labelId: LabelId): ImageId[] {
+    return (this.#imagesWithLabel.all(labelId) as number[]).map(asImageId);
+  }
+
+  /** Every shape of the label, by image then annotation id. */
+  shapesOfLabel(labelId: LabelId): AnnotationShape[] {
+    return (this.#ofLabel.all(labelId) as RawShape[]).map(toShape);
+  }
+
+  /** One annotation's image and geometry, or undefined. */
+  findShape(id: AnnotationId): AnnotationShape | undefined {
+    const raw = this.#shape.get(id) as RawShape | undefined;
+    return raw && toShape(raw);
   }
 
   count(): number {
@@ -224,6 +250,21 @@ function checkScore(score: number | null, field: string): void {
   if (!Number.isFinite(score) || score < 0 || score > 1) {
     throw new InvalidInputError(field, `a score is null or a number in [0, 1], got ${score}`);
   }
+}
+
+/** Where an annotation is and what it covers (what search and propagation read). */
+export interface AnnotationShape {
+  readonly imageId: ImageId;
+  readonly geometry: Geometry;
+}
+
+interface RawShape {
+  image_id: number;
+  geometry: string;
+}
+
+function toShape(raw: RawShape): AnnotationShape {
+  return { imageId: asImageId(raw.image_id), geometry: GeometrySchema.parse(JSON.parse(raw.geometry)) };
 }
 
 function toAnnotation(raw: RawAnnotation): Annotation {

@@ -6,6 +6,7 @@ import {
   type PixelPatchMapping,
   type StoredEmbedding,
 } from '../embedding-types';
+import { asImageId, type ImageId } from '@contract';
 import { InvalidInputError } from './errors';
 import { type Db, writeTx } from './open-db';
 
@@ -49,6 +50,9 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
   readonly #getText: Statement;
   readonly #putText: Statement;
   readonly #deleteImage: Statement;
+  readonly #imageIds: Statement;
+  readonly #headers: Statement;
+  readonly #slice: Statement;
   /** LRU ranks recorded by reads and not yet written, by row key. */
   readonly #touched = new Map<string, { key: EmbeddingKey; rank: number }>();
   #readsSinceFlush = 0;
@@ -81,6 +85,17 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
       'INSERT OR REPLACE INTO text_embeddings (model_id, text, data) VALUES (?, ?, ?)',
     );
     this.#deleteImage = db.prepare('DELETE FROM embeddings WHERE image_id = ?');
+    this.#imageIds = db
+      .prepare('SELECT image_id FROM embeddings WHERE model_id = ? AND resolution = ? ORDER BY image_id')
+      .pluck();
+    this.#headers = db.prepare(
+      'SELECT image_id, dims FROM embeddings WHERE model_id = ? AND resolution = ? ORDER BY image_id',
+    );
+    this.#slice = db
+      .prepare(
+        'SELECT substr(data, ?, ?) FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?',
+      )
+      .pluck();
     const newest = db.prepare('SELECT COALESCE(MAX(last_used), 0) FROM embeddings').pluck().get() as number;
     // A logical clock, not wall time: two touches within one millisecond must still be ordered.
     this.#clock = Math.max(newest, Date.now());
@@ -129,6 +144,33 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
       );
       this.#evict(key);
     });
+  }
+
+  /** Ids of the images cached for a model and resolution, ascending. */
+  imageIds(modelId: string, resolution: string): ImageId[] {
+    return (this.#imageIds.all(modelId, resolution) as number[]).map(asImageId);
+  }
+
+  /**
+   * One named tensor (fp16 bits) of every image cached for a model and resolution, read with substr() on
+   * the blob so that the other tensors (the patch grids: megabytes per image) never leave SQLite.
+   */
+  *tensorOfEach(
+    modelId: string,
+    resolution: string,
+    tensorName: string,
+  ): IterableIterator<{ imageId: ImageId; bits: Uint16Array }> {
+    const headers = this.#headers.all(modelId, resolution) as { image_id: number; dims: string }[];
+    for (const row of headers) {
+      const t = (JSON.parse(row.dims) as BlobHeader).tensors.find((x) => x.name === tensorName);
+      if (!t) continue;
+      const buf = this.#slice.get(t.offsetBytes + 1, t.length * 2, row.image_id, modelId, resolution) as
+        Buffer | undefined;
+      if (!buf || buf.byteLength !== t.length * 2) continue;
+      const bits = new Uint16Array(t.length);
+      new Uint8Array(bits.buffer).set(buf);
+      yield { imageId: asImageId(row.image_id), bits };
+    }
   }
 
   /** Writes the LRU ranks that reads recorded. A failed write (disk full, read-only) must not fail a read. */

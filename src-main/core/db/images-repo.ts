@@ -107,6 +107,8 @@ export class ImagesRepo {
   readonly #rowById: Statement;
   readonly #after: Statement;
   readonly #missing: Statement;
+  readonly #presentIds: Statement;
+  readonly #presentIdsWithStatus: Statement;
   readonly #pages = new Map<string, { items: Statement; total: Statement }>();
 
   /** `projectKey` goes into each row's media key, so that no two projects share a media address. */
@@ -132,6 +134,10 @@ export class ImagesRepo {
     this.#missing = db.prepare('SELECT * FROM images WHERE missing = 1');
     this.#after = db.prepare('SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?');
     this.#rowById = db.prepare(`SELECT ${ROW_COLUMNS} FROM images i WHERE i.id = ?`);
+    this.#presentIds = db.prepare('SELECT id FROM images WHERE missing = 0 ORDER BY id').pluck();
+    this.#presentIdsWithStatus = db
+      .prepare('SELECT id FROM images WHERE missing = 0 AND status = ? ORDER BY id')
+      .pluck();
   }
 
   insert(image: NewImage, addedAtMs = Date.now()): InsertImageResult {
@@ -142,6 +148,20 @@ export class ImagesRepo {
     const existing = this.findBySha(image.sha256);
     if (!existing) throw new Error(`insert of ${image.path} neither added nor found a duplicate`);
     return { kind: 'duplicate', id: existing.id };
+  }
+
+  /**
+   * Inserts a batch in one IMMEDIATE transaction (a killed import leaves whole batches only), each image
+   * added or found as a duplicate by its content hash.
+   */
+  insertMany(images: readonly NewImage[], addedAtMs = Date.now()): InsertImageResult[] {
+    return writeTx(this.#db, () => images.map((image) => this.insert(image, addedAtMs)));
+  }
+
+  /** Ids of the images whose file is present (optionally of one status), in id order. */
+  presentIds(status?: ImageStatus): ImageId[] {
+    const rows = status === undefined ? this.#presentIds.all() : this.#presentIdsWithStatus.all(status);
+    return (rows as number[]).map(asImageId);
   }
 
   get(id: ImageId): ImageRecord {

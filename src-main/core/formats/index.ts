@@ -1,13 +1,4 @@
-/** Dataset formats: the public surface that the service, jobs and CLI use. */
+/** Dataset formats: the export and the annotation import the service runs on the open project. */
 export { exportDataset } from './export-dataset';
-export type {
-  ExportFormat,
-  ExportOptions,
-  ExportResult,
-  ImageFileMode,
-  SegmentationMode,
-} from './export-types';
-export { importAnnotations, type ImportFormat, type ImportOptions } from './import-annotations';
+export { importAnnotations } from './import-annotations';
 export { projectExportSource, projectImportSink } from './project-adapter';
-export { parseSplit } from './split';
-export type * from './source';

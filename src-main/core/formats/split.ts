@@ -33,27 +33,3 @@ export function assignSplits(
   order.forEach((id, i) => out.set(id, i < nTrain ? 'train' : 'val'));
   return out;
 }
-
-/** Parses `train=0.8,val=0.2` (the CLI form). */
-export function parseSplit(text: string): { train: number; val: number } {
-  const parts: Record<string, number> = {};
-  for (const piece of text.split(',')) {
-    const [key, value, ...rest] = piece.split('=');
-    const k = key?.trim() ?? '';
-    const v = Number(value);
-    if (
-      rest.length > 0 ||
-      (k !== 'train' && k !== 'val') ||
-      value === undefined ||
-      !Number.isFinite(v) ||
-      v < 0
-    ) {
-      throw new Error(`--split: expected "train=<fraction>,val=<fraction>", got "${text}"`);
-    }
-    parts[k] = v;
-  }
-  const train = parts.train ?? 0;
-  const val = parts.val ?? 0;
-  if (train + val <= 0) throw new Error(`--split: fractions must not all be 0 ("${text}")`);
-  return { train, val };
-}

@@ -2,8 +2,6 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageId, type ImportReport } from '@contract';
 import { type ImagesRepo, type NewImage } from '../db/images-repo';
-import { type Db } from '../db/open-db';
-import { translateSqliteError } from '../db/errors';
 import { digestFile } from './digest';
 import { describeUnknownContent, detectFormat } from './formats';
 import { sharpReason } from './open-image';
@@ -18,8 +16,6 @@ export type ImportOutcome =
 
 export interface ImportTarget {
   readonly dir: string;
-  readonly dbFile: string;
-  readonly db: Db;
   readonly images: ImagesRepo;
   /** Real path of the project's own cache folder, never imported from. */
   readonly cacheDir: string;
@@ -65,28 +61,23 @@ export async function importImages(
   const outcomes: ImportOutcome[] = [];
   let batch: Analysis[] = [];
   let done = 0;
-  const insertBatch = target.db.transaction((items: Analysis[]): ImportOutcome[] =>
-    items.map((a): ImportOutcome => {
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    // One transaction per batch: a killed import leaves whole batches only.
+    const inserted = target.images.insertMany(batch.flatMap((a) => (a.kind === 'image' ? [a.image] : [])));
+    let next = 0;
+    const committed = batch.map((a): ImportOutcome => {
       switch (a.kind) {
         case 'skipped':
           return a;
         case 'known':
           return { kind: 'duplicate', path: a.path, imageId: a.imageId };
         case 'image': {
-          const r = target.images.insert(a.image);
+          const r = inserted[next++]!;
           return { kind: r.kind, path: a.path, imageId: r.id };
         }
       }
-    }),
-  );
-  const flush = (): void => {
-    if (batch.length === 0) return;
-    let committed: ImportOutcome[];
-    try {
-      committed = insertBatch.immediate(batch);
-    } catch (e) {
-      throw translateSqliteError(e, target.dbFile);
-    }
+    });
     batch = [];
     outcomes.push(...committed);
     options.onCommitted?.(committed);

@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import { type Worker } from 'node:worker_threads';
 import { resolveWorkerEntry, startWorker, type WorkerEntry } from '../workers/worker-entry';
 import type { GraphInfo } from '../models/graph-check';
@@ -8,11 +9,18 @@ import { applyOnnxRuntimeTelemetryPolicy } from './telemetry';
 /** How long dispose() waits for a running pass to end before it terminates the worker anyway. */
 const DISPOSE_GRACE_MS = 10_000;
 
-export class InferenceAbortedError extends Error {
-  override readonly name = 'AbortError';
+/** A request superseded by a newer one in its lane, or aborted by its caller. */
+export class InferenceAbortedError extends AppError {
+  override readonly name = 'InferenceAbortedError';
+  constructor(message: string) {
+    super('cancelled', message);
+  }
 }
-export class WorkerCrashedError extends Error {
+export class WorkerCrashedError extends AppError {
   override readonly name = 'WorkerCrashedError';
+  constructor(message: string) {
+    super('model_error', message);
+  }
 }
 
 type Payload =

@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,10 +13,11 @@ export interface ProviderReport {
   readonly fallbackReason?: string;
 }
 
-export class UnknownProviderError extends Error {
+export class UnknownProviderError extends AppError {
   override readonly name = 'UnknownProviderError';
   constructor(value: string, field = 'provider') {
     super(
+      'invalid_input',
       `${field}: unknown execution provider "${value}" (expected one of ${EXECUTION_PROVIDERS.join(', ')})`,
     );
   }

@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import type { TextTowerSpec } from '../models/manifest';
 
 /** A prompt with a word the bundle's tokenizer does not know, for bundles that refuse unknown tokens. */
-export class OutOfVocabularyError extends Error {
+export class OutOfVocabularyError extends AppError {
   override readonly name = 'OutOfVocabularyError';
   constructor(
     readonly modelId: string,
@@ -13,6 +14,7 @@ export class OutOfVocabularyError extends Error {
     vocabularyName: string,
   ) {
     super(
+      'out_of_vocabulary',
       `${words.map((w) => `"${w}"`).join(', ')} ${words.length === 1 ? 'is' : 'are'} not in the ${vocabularyName} vocabulary (model "${modelId}")`,
     );
   }

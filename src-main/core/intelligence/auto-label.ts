@@ -1,48 +1,31 @@
-import { z } from 'zod';
 import { asLabelId, type ImageId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { OutOfVocabularyError, type InferenceEngine } from '../inference';
 import { prioritizedEngine } from '../jobs/prioritized-engine';
-import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/job-types';
+import { type ItemProcessor, type JobHandler } from '../jobs/job-types';
 import { l2Normalize } from '../segment/grid-ops';
 import { encodeMask } from '../segment/rle';
 import { segmentText, type TextPrompt } from '../segment/text-prompt';
-import { ensureEmbedding, guideImage } from './embeddings';
-import { parseParams } from './params';
-import { ProposalsRepo, type NewProposal } from './proposals-repo';
-
-export const AutoLabelParamsSchema = z.object({
-  modelId: z.string().min(1),
-  resolution: z.number().int().positive().optional(),
-  /** Each label with one or more prompts; several prompts are averaged into one query (a prompt ensemble). */
-  prompts: z
-    .array(z.object({ labelId: z.number().int().positive(), texts: z.array(z.string().min(1)).min(1) }))
-    .min(1, 'give at least one label prompt'),
-  /** Instances whose mean probability is below this are dropped. */
-  minScore: z.number().min(0).max(1).default(0.5),
-  /** Smallest instance in image pixels; default one patch's footprint. */
-  minAreaPx: z.number().int().nonnegative().optional(),
-  /** A prompt competing for the unprompted areas (skipped if the model cannot embed it); null for none. */
-  background: z.string().min(1).nullable().default('background'),
-  thresholdProb: z.number().gt(0).lt(1).optional(),
-  /** Image-guided edge refinement (decodes the image). */
-  refine: z.boolean().default(true),
-});
-export type AutoLabelParams = z.input<typeof AutoLabelParamsSchema>;
+import { ensureEmbedding, guideImage, specOf } from './embeddings';
+import { type NewProposal } from '../db/proposals-repo';
 
 /**
  * The 'auto_label' job: the text-prompt pipeline of core/segment over every selected image, its
  * instances stored as proposals (source 'text') and the image set to 'review' — all in the transaction
  * that marks the image done, so a crash can neither lose nor repeat an image's proposals.
  */
-export function autoLabelHandler(engine: InferenceEngine): JobHandler {
+export function autoLabelHandler(engine: InferenceEngine): JobHandler<'auto_label'> {
   return {
     kind: 'auto_label',
-    validate: (params) => void parseParams(AutoLabelParamsSchema, params, 'params'),
-    async start(params: unknown, ctx: JobContext): Promise<ItemProcessor> {
-      const p = parseParams(AutoLabelParamsSchema, params, 'params');
+    async start(params, ctx): Promise<ItemProcessor> {
+      const p = {
+        ...params,
+        minScore: params.minScore ?? 0.5,
+        background: params.background === undefined ? 'background' : params.background,
+        refine: params.refine ?? true,
+      };
       p.prompts.forEach((q, i) => {
-        if (!ctx.project.labels.exists(asLabelId(q.labelId))) {
+        if (!ctx.project.labels.exists(q.labelId)) {
           throw new InvalidInputError(
             `params.prompts.${i}.labelId`,
             `label ${q.labelId} does not exist in this project`,
@@ -61,11 +44,8 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler {
       }
       const background =
         p.background === null ? undefined : await optionalText(batchEngine, p.modelId, p.background);
-      const proposals = new ProposalsRepo(ctx.project);
-      const spec = {
-        modelId: p.modelId,
-        ...(p.resolution === undefined ? {} : { resolution: p.resolution }),
-      };
+      const proposals = ctx.project.proposals;
+      const spec = specOf(p);
       return {
         async process(imageId: ImageId) {
           const { embedding } = await ensureEmbedding(ctx.project, batchEngine, imageId, spec);

@@ -1,5 +1,4 @@
 import { type ImageId } from '@contract';
-import { DuplicateDismissalsRepo } from '../db/duplicate-dismissals-repo';
 import { type Project } from '../project';
 import { l2Normalize } from '../segment/grid-ops';
 import { cachedImageIds, cachedSummaries, type EmbeddingSpec } from './embeddings';
@@ -100,7 +99,7 @@ export class DuplicateFinder {
 
   groups(project: Project, spec: EmbeddingSpec, threshold: number): DuplicateCluster[] {
     const pairs = this.#pairs(project, spec, threshold);
-    const dismissals = new DuplicateDismissalsRepo(project.db);
+    const dismissals = project.duplicateDismissals;
     const key = `${pairs.key}|${pairs.ids.length}|${dismissals.fingerprint()}`;
     if (this.#groups?.key === key) return this.#groups.groups;
     const groups = groupPairs(pairs.pairs, dismissals.sets());

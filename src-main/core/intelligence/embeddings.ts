@@ -19,6 +19,14 @@ export interface EmbeddingSpec {
   readonly resolution?: number;
 }
 
+/** The spec of a job's or a request's params (only what names the encoder pass). */
+export function specOf(p: {
+  readonly modelId: string;
+  readonly resolution?: number | undefined;
+}): EmbeddingSpec {
+  return { modelId: p.modelId, ...(p.resolution === undefined ? {} : { resolution: p.resolution }) };
+}
+
 /**
  * The cache key convention shared by jobs, the service and the CLI: resolution "default" for the
  * manifest's policy, else the short side in pixels as a decimal string.
@@ -66,12 +74,7 @@ export async function ensureEmbedding(
 /** Ids of the images with a cached embedding for `spec`, ascending. */
 export function cachedImageIds(project: Project, spec: EmbeddingSpec): ImageId[] {
   const key = embeddingKey(asImageId(1), spec);
-  return (
-    project.db
-      .prepare('SELECT image_id FROM embeddings WHERE model_id = ? AND resolution = ? ORDER BY image_id')
-      .pluck()
-      .all(key.modelId, key.resolution) as number[]
-  ).map(asImageId);
+  return project.embeddings.imageIds(key.modelId, key.resolution);
 }
 
 /** Which of `imageIds` (default: all images) are cached for `spec` — what the image list shows. */
@@ -88,47 +91,20 @@ export function cacheStatus(
   };
 }
 
+/** The images whose file is present (optionally only those of one status), in id order. */
 export function allImageIds(project: Project, status?: 'new' | 'in_progress' | 'done' | 'review'): ImageId[] {
-  const rows =
-    status === undefined
-      ? project.db.prepare('SELECT id FROM images WHERE missing = 0 ORDER BY id').pluck().all()
-      : project.db
-          .prepare('SELECT id FROM images WHERE missing = 0 AND status = ? ORDER BY id')
-          .pluck()
-          .all(status);
-  return (rows as number[]).map(asImageId);
+  return project.images.presentIds(status);
 }
 
-interface SummaryHeader {
-  readonly tensors: readonly { name: string; offsetBytes: number; length: number }[];
-}
-
-/**
- * The summary vector of every cached image for `spec`, read with substr() on the blob so that the
- * patch grids (megabytes per image) never leave SQLite. Relies on the cache's blob header (db/embedding-cache).
- */
+/** The summary vector of every cached image for `spec` (the patch grids stay in SQLite). */
 export function* cachedSummaries(
   project: Project,
   spec: EmbeddingSpec,
   tensorName = 'summary',
 ): IterableIterator<{ imageId: ImageId; vector: Float32Array }> {
   const key = embeddingKey(asImageId(1), spec);
-  const headers = project.db
-    .prepare('SELECT image_id, dims FROM embeddings WHERE model_id = ? AND resolution = ? ORDER BY image_id')
-    .all(key.modelId, key.resolution) as { image_id: number; dims: string }[];
-  const slice = project.db.prepare(
-    'SELECT substr(data, ?, ?) FROM embeddings WHERE image_id = ? AND model_id = ? AND resolution = ?',
-  );
-  for (const row of headers) {
-    const t = (JSON.parse(row.dims) as SummaryHeader).tensors.find((x) => x.name === tensorName);
-    if (!t) continue;
-    const buf = slice
-      .pluck()
-      .get(t.offsetBytes + 1, t.length * 2, row.image_id, key.modelId, key.resolution) as Buffer | undefined;
-    if (!buf || buf.byteLength !== t.length * 2) continue;
-    const bits = new Uint16Array(t.length);
-    new Uint8Array(bits.buffer).set(buf);
-    yield { imageId: asImageId(row.image_id), vector: fromHalf(bits) };
+  for (const { imageId, bits } of project.embeddings.tensorOfEach(key.modelId, key.resolution, tensorName)) {
+    yield { imageId, vector: fromHalf(bits) };
   }
 }
 

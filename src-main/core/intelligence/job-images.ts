@@ -1,55 +1,34 @@
-import { z } from 'zod';
-import { asImageId, asLabelId, type ImageId } from '@contract';
+import { type ImageId } from '@contract';
 import { InvalidInputError } from '../db/errors';
-import { type JobKind } from '../jobs/job-store';
+import { type StoredJobStart } from '../jobs/job-types';
 import { type Project } from '../project';
-import { allImageIds, cacheStatus } from './embeddings';
-import { parseParams } from './params';
+import { allImageIds, cacheStatus, specOf, type EmbeddingSpec } from './embeddings';
 import { propagationSplit } from './propagate';
 
-const SelectionSchema = z.object({
-  images: z.union([z.enum(['all', 'new', 'uncached']), z.array(z.number().int().positive())]).optional(),
-  modelId: z.string().min(1),
-  resolution: z.number().int().positive().optional(),
-  labelId: z.number().int().positive().optional(),
-});
-
 /**
- * Which images a job started from the UI (`jobs.start { kind, params }`) covers: `params.images` is
- * 'all', 'new', 'uncached' or a list of ids. Defaults: embed → uncached, auto_label → all, propagate →
- * every image without an annotation of the label.
+ * Which images a job covers: `params.images` is 'all', 'new', 'uncached' or a list of ids. Defaults:
+ * embed → uncached, auto_label → all, propagate → every image without an annotation of the label.
  */
-export function resolveJobImages(project: Project, kind: JobKind, params: unknown): ImageId[] {
-  const p = parseParams(SelectionSchema, params, 'params');
-  const spec = { modelId: p.modelId, ...(p.resolution === undefined ? {} : { resolution: p.resolution }) };
-  if (Array.isArray(p.images)) {
-    const ids = p.images.map(asImageId);
-    ids.forEach((id, i) => {
+export function resolveJobImages(project: Project, start: StoredJobStart): ImageId[] {
+  const { images } = start.params;
+  if (Array.isArray(images)) {
+    images.forEach((id, i) => {
       if (!project.images.tryGet(id))
         throw new InvalidInputError(`params.images.${i}`, `image ${id} does not exist`);
     });
-    return ids;
+    return images;
   }
-  switch (kind) {
+  switch (start.kind) {
     case 'embed':
-      return selection(project, p.images ?? 'uncached', spec);
+      return selection(project, images ?? 'uncached', specOf(start.params));
     case 'auto_label':
-      return selection(project, p.images ?? 'all', spec);
-    case 'propagate': {
-      if (p.labelId === undefined)
-        throw new InvalidInputError('params.labelId', 'a propagation needs the label to propagate');
-      return propagationSplit(project, asLabelId(p.labelId)).targets;
-    }
-    case 'export':
-      throw new InvalidInputError('kind', 'export jobs choose their images themselves');
+      return selection(project, images ?? 'all', specOf(start.params));
+    case 'propagate':
+      return propagationSplit(project, start.params.labelId).targets;
   }
 }
 
-function selection(
-  project: Project,
-  which: 'all' | 'new' | 'uncached',
-  spec: { modelId: string; resolution?: number },
-): ImageId[] {
+function selection(project: Project, which: 'all' | 'new' | 'uncached', spec: EmbeddingSpec): ImageId[] {
   switch (which) {
     case 'all':
       return allImageIds(project);

@@ -19,17 +19,7 @@ export function storeDescriptor(
 ): void {
   const key = embeddingKey(imageId, spec);
   const d = regionDescriptor(features);
-  project.db
-    .prepare(
-      'INSERT OR REPLACE INTO image_descriptors (image_id, model_id, resolution, kind, data) VALUES (?, ?, ?, ?, ?)',
-    )
-    .run(
-      imageId,
-      key.modelId,
-      key.resolution,
-      DESCRIPTOR_KIND,
-      Buffer.from(d.buffer, d.byteOffset, d.byteLength),
-    );
+  project.descriptors.put(imageId, key.modelId, key.resolution, DESCRIPTOR_KIND, d);
   indexes.get(project)?.get(specKey(spec))?.add(imageId, d);
 }
 
@@ -43,16 +33,8 @@ export function projectPatchIndex(project: Project, spec: EmbeddingSpec): PatchI
   let index = perProject.get(specKey(spec));
   if (!index) perProject.set(specKey(spec), (index = new PatchIndex()));
   const key = embeddingKey(asImageId(1), spec);
-  const rows = project.db
-    .prepare(
-      'SELECT image_id, data FROM image_descriptors WHERE model_id = ? AND resolution = ? AND kind = ?',
-    )
-    .iterate(key.modelId, key.resolution, DESCRIPTOR_KIND) as IterableIterator<{
-    image_id: number;
-    data: Buffer;
-  }>;
-  for (const r of rows) {
-    if (!index.has(r.image_id)) index.add(r.image_id, new Int8Array(Uint8Array.from(r.data).buffer));
+  for (const r of project.descriptors.all(key.modelId, key.resolution, DESCRIPTOR_KIND)) {
+    if (!index.has(r.imageId)) index.add(r.imageId, r.data);
   }
   for (const imageId of cachedImageIds(project, spec)) {
     if (index.has(imageId)) continue;

@@ -1,28 +1,19 @@
-import { z } from 'zod';
 import { prioritizedEngine } from '../jobs/prioritized-engine';
-import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/job-types';
+import { type ItemProcessor, type JobHandler } from '../jobs/job-types';
 import { type InferenceEngine } from '../inference';
-import { embeddingKey, ensureEmbedding } from './embeddings';
+import { embeddingKey, ensureEmbedding, specOf } from './embeddings';
 import { storeDescriptor } from './object-index';
-import { parseParams } from './params';
-
-export const PrecomputeParamsSchema = z.object({
-  modelId: z.string().min(1),
-  resolution: z.number().int().positive().optional(),
-});
-export type PrecomputeParams = z.infer<typeof PrecomputeParamsSchema>;
 
 /**
  * The 'embed' job: one encoder pass per uncached image, stored in the project cache. It stops (the rest
  * skipped, the job done with a note) before its own writes would exceed the cache budget, since
  * evicting this job's earlier images to make room for later ones would only churn.
  */
-export function precomputeHandler(engine: InferenceEngine): JobHandler {
+export function precomputeHandler(engine: InferenceEngine): JobHandler<'embed'> {
   return {
     kind: 'embed',
-    validate: (params) => void parseParams(PrecomputeParamsSchema, params, 'params'),
-    start(params: unknown, ctx: JobContext): Promise<ItemProcessor> {
-      const spec = parseParams(PrecomputeParamsSchema, params, 'params');
+    start(params, ctx): Promise<ItemProcessor> {
+      const spec = specOf(params);
       const batchEngine = prioritizedEngine(engine, ctx.scheduler, 'batch', ctx.signal);
       const cache = ctx.project.embeddings;
       let writtenBytes = 0;

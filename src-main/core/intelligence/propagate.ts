@@ -1,18 +1,16 @@
-import { z } from 'zod';
-import { GeometrySchema, asImageId, asLabelId, type ImageId, type LabelId } from '@contract';
+import { type Geometry, type ImageId, type LabelId } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type EngineImageEmbedding, type InferenceEngine } from '../inference';
 import { prioritizedEngine } from '../jobs/prioritized-engine';
-import { type ItemProcessor, type JobContext, type JobHandler } from '../jobs/job-types';
+import { type ItemProcessor, type JobHandler } from '../jobs/job-types';
 import { type Project } from '../project';
 import { cosineMaps } from '../segment/grid-ops';
 import { maskToInstances } from '../segment/instances';
 import { encodeMask } from '../segment/rle';
 import { defaultMinAreaPx } from '../segment/text-prompt';
 import { upsampleProbability } from '../segment/upsample';
-import { ensureEmbedding, guideImage, type EmbeddingSpec } from './embeddings';
+import { ensureEmbedding, guideImage, specOf, type EmbeddingSpec } from './embeddings';
 import { annotationMask } from '../segment/geometry-mask';
-import { parseParams } from './params';
 import {
   backgroundCentroids,
   contrastScore,
@@ -21,23 +19,7 @@ import {
   maxOverMaps,
   propagationThreshold,
 } from './pooling';
-import { ProposalsRepo, type NewProposal } from './proposals-repo';
-
-export const PropagateParamsSchema = z.object({
-  modelId: z.string().min(1),
-  resolution: z.number().int().positive().optional(),
-  labelId: z.number().int().positive(),
-  /** Cosine threshold; default: learned from the labelled images. */
-  threshold: z.number().min(-1).max(1).optional(),
-  /** Added to the learned threshold: > 0 for fewer, surer proposals. */
-  thresholdOffset: z.number().min(-1).max(1).default(0),
-  minScore: z.number().min(0).max(1).default(0.5),
-  minAreaPx: z.number().int().nonnegative().optional(),
-  /** At most this many prototypes (the largest exemplars). */
-  maxPrototypes: z.number().int().positive().max(256).default(32),
-  refine: z.boolean().default(true),
-});
-export type PropagateParams = z.input<typeof PropagateParamsSchema>;
+import { type NewProposal } from '../db/proposals-repo';
 
 /** Steepness of the score → probability logistic around the threshold. */
 const LOGIT_SLOPE = 30;
@@ -59,18 +41,9 @@ export function propagationSplit(
   project: Project,
   labelId: LabelId,
 ): { exemplars: ImageId[]; targets: ImageId[] } {
-  const exemplars = (
-    project.db
-      .prepare('SELECT DISTINCT image_id FROM annotations WHERE label_id = ? ORDER BY image_id')
-      .pluck()
-      .all(labelId) as number[]
-  ).map(asImageId);
+  const exemplars = project.annotations.imageIdsWithLabel(labelId);
   const set = new Set<number>(exemplars);
-  const targets = (
-    project.db.prepare('SELECT id FROM images WHERE missing = 0 ORDER BY id').pluck().all() as number[]
-  )
-    .filter((id) => !set.has(id))
-    .map(asImageId);
+  const targets = project.images.presentIds().filter((id) => !set.has(id));
   return { exemplars, targets };
 }
 
@@ -85,30 +58,23 @@ export async function buildPrototypes(
   labelId: LabelId,
   maxPrototypes = 32,
 ): Promise<Prototypes> {
-  const rows = project.db
-    .prepare('SELECT image_id, geometry FROM annotations WHERE label_id = ? ORDER BY image_id, id')
-    .all(labelId) as { image_id: number; geometry: string }[];
-  if (rows.length === 0) {
+  const shapes = project.annotations.shapesOfLabel(labelId);
+  if (shapes.length === 0) {
     throw new InvalidInputError(
       'labelId',
       `label ${labelId} has no annotations to learn from: label a few examples first`,
     );
   }
-  const byImage = new Map<number, string[]>();
-  for (const r of rows) byImage.set(r.image_id, [...(byImage.get(r.image_id) ?? []), r.geometry]);
+  const byImage = new Map<ImageId, Geometry[]>();
+  for (const s of shapes) byImage.set(s.imageId, [...(byImage.get(s.imageId) ?? []), s.geometry]);
   const exemplars: { embedding: EngineImageEmbedding; coverages: Float32Array[] }[] = [];
   const candidates: { vector: Float32Array; weight: number }[] = [];
   for (const [imageId, geometries] of byImage) {
-    const { embedding } = await ensureEmbedding(project, engine, asImageId(imageId), spec);
+    const { embedding } = await ensureEmbedding(project, engine, imageId, spec);
     const { gridW, gridH } = embedding.features;
     const { imageWidthPx: w, imageHeightPx: h } = embedding.mapping;
     const coverages = geometries.map((g) =>
-      maskCellCoverage(
-        annotationMask(GeometrySchema.parse(JSON.parse(g)), w, h),
-        embedding.mapping,
-        gridW,
-        gridH,
-      ),
+      maskCellCoverage(annotationMask(g, w, h), embedding.mapping, gridW, gridH),
     );
     for (const cov of coverages) {
       const v = maskPooledFeature(embedding.features, cov);
@@ -148,7 +114,7 @@ export async function buildPrototypes(
     }
   }
   const threshold = propagationThreshold(Float32Array.from(positives), Float32Array.from(negatives));
-  return { vectors, background, threshold, exemplarImages: [...byImage.keys()].map(asImageId) };
+  return { vectors, background, threshold, exemplarImages: [...byImage.keys()] };
 }
 
 /**
@@ -176,20 +142,22 @@ export function prototypeProbability(
  * patch of the other images scored against them, thresholded, split into components and stored as
  * proposals (source 'propagated'). Prototypes are rebuilt on resume, from the same annotations.
  */
-export function propagateHandler(engine: InferenceEngine): JobHandler {
+export function propagateHandler(engine: InferenceEngine): JobHandler<'propagate'> {
   return {
     kind: 'propagate',
-    validate: (params) => void parseParams(PropagateParamsSchema, params, 'params'),
-    async start(params: unknown, ctx: JobContext): Promise<ItemProcessor> {
-      const p = parseParams(PropagateParamsSchema, params, 'params');
-      const labelId = asLabelId(p.labelId);
-      if (!ctx.project.labels.exists(labelId)) {
-        throw new InvalidInputError('params.labelId', `label ${p.labelId} does not exist in this project`);
-      }
-      const spec = {
-        modelId: p.modelId,
-        ...(p.resolution === undefined ? {} : { resolution: p.resolution }),
+    async start(params, ctx): Promise<ItemProcessor> {
+      const p = {
+        ...params,
+        thresholdOffset: params.thresholdOffset ?? 0,
+        minScore: params.minScore ?? 0.5,
+        maxPrototypes: params.maxPrototypes ?? 32,
+        refine: params.refine ?? true,
       };
+      const { labelId } = p;
+      if (!ctx.project.labels.exists(labelId)) {
+        throw new InvalidInputError('params.labelId', `label ${labelId} does not exist in this project`);
+      }
+      const spec = specOf(p);
       const batchEngine = prioritizedEngine(engine, ctx.scheduler, 'batch', ctx.signal);
       const protos = await buildPrototypes(ctx.project, batchEngine, spec, labelId, p.maxPrototypes);
       const threshold = (p.threshold ?? protos.threshold) + p.thresholdOffset;
@@ -197,7 +165,7 @@ export function propagateHandler(engine: InferenceEngine): JobHandler {
         `propagate: ${protos.vectors.length} class and ${protos.background.length} background prototypes, cosine threshold ${threshold.toFixed(3)}`,
       );
       const exemplars = new Set<number>(protos.exemplarImages);
-      const proposals = new ProposalsRepo(ctx.project);
+      const proposals = ctx.project.proposals;
       return {
         async process(imageId: ImageId) {
           if (exemplars.has(imageId)) return { kind: 'done' };

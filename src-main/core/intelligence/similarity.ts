@@ -1,4 +1,4 @@
-import { GeometrySchema, asImageId, type AnnotationId, type ImageId, type LabelId } from '@contract';
+import { asImageId, type AnnotationId, type ImageId, type LabelId } from '@contract';
 import { NotFoundError } from '../db/errors';
 import { type DenseGrid, type PixelPatchMapping } from '../embedding-types';
 import { type Project } from '../project';
@@ -12,7 +12,7 @@ import { duplicatePairs } from './duplicate-pairs';
 import { annotationMask } from '../segment/geometry-mask';
 import { type PatchIndex } from './patch-index';
 import { maskCellCoverage, maskPooledFeature } from './pooling';
-import { ProposalsRepo, type NewProposal } from './proposals-repo';
+import { type NewProposal } from '../db/proposals-repo';
 
 export interface ImageHit {
   readonly imageId: ImageId;
@@ -243,8 +243,7 @@ export async function hitsToProposals(
       areaPx: inst.areaPx,
     });
   }
-  const repo = new ProposalsRepo(project);
-  return project.db.transaction(() => repo.propose(found))();
+  return project.proposals.propose(found);
 }
 
 /** The mask-pooled query of one annotation, on its image's cached features. */
@@ -253,18 +252,16 @@ export function annotationQuery(
   spec: EmbeddingSpec,
   annotationId: AnnotationId,
 ): { imageId: ImageId; vector: Float32Array } {
-  const row = project.db
-    .prepare('SELECT image_id, geometry FROM annotations WHERE id = ?')
-    .get(annotationId) as { image_id: number; geometry: string } | undefined;
-  if (!row) throw new NotFoundError(`annotation ${annotationId} does not exist in this project`);
-  const imageId = asImageId(row.image_id);
+  const shape = project.annotations.findShape(annotationId);
+  if (!shape) throw new NotFoundError(`annotation ${annotationId} does not exist in this project`);
+  const { imageId } = shape;
   const e = cachedEmbedding(project, imageId, spec);
   if (!e)
     throw new NotFoundError(
       `image ${imageId} has no cached embedding for model "${spec.modelId}": precompute it first`,
     );
   const { imageWidthPx: w, imageHeightPx: h } = e.mapping;
-  const mask = annotationMask(GeometrySchema.parse(JSON.parse(row.geometry)), w, h);
+  const mask = annotationMask(shape.geometry, w, h);
   const vector = maskPooledFeature(
     e.features,
     maskCellCoverage(mask, e.mapping, e.features.gridW, e.features.gridH),

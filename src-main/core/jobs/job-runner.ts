@@ -1,14 +1,21 @@
-import { type ImageId, type JobId, type Job } from '@contract';
+import { type ImageId, type JobId, type Job, type JobKind } from '@contract';
 import { InvalidInputError } from '../db/errors';
 import { type Project } from '../project';
 import { EtaEstimator } from './eta';
-import { JobStore, toContractJob, type JobKind, type JobRecord } from './job-store';
-import { type ItemOutcome, type ItemProcessor, type JobContext, type JobHandler } from './job-types';
+import { toContractJob, type JobRecord, type JobsRepo } from '../db/jobs-repo';
+import { parseJobParams, startHandler } from './job-params';
+import {
+  type AnyJobHandler,
+  type ItemOutcome,
+  type ItemProcessor,
+  type JobContext,
+  type StoredJobStart,
+} from './job-types';
 import { PriorityScheduler } from './priority-scheduler';
 
 export interface JobRunnerOptions {
   readonly project: Project;
-  readonly handlers: readonly JobHandler[];
+  readonly handlers: readonly AnyJobHandler[];
   /** Shared with the interactive paths, so that they jump ahead of batch work. */
   readonly scheduler?: PriorityScheduler;
   readonly log?: (message: string) => void;
@@ -35,10 +42,10 @@ interface Running {
  * crash or quit left `running` back in the queue: their finished items are skipped.
  */
 export class JobRunner {
-  readonly store: JobStore;
+  readonly store: JobsRepo;
   readonly scheduler: PriorityScheduler;
   readonly #project: Project;
-  readonly #handlers = new Map<JobKind, JobHandler>();
+  readonly #handlers = new Map<JobKind, AnyJobHandler>();
   readonly #listeners = new Set<ProgressListener>();
   readonly #log: (message: string) => void;
   readonly #intervalMs: number;
@@ -49,7 +56,7 @@ export class JobRunner {
 
   constructor(opts: JobRunnerOptions) {
     this.#project = opts.project;
-    this.store = new JobStore(opts.project.db);
+    this.store = opts.project.jobs;
     this.scheduler = opts.scheduler ?? new PriorityScheduler();
     this.#log = opts.log ?? (() => {});
     this.#intervalMs = opts.progressIntervalMs ?? 100;
@@ -64,11 +71,12 @@ export class JobRunner {
   }
 
   /** Validates, persists and queues a job; it starts as soon as the jobs before it are finished. */
-  submit(kind: JobKind, params: unknown, imageIds: readonly ImageId[]): Job {
+  submit(start: StoredJobStart, imageIds: readonly ImageId[]): Job {
     if (this.#closed) throw new Error('the job runner is closed');
-    const handler = this.#handlers.get(kind);
-    if (!handler) throw new InvalidInputError('kind', `no handler for job kind "${kind}" is registered`);
-    handler.validate(params);
+    const { kind } = start;
+    if (!this.#handlers.has(kind))
+      throw new InvalidInputError('kind', `no handler for job kind "${kind}" is registered`);
+    const params = parseJobParams(kind, start.params);
     const rec = this.store.create(kind, params, imageIds);
     this.#emit(rec, true);
     this.kick();
@@ -79,13 +87,9 @@ export class JobRunner {
    * Resumes the unfinished job of this kind with the same params if there is one (a command run again
    * after a crash), else submits a new one. Returns the job and whether it was resumed.
    */
-  submitOrResume(
-    kind: JobKind,
-    params: unknown,
-    imageIds: readonly ImageId[],
-  ): { job: Job; resumed: boolean } {
-    const existing = this.store.findUnfinished(kind, params);
-    if (!existing) return { job: this.submit(kind, params, imageIds), resumed: false };
+  submitOrResume(start: StoredJobStart, imageIds: readonly ImageId[]): { job: Job; resumed: boolean } {
+    const existing = this.store.findUnfinished(start.kind, parseJobParams(start.kind, start.params));
+    if (!existing) return { job: this.submit(start, imageIds), resumed: false };
     if (existing.state === 'running' && this.#current?.id !== existing.id)
       this.store.setState(existing.id, 'queued');
     this.kick();
@@ -142,6 +146,13 @@ export class JobRunner {
     while (this.#loop) await this.#loop;
   }
 
+  /** Runs the queue until it is idle and returns the job as it ended (queued again if the runner closed). */
+  async runToEnd(jobId: JobId): Promise<Job> {
+    this.kick();
+    await this.whenIdle();
+    return this.get(jobId);
+  }
+
   /** Stops the running job so that it resumes on the next start, and waits for it. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -190,7 +201,7 @@ export class JobRunner {
     };
     let processor: ItemProcessor | undefined;
     try {
-      processor = await handler.start(job.params, ctx);
+      processor = await startHandler(handler, job.params, ctx);
       const stopReason = await this.#processItems(job.id, processor, running);
       const rec = this.store.get(job.id);
       const failure = rec.failed > 0 ? this.store.firstFailure(job.id) : undefined;

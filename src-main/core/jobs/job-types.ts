@@ -1,7 +1,14 @@
-import { type ImageId, type JobId } from '@contract';
+import { type ImageId, type JobId, type JobKind, type JobParams } from '@contract';
 import { type Project } from '../project';
-import { type JobKind } from './job-store';
 import { type PriorityScheduler } from './priority-scheduler';
+
+/** A job's parameters as stored: the contract's params of its kind, with the model always resolved. */
+export type StoredJobParams<K extends JobKind> = JobParams<K> & { readonly modelId: string };
+
+/** A job as submitted to the runner: kind and typed parameters together. */
+export type StoredJobStart = {
+  [K in JobKind]: { readonly kind: K; readonly params: StoredJobParams<K> };
+}[JobKind];
 
 /** What one item produced. `commit` runs inside the transaction that marks the item done. */
 export type ItemOutcome =
@@ -29,13 +36,14 @@ export interface ItemProcessor {
 }
 
 /**
- * A job kind. `start` validates the stored params (throwing a message naming the bad field) and does the
- * per-run setup; it must be deterministic given the params and the project, so that a resumed run
- * produces the same results for the remaining items.
+ * A job kind. The runner validates the stored params with the contract schema of the kind before
+ * `start` sees them; `start` does the per-run setup and must be deterministic given the params and the
+ * project, so that a resumed run produces the same results for the remaining items.
  */
-export interface JobHandler {
-  readonly kind: JobKind;
-  /** Throws a message naming the bad field; called when a job is submitted, before anything is stored. */
-  validate(params: unknown): void;
-  start(params: unknown, ctx: JobContext): Promise<ItemProcessor>;
+export interface JobHandler<K extends JobKind = JobKind> {
+  readonly kind: K;
+  start(params: StoredJobParams<K>, ctx: JobContext): Promise<ItemProcessor>;
 }
+
+/** A handler of any kind (what the runner's handler list holds). */
+export type AnyJobHandler = { [K in JobKind]: JobHandler<K> }[JobKind];

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { builtInModelsDir } from './registry';
+import { AppError } from '../errors';
 
 /**
  * The model catalogue (`models/catalogue.json`): official RADIO checkpoints on the Hugging Face hub, the
@@ -177,9 +178,11 @@ export const catalogueSchema = z
 export type Catalogue = z.infer<typeof catalogueSchema>;
 export type CatalogueLicence = z.infer<typeof licenceSchema>;
 
-export class CatalogueError extends Error {
+export class CatalogueError extends AppError {
   override readonly name = 'CatalogueError';
-  readonly code = 'invalid_input';
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
 }
 
 /** `models/catalogue.json` beside the built-in bundles. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../errors';
 
 /**
  * What the installer reads from a RADIO checkpoint's `config.json` (RADIOConfig, radio/hf_model.py) before
@@ -28,9 +29,11 @@ export interface CheckpointAdaptors {
   readonly teacherModels: ReadonlyMap<string, string>;
 }
 
-export class CheckpointConfigError extends Error {
+export class CheckpointConfigError extends AppError {
   override readonly name = 'CheckpointConfigError';
-  readonly code = 'model_error';
+  constructor(message: string) {
+    super('model_error', message);
+  }
 }
 
 export function readCheckpointAdaptors(configJson: Buffer, label: string): CheckpointAdaptors {

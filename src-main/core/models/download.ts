@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { type ApiErrorCode } from '@contract';
 import { type FetchLike } from './http-client';
+import { AppError } from '../errors';
 
 export interface FileProgress {
   readonly file: string;
@@ -38,13 +39,10 @@ export interface DownloadFileOptions {
   readonly retryDelayMs?: number;
 }
 
-export class DownloadError extends Error {
+export class DownloadError extends AppError {
   override readonly name = 'DownloadError';
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: ApiErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -1,4 +1,5 @@
 import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { AppError } from '../errors';
 
 /**
  * HTTP for model downloads. Node's built-in fetch ignores HTTPS_PROXY/NO_PROXY, so requests go through
@@ -15,9 +16,12 @@ export type FetchLike = (
   init: { headers?: Record<string, string>; signal?: AbortSignal },
 ) => Promise<Response>;
 
-export class NetworkError extends Error {
+export class NetworkError extends AppError {
   override readonly name = 'NetworkError';
-  readonly code = 'unavailable';
+  constructor(message: string, options?: ErrorOptions) {
+    super('unavailable', message);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
 }
 
 /** The error code found anywhere in an error's cause chain (undici wraps the socket error, sometimes twice). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type ApiErrorCode } from '@contract';
 import { type ExpectedContent } from './download';
 import { type Env, type FetchLike } from './http-client';
+import { AppError } from '../errors';
 
 /**
  * The Hugging Face hub as the installer uses it: `<endpoint>/<repo>/resolve/<revision>/<file>` for bytes and
@@ -12,13 +13,10 @@ import { type Env, type FetchLike } from './http-client';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
-export class HubError extends Error {
+export class HubError extends AppError {
   override readonly name = 'HubError';
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: ApiErrorCode, message: string) {
+    super(code, message);
   }
 }
 

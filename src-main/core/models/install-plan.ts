@@ -19,6 +19,7 @@ import {
   type PlannedFile,
   type RepoSource,
 } from './repo-files';
+import { AppError } from '../errors';
 
 /**
  * What a catalogue install will do, worked out before a single weight byte moves: which repositories and
@@ -26,13 +27,10 @@ import {
  * licences, how much disk and memory. The UI and the CLI show this plan; the runner executes it.
  */
 
-export class InstallRefused extends Error {
+export class InstallRefused extends AppError {
   override readonly name = 'InstallRefused';
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: ApiErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import { z } from 'zod';
 
 /**
@@ -183,17 +184,16 @@ export const bundleManifestSchema = z.object({
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
 export type BundleManifestInput = z.input<typeof bundleManifestSchema>;
 export type TextTowerSpec = NonNullable<BundleManifest['text']>;
-export type MaskDecoderSpec = NonNullable<BundleManifest['mask_decoder']>;
 
 /** A manifest that failed validation or verification; the message names the bundle and the field. */
-export class BundleError extends Error {
+export class BundleError extends AppError {
   override readonly name = 'BundleError';
   constructor(
     readonly bundle: string,
     readonly field: string,
     problem: string,
   ) {
-    super(`model bundle "${bundle}": ${field}: ${problem}`);
+    super('model_error', `model bundle "${bundle}": ${field}: ${problem}`);
   }
 }
 

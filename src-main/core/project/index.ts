@@ -1,2 +1,2 @@
-export { Project, PROJECT_CACHE_DIR, withProject, type ProjectOptions } from './project';
-export { readRecentProjects, touchRecentProject, forgetRecentProject, RECENT_PROJECTS_FILE } from './recent';
+export { Project } from './project';
+export { readRecentProjects, touchRecentProject } from './recent';

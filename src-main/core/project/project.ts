@@ -1,21 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageId, type ProjectInfo } from '@contract';
 import { AnnotationsRepo } from '../db/annotations-repo';
+import { DescriptorsRepo } from '../db/descriptors-repo';
+import { DuplicateDismissalsRepo } from '../db/duplicate-dismissals-repo';
 import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embedding-cache';
 import { IoError, translateSqliteError } from '../db/errors';
 import { ImagesRepo } from '../db/images-repo';
+import { JobsRepo } from '../db/jobs-repo';
 import { LabelsRepo } from '../db/labels-repo';
-import {
-  PROJECT_DB_FILE,
-  closeProjectDb,
-  openProjectDb,
-  schemaVersion,
-  writeTx,
-  type Db,
-} from '../db/open-db';
+import { PROJECT_DB_FILE, closeProjectDb, openProjectDb, schemaVersion, type Db } from '../db/open-db';
+import { ProjectMetaRepo } from '../db/project-meta';
+import { ProposalsRepo } from '../db/proposals-repo';
 import { importImages, type ImportOptions, type ImportResult } from '../images/import';
 import { openMediaAddress, type MediaBody } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
@@ -30,21 +27,28 @@ export interface ProjectOptions {
 }
 
 /** The project's own hidden folder (thumbnails); never imported from. */
-export const PROJECT_CACHE_DIR = '.radiolabel';
+const PROJECT_CACHE_DIR = '.radiolabel';
 
 /**
- * One open project: a folder holding project.radiolabel.sqlite. Bundles the repositories and the
- * file-facing operations (import, media, relink) that the service, the CLI and the jobs use.
+ * One open project: a folder holding project.radiolabel.sqlite. Bundles the repositories (all of its SQL
+ * lives in core/db; the connection itself is not handed out) and the file-facing operations (import,
+ * media, relink) that the service and the jobs use.
  */
 export class Project {
   readonly dir: string;
   readonly dbFile: string;
   readonly cacheDir: string;
-  readonly db: Db;
   readonly images: ImagesRepo;
   readonly labels: LabelsRepo;
   readonly annotations: AnnotationsRepo;
   readonly embeddings: SqliteEmbeddingCache;
+  readonly proposals: ProposalsRepo;
+  readonly jobs: JobsRepo;
+  readonly descriptors: DescriptorsRepo;
+  /** Images marked as not duplicates of each other. */
+  readonly duplicateDismissals: DuplicateDismissalsRepo;
+  readonly #meta: ProjectMetaRepo;
+  readonly #db: Db;
   /** This project's part of its media addresses (see images/media-key). */
   readonly mediaKey: string;
   maxInputPixels: number;
@@ -54,13 +58,26 @@ export class Project {
     this.dir = dir;
     this.dbFile = path.join(dir, PROJECT_DB_FILE);
     this.cacheDir = path.join(dir, PROJECT_CACHE_DIR);
-    this.db = db;
-    this.mediaKey = mediaKeyOf(db);
+    this.#db = db;
+    this.#meta = new ProjectMetaRepo(db);
+    this.mediaKey = this.#meta.mediaKey();
     this.images = new ImagesRepo(db, this.mediaKey);
     this.labels = new LabelsRepo(db);
     this.annotations = new AnnotationsRepo(db);
     this.embeddings = new SqliteEmbeddingCache(db, options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+    this.proposals = new ProposalsRepo(db, this.annotations);
+    this.jobs = new JobsRepo(db);
+    this.descriptors = new DescriptorsRepo(db);
+    this.duplicateDismissals = new DuplicateDismissalsRepo(db);
     this.maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
+  }
+
+  /**
+   * A project over a connection the caller opened with openProjectDb (tests that need the connection
+   * itself, e.g. to set SQLite's page quota). The project owns it from then on and closes it.
+   */
+  static fromDb(dir: string, db: Db, options: ProjectOptions = {}): Project {
+    return new Project(path.resolve(dir), db, options);
   }
 
   /** Creates a project in `dir` (made if absent); opening an existing project there is not an error. */
@@ -72,11 +89,11 @@ export class Project {
       options,
     );
     try {
-      if (project.meta('name') === undefined) {
-        project.setMeta('name', init.name?.trim() || path.basename(abs));
-        project.setMeta('created_at', new Date().toISOString());
+      if (project.#meta.get('name') === undefined) {
+        project.#meta.set('name', init.name?.trim() || path.basename(abs));
+        project.#meta.set('created_at', new Date().toISOString());
       } else if (init.name?.trim()) {
-        project.setMeta('name', init.name.trim());
+        project.#meta.set('name', init.name.trim());
       }
     } catch (e) {
       project.close();
@@ -101,26 +118,26 @@ export class Project {
   }
 
   get name(): string {
-    return this.meta('name') ?? path.basename(this.dir);
+    return this.#meta.get('name') ?? path.basename(this.dir);
   }
 
   /** Opened read-only (a folder or file without write access): viewing and exporting work, edits do not. */
   get readOnly(): boolean {
-    return this.db.readonly;
+    return this.#db.readonly;
   }
 
   get isOpen(): boolean {
     return !this.#closed;
   }
 
-  info(): ProjectInfo & { cacheBytes: number } {
+  info(): ProjectInfo {
     return {
       dir: this.dir,
       name: this.name,
       images: this.images.count(),
       labels: this.labels.count(),
       annotations: this.annotations.count(),
-      schemaVersion: schemaVersion(this.db),
+      schemaVersion: schemaVersion(this.#db),
       readOnly: this.readOnly,
       cacheBytes: this.embeddings.totalBytes(),
     };
@@ -160,35 +177,8 @@ export class Project {
     if (this.#closed) return;
     this.#closed = true;
     this.embeddings.close();
-    closeProjectDb(this.db);
+    closeProjectDb(this.#db);
   }
-
-  meta(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM project_meta WHERE key = ?').pluck().get(key) as
-      string | undefined;
-  }
-
-  setMeta(key: string, value: string): void {
-    writeTx(this.db, () =>
-      this.db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(key, value),
-    );
-  }
-}
-
-/**
- * A random key per project database, kept in project_meta: two projects never share media addresses,
- * even when their image ids and folders coincide. A read-only project that has none gets one per session.
- */
-function mediaKeyOf(db: Db): string {
-  const stored = db.prepare(`SELECT value FROM project_meta WHERE key = 'media_key'`).pluck().get();
-  if (typeof stored === 'string' && /^[0-9a-f]{16}$/.test(stored)) return stored;
-  const key = randomBytes(8).toString('hex');
-  try {
-    db.prepare(`INSERT OR REPLACE INTO project_meta (key, value) VALUES ('media_key', ?)`).run(key);
-  } catch {
-    // Read-only: the key lives as long as this session, which is all a cache partition needs.
-  }
-  return key;
 }
 
 function resolveDir(dir: string, create: boolean): string {
@@ -204,19 +194,5 @@ function resolveDir(dir: string, create: boolean): string {
     return realpathSync(abs);
   } catch {
     return abs;
-  }
-}
-
-/** Opens the project in `dir`, runs `fn`, and always closes it. */
-export async function withProject<T>(
-  dir: string,
-  options: ProjectOptions,
-  fn: (project: Project) => T | Promise<T>,
-): Promise<T> {
-  const project = Project.open(dir, options);
-  try {
-    return await fn(project);
-  } finally {
-    project.close();
   }
 }

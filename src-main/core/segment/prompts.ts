@@ -1,3 +1,5 @@
+import { AppError } from '../errors';
+
 /** Click and box prompts in image pixel coordinates, shared by the similarity and decoder paths. */
 export interface ClickPoint {
   readonly xPx: number;
@@ -14,8 +16,11 @@ export interface BoxPrompt {
 }
 
 /** A click or box the user placed where no segmentation can start (outside the image, no positive click). */
-export class PromptError extends Error {
+export class PromptError extends AppError {
   override readonly name = 'PromptError';
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
 }
 
 /** Throws a PromptError naming the prompt when a click or box lies outside the image. */

@@ -1,5 +1,4 @@
 import { type ServiceHandlers, asImageId } from '@contract';
-import { DuplicateDismissalsRepo } from '../db/duplicate-dismissals-repo';
 import { DuplicateFinder } from '../intelligence/duplicate-groups';
 import {
   annotationQuery,
@@ -9,11 +8,11 @@ import {
   projectTags,
   projectGridSource,
   projectPatchIndex,
-  ProposalsRepo,
   searchObjects,
   similarImages,
   type EmbeddingSpec,
 } from '../intelligence';
+import { type AnnotationId } from '@contract';
 import { type InferenceService } from './inference-service';
 import { type JobService } from './job-service';
 import { type ProjectSession } from './project-session';
@@ -24,18 +23,25 @@ export function createBatchHandlers(
   inference: InferenceService,
   jobs: JobService,
 ): Pick<ServiceHandlers, 'jobs' | 'review' | 'search'> {
-  const proposals = () => new ProposalsRepo(session.require());
-  const spec = (): EmbeddingSpec => ({ modelId: inference.modelId() });
+  const proposals = () => session.require().proposals;
+  /** The searched embeddings: the request's model and resolution, else the selected model's default. */
+  const spec = (input: { modelId?: string | undefined; resolution?: number | undefined }): EmbeddingSpec => ({
+    modelId: input.modelId ?? inference.modelId(),
+    ...(input.resolution === undefined ? {} : { resolution: input.resolution }),
+  });
   const duplicates = new DuplicateFinder();
-  const objectHits = (q: { annotationId: number; topK: number; minScore: number; maxPerImage: number }) => {
+  const objectHits = (
+    q: { annotationId: AnnotationId; topK: number; minScore: number; maxPerImage: number },
+    s: EmbeddingSpec,
+  ) => {
     const project = session.require();
-    const query = annotationQuery(project, spec(), q.annotationId as Parameters<typeof annotationQuery>[2]);
-    const hits = searchObjects(
-      projectPatchIndex(project, spec()),
-      projectGridSource(project, spec()),
-      query.vector,
-      { topK: q.topK, excludeImageId: query.imageId, minScore: q.minScore, maxPerImage: q.maxPerImage },
-    );
+    const query = annotationQuery(project, s, q.annotationId);
+    const hits = searchObjects(projectPatchIndex(project, s), projectGridSource(project, s), query.vector, {
+      topK: q.topK,
+      excludeImageId: query.imageId,
+      minScore: q.minScore,
+      maxPerImage: q.maxPerImage,
+    });
     return { query, hits };
   };
   /** What a result list shows of an image: its file name and media address. */
@@ -46,11 +52,17 @@ export function createBatchHandlers(
   return {
     jobs: {
       list: () => Promise.resolve(jobs.runner().list()),
-      start: ({ kind, params }) => Promise.resolve(jobs.start(kind, params)),
+      start: (input) => jobs.start(input),
+      run: (input) => jobs.run(input),
       cancel: ({ jobId }) => Promise.resolve(jobs.runner().cancel(jobId)),
+      history: ({ limit }) => Promise.resolve(jobs.history(limit)),
     },
     review: {
       queue: () => Promise.resolve(proposals().reviewQueue()),
+      summary: () => {
+        const repo = proposals();
+        return Promise.resolve({ counts: repo.counts(), queue: repo.reviewQueue() });
+      },
       list: ({ imageId }) =>
         Promise.resolve(
           proposals()
@@ -80,41 +92,54 @@ export function createBatchHandlers(
       rejectAll: ({ imageId }) => Promise.resolve({ rejected: proposals().rejectAll(imageId) }),
     },
     search: {
-      similarImages: ({ imageId, topK }) =>
-        Promise.resolve(
-          similarImages(session.require(), spec(), imageId, topK).map((h) => ({
+      similarImages: (input) => {
+        const project = session.require();
+        project.images.get(input.imageId);
+        return Promise.resolve(
+          similarImages(project, spec(input), input.imageId, input.topK).map((h) => ({
             ...h,
             ...named(h.imageId),
           })),
-        ),
-      similarObjects: (q) =>
+        );
+      },
+      similarObjects: (input) =>
         Promise.resolve(
-          objectHits(q).hits.map((h) => ({
+          objectHits(input, spec(input)).hits.map((h) => ({
             imageId: asImageId(h.imageId),
             ...named(h.imageId),
             score: h.score,
             bbox: h.bbox,
+            ...(input.heatmaps
+              ? {
+                  heatmap: {
+                    gridW: h.heatmap.gridW,
+                    gridH: h.heatmap.gridH,
+                    base64: Buffer.from(h.heatmap.data).toString('base64'),
+                  },
+                }
+              : {}),
           })),
         ),
-      proposeHits: async ({ labelId, ...q }) => {
-        session.require().labels.get(labelId); // an unknown label is named here, not by a foreign key
-        const { query, hits } = objectHits(q);
-        return { proposed: await hitsToProposals(session.require(), spec(), query.vector, hits, labelId) };
+      proposeHits: async (input) => {
+        session.require().labels.get(input.labelId); // an unknown label is named here, not by a foreign key
+        const s = spec(input);
+        const { query, hits } = objectHits(input, s);
+        return { proposed: await hitsToProposals(session.require(), s, query.vector, hits, input.labelId) };
       },
       imagesWithTag: async ({ label, minProbability }) => {
         const project = session.require();
         const names = [...new Set([label, ...project.labels.list().map((l) => l.name)])];
-        const tags = await projectTags(project, inference.engine(), spec(), names);
+        const tags = await projectTags(project, inference.engine(), spec({}), names);
         return {
           imageIds: imagesWithTag(tags, label, minProbability),
           skipped: tags.skipped.map((s) => s.reason),
         };
       },
-      duplicates: ({ threshold }) =>
-        Promise.resolve(findDuplicates(session.require(), spec(), threshold).pairs),
-      duplicateGroups: ({ threshold, offset, limit, memberLimit }) => {
+      duplicates: (input) => Promise.resolve(findDuplicates(session.require(), spec(input), input.threshold)),
+      duplicateGroups: (input) => {
+        const { offset, limit, memberLimit } = input;
         const project = session.require();
-        const groups = duplicates.groups(project, spec(), threshold);
+        const groups = duplicates.groups(project, spec(input), input.threshold);
         return Promise.resolve({
           totalGroups: groups.length,
           totalImages: groups.reduce((n, g) => n + g.members.length, 0),
@@ -138,7 +163,7 @@ export function createBatchHandlers(
         });
       },
       dismissDuplicates: ({ imageIds }) =>
-        Promise.resolve({ dismissed: new DuplicateDismissalsRepo(session.require().db).dismiss(imageIds) }),
+        Promise.resolve({ dismissed: session.require().duplicateDismissals.dismiss(imageIds) }),
     },
   };
 }

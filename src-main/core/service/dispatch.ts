@@ -1,4 +1,13 @@
-import { apiSpec, type ServiceHandlers, API_METHODS, type ApiGroup, err, ok, type Result } from '@contract';
+import {
+  apiSpec,
+  type ServiceHandlers,
+  API_METHODS,
+  type ApiGroup,
+  err,
+  type InputIssue,
+  ok,
+  type Result,
+} from '@contract';
 import { toApiError } from '../errors';
 
 export interface MethodRef {
@@ -20,7 +29,7 @@ type AnySpec = Record<
 >;
 
 /**
- * The single entry both adapters (Electron IPC and browser-mode HTTP) call: validate the input with the
+ * The single entry every adapter (Electron IPC, browser-mode HTTP, the CLI) calls: validate the input with the
  * contract schema, run the handler, and turn any failure into a Result, so that errors cross as data.
  */
 export async function dispatch(
@@ -28,12 +37,15 @@ export async function dispatch(
   ref: MethodRef,
   rawInput: unknown,
 ): Promise<Result<unknown>> {
+  if (!findMethod(ref.group, ref.method))
+    return err('not_found', `unknown method ${ref.group}.${ref.method}`);
   const spec = (apiSpec[ref.group] as AnySpec)[ref.method];
   const handler = (handlers[ref.group] as unknown as Record<string, AnyHandler | undefined>)[ref.method];
   if (!spec || !handler) return err('not_found', `unknown method ${ref.group}.${ref.method}`);
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
-    return err('invalid_input', `${ref.group}.${ref.method}: ${describeZodError(parsed.error)}`);
+    const issues = zodIssues(parsed.error);
+    return err('invalid_input', `${ref.group}.${ref.method}: ${describeIssues(issues)}`, { issues });
   }
   try {
     return ok(await handler(parsed.data));
@@ -43,11 +55,15 @@ export async function dispatch(
   }
 }
 
-function describeZodError(error: unknown): string {
+function zodIssues(error: unknown): InputIssue[] {
   const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
+  return issues.slice(0, 5).map((i) => ({
+    path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
+    message: i.message,
+  }));
+}
+
+function describeIssues(issues: readonly InputIssue[]): string {
   if (issues.length === 0) return 'invalid input';
-  return issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(input)'}: ${i.message}`)
-    .join('; ');
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
 }

@@ -1,11 +1,10 @@
 import { type ServiceHandlers } from '@contract';
 import { exportDataset, importAnnotations, projectExportSource, projectImportSink } from '../formats';
 import { exportWithPolicy } from '../formats/export-target';
-import { type ExportOptions } from '../formats/export-types';
-import { type ProgressFn } from '../formats/source';
 import { type DownloadStore } from './transfers';
 import { type EventHub } from './event-hub';
 import { type ProjectSession } from './project-session';
+import { transferProgress } from './transfer-progress';
 
 /** Dataset export and annotation import for the open project. */
 export function createExportHandlers(
@@ -13,37 +12,27 @@ export function createExportHandlers(
   events: EventHub,
   downloads: DownloadStore,
 ): Pick<ServiceHandlers, 'exports'> {
-  // At most one progress event per image would flood the socket on big projects: ~10 per second is plenty.
-  const progress = (): ProgressFn => {
-    let lastMs = 0;
-    return ({ phase, done, total }) => {
-      const now = Date.now();
-      if (now - lastMs < 100 && done < total) return;
-      lastMs = now;
-      events.emit({ kind: 'transfer_progress', phase, done, total });
-    };
-  };
-  const exportTo = async (
-    outDir: string,
-    o: Pick<ExportOptions, 'format' | 'segmentation' | 'split' | 'seed' | 'imageFiles'> & {
-      images: 'all' | 'done';
-    },
-  ) => {
+  type ExportInput = Omit<Parameters<ServiceHandlers['exports']['run']>[0], 'outDir' | 'ifExists'>;
+  const exportTo = async (outDir: string, o: ExportInput) => {
     const result = await exportDataset(projectExportSource(session.require()), {
       format: o.format,
       outDir,
-      ...(o.segmentation ? { segmentation: o.segmentation } : {}),
-      images: o.images === 'done' ? { kind: 'status', statuses: ['done'] } : { kind: 'all' },
+      segmentation: o.segmentation,
+      images:
+        o.images === 'all'
+          ? { kind: 'all' }
+          : { kind: 'status', statuses: o.images === 'done' ? ['done'] : o.images },
       ...(o.split ? { split: o.split } : {}),
-      ...(o.seed === undefined ? {} : { seed: o.seed }),
-      ...(o.imageFiles ? { imageFiles: o.imageFiles } : {}),
-      onProgress: progress(),
+      seed: o.seed,
+      imageFiles: o.imageFiles,
+      onProgress: transferProgress(events),
     });
     return {
       outDir: result.outDir,
       images: result.images,
       annotations: result.annotations,
       warnings: result.warnings,
+      counts: result.counts,
     };
   };
   const naming = (format: string) => {
@@ -66,19 +55,21 @@ export function createExportHandlers(
           images: r.images,
           annotations: r.annotations,
           warnings: r.warnings,
+          counts: r.counts,
         };
       },
       importAnnotations: async ({ format, path }) => {
         const r = await importAnnotations(projectImportSink(session.require()), {
           format,
           path,
-          onProgress: progress(),
+          onProgress: transferProgress(events),
         });
         return {
           imported: r.imported,
           matchedImages: r.matchedImages,
           unmatched: r.unmatched,
           errors: r.errors,
+          duplicates: r.duplicates,
         };
       },
     },

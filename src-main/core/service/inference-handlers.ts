@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { tagImage } from '../inference';
 import { closedVocabulary } from '../models/vocabulary';
 import { type SettingsStore } from '../settings/settings-store';
+import { FileInference } from './file-inference';
 import { type InferenceService } from './inference-service';
 import { type ProjectSession } from './project-session';
 import { type SegmentService } from './segment-service';
@@ -13,6 +14,7 @@ export function createInferenceHandlers(
   session: ProjectSession,
   settings: SettingsStore,
 ): Pick<ServiceHandlers, 'inference'> {
+  const files = new FileInference(inference);
   return {
     inference: {
       status: async () => {
@@ -56,6 +58,8 @@ export function createInferenceHandlers(
         });
         return scores.map((s) => ({ label: s.label, score: s.score }));
       },
+      segmentFile: (input) => files.segment(input),
+      tagFile: (input) => files.tag(input),
     },
   };
 }

@@ -66,6 +66,18 @@ export class InferenceService {
     return this.#engine;
   }
 
+  /** Throws a clear 'invalid_input' naming the installed models when `modelId` is not one of them. */
+  async requireModel(modelId: string, field = 'modelId'): Promise<void> {
+    const models = await this.engine().listModels();
+    if (!models.some((m) => m.id === modelId)) {
+      throw new AppError(
+        'invalid_input',
+        `unknown model "${modelId}" (installed: ${models.map((m) => m.id).join(', ') || 'none'})`,
+        { field },
+      );
+    }
+  }
+
   modelId(): string {
     const id = this.settings.get().modelId;
     if (!id) throw new AppError('invalid_input', 'no model is selected: choose one in the model picker');

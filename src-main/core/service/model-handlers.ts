@@ -113,6 +113,8 @@ export function createModelHandlers(
   inference: InferenceService,
   settings: SettingsStore,
   events: EventHub,
+  /** Who installs, for the licence record: the app's model manager or the command line. */
+  via: 'app' | 'cli',
 ): ServiceHandlers['models'] {
   const installs = new ModelInstalls(events);
   const summaries = () => manager.installedModels();
@@ -125,10 +127,36 @@ export function createModelHandlers(
 
   return {
     list: summaries,
+    inventory: async () => {
+      const provider = inference.providerStatus();
+      const { bundles, broken } = await manager.registry().scan();
+      return {
+        provider,
+        models: bundles.map((b) => ({
+          id: b.manifest.id,
+          name: b.manifest.name,
+          provider: provider.active,
+          kind: b.manifest.is_starter ? 'starter (colour & texture, not semantic)' : 'real',
+          isStarter: b.manifest.is_starter,
+          hasText: b.manifest.text !== undefined,
+          hasMaskDecoder: b.manifest.mask_decoder !== undefined,
+          source: b.source,
+          dir: b.dir,
+        })),
+        broken,
+      };
+    },
     verify: async ({ modelId }) => {
       try {
-        await inference.engine().verifyModel(modelId);
-        return { ok: true, problems: [] };
+        const { manifest, dir } = await inference.engine().verifyModel(modelId);
+        return {
+          ok: true,
+          problems: [],
+          id: manifest.id,
+          name: manifest.name,
+          dir,
+          provider: inference.providerStatus(),
+        };
       } catch (e) {
         return { ok: false, problems: [(e as Error).message] };
       }
@@ -152,7 +180,7 @@ export function createModelHandlers(
               ...(input.fromDir ? { fromDir: input.fromDir } : {}),
               acceptLicences: input.acceptLicences,
               replace: input.replace,
-              via: 'app',
+              via,
               onProgress: (p) => installs.progress(run, p),
               signal,
             });
@@ -190,11 +218,11 @@ export function createModelHandlers(
     remove: async ({ modelId }) => {
       // Sessions on the bundle's files are released first: Windows cannot delete open files.
       await inference.rawEngine().reloadModels();
-      await manager.remove(modelId);
+      const removed = await manager.remove(modelId);
       await inference.rawEngine().reloadModels();
       let selected = settings.get().modelId;
       if (selected === modelId) selected = settings.update({ modelId: DEFAULT_SETTINGS.modelId }).modelId;
-      return { removed: modelId, selectedModelId: selected };
+      return { removed: modelId, dir: removed.dir, selectedModelId: selected };
     },
   };
 }

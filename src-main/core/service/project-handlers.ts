@@ -1,12 +1,15 @@
 import { type ServiceHandlers } from '@contract';
 import { readRecentProjects } from '../project';
 import { InvalidInputError } from '../db/errors';
+import { type EventHub } from './event-hub';
 import { type GeometryPool } from './geometry-pool';
 import { type ProjectSession } from './project-session';
+import { transferProgress } from './transfer-progress';
 
 /** projects, images, labels and annotations: the contract on top of the open project. */
 export function createProjectHandlers(
   session: ProjectSession,
+  events: EventHub,
   dataDir: string,
   geometryPool: GeometryPool,
 ): Pick<ServiceHandlers, 'projects' | 'images' | 'labels' | 'annotations'> {
@@ -23,7 +26,13 @@ export function createProjectHandlers(
       openSample: () => session.openSample(),
     },
     images: {
-      import: async ({ paths }) => (await session.require().importImages(paths)).report,
+      import: async ({ paths }) => {
+        const progress = transferProgress(events);
+        const { report } = await session.require().importImages(paths, {
+          onProgress: (done, file) => progress({ phase: 'import', done, total: 0, detail: file }),
+        });
+        return report;
+      },
       list: (query) => Promise.resolve(session.require().images.list(query)),
       get: ({ imageId }) => Promise.resolve(session.require().images.row(imageId)),
       setStatus: ({ imageId, status }) => {
@@ -38,6 +47,14 @@ export function createProjectHandlers(
     labels: {
       list: () => Promise.resolve(session.require().labels.list()),
       create: (input) => Promise.resolve(session.require().labels.create(input)),
+      ensure: ({ names, color }) => {
+        const { labels } = session.require();
+        return Promise.resolve(
+          names.map(
+            (name) => labels.findByName(name) ?? labels.create({ name, ...(color ? { color } : {}) }),
+          ),
+        );
+      },
       update: ({ labelId, ...changes }) => Promise.resolve(session.require().labels.update(labelId, changes)),
       remove: ({ labelId, strategy }) => Promise.resolve(session.require().labels.remove(labelId, strategy)),
       reorder: ({ labelIds }) => Promise.resolve(session.require().labels.reorder(labelIds)),

@@ -7,6 +7,13 @@ import { Project, touchRecentProject } from '../project';
 import { type SettingsStore } from '../settings/settings-store';
 import { type EventHub } from './event-hub';
 
+export interface ProjectSessionOptions {
+  /** Put projects that are merely opened at the top of the recent list (created ones always are). */
+  readonly rememberOpened: boolean;
+  /** Look for moved or deleted image files in the background after a project opens. */
+  readonly watchMissing: boolean;
+}
+
 const SampleLabelsSchema = z.array(z.object({ name: z.string(), color: z.string(), hotkey: z.string() }));
 
 /**
@@ -22,6 +29,7 @@ export class ProjectSession {
     private readonly appRoot: string,
     private readonly settings: SettingsStore,
     private readonly events: EventHub,
+    private readonly options: ProjectSessionOptions,
   ) {}
 
   get current(): Project | null {
@@ -41,12 +49,12 @@ export class ProjectSession {
 
   async create(dir: string, name?: string): Promise<ProjectInfo> {
     await this.close();
-    return this.#adopt(Project.create(dir, name === undefined ? {} : { name }, this.#options()));
+    return this.#adopt(Project.create(dir, name === undefined ? {} : { name }, this.#projectOptions()), true);
   }
 
   async open(dir: string): Promise<ProjectInfo> {
     await this.close();
-    return this.#adopt(Project.open(dir, this.#options()));
+    return this.#adopt(Project.open(dir, this.#projectOptions()), this.options.rememberOpened);
   }
 
   /** The generated sample project in the app data dir: created and filled on first use, reopened after. */
@@ -56,9 +64,9 @@ export class ProjectSession {
     const project = Project.create(
       path.join(this.dataDir, 'sample-project'),
       { name: 'Sample project' },
-      this.#options(),
+      this.#projectOptions(),
     );
-    this.#adopt(project);
+    this.#adopt(project, true);
     if (project.images.count() === 0) {
       const images = readdirSync(sampleDir)
         .filter((f) => f.endsWith('.png'))
@@ -75,8 +83,7 @@ export class ProjectSession {
   }
 
   info(): ProjectInfo {
-    const { cacheBytes: _cacheBytes, ...info } = this.require().info();
-    return info;
+    return this.require().info();
   }
 
   async close(): Promise<void> {
@@ -88,7 +95,7 @@ export class ProjectSession {
     this.events.emit({ kind: 'project_changed', dir: null });
   }
 
-  #options(): { cacheBudgetBytes: number; maxInputPixels: number } {
+  #projectOptions(): { cacheBudgetBytes: number; maxInputPixels: number } {
     const s = this.settings.get();
     return { cacheBudgetBytes: s.cacheBudgetBytes, maxInputPixels: s.maxInputPixels };
   }
@@ -97,15 +104,20 @@ export class ProjectSession {
    * Makes `project` the open one, or closes it and throws: an open that fails (a full disk while the
    * recent list is written, say) leaves no project open behind its error.
    */
-  #adopt(project: Project): ProjectInfo {
+  #adopt(project: Project, remember: boolean): ProjectInfo {
     try {
-      touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
+      if (remember) touchRecentProject(this.dataDir, { dir: project.dir, name: project.name });
     } catch (e) {
       project.close();
       throw e;
     }
     this.#project = project;
     this.events.emit({ kind: 'project_changed', dir: project.dir });
+    if (this.options.watchMissing) this.#watchMissing(project);
+    return this.info();
+  }
+
+  #watchMissing(project: Project): void {
     // Files moved or deleted since the last session are flagged in the background, not on the open path.
     void project
       .detectMissing()
@@ -115,6 +127,5 @@ export class ProjectSession {
         }
       })
       .catch(() => undefined);
-    return this.info();
   }
 }

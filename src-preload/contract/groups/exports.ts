@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImageStatusSchema } from '../geometry';
 import { FilePathSchema } from '../ids';
 import { method } from './method';
 
@@ -9,8 +10,17 @@ export const ImportFormatSchema = z.enum(['coco', 'yolo', 'labelme']);
 export const exportOptions = {
   format: ExportFormatSchema,
   segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
-  images: z.enum(['all', 'done']).default('all'),
-  split: z.object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1) }).optional(),
+  /** 'all', or only images with these statuses ('done' is short for ['done']). */
+  images: z
+    .union([z.enum(['all', 'done']), z.array(ImageStatusSchema).min(1).max(4)], {
+      error: `expected "all" or statuses from ${ImageStatusSchema.options.join('|')}`,
+    })
+    .default('all'),
+  /** Fractions of the images for train and val (normalised, so 0.8/0.2 and 8/2 are the same). */
+  split: z
+    .object({ train: z.number().nonnegative(), val: z.number().nonnegative() })
+    .refine((s) => s.train + s.val > 0, 'the split fractions must not all be 0')
+    .optional(),
   seed: z.number().int().default(0),
   /** Copy the images into the export, hard-link them, or leave them where they are and reference them. */
   imageFiles: z.enum(['copy', 'link', 'reference']).default('copy'),
@@ -28,6 +38,8 @@ export const ExportResultSchema = z.object({
   images: z.number().int(),
   annotations: z.number().int(),
   warnings: z.array(z.string()),
+  /** Counters behind the warnings: shapesLostHoles, skippedPoints, … */
+  counts: z.record(z.string(), z.number().int()),
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
 
@@ -36,6 +48,8 @@ export const ImportAnnotationsResultSchema = z.object({
   matchedImages: z.number().int(),
   unmatched: z.array(z.string()),
   errors: z.array(z.string()),
+  /** Annotations already in the project (an import run twice adds nothing). */
+  duplicates: z.number().int(),
 });
 
 export const exportsGroup = {
@@ -63,6 +77,8 @@ export const exportsGroup = {
       images: z.number().int(),
       annotations: z.number().int(),
       warnings: z.array(z.string()),
+      /** Counters behind the warnings: shapesLostHoles, skippedPoints, … */
+      counts: z.record(z.string(), z.number().int()),
     }),
   ),
 };

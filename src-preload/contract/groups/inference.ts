@@ -4,7 +4,6 @@ import { CocoRleSchema } from '../geometry';
 import { method } from './method';
 
 export const ProviderNameSchema = z.enum(['cpu', 'cuda', 'dml', 'coreml']);
-export type ProviderName = z.infer<typeof ProviderNameSchema>;
 
 export const ProviderStatusSchema = z.object({
   requested: ProviderNameSchema,
@@ -64,6 +63,40 @@ export const InferenceStatusSchema = z.object({
 });
 export type InferenceStatus = z.infer<typeof InferenceStatusSchema>;
 
+/** [x, y, width, height] in image pixels. */
+const BoxSchema = z.tuple([
+  z.number().finite(),
+  z.number().finite(),
+  z.number().finite().positive('a box needs a positive width'),
+  z.number().finite().positive('a box needs a positive height'),
+]);
+const filePath = z.string().min(1).max(4096);
+const modelId = z.string().min(1).max(128);
+
+/**
+ * An image file outside any project (the CLI's `segment` and `tag`): text prompts, or clicks and/or a box.
+ */
+export const SegmentFileInputSchema = z
+  .object({
+    path: filePath,
+    modelId,
+    texts: z.array(z.string().trim().min(1, 'a text prompt must not be empty').max(200)).max(16).default([]),
+    clicks: z.array(ClickSchema).max(64).default([]),
+    box: BoxSchema.optional(),
+    threshold: z.number().gt(0).lt(1).optional(),
+    minAreaPx: z.number().nonnegative().optional(),
+    /** Polygon simplification tolerance. */
+    tolerancePx: z.number().nonnegative().optional(),
+    refine: z.boolean().default(true),
+  })
+  .superRefine((input, ctx) => {
+    const points = input.clicks.length > 0 || input.box !== undefined;
+    if (input.texts.length > 0 && points)
+      ctx.addIssue({ code: 'custom', path: ['texts'], message: 'text prompts and clicks/a box do not mix' });
+    if (input.texts.length === 0 && !points)
+      ctx.addIssue({ code: 'custom', path: ['texts'], message: 'give text prompts, or clicks and/or a box' });
+  });
+
 export const inferenceGroup = {
   status: method(z.object({}), InferenceStatusSchema),
   embed: method(
@@ -93,5 +126,30 @@ export const inferenceGroup = {
   tags: method(
     z.object({ imageId: ImageIdSchema, labels: z.array(z.string().min(1).max(200)).max(256).optional() }),
     z.array(z.object({ label: z.string(), score: z.number() })),
+  ),
+  /** Segments an image file with no project (nothing is cached). */
+  segmentFile: method(
+    SegmentFileInputSchema,
+    z.object({
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      model: z.string(),
+      instances: z.array(InstanceSchema),
+    }),
+  ),
+  /** Zero-shot tags of an image file with no project: each label's score, best first. */
+  tagFile: method(
+    z.object({
+      path: filePath,
+      labels: z.array(z.string().trim().min(1).max(200)).min(1, 'give at least one label').max(256),
+      /** Default: the selected model. */
+      modelId: modelId.optional(),
+    }),
+    z.object({
+      image: z.string(),
+      model: z.string(),
+      provider: ProviderStatusSchema,
+      tags: z.array(z.object({ label: z.string(), score: z.number(), probability: z.number() })),
+    }),
   ),
 };

@@ -40,6 +40,11 @@ export const labelsGroup = {
     z.object({ name, color: ColorSchema.optional(), hotkey: hotkey.optional(), prompt: prompt.optional() }),
     LabelSchema,
   ),
+  /** The labels of these names, creating the missing ones (existing labels are left as they are). */
+  ensure: method(
+    z.object({ names: z.array(name).min(1).max(1000), color: ColorSchema.optional() }),
+    z.array(LabelSchema),
+  ),
   update: method(
     z.object({
       labelId: LabelIdSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FilePathSchema } from '../ids';
+import { ProviderStatusSchema } from './inference';
 import { method } from './method';
 
 export const ModelSummarySchema = z.object({
@@ -16,6 +17,20 @@ export const ModelSummarySchema = z.object({
   diskBytes: z.number().int().nonnegative().nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+/** One bundle as the model inventory shows it: where it lives and what it can do. */
+export const ModelEntrySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The execution provider it runs on. */
+  provider: z.string(),
+  kind: z.string(),
+  isStarter: z.boolean(),
+  hasText: z.boolean(),
+  hasMaskDecoder: z.boolean(),
+  source: z.enum(['built-in', 'user']),
+  dir: z.string(),
+});
 
 export const WeightDtypeSchema = z.enum(['fp32', 'fp16', 'int8']);
 export type WeightDtype = z.infer<typeof WeightDtypeSchema>;
@@ -143,9 +158,26 @@ export type InstallStatus = z.infer<typeof InstallStatusSchema>;
 
 export const modelsGroup = {
   list: method(z.object({}), z.array(ModelSummarySchema)),
+  /** Every bundle with its folder, and the folders whose manifest is broken (listed, never dropped). */
+  inventory: method(
+    z.object({}),
+    z.object({
+      provider: ProviderStatusSchema,
+      models: z.array(ModelEntrySchema),
+      broken: z.array(z.object({ dir: z.string(), error: z.string() })),
+    }),
+  ),
+  /** Manifest, files, sha256, graph input/output names and ranks, by id or bundle folder. */
   verify: method(
-    z.object({ modelId: z.string().min(1) }),
-    z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
+    z.object({ modelId: z.string().min(1).max(4096) }),
+    z.object({
+      ok: z.boolean(),
+      problems: z.array(z.string()),
+      id: z.string().optional(),
+      name: z.string().optional(),
+      dir: z.string().optional(),
+      provider: ProviderStatusSchema.optional(),
+    }),
   ),
   /**
    * Installs a catalogue checkpoint (downloaded from the hub, or from `fromDir`), or a ready bundle
@@ -197,6 +229,6 @@ export const modelsGroup = {
   /** Deletes an installed (not built-in) model; the selection falls back to the starter if it was selected. */
   remove: method(
     z.object({ modelId: z.string().min(1) }),
-    z.object({ removed: z.string(), selectedModelId: z.string().nullable() }),
+    z.object({ removed: z.string(), dir: z.string(), selectedModelId: z.string().nullable() }),
   ),
 };

@@ -11,6 +11,8 @@ export const ProjectInfoSchema = z.object({
   schemaVersion: z.number().int(),
   /** Opened read-only (the folder or database is not writable): it can be viewed and exported, not edited. */
   readOnly: z.boolean(),
+  /** Bytes held by the embedding cache. */
+  cacheBytes: z.number().int().nonnegative(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
 

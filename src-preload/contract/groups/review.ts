@@ -17,9 +17,19 @@ export type StoredProposal = z.infer<typeof StoredProposalSchema>;
 
 const accepted = z.object({ annotationIds: z.array(AnnotationIdSchema), revision: z.number().int() });
 
+const ReviewQueueSchema = z.array(z.object({ imageId: ImageIdSchema, pending: z.number().int() }));
+
 export const reviewGroup = {
   /** Images with pending proposals, in review order. */
-  queue: method(z.object({}), z.array(z.object({ imageId: ImageIdSchema, pending: z.number().int() }))),
+  queue: method(z.object({}), ReviewQueueSchema),
+  /** The queue with the proposal counts by state. */
+  summary: method(
+    z.object({}),
+    z.object({
+      counts: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
+      queue: ReviewQueueSchema,
+    }),
+  ),
   list: method(z.object({ imageId: ImageIdSchema }), z.array(StoredProposalSchema)),
   /** Accept one proposal, optionally edited (another label, or corrected geometry). */
   accept: method(

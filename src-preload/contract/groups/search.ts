@@ -13,6 +13,9 @@ export const RegionHitSchema = z.object({
   score: z.number(),
   /** [x, y, w, h] in image pixels. */
   bbox,
+  heatmap: z
+    .object({ gridW: z.number().int().positive(), gridH: z.number().int().positive(), base64: z.string() })
+    .optional(),
 });
 export type RegionHit = z.infer<typeof RegionHitSchema>;
 
@@ -25,6 +28,11 @@ export const ImageHitSchema = z.object({
 export type ImageHit = z.infer<typeof ImageHitSchema>;
 
 const topK = z.number().int().positive().max(200).default(20);
+/** The embeddings searched: the selected model (default) or another, at its default or a given resolution. */
+const spec = {
+  modelId: z.string().min(1).max(128).optional(),
+  resolution: z.number().int().min(16).max(4096).optional(),
+};
 /**
  * Object search keeps hits whose cosine reaches minScore, up to maxPerImage distinct regions of one
  * image (separate connected areas of its similarity map).
@@ -32,6 +40,7 @@ const topK = z.number().int().positive().max(200).default(20);
 const objectQuery = {
   annotationId: AnnotationIdSchema,
   topK,
+  ...spec,
   minScore: z.number().min(-1).max(1).default(0.6),
   maxPerImage: z.number().int().positive().max(20).default(3),
 };
@@ -63,9 +72,16 @@ export const MAX_GROUP_MEMBERS = 24;
 
 export const searchGroup = {
   /** Image-level: summary cosine against every cached image. */
-  similarImages: method(z.object({ imageId: ImageIdSchema, topK }), z.array(ImageHitSchema)),
+  similarImages: method(z.object({ imageId: ImageIdSchema, topK, ...spec }), z.array(ImageHitSchema)),
   /** Object-level: the annotation's mask-pooled feature against the patches of every cached image. */
-  similarObjects: method(z.object(objectQuery), z.array(RegionHitSchema)),
+  similarObjects: method(
+    z.object({
+      ...objectQuery,
+      /** Each hit's cosine per grid cell (0–255), base64. */
+      heatmaps: z.boolean().default(false),
+    }),
+    z.array(RegionHitSchema),
+  ),
   /** "Label these": the same hits as similarObjects (same query) become proposals of a label. */
   proposeHits: method(
     z.object({ ...objectQuery, labelId: LabelIdSchema }),
@@ -76,10 +92,17 @@ export const searchGroup = {
     z.object({ label: z.string().min(1).max(200), minProbability: z.number().min(0).max(1).default(0.5) }),
     z.object({ imageIds: z.array(ImageIdSchema), skipped: z.array(z.string()) }),
   ),
-  /** Every pair (unbounded: the CLI's report). The app pages groups with duplicateGroups instead. */
+  /**
+   * Pairs of cached images whose summary cosine is at least the threshold, and their connected groups
+   * (unbounded: the CLI's report). The app pages groups with duplicateGroups instead.
+   */
   duplicates: method(
-    z.object({ threshold: z.number().min(0).max(1).default(0.97) }),
-    z.array(z.object({ a: ImageIdSchema, b: ImageIdSchema, score: z.number() })),
+    z.object({ threshold: z.number().gt(-1).max(1).default(0.97), ...spec }),
+    z.object({
+      threshold: z.number(),
+      pairs: z.array(z.object({ a: ImageIdSchema, b: ImageIdSchema, score: z.number() })),
+      groups: z.array(z.array(ImageIdSchema)),
+    }),
   ),
   /**
    * Near-duplicates as groups (connected components of the pairs at or above threshold, minus the pairs
@@ -88,6 +111,7 @@ export const searchGroup = {
   duplicateGroups: method(
     z.object({
       threshold: z.number().min(0).max(1).default(0.97),
+      ...spec,
       offset: z.number().int().nonnegative().default(0),
       limit: z.number().int().positive().max(50).default(20),
       /** Members listed per group (the rest are counted in `size`); raise it to act on a whole group. */

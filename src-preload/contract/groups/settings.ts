@@ -22,7 +22,7 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const AppInfoSchema = z.object({
   name: z.literal('RadioLabel'),
   version: z.string(),
-  mode: z.enum(['electron', 'browser']),
+  mode: z.enum(['electron', 'browser', 'cli']),
   /** Problems found at start-up that the user should know of (a damaged settings file set aside). */
   warnings: z.array(z.string()),
 });

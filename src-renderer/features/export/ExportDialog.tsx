@@ -7,7 +7,7 @@ import {
   type ExportResult,
 } from '@contract';
 import { api, getBackend, startDownload } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { Dialog } from '../common/Dialog';
 import { plural } from '../common/plural';
 

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type ImageRow, ImageStatusSchema, type ImageStatus } from '@contract';
 import { mediaUrl } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { ImportImages } from '../import/ImportImages';
 import { plural } from '../common/plural';
 import { type ImagePager, PAGE_ROWS, type ImageFilter } from './image-pager';

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { getBackend } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { plural } from '../common/plural';
 import { uploadFiles } from './upload-files';
 

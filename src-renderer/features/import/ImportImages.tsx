@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { type ImportReport } from '@contract';
 import { api, getBackend } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { plural } from '../common/plural';
 import { uploadFiles } from './upload-files';
 

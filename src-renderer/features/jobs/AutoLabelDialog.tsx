@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { labelPrompt, type LabelId } from '@contract';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { Dialog } from '../common/Dialog';
 import { plural } from '../common/plural';
 import { unknownWords } from '../prompt-bar/vocabulary';

@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
-import { type Job, labelPrompt } from '@contract';
+import { type Job, type JobStart, labelPrompt } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { AutoLabelDialog } from './AutoLabelDialog';
 
 const KIND_NAMES: Readonly<Record<Job['kind'], string>> = {
   embed: 'Precompute embeddings',
   auto_label: 'Auto-label',
   propagate: 'Label all similar',
-  export: 'Export',
 };
 
 function eta(ms: number | null): string {
@@ -43,8 +42,8 @@ export function JobsPanel(): React.JSX.Element {
     });
   }, [invalidateImages]);
 
-  const start = async (kind: Job['kind'], params: Record<string, unknown>): Promise<void> => {
-    const r = await api().jobs.start({ kind, params });
+  const start = async (job: JobStart): Promise<void> => {
+    const r = await api().jobs.start(job);
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
     // Progress events can overtake this answer (a short job is done before it arrives): never let the
     // start snapshot replace a newer state.
@@ -56,13 +55,17 @@ export function JobsPanel(): React.JSX.Element {
     <section className="panel jobs" aria-label="Jobs">
       <h2>Dataset</h2>
       <div className="row">
-        <button onClick={() => void start('embed', { images: 'uncached' })}>Precompute</button>
+        <button onClick={() => void start({ kind: 'embed', params: { images: 'uncached' } })}>
+          Precompute
+        </button>
         <button disabled={labels.length === 0} onClick={() => setChoosing(true)}>
           Auto-label…
         </button>
         <button
           disabled={activeLabelId === null}
-          onClick={() => void start('propagate', { images: 'all', labelId: activeLabelId })}
+          onClick={() =>
+            activeLabelId !== null && void start({ kind: 'propagate', params: { labelId: activeLabelId } })
+          }
         >
           Label all similar
         </button>
@@ -94,11 +97,14 @@ export function JobsPanel(): React.JSX.Element {
           onClose={() => setChoosing(false)}
           onStart={(labelIds, images) => {
             setChoosing(false);
-            void start('auto_label', {
-              images,
-              prompts: labels
-                .filter((l) => labelIds.includes(l.id))
-                .map((l) => ({ labelId: l.id, texts: [labelPrompt(l)] })),
+            void start({
+              kind: 'auto_label',
+              params: {
+                images,
+                prompts: labels
+                  .filter((l) => labelIds.includes(l.id))
+                  .map((l) => ({ labelId: l.id, texts: [labelPrompt(l)] })),
+              },
             });
           }}
         />

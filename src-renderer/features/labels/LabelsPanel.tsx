@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type Label, type LabelId, type LabelRemoval } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { Dialog } from '../common/Dialog';
 import { plural } from '../common/plural';
 import { LabelEditor } from './LabelEditor';

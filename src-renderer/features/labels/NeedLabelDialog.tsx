@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { Dialog } from '../common/Dialog';
 
 /**

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type ModelSummary } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { formatBytes, providesLabels } from './format';
 import { modelDisplayName } from './ModelPicker';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type CatalogueEntry, type InstallStatus, type ModelSummary } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { CatalogueTable } from './CatalogueTable';
 import { InstallPanel } from './InstallPanel';
 import { InstallProgress } from './InstallProgress';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type ModelSummary } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { ModelManager } from './ModelManager';
 
 /** The starter bundle is always labelled for what it is: colour and texture, not semantics. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type ProjectInfo, type RecentProject, type Result } from '@contract';
 import { api, getBackend } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 /** Create, open, recent, and the sample project (offered first on a first run, when nothing is recent). */
 export function ProjectPicker(): React.JSX.Element {

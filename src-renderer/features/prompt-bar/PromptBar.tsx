@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { type HeatMap, type Label, type ImageId, type ModelCapabilities } from '@contract';
 import { api } from '../../bridge';
-import { appLabelSource, useAppStore } from '../../app/app-store';
+import { appLabelSource, useAppStore } from '../../state/app-store';
 import { type EditorStore } from '../../model';
 import { plural } from '../common/plural';
 import { promptsFromText, proposalsFromInstances } from './prompt-proposals';

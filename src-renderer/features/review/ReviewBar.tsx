@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type StoredProposal, type AnnotationId, type Result } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { type Proposal } from '../../model';
 import { plural } from '../common/plural';
 import { type EditorSession } from '../workspace/editor-session';

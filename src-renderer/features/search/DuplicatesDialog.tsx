@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type DuplicateGroup, type DuplicateMember, type ImageId } from '@contract';
 import { api, mediaUrl } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { Dialog } from '../common/Dialog';
 import { plural } from '../common/plural';
 

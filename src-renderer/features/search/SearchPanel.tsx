@@ -1,7 +1,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { type RegionHit, type ImageHit, type Result } from '@contract';
 import { api, mediaUrl } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { plural } from '../common/plural';
 import { type EditorSession } from '../workspace/editor-session';
 import { DuplicatesDialog } from './DuplicatesDialog';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ProviderNameSchema, type Settings } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { ModelManager } from '../models/ModelManager';
 
 const GIB = 1024 ** 3;

@@ -1,4 +1,4 @@
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 
 const PROVIDER_NAMES = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML' } as const;
 

@@ -3,7 +3,7 @@ import { type HeatMap, type LabelId } from '@contract';
 import { api, mediaUrl } from '../../bridge';
 import { AnnotationCanvas, useViewState } from '../../canvas';
 import { type Proposal } from '../../model';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { PromptBar } from '../prompt-bar/PromptBar';
 import { ReviewBar } from '../review/ReviewBar';
 import { ShortcutHelp } from '../shortcuts/ShortcutHelp';

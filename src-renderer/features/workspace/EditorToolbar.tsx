@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ImageStatusSchema, type ImageStatus } from '@contract';
 import { api } from '../../bridge';
 import { type ToolName } from '../../tools';
-import { useAppStore } from '../../app/app-store';
+import { useAppStore } from '../../state/app-store';
 import { type EditorSession } from './editor-session';
 
 const TOOL_BUTTONS: readonly { name: ToolName; title: string; key: string }[] = [

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type ImageRow } from '@contract';
 import { api } from '../../bridge';
-import { appLabelSource, useAppStore } from '../../app/app-store';
+import { appLabelSource, useAppStore } from '../../state/app-store';
 import { ImageList } from '../image-list/ImageList';
 import { ImagePager, type ImageFilter } from '../image-list/image-pager';
 import { LabelsPanel } from '../labels/LabelsPanel';

@@ -1,26 +1,7 @@
-import { type Annotation as StoredAnnotation, type ImageId, type LabelId } from '@contract';
+import { type ImageId, type LabelId } from '@contract';
 import { api } from '../../bridge';
-import {
-  AutosaveQueue,
-  EditorStore,
-  type Annotation,
-  type LoadedAnnotations,
-  type SaveResult,
-} from '../../model';
+import { AutosaveQueue, EditorStore, type LoadedAnnotations, type SaveResult } from '../../model';
 import { type LabelSource, ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
-
-/** Stored annotation → editor annotation (hidden/locked are view state, off when loaded). */
-export function toEditorAnnotation(a: StoredAnnotation): Annotation {
-  return {
-    id: a.id,
-    labelId: a.labelId,
-    geometry: a.geometry,
-    score: a.score,
-    source: a.source,
-    hidden: false,
-    locked: false,
-  };
-}
 
 async function load(imageId: ImageId): Promise<LoadedAnnotations> {
   const r = await api().annotations.list({ imageId });

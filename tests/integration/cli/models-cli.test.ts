@@ -2,8 +2,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installProgressPrinter } from '../../../src-main/cli/commands/models';
-import { runCliJson } from '../../fixtures/cli-run';
+import { asJobId, type AppEvent, type InstallStatus } from '@contract';
+import { progressLines } from '../../../src-main/cli/progress';
+import { radiolabel } from '../../fixtures/cli/radiolabel';
 
 const starterDir = path.resolve(import.meta.dirname, '../../../models/starter');
 let dataDir: string;
@@ -12,7 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const cli = (...argv: string[]) => runCliJson(dataDir, ...argv);
+const cli = (...argv: string[]) => radiolabel(dataDir, argv);
 
 describe('radiolabel models catalogue / install / remove', () => {
   it('prints the catalogue: licence, resolution, memory, what each provides, sources', async () => {
@@ -37,16 +38,16 @@ describe('radiolabel models catalogue / install / remove', () => {
     expect(String(eradio?.notInstallable)).toMatch(/not a ViT/);
   });
 
-  it('refuses an unsupported checkpoint with its reason (exit 1), and an unknown id as a usage error', async () => {
+  it('refuses an unsupported checkpoint with its reason, and an unknown id, as refused input (exit 2)', async () => {
     const r = await cli('models', 'install', 'e-radio_v2');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^radiolabel models install: E-RADIO cannot be installed: E-RADIO is not a ViT/);
     const u = await cli('models', 'install', 'no-such-model');
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('"no-such-model" is neither a catalogue id (c-radio_v4-h, ');
     const d = await cli('models', 'install', 'c-radio_v3-b', '--dtype', 'fp8');
     expect(d.code).toBe(2);
-    expect(d.stderr).toContain('--dtype must be one of fp32|fp16|int8, got "fp8"');
+    expect(d.stderr).toContain('--dtype: Invalid option: expected one of "fp32"|"fp16"|"int8" (got "fp8")');
   });
 
   it('installs a bundle folder, then removes it; built-in models stay', async () => {
@@ -69,30 +70,53 @@ describe('install progress on stderr', () => {
   it('one line per phase change, then at most one a second, with bytes, speed and time left', () => {
     const lines: string[] = [];
     let t = 0;
-    const print = installProgressPrinter({ dataDir: '', progress: (m) => lines.push(m) }, () => t);
-    const dl = {
-      phase: 'downloading' as const,
+    const print = progressLines(
+      (l) => lines.push(l),
+      () => t,
+    );
+    const base: InstallStatus = {
+      installId: 'i1',
+      catalogueId: 'c-radio_v3-b',
+      state: 'downloading',
       file: 'nvidia/C-RADIOv3-B/model.safetensors',
-      totalBytes: 400 * 2 ** 20,
-    };
-    print({ ...dl, receivedBytes: 0, bytesPerSecond: null, etaSeconds: null });
-    t = 500;
-    print({ ...dl, receivedBytes: 10 * 2 ** 20, bytesPerSecond: 20 * 2 ** 20, etaSeconds: 19.5 });
-    t = 1000;
-    print({ ...dl, receivedBytes: 20 * 2 ** 20, bytesPerSecond: 20 * 2 ** 20, etaSeconds: 19 });
-    t = 1100;
-    print({
-      phase: 'converting',
-      file: 'encoder',
       receivedBytes: 0,
-      totalBytes: 1,
+      totalBytes: 400 * 2 ** 20,
       bytesPerSecond: null,
       etaSeconds: null,
+      message: null,
+      modelId: null,
+    };
+    const event = (install: Partial<InstallStatus>): AppEvent => ({
+      kind: 'model_install',
+      install: { ...base, ...install },
+    });
+    print(event({}));
+    t = 500;
+    print(event({ receivedBytes: 10 * 2 ** 20, bytesPerSecond: 20 * 2 ** 20, etaSeconds: 19.5 }));
+    t = 1000;
+    print(event({ receivedBytes: 20 * 2 ** 20, bytesPerSecond: 20 * 2 ** 20, etaSeconds: 19 }));
+    t = 1100;
+    print(event({ state: 'converting', file: 'encoder', receivedBytes: 0, totalBytes: 1 }));
+    print(event({ state: 'done', file: null, modelId: 'c-radio_v3-b-512' }));
+    // Job progress goes through the same printer without disturbing the install's rhythm.
+    print({
+      kind: 'job_progress',
+      job: {
+        id: asJobId(1),
+        kind: 'embed',
+        state: 'queued',
+        done: 0,
+        total: 1,
+        etaMs: null,
+        error: null,
+        warnings: [],
+      },
     });
     expect(lines).toEqual([
       'downloading nvidia/C-RADIOv3-B/model.safetensors: 0 B/400.0 MiB (0%)',
       'downloading nvidia/C-RADIOv3-B/model.safetensors: 20.0 MiB/400.0 MiB (5%), 20.0 MiB/s, 0:19 left',
       'converting encoder…',
+      'job 1 embed queued: 0/1',
     ]);
   });
 });

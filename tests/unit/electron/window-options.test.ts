@@ -7,7 +7,7 @@ import {
 import { senderAllowed } from '../../../src-main/electron/sender-check';
 
 describe('BrowserWindow options', () => {
-  it('follow every security rule of DESIGN.md', () => {
+  it('follow every window security rule (sandbox, isolation, no node, no remote content)', () => {
     const prefs = mainWindowOptions('/x/preload.cjs').webPreferences;
     expect(prefs).toMatchObject({
       preload: '/x/preload.cjs',

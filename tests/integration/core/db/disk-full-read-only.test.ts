@@ -5,6 +5,7 @@ import { asImageId, asLabelId } from '@contract';
 import { IoError } from '../../../../src-main/core/db/errors';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
 import { Project } from '../../../../src-main/core/project';
+import { projectOverDb, readProjectDb } from '../../../fixtures/db/project-db';
 import { tinyPng, writeBuffer } from '../../../fixtures/images/make-images';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { runToEnd } from './helpers/kill-child';
@@ -29,7 +30,7 @@ function bigPolygonPatch(n: number) {
 describe('disk full and read-only folders', () => {
   it('a full disk gives a clear io_error, applies nothing, and the project stays usable', async () => {
     const root = temp.make();
-    const project = Project.create(path.join(root, 'proj'));
+    const { project, db } = projectOverDb(path.join(root, 'proj'), { create: true });
     try {
       project.images.insert({
         path: 'a.png',
@@ -41,9 +42,9 @@ describe('disk full and read-only folders', () => {
         heightPx: 1000,
       });
       project.labels.create({ name: 'thing' });
-      const pages = project.db.pragma('page_count', { simple: true }) as number;
+      const pages = db.pragma('page_count', { simple: true }) as number;
       // SQLite's own quota: writes beyond it fail exactly like a full disk (SQLITE_FULL).
-      project.db.pragma(`max_page_count = ${pages + 20}`);
+      db.pragma(`max_page_count = ${pages + 20}`);
       const image = asImageId(1);
       let thrown: unknown;
       try {
@@ -62,10 +63,10 @@ describe('disk full and read-only folders', () => {
         code: 'io_error',
         failure: 'disk_full',
       });
-      expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
 
       // Space comes back: the same project, same connection, carries on.
-      project.db.pragma('max_page_count = 1073741823');
+      db.pragma('max_page_count = 1073741823');
       expect(project.annotations.applyPatch(image, bigPolygonPatch(10), 0).revision).toBe(1);
       const rerun = await project.importImages([pngs]);
       expect(rerun.report.added + rerun.report.duplicates).toBe(1200);
@@ -102,7 +103,7 @@ describe('disk full and read-only folders', () => {
     }
     const project = Project.open(dir);
     try {
-      expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(readProjectDb(project, (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
       project.labels.create({ name: 'after' });
       expect(project.labels.list().map((l) => l.name)).toEqual(['before', 'after']);
     } finally {

@@ -4,6 +4,9 @@ import { type StoredEmbedding } from '../../../../src-main/core/embedding-types'
 import { Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { projectWithImages } from './helpers/seed';
+import { openProjectDb } from '../../../../src-main/core/db/open-db';
+import { SqliteEmbeddingCache } from '../../../../src-main/core/db/embedding-cache';
+import { readProjectDb } from '../../../fixtures/db/project-db';
 
 const temp = tempDirs('emb');
 afterAll(() => temp.cleanup());
@@ -62,7 +65,9 @@ describe('embedding cache', () => {
 
   it('drops an image’s embeddings with the image (foreign key cascade)', () => {
     project.embeddings.put({ imageId: ids[1]!, modelId: 'm', resolution: 'r' }, embedding(1));
-    project.db.prepare('DELETE FROM images WHERE id = ?').run(ids[1]);
+    const db = openProjectDb(project.dbFile, { create: false });
+    db.prepare('DELETE FROM images WHERE id = ?').run(ids[1]);
+    db.close();
     expect(project.embeddings.totalBytes()).toBe(0);
   });
 
@@ -83,30 +88,38 @@ describe('embedding cache', () => {
 
   it('records reads in memory: no write per read, yet eviction still follows the reads', () => {
     const rowBytes = (3 * 4 * 8 + 5) * 2;
-    project.embeddings.setBudgetBytes(rowBytes * 3);
-    const key = (i: number) => ({ imageId: ids[i]!, modelId: 'm', resolution: 'r' });
-    for (let i = 0; i < 3; i++) project.embeddings.put(key(i), embedding(i));
-    const changes = project.db.prepare('SELECT total_changes()').pluck();
-    const lastUsed = project.db
-      .prepare('SELECT last_used FROM embeddings WHERE image_id = ? ORDER BY image_id')
-      .pluck();
-    const before = changes.get() as number;
-    const rank0 = lastUsed.get(ids[0]) as number;
-    for (let n = 0; n < 100; n++) expect(project.embeddings.get(key(n % 2 === 0 ? 0 : 2))).toBeDefined();
-    expect(changes.get()).toBe(before);
-    expect(lastUsed.get(ids[0])).toBe(rank0);
-    // Key 1 is now the least recently read: it goes first, although the table has not seen the reads.
-    project.embeddings.put(key(3), embedding(3));
-    expect([0, 1, 2, 3].map((i) => project.embeddings.has(key(i)))).toEqual([true, false, true, true]);
-    project.embeddings.put(key(4), embedding(4));
-    expect([0, 2, 3, 4].map((i) => project.embeddings.has(key(i)))).toEqual([false, true, true, true]);
+    // A cache over a connection of the test's own: total_changes() counts that connection's writes.
+    const db = openProjectDb(project.dbFile, { create: false });
+    try {
+      const cache = new SqliteEmbeddingCache(db, rowBytes * 3);
+      const key = (i: number) => ({ imageId: ids[i]!, modelId: 'm', resolution: 'r' });
+      for (let i = 0; i < 3; i++) cache.put(key(i), embedding(i));
+      const changes = db.prepare('SELECT total_changes()').pluck();
+      const lastUsed = db
+        .prepare('SELECT last_used FROM embeddings WHERE image_id = ? ORDER BY image_id')
+        .pluck();
+      const before = changes.get() as number;
+      const rank0 = lastUsed.get(ids[0]) as number;
+      for (let n = 0; n < 100; n++) expect(cache.get(key(n % 2 === 0 ? 0 : 2))).toBeDefined();
+      expect(changes.get()).toBe(before);
+      expect(lastUsed.get(ids[0])).toBe(rank0);
+      // Key 1 is now the least recently read: it goes first, although the table has not seen the reads.
+      cache.put(key(3), embedding(3));
+      expect([0, 1, 2, 3].map((i) => cache.has(key(i)))).toEqual([true, false, true, true]);
+      cache.put(key(4), embedding(4));
+      expect([0, 2, 3, 4].map((i) => cache.has(key(i)))).toEqual([false, true, true, true]);
+    } finally {
+      db.close();
+    }
   });
 
   it('writes the recorded ranks on close, and in a batch after many reads', () => {
     const key = (i: number) => ({ imageId: ids[i]!, modelId: 'm', resolution: 'r' });
     for (let i = 0; i < 3; i++) project.embeddings.put(key(i), embedding(i));
     const order = (p: Project) =>
-      p.db.prepare('SELECT image_id FROM embeddings ORDER BY last_used').pluck().all() as number[];
+      readProjectDb(p, (db) =>
+        db.prepare('SELECT image_id FROM embeddings ORDER BY last_used').pluck().all(),
+      );
     expect(order(project)).toEqual([ids[0], ids[1], ids[2]]);
     project.embeddings.get(key(0));
     expect(order(project)).toEqual([ids[0], ids[1], ids[2]]);

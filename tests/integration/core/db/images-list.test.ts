@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImageId, type LabelId } from '@contract';
 import { type Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { readProjectDb } from '../../../fixtures/db/project-db';
 import { projectWithImages } from './helpers/seed';
 
 const temp = tempDirs('list');
@@ -13,28 +14,26 @@ beforeAll(() => {
   ({ project, ids } = projectWithImages(temp.make(), 500));
   cat = project.labels.create({ name: 'cat' }).id;
   // Every 10th image is done; images 3, 13, 23… carry a cat.
-  project.db.transaction(() => {
-    ids.forEach((id, i) => {
-      if (i % 10 === 0) project.images.setStatus(id, 'done');
-      if (i % 10 === 3) {
-        project.annotations.applyPatch(
-          id,
-          {
-            added: [
-              {
-                clientId: 'c',
-                labelId: cat,
-                geometry: { kind: 'point', x: 1, y: 1 },
-                score: null,
-                source: 'manual',
-              },
-            ],
-          },
-          0,
-        );
-      }
-    });
-  })();
+  ids.forEach((id, i) => {
+    if (i % 10 === 0) project.images.setStatus(id, 'done');
+    if (i % 10 === 3) {
+      project.annotations.applyPatch(
+        id,
+        {
+          added: [
+            {
+              clientId: 'c',
+              labelId: cat,
+              geometry: { kind: 'point', x: 1, y: 1 },
+              score: null,
+              source: 'manual',
+            },
+          ],
+        },
+        0,
+      );
+    }
+  });
 });
 afterAll(() => {
   project.close();
@@ -98,11 +97,13 @@ describe('image list', () => {
   });
 
   it('uses indexes for the sorted, filtered page', () => {
-    const plan = project.db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT id FROM images i WHERE i.status = 'done' ORDER BY i.name, i.id LIMIT 200`,
-      )
-      .all() as { detail: string }[];
+    const plan = readProjectDb(project, (db) =>
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT id FROM images i WHERE i.status = 'done' ORDER BY i.name, i.id LIMIT 200`,
+        )
+        .all(),
+    ) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX images_status_name/);
     expect(plan.map((p) => p.detail).join(' ')).not.toMatch(/TEMP B-TREE/);
   });

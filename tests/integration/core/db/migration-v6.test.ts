@@ -2,11 +2,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asImageId } from '@contract';
-import { DuplicateDismissalsRepo } from '../../../../src-main/core/db/duplicate-dismissals-repo';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../../src-main/core/db/schema';
-import { JobStore } from '../../../../src-main/core/jobs/job-store';
 import { Project } from '../../../../src-main/core/project';
+import { readProjectDb } from '../../../fixtures/db/project-db';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 
 const temp = tempDirs('migration-v6');
@@ -46,11 +45,13 @@ describe('schema v6 (label prompts, job warnings, duplicate dismissals)', () => 
       ['person', null, 1],
       ['car', null, 0],
     ]);
-    const jobs = new JobStore(project.db);
-    expect(jobs.list().map((j) => [j.kind, j.state, j.warnings])).toEqual([['embed', 'done', []]]);
-    expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(project.db.pragma('foreign_key_check')).toEqual([]);
+    expect(project.jobs.list().map((j) => [j.kind, j.state, j.warnings])).toEqual([['embed', 'done', []]]);
     project.close();
+    const checks = readProjectDb(project, (db) => ({
+      integrity: db.pragma('integrity_check', { simple: true }),
+      foreignKeys: db.pragma('foreign_key_check'),
+    }));
+    expect(checks).toEqual({ integrity: 'ok', foreignKeys: [] });
   });
 
   it('stores prompts, renames, reorders, job warnings and dismissals in the migrated file', () => {
@@ -65,12 +66,12 @@ describe('schema v6 (label prompts, job warnings, duplicate dismissals)', () => 
     ]);
     // An empty prompt goes back to the name.
     expect(project.labels.update(person!.id, { prompt: '  ' }).prompt).toBeNull();
-    const jobs = new JobStore(project.db);
+    const jobs = project.jobs;
     const job = jobs.list()[0]!;
     jobs.addWarning(job.id, 'label "person" skipped');
     jobs.addWarning(job.id, 'label "person" skipped');
     expect(jobs.get(job.id).warnings).toEqual(['label "person" skipped']);
-    const dismissals = new DuplicateDismissalsRepo(project.db);
+    const dismissals = project.duplicateDismissals;
     expect(dismissals.dismiss([asImageId(1), asImageId(999)])).toBe(1);
     expect([...dismissals.sets()]).toEqual([[1, [1]]]);
     project.close();

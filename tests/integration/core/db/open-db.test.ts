@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
+import { PROJECT_DB_FILE, openProjectDb } from '../../../../src-main/core/db/open-db';
 import {
   LATEST_SCHEMA_VERSION,
   MIGRATIONS,
@@ -11,6 +11,7 @@ import {
 } from '../../../../src-main/core/db/schema';
 import { Project } from '../../../../src-main/core/project';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { readProjectDb } from '../../../fixtures/db/project-db';
 
 const temp = tempDirs('open');
 afterAll(() => temp.cleanup());
@@ -48,10 +49,12 @@ describe('opening project databases', () => {
   it('creates a WAL database with the schema, foreign keys and application id, and reopens it', () => {
     const dir = path.join(temp.make(), 'proj');
     const created = Project.create(dir, { name: 'Birds' });
-    expect(created.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(created.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(created.db.pragma('busy_timeout', { simple: true })).toBe(5000);
-    expect(created.db.pragma('application_id', { simple: true })).toBe(RADIOLABEL_APPLICATION_ID);
+    const db = openProjectDb(created.dbFile, { create: false });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('application_id', { simple: true })).toBe(RADIOLABEL_APPLICATION_ID);
+    db.close();
     expect(created.info()).toMatchObject({
       name: 'Birds',
       images: 0,
@@ -75,7 +78,7 @@ describe('opening project databases', () => {
     const project = Project.open(dir);
     expect(project.info()).toMatchObject({ schemaVersion: LATEST_SCHEMA_VERSION, labels: 1 });
     expect(project.labels.list().map((l) => l.name)).toEqual(['old']);
-    expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(readProjectDb(project, (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
     project.close();
   });
 

@@ -15,6 +15,7 @@ import { Project } from '../../../../src-main/core/project';
 import * as make from '../../../fixtures/images/make-images';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { runToEnd } from '../db/helpers/kill-child';
+import { readProjectDb } from '../../../fixtures/db/project-db';
 
 const temp = tempDirs('import');
 const isRoot = process.getuid?.() === 0;
@@ -139,7 +140,7 @@ describe('image import', () => {
         .update(readFileSync(path.join(bad, 'z-large.png')))
         .digest('hex'),
     });
-    expect(project.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(readProjectDb(project, (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
   });
 
   it('makes the pixel cap a setting', async () => {

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInferenceEngine,
-  MemoryEmbeddingCache,
   OutOfVocabularyError,
   tagImage,
   type InferenceEngine,
 } from '../../../../src-main/core/inference';
+import { MemoryEmbeddingCache } from '../../../fixtures/inference/memory-cache';
 import { shapeOnTexture, solid } from './synthetic-images';
 
 let dir: string;

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliCommand, CliIo } from '../../../../src-main/cli/command';
-import { segmentCommands } from '../../../../src-main/cli/commands/segment';
+import { radiolabel } from '../../../fixtures/cli/radiolabel';
 import { bmpFromRgb } from '../../../fixtures/images/make-images';
 import { shapeOnTexture } from './synthetic-images';
 
@@ -15,17 +14,21 @@ interface Segmented {
 }
 
 let tmp: string;
-let io: CliIo;
-const segment = segmentCommands.find((c) => c.path.join(' ') === 'segment') as CliCommand;
-const run = (image: string): Promise<Segmented> =>
-  segment.run(
-    { positionals: [image], values: { model: 'starter', text: ['red'] } },
-    io,
-  ) as Promise<Segmented>;
+const run = async (image: string): Promise<Segmented> => {
+  const r = await radiolabel(path.join(tmp, 'data'), [
+    'segment',
+    image,
+    '--model',
+    'starter',
+    '--text',
+    'red',
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json as Segmented;
+};
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-formats-model-'));
-  io = { dataDir: path.join(tmp, 'data'), progress: () => undefined };
   const png = path.join(tmp, 'scene.png');
   await shapeOnTexture(png, { widthPx: 96, heightPx: 64, rgb: [225, 25, 30], rect: [16, 8, 64, 40] });
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });

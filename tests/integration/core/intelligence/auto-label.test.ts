@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Job } from '@contract';
+import { asLabelId, type Job } from '@contract';
+import { firstEvent } from '../../../fixtures/wait';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { autoLabelHandler } from '../../../../src-main/core/intelligence/auto-label';
 import { cacheStatus, imageFilePath } from '../../../../src-main/core/intelligence/embeddings';
 import { precomputeHandler } from '../../../../src-main/core/intelligence/precompute';
-import { ProposalsRepo } from '../../../../src-main/core/intelligence/proposals-repo';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { prioritizedEngine } from '../../../../src-main/core/jobs/prioritized-engine';
 import { decodeRle } from '../../../../src-main/core/segment/rle';
@@ -43,21 +43,23 @@ describe('precompute + auto-label + review', () => {
     });
     const spec = { modelId: 'starter', resolution: 160 };
     const firstTwo = images.slice(0, 2).map((i) => i.id);
-    runner.submit('embed', spec, firstTwo);
+    runner.submit({ kind: 'embed', params: spec }, firstTwo);
     await runner.whenIdle();
     const status = cacheStatus(project, spec);
     expect(status.cached).toEqual(firstTwo);
     expect(status.uncached).toEqual(images.slice(2).map((i) => i.id));
 
     const job = runner.submit(
-      'auto_label',
       {
-        ...spec,
-        prompts: [
-          { labelId: labels.red, texts: ['red'] },
-          { labelId: labels.blue, texts: ['blue'] },
-        ],
-        minScore: 0.5,
+        kind: 'auto_label',
+        params: {
+          ...spec,
+          prompts: [
+            { labelId: labels.red, texts: ['red'] },
+            { labelId: labels.blue, texts: ['blue'] },
+          ],
+          minScore: 0.5,
+        },
       },
       images.map((i) => i.id),
     );
@@ -65,7 +67,7 @@ describe('precompute + auto-label + review', () => {
     expect(runner.get(job.id)).toMatchObject({ state: 'done', done: 8, total: 8, error: null });
     expect(cacheStatus(project, spec).uncached).toEqual([]);
 
-    const repo = new ProposalsRepo(project);
+    const repo = project.proposals;
     const ious: number[] = [];
     for (const img of images) {
       const props = repo.list(img.id);
@@ -96,7 +98,7 @@ describe('precompute + auto-label + review', () => {
 
   it('accepts one, accepts all, rejects: annotations appear with the right revision, and the review queue drains', () => {
     const { project } = sp;
-    const repo = new ProposalsRepo(project);
+    const repo = project.proposals;
     const queue = repo.reviewQueue();
     expect(queue.length).toBeGreaterThanOrEqual(3);
     const [a, b, c] = queue;
@@ -140,13 +142,15 @@ describe('precompute + auto-label + review', () => {
 
   it('rejects bad auto-label params with the field name', () => {
     const runner = new JobRunner({ project: sp.project, handlers: [autoLabelHandler(engine)] });
-    expect(() => runner.submit('auto_label', { modelId: 'starter', prompts: [] }, [])).toThrow(
-      'params.prompts: give at least one label prompt',
-    );
+    expect(() =>
+      runner.submit({ kind: 'auto_label', params: { modelId: 'starter', prompts: [] } }, []),
+    ).toThrow('params.prompts: give at least one label prompt');
     expect(() =>
       runner.submit(
-        'auto_label',
-        { modelId: 'starter', prompts: [{ labelId: 1, texts: ['red'] }], minScore: 2 },
+        {
+          kind: 'auto_label',
+          params: { modelId: 'starter', prompts: [{ labelId: asLabelId(1), texts: ['red'] }], minScore: 2 },
+        },
         [],
       ),
     ).toThrow(/params\.minScore/);
@@ -159,11 +163,17 @@ describe('precompute + auto-label + review', () => {
     runner.onProgress((j) => progress.push(j));
     // Default resolution (512 px short side): each image is a slow encoder pass, so the click lands mid-image.
     const job = runner.submit(
-      'auto_label',
-      { modelId: 'starter', prompts: [{ labelId: labels.green, texts: ['green'] }] },
+      {
+        kind: 'auto_label',
+        params: { modelId: 'starter', prompts: [{ labelId: labels.green, texts: ['green'] }] },
+      },
       images.map((i) => i.id),
     );
-    while (runner.get(job.id).done < 1) await new Promise((r) => setTimeout(r, 5));
+    await firstEvent<Job>(
+      (l) => runner.onProgress(l),
+      (j) => j.id === job.id && j.done >= 1,
+      'the batch job finished its first image',
+    );
     // Wait until an encoder pass of the batch is in flight: the click must get past it, not an idle gate.
     while (!runner.scheduler.state.batchBusy) await new Promise((r) => setImmediate(r));
     const doneAtClick = runner.get(job.id).done;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asImageId, asLabelId } from '@contract';
 import { resolveJobImages } from '../../../../src-main/core/intelligence/job-images';
 import { createSyntheticProject, randomScene, type SyntheticProject } from './helpers/synthetic-project';
 
@@ -21,17 +22,24 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('resolveJobImages (jobs.start from the UI)', () => {
+describe('resolveJobImages (which images a job covers)', () => {
   it('selects all / new / uncached / explicit ids, and the propagation targets', () => {
     const { project, images, labels } = sp;
     const ids = images.map((i) => i.id);
     project.images.setStatus(ids[0]!, 'done');
-    expect(resolveJobImages(project, 'auto_label', { modelId: 'starter' })).toEqual(ids);
-    expect(resolveJobImages(project, 'auto_label', { modelId: 'starter', images: 'new' })).toEqual(
-      ids.slice(1),
-    );
-    expect(resolveJobImages(project, 'embed', { modelId: 'starter' })).toEqual(ids);
-    expect(resolveJobImages(project, 'embed', { modelId: 'starter', images: [ids[2]] })).toEqual([ids[2]]);
+    expect(
+      resolveJobImages(project, { kind: 'auto_label', params: { modelId: 'starter', prompts } }),
+    ).toEqual(ids);
+    expect(
+      resolveJobImages(project, {
+        kind: 'auto_label',
+        params: { modelId: 'starter', prompts, images: 'new' },
+      }),
+    ).toEqual(ids.slice(1));
+    expect(resolveJobImages(project, { kind: 'embed', params: { modelId: 'starter' } })).toEqual(ids);
+    expect(
+      resolveJobImages(project, { kind: 'embed', params: { modelId: 'starter', images: [ids[2]!] } }),
+    ).toEqual([ids[2]]);
     project.annotations.applyPatch(
       ids[1]!,
       {
@@ -47,23 +55,19 @@ describe('resolveJobImages (jobs.start from the UI)', () => {
       },
       0,
     );
-    expect(resolveJobImages(project, 'propagate', { modelId: 'starter', labelId: labels.red })).toEqual([
-      ids[0],
-      ids[2],
-    ]);
+    expect(
+      resolveJobImages(project, { kind: 'propagate', params: { modelId: 'starter', labelId: labels.red } }),
+    ).toEqual([ids[0], ids[2]]);
   });
 
-  it('names the bad field', () => {
-    const { project } = sp;
-    expect(() => resolveJobImages(project, 'embed', { modelId: 'starter', images: [999] })).toThrow(
-      'params.images.0: image 999 does not exist',
-    );
-    expect(() => resolveJobImages(project, 'propagate', { modelId: 'starter' })).toThrow(
-      'params.labelId: a propagation needs the label',
-    );
-    expect(() => resolveJobImages(project, 'embed', {})).toThrow(/^params\.modelId/);
-    expect(() => resolveJobImages(project, 'embed', { modelId: 'starter', images: 'some' })).toThrow(
-      /^params\.images/,
-    );
+  it('names an image that does not exist', () => {
+    expect(() =>
+      resolveJobImages(sp.project, {
+        kind: 'embed',
+        params: { modelId: 'starter', images: [asImageId(999)] },
+      }),
+    ).toThrow('params.images.0: image 999 does not exist');
   });
 });
+
+const prompts = [{ labelId: asLabelId(1), texts: ['red'] }];

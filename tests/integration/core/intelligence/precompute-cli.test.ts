@@ -2,13 +2,12 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../../src-main/cli/commands';
-import { runCli } from '../../../../src-main/cli/run-cli';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { cacheStatus } from '../../../../src-main/core/intelligence/embeddings';
 import { precomputeHandler } from '../../../../src-main/core/intelligence/precompute';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { Project } from '../../../../src-main/core/project';
+import { radiolabel } from '../../../fixtures/cli/radiolabel';
 import { createSyntheticProject, randomScene, type SyntheticProject } from './helpers/synthetic-project';
 
 let dir: string;
@@ -33,17 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    allCommands,
-    argv,
-    { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
-    path.join(dir, 'data'),
-  );
-  return { code, json: stdout ? (JSON.parse(stdout) as unknown) : undefined, stderr };
-}
+const cli = (...argv: string[]) => radiolabel(path.join(dir, 'data'), argv);
 
 describe('precompute within the cache budget', () => {
   it('stops before its own writes would exceed the budget, and says so', async () => {
@@ -51,8 +40,7 @@ describe('precompute within the cache budget', () => {
     const spec = { modelId: 'starter', resolution: 96 };
     const runner = new JobRunner({ project, handlers: [precomputeHandler(engine)] });
     runner.submit(
-      'embed',
-      spec,
+      { kind: 'embed', params: spec },
       images.slice(0, 1).map((i) => i.id),
     );
     await runner.whenIdle();
@@ -60,8 +48,7 @@ describe('precompute within the cache budget', () => {
     expect(one).toBeGreaterThan(0);
     project.embeddings.setBudgetBytes(Math.floor(one * 3.5));
     const job = runner.submit(
-      'embed',
-      spec,
+      { kind: 'embed', params: spec },
       images.map((i) => i.id),
     );
     await runner.whenIdle();
@@ -85,8 +72,7 @@ describe('precompute with a missing image file', () => {
       renameSync(path.join(projectDir, victim.scene.name), path.join(dir, 'moved.png'));
       const runner = new JobRunner({ project, handlers: [precomputeHandler(engine)] });
       const job = runner.submit(
-        'embed',
-        { modelId: 'starter', resolution: 48 },
+        { kind: 'embed', params: { modelId: 'starter', resolution: 48 } },
         sp.images.map((i) => i.id),
       );
       await runner.whenIdle();
@@ -202,7 +188,9 @@ describe('intelligence CLI commands', () => {
     const noExamples = await cli('propagate', projectDir, '--label', 'green');
     expect(noExamples.stderr).toContain('label "green" has no annotations yet');
     const images = await cli('auto-label', projectDir, '--prompt', 'red=red', '--images', 'some');
-    expect(images.stderr).toContain('--images must be "all" or "new", got "some"');
+    expect(images.stderr).toContain(
+      '--images: expected "all", "new", "uncached" or a list of image ids (got "some")',
+    );
     const propose = await cli('similar', projectDir, '--image', '1', '--propose', 'red');
     expect(propose.stderr).toContain('--propose turns object hits into proposals, so it needs --annotation');
     const uncached = await cli('similar', projectDir, '--image', '1');

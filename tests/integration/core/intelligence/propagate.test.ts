@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
 import { propagateHandler, propagationSplit } from '../../../../src-main/core/intelligence/propagate';
-import { ProposalsRepo } from '../../../../src-main/core/intelligence/proposals-repo';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { decodeRle, encodeMask } from '../../../../src-main/core/segment/rle';
 import { connectedComponents, componentMask } from '../../../../src-main/core/segment/components';
@@ -64,14 +63,13 @@ describe('label all similar (propagation)', () => {
         log: (m) => logs.push(m),
       });
       const job = runner.submit(
-        'propagate',
-        { modelId: 'starter', resolution: 160, labelId: labels[colour] },
+        { kind: 'propagate', params: { modelId: 'starter', resolution: 160, labelId: labels[colour] } },
         split.targets,
       );
       await runner.whenIdle();
       expect(runner.get(job.id)).toMatchObject({ state: 'done', done: images.length - 2, error: null });
 
-      const repo = new ProposalsRepo(project);
+      const repo = project.proposals;
       const counts = emptyCounts();
       for (const img of images.filter((i) => split.targets.includes(i.id))) {
         const preds = repo
@@ -97,7 +95,10 @@ describe('label all similar (propagation)', () => {
 
   it('refuses a label without examples, naming it', () => {
     const runner = new JobRunner({ project: sp.project, handlers: [propagateHandler(engine)] });
-    const job = runner.submit('propagate', { modelId: 'starter', labelId: sp.labels.yellow }, []);
+    const job = runner.submit(
+      { kind: 'propagate', params: { modelId: 'starter', labelId: sp.labels.yellow } },
+      [],
+    );
     return runner.whenIdle().then(() => {
       expect(runner.get(job.id)).toMatchObject({
         state: 'failed',

@@ -17,8 +17,8 @@ import { projectPatchIndex } from '../../../../src-main/core/intelligence/object
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { connectedComponents, componentMask } from '../../../../src-main/core/segment/components';
 import { decodeRle, encodeMask } from '../../../../src-main/core/segment/rle';
-import { ProposalsRepo } from '../../../../src-main/core/intelligence/proposals-repo';
 import { createSyntheticProject, randomScene, type SyntheticProject } from './helpers/synthetic-project';
+import { readProjectDb } from '../../../fixtures/db/project-db';
 
 const W = 96;
 const H = 80;
@@ -36,8 +36,7 @@ beforeAll(async () => {
   sp = await createSyntheticProject(path.join(dir, 'project'), scenes);
   const runner = new JobRunner({ project: sp.project, handlers: [precomputeHandler(engine)] });
   runner.submit(
-    'embed',
-    SPEC,
+    { kind: 'embed', params: SPEC },
     sp.images.map((i) => i.id),
   );
   await runner.whenIdle();
@@ -73,7 +72,9 @@ describe('similarity search', () => {
     const query = annotationQuery(project, SPEC, patch.added[0]!.id);
     expect(query.imageId).toBe(source.id);
     // The precompute job stored every image's descriptor already: search reads no full grid to index.
-    expect(project.db.prepare('SELECT COUNT(*) FROM image_descriptors').pluck().get()).toBe(images.length);
+    expect(
+      readProjectDb(project, (db) => db.prepare('SELECT COUNT(*) FROM image_descriptors').pluck().get()),
+    ).toBe(images.length);
     const index = projectPatchIndex(project, SPEC);
     expect(index.size).toBe(images.length);
     const relevant = new Set<number>(withBlue.filter((i) => i.id !== source.id).map((i) => i.id));
@@ -106,7 +107,7 @@ describe('similarity search', () => {
     const added = await hitsToProposals(project, SPEC, query.vector, correct, labels.blue);
     expect(added).toBe(correct.length);
     expect(await hitsToProposals(project, SPEC, query.vector, correct, labels.blue)).toBe(0);
-    const repo = new ProposalsRepo(project);
+    const repo = project.proposals;
     let onBlue = 0;
     let area = 0;
     for (const h of correct) {

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ImageId, type Job } from '@contract';
-import { InvalidInputError } from '../../../../src-main/core/db/errors';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { type ItemOutcome, type JobHandler } from '../../../../src-main/core/jobs/job-types';
 import { Project } from '../../../../src-main/core/project';
@@ -28,7 +27,6 @@ beforeEach(() => {
         heightPx: 8,
       }).id,
   );
-  project.db.exec('CREATE TABLE seen (image_id INTEGER NOT NULL)');
 });
 
 afterEach(() => {
@@ -36,40 +34,58 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A handler whose items record themselves in the `seen` table in the completion transaction. */
+/** A job of some kind, with the params the runner validates for it. */
+const embedJob = (tag = 'x') => ({ kind: 'embed', params: { modelId: `fake-${tag}` } }) as const;
+
+/** A handler whose items mark their image 'done' in the completion transaction (so a commit is visible). */
 function recordingHandler(
   behaviour: (id: ImageId) => Promise<ItemOutcome | 'record'> = () => Promise.resolve('record'),
-): JobHandler {
+): JobHandler<'embed'> {
   return {
-    kind: 'export',
-    validate(params) {
-      if (typeof params !== 'object' || params === null)
-        throw new InvalidInputError('params', 'must be an object');
-    },
+    kind: 'embed',
     start(_params, ctx) {
-      const insert = ctx.project.db.prepare('INSERT INTO seen (image_id) VALUES (?)');
       return Promise.resolve({
         async process(id: ImageId): Promise<ItemOutcome> {
           const b = await behaviour(id);
           if (b !== 'record') return b;
-          return { kind: 'done', commit: () => void insert.run(id) };
+          return { kind: 'done', commit: () => ctx.project.images.setStatus(id, 'done') };
         },
       });
     },
   };
 }
 
+/** Images whose item committed, in id order. */
 const seen = (): number[] =>
-  project.db.prepare('SELECT image_id FROM seen ORDER BY rowid').pluck().all() as number[];
+  project.images
+    .list({ status: 'done', limit: 100 })
+    .items.map((i) => i.id)
+    .sort((a, b) => a - b);
+
+/** A point an item stops at until released, and a promise that resolves once the item has reached it. */
+function gate(): { reached: Promise<void>; wait: () => Promise<void>; release: () => void } {
+  let arrive!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (arrive = r));
+  const released = new Promise<void>((r) => (release = r));
+  return {
+    reached,
+    release,
+    wait: () => {
+      arrive();
+      return released;
+    },
+  };
+}
 
 describe('JobRunner', () => {
   it('runs a job to the end with progress events carrying counts and an ETA', async () => {
     const runner = new JobRunner({ project, handlers: [recordingHandler()], progressIntervalMs: 0 });
     const events: Job[] = [];
     runner.onProgress((j) => events.push(j));
-    const job = runner.submit('export', {}, [...ids, ids[0]!]);
+    const job = runner.submit(embedJob(), [...ids, ids[0]!]);
     expect(job).toMatchObject({
-      kind: 'export',
+      kind: 'embed',
       state: 'queued',
       done: 0,
       total: 6,
@@ -86,10 +102,15 @@ describe('JobRunner', () => {
 
   it('rejects bad params and unknown kinds before storing anything', () => {
     const runner = new JobRunner({ project, handlers: [recordingHandler()] });
-    expect(() => runner.submit('export', null, ids)).toThrow('params: must be an object');
-    expect(() => runner.submit('embed', {}, ids)).toThrow(
-      'kind: no handler for job kind "embed" is registered',
+    expect(() => runner.submit({ kind: 'embed', params: { modelId: 'm', resolution: 8 } }, ids)).toThrow(
+      'params.resolution: Too small: expected number to be >=16',
     );
+    expect(() => runner.submit({ kind: 'embed', params: {} as never }, ids)).toThrow(
+      'params.modelId: a job must name its model',
+    );
+    expect(() =>
+      runner.submit({ kind: 'propagate', params: { modelId: 'm', labelId: 1 as never } }, ids),
+    ).toThrow('kind: no handler for job kind "propagate" is registered');
     expect(runner.list()).toEqual([]);
   });
 
@@ -103,7 +124,7 @@ describe('JobRunner', () => {
         ),
       ],
     });
-    const job = runner.submit('export', {}, ids);
+    const job = runner.submit(embedJob(), ids);
     await runner.whenIdle();
     expect(runner.get(job.id)).toMatchObject({
       state: 'done',
@@ -122,75 +143,88 @@ describe('JobRunner', () => {
         ),
       ],
     });
-    const job = runner.submit('export', {}, ids);
+    const job = runner.submit(embedJob(), ids);
     await runner.whenIdle();
     expect(runner.get(job.id)).toMatchObject({ state: 'done', done: 3, error: 'budget full' });
     expect(runner.store.itemCounts(job.id)).toEqual({ pending: 0, done: 3, failed: 0, skipped: 3 });
   });
 
   it('cancels a running job between items, and a queued one before it starts', async () => {
-    let release!: () => void;
-    const hold = new Promise<void>((r) => (release = r));
+    // The second item waits at the gate: cancel lands while it is in flight, never before the first commit.
+    const second = gate();
     const runner = new JobRunner({
       project,
-      handlers: [recordingHandler(async (id) => (id === ids[1] ? (await hold, 'record') : 'record'))],
+      handlers: [
+        recordingHandler(async (id) => (id === ids[1] ? (await second.wait(), 'record') : 'record')),
+      ],
     });
-    const first = runner.submit('export', {}, ids);
-    const second = runner.submit('export', {}, ids);
-    while (seen().length < 1) await new Promise((r) => setTimeout(r, 5));
+    const first = runner.submit(embedJob('a'), ids);
+    const queued = runner.submit(embedJob('b'), ids);
+    await second.reached;
+    expect(seen()).toEqual([ids[0]]);
     expect(runner.cancel(first.id).state).toBe('cancelled');
-    expect(runner.cancel(second.id).state).toBe('cancelled');
-    release();
+    expect(runner.cancel(queued.id).state).toBe('cancelled');
+    second.release();
     await runner.whenIdle();
+    // The item in flight when cancel came still commits; nothing after it runs.
     expect(runner.get(first.id)).toMatchObject({ state: 'cancelled', done: 2 });
-    expect(runner.get(second.id)).toMatchObject({ state: 'cancelled', done: 0 });
+    expect(runner.get(queued.id)).toMatchObject({ state: 'cancelled', done: 0 });
     expect(seen()).toEqual([ids[0], ids[1]]);
   });
 
   it('resumes an interrupted job in a new runner without redoing finished items', async () => {
-    let release!: () => void;
-    const hold = new Promise<void>((r) => (release = r));
+    const fourth = gate();
     const first = new JobRunner({
       project,
-      handlers: [recordingHandler(async (id) => (id === ids[3] ? (await hold, 'record') : 'record'))],
+      handlers: [
+        recordingHandler(async (id) => (id === ids[3] ? (await fourth.wait(), 'record') : 'record')),
+      ],
     });
-    const job = first.submit('export', {}, ids);
-    while (seen().length < 3) await new Promise((r) => setTimeout(r, 5));
-    // Simulate a quit: the job stays resumable (queued), the in-flight item is dropped.
+    const job = first.submit(embedJob(), ids);
+    await fourth.reached;
+    expect(seen()).toEqual(ids.slice(0, 3));
+    // Simulate a quit: the job stays resumable (queued); the item in flight still commits.
     const closing = first.close();
-    release();
+    fourth.release();
     await closing;
     expect(first.store.get(job.id).state).toBe('queued');
-    const before = seen().length;
-    expect(before).toBeGreaterThanOrEqual(3);
     // A crash leaves it 'running': the next start puts it back in the queue.
-    project.db.prepare(`UPDATE jobs SET state = 'running' WHERE id = ?`).run(job.id);
-    const second = new JobRunner({ project, handlers: [recordingHandler()] });
+    first.store.setState(job.id, 'running');
+    const processed: ImageId[] = [];
+    const second = new JobRunner({
+      project,
+      handlers: [
+        recordingHandler((id) => {
+          processed.push(id);
+          return Promise.resolve('record');
+        }),
+      ],
+    });
     expect(second.resumeInterrupted()).toBe(1);
     await second.whenIdle();
     expect(second.get(job.id)).toMatchObject({ state: 'done', done: 6 });
-    expect(seen().sort((a, b) => a - b)).toEqual(ids);
+    expect(seen()).toEqual(ids);
+    expect(processed).toEqual(ids.slice(4));
   });
 
   it('a runner with an accept filter leaves other queued jobs alone (the CLI runs only its own job)', async () => {
-    const mine = { tag: 'mine' };
     const other = new JobRunner({ project, handlers: [recordingHandler()], accept: () => false });
-    const foreign = other.submit('export', { tag: 'app' }, ids.slice(0, 2));
+    const foreign = other.submit(embedJob('app'), ids.slice(0, 2));
     const cli = new JobRunner({
       project,
       handlers: [recordingHandler()],
-      accept: (j) => JSON.stringify(j.params) === JSON.stringify(mine),
+      accept: (j) => JSON.stringify(j.params) === JSON.stringify(embedJob('mine').params),
     });
-    const { job, resumed } = cli.submitOrResume('export', mine, ids.slice(2, 4));
+    const { job, resumed } = cli.submitOrResume(embedJob('mine'), ids.slice(2, 4));
     expect(resumed).toBe(false);
     await cli.whenIdle();
     expect(cli.get(job.id).state).toBe('done');
     expect(cli.get(foreign.id).state).toBe('queued');
     expect(seen()).toEqual(ids.slice(2, 4));
     // Run again with the same params after a crash: the unfinished job is resumed, not duplicated.
-    project.db.prepare(`UPDATE jobs SET state = 'running' WHERE id = ?`).run(foreign.id);
+    cli.store.setState(foreign.id, 'running');
     const appRunner = new JobRunner({ project, handlers: [recordingHandler()] });
-    const again = appRunner.submitOrResume('export', { tag: 'app' }, []);
+    const again = appRunner.submitOrResume(embedJob('app'), []);
     expect(again).toMatchObject({ resumed: true, job: { id: foreign.id } });
     await appRunner.whenIdle();
     expect(appRunner.get(foreign.id)).toMatchObject({ state: 'done', done: 2 });
@@ -203,13 +237,13 @@ describe('JobRunner', () => {
       handlers: [
         recordingHandler(async (id) => {
           order.push(`${runner.list().find((j) => j.state === 'running')?.id}:${id}`);
-          await new Promise((r) => setTimeout(r, 1));
+          await Promise.resolve();
           return 'record';
         }),
       ],
     });
-    const a = runner.submit('export', {}, ids.slice(0, 2));
-    const b = runner.submit('export', {}, ids.slice(2, 4));
+    const a = runner.submit(embedJob('a'), ids.slice(0, 2));
+    const b = runner.submit(embedJob('b'), ids.slice(2, 4));
     await runner.whenIdle();
     expect(order).toEqual([
       `${a.id}:${ids[0]}`,

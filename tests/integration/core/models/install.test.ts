@@ -14,11 +14,15 @@ import {
 const starterDir = path.resolve(import.meta.dirname, '../../../../models/starter');
 const starterFile = (f: string): Buffer => readFileSync(path.join(starterDir, f));
 
-/** Routes: /good/* serves the starter bundle and drops the first encoder.onnx connection halfway. */
+/** Routes: /good/* serves the starter bundle; a test may have the next encoder.onnx connection cut. */
 let server: http.Server;
 let base: string;
 const log: string[] = [];
-let dropNextEncoder = true;
+/**
+ * The next encoder.onnx response is cut after its first bytes, once `written` resolves (the client says it
+ * has written bytes to disk): the cut never lands before the client kept anything, however slow it is.
+ */
+let cutEncoder: { readonly written: Promise<void> } | null = null;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -51,10 +55,11 @@ beforeAll(async () => {
       res.end(body.subarray(start));
       return;
     }
-    if (file === 'encoder.onnx' && dropNextEncoder) {
-      dropNextEncoder = false;
+    if (file === 'encoder.onnx' && cutEncoder) {
+      const cut = cutEncoder;
+      cutEncoder = null;
       res.writeHead(200, { 'content-length': body.length });
-      res.write(body.subarray(0, 2500), () => setTimeout(() => res.socket?.destroy(), 20));
+      res.write(body.subarray(0, 2500), () => void cut.written.then(() => res.socket?.destroy()));
       return;
     }
     res.writeHead(200, { 'content-length': body.length }).end(body);
@@ -68,7 +73,7 @@ let tmp: string;
 beforeEach(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'rl-install-'));
   log.length = 0;
-  dropNextEncoder = true;
+  cutEncoder = null;
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -76,10 +81,15 @@ describe('installBundleFromUrl', () => {
   it('resumes with HTTP Range after a dropped connection, verifies sha256 and publishes atomically', async () => {
     const progress: string[] = [];
     const modelsDir = path.join(tmp, 'models');
+    let wrote!: () => void;
+    cutEncoder = { written: new Promise<void>((resolve) => (wrote = resolve)) };
     const installed = await installBundleFromUrl(`${base}/good/manifest.json`, {
       modelsDir,
       retryDelayMs: 10,
-      onProgress: (p) => progress.push(`${p.file}:${p.receivedBytes}/${p.totalBytes ?? '?'}`),
+      onProgress: (p) => {
+        progress.push(`${p.file}:${p.receivedBytes}/${p.totalBytes ?? '?'}`);
+        if (p.file === 'encoder.onnx' && p.receivedBytes > 0) wrote();
+      },
     });
     expect(installed).toEqual({ id: 'starter', dir: path.join(modelsDir, 'starter') });
     // Resumed from where the written bytes end (at most the 2500 sent before the cut).
@@ -142,7 +152,6 @@ describe('downloadFile', () => {
   it('resumes bytes left in <dest>.part by an earlier attempt', async () => {
     const dest = path.join(tmp, 'enc.onnx');
     writeFileSync(`${dest}.part`, starterFile('encoder.onnx').subarray(0, 1000));
-    dropNextEncoder = false;
     await downloadFile({ urls: [`${base}/good/encoder.onnx`], dest, label: 'encoder.onnx' });
     expect(log).toEqual(['/good/encoder.onnx bytes=1000-']);
     expect(Buffer.compare(readFileSync(dest), starterFile('encoder.onnx'))).toBe(0);

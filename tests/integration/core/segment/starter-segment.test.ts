@@ -2,13 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../../src-main/cli/commands';
-import { runCli } from '../../../../src-main/cli/run-cli';
-import {
-  createInferenceEngine,
-  MemoryEmbeddingCache,
-  type InferenceEngine,
-} from '../../../../src-main/core/inference';
+import { createInferenceEngine, type InferenceEngine } from '../../../../src-main/core/inference';
+import { MemoryEmbeddingCache } from '../../../fixtures/inference/memory-cache';
+import { radiolabel } from '../../../fixtures/cli/radiolabel';
 import { connectedComponents } from '../../../../src-main/core/segment/components';
 import { maskIou, unionMasks } from '../../../../src-main/core/segment/mask-ops';
 import { decodeRle, rleArea } from '../../../../src-main/core/segment/rle';
@@ -167,19 +163,8 @@ describe('segmentation with the starter bundle', () => {
 
 describe('radiolabel segment (through the CLI runner)', () => {
   async function cli(...argv: string[]): Promise<{ code: number; out: unknown; err: string }> {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await runCli(
-      allCommands,
-      ['segment', ...argv],
-      { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
-      dir,
-    );
-    return {
-      code,
-      out: stdout.length > 0 ? (JSON.parse(stdout.join('\n')) as unknown) : null,
-      err: stderr.join('\n'),
-    };
+    const run = await radiolabel(dir, ['segment', ...argv]);
+    return { code: run.code, out: run.json ?? null, err: run.stderr };
   }
 
   it('prints width, height, model and instances', async () => {
@@ -213,12 +198,12 @@ describe('radiolabel segment (through the CLI runner)', () => {
       ],
       [[sceneFile, '--model', 'starter', '--text', 'zebra'], /"zebra" is not in the .* vocabulary/],
       [[sceneFile, '--model', 'starter', '--click', '1;2'], /--click must be x,y/],
-      [[sceneFile, '--model', 'starter', '--box', '1,2,0,5'], /positive width and height/],
+      [[sceneFile, '--model', 'starter', '--box', '1,2,0,5'], /--box: a box needs a positive width/],
       [
         [sceneFile, '--model', 'starter', '--threshold', '2', '--text', 'red'],
-        /--threshold must be between 0 and 1/,
+        /--threshold: Too big: expected number to be <1 \(got "2"\)/,
       ],
-      [[sceneFile, '--model', 'starter'], /give --text/],
+      [[sceneFile, '--model', 'starter'], /--text: give text prompts, or clicks and\/or a box/],
     ];
     for (const [argv, message] of cases) {
       const { code, err, out } = await cli(...argv);

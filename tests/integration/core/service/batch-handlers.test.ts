@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Job } from '@contract';
+import { firstEvent } from '../../../fixtures/wait';
 import { serviceFixture } from './service-fixture';
 
 describe('jobs, review and search through the contract (sample project, starter bundle)', () => {
   const { service, call, dispose } = serviceFixture('batch-handlers');
-  const waitJob = async (id: number): Promise<{ state: string; done: number; total: number }> => {
-    for (let i = 0; i < 600; i++) {
-      const job = (
-        await call<{ id: number; state: string; done: number; total: number }[]>('jobs', 'list')
-      ).find((j) => j.id === id);
-      if (job && ['done', 'failed', 'cancelled'].includes(job.state)) return job;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`job ${id} did not finish`);
-  };
+  /** The job once it has ended: from its progress events, or from the list if it has ended already. */
+  const waitJob = (id: number): Promise<Job> =>
+    firstEvent<Job>(
+      (l) => service.events.subscribe((e) => e.kind === 'job_progress' && l(e.job)),
+      (j) => j.id === id && ['done', 'failed', 'cancelled'].includes(j.state),
+      `job ${id} ended`,
+      { current: async () => (await call<Job[]>('jobs', 'list')).find((j) => j.id === id) },
+    );
   const progress: string[] = [];
   let red = 0;
   beforeAll(async () => {

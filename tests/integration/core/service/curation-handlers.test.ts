@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuplicateGroup, type ImageId, type Label } from '@contract';
 import { Project } from '../../../../src-main/core/project';
 import { tinyPng } from '../../../fixtures/images/make-images';
-import { jittered, putSummary, seededUnit } from '../../../support/synthetic-embeddings';
+import { readProjectDb } from '../../../fixtures/db/project-db';
+import { jittered, putSummary, seededUnit } from '../../../fixtures/inference/synthetic-embeddings';
 import { serviceFixture } from './service-fixture';
 
 type Page = { totalGroups: number; totalImages: number; groups: DuplicateGroup[] };
@@ -129,14 +130,18 @@ describe('curation through the contract', () => {
     expect(await call('images', 'remove', { imageIds: [victim, 999_999] })).toEqual({ removed: 1 });
     expect((await raw('annotations', 'list', { imageId: victim })).ok).toBe(false);
     const project = Project.open(dir);
-    const left = (table: string) =>
-      project.db.prepare(`SELECT COUNT(*) FROM ${table} WHERE image_id = ?`).pluck().get(victim) as number;
-    expect([left('annotations'), left('embeddings'), left('proposals')]).toEqual([0, 0, 0]);
+    const left = readProjectDb(project, (db) =>
+      ['annotations', 'embeddings', 'proposals'].map(
+        (table) =>
+          db.prepare(`SELECT COUNT(*) FROM ${table} WHERE image_id = ?`).pluck().get(victim) as number,
+      ),
+    );
+    expect(left).toEqual([0, 0, 0]);
     project.close();
     expect(existsSync(files[20]!)).toBe(true);
     expect(files.slice(4, 13).every((f) => existsSync(f))).toBe(true);
     // The largest id removed is never handed out again.
-    const lastId = ids.at(-1)!;
+    const lastId = ids.at(-1);
     await call('images', 'remove', { imageIds: [lastId] });
     writeFileSync(path.join(dir, 'images', 'new.png'), tinyPng(777));
     await call('images', 'import', { paths: [path.join(dir, 'images', 'new.png')] });

@@ -88,7 +88,11 @@ describe('models group through the service', () => {
 
     await fx.call('models', 'select', { modelId: 'tiny-radio-64-fp32' });
     const removed = await fx.call('models', 'remove', { modelId: 'tiny-radio-64-fp32' });
-    expect(removed).toEqual({ removed: 'tiny-radio-64-fp32', selectedModelId: 'starter' });
+    expect(removed).toEqual({
+      removed: 'tiny-radio-64-fp32',
+      dir: path.join(fx.dataDir, 'models', 'tiny-radio-64-fp32'),
+      selectedModelId: 'starter',
+    });
     expect(existsSync(path.join(fx.dataDir, 'models', 'tiny-radio-64-fp32'))).toBe(false);
     expect(await fx.raw('models', 'remove', { modelId: 'starter' })).toMatchObject({
       ok: false,

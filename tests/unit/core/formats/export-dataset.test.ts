@@ -2,10 +2,9 @@ import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageFilter } from '../../../../src-main/cli/commands/export';
 import { exportDataset } from '../../../../src-main/core/formats/export-dataset';
 import type { ProgressEvent } from '../../../../src-main/core/formats/source';
-import { assignSplits, parseSplit } from '../../../../src-main/core/formats/split';
+import { assignSplits } from '../../../../src-main/core/formats/split';
 import { MemoryProject, sampleProject, tempDir } from './memory-project';
 
 let dir: string;
@@ -157,22 +156,5 @@ describe('train/val split', () => {
     const other = assignSplits(ids, { train: 0.8, val: 0.2 }, 43);
     expect([...other.entries()]).not.toEqual([...s1.entries()]);
     expect([...assignSplits(ids, undefined, 0).values()].every((v) => v === 'train')).toBe(true);
-  });
-
-  it('parses the CLI form and rejects nonsense', () => {
-    expect(parseSplit('train=0.8,val=0.2')).toEqual({ train: 0.8, val: 0.2 });
-    expect(() => parseSplit('train=abc')).toThrow('--split: expected "train=<fraction>,val=<fraction>"');
-    expect(() => parseSplit('test=0.5')).toThrow('--split');
-    expect(() => parseSplit('train=0,val=0')).toThrow('must not all be 0');
-  });
-});
-
-describe('CLI image filter', () => {
-  it('accepts all, one status or a list', () => {
-    expect(imageFilter('all')).toEqual({ kind: 'all' });
-    expect(imageFilter('done,review')).toEqual({ kind: 'status', statuses: ['done', 'review'] });
-    expect(() => imageFilter('finished')).toThrow(
-      '--images must be "all" or statuses from new|in_progress|done|review',
-    );
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asImageId, type ImageId } from '@contract';
 import { groupPairs } from '../../../../src-main/core/intelligence/duplicate-groups';
 import { nearDuplicatePairs } from '../../../../src-main/core/intelligence/near-duplicates';
-import { blended, jittered, seededUnit } from '../../../support/synthetic-embeddings';
+import { blended, jittered, seededUnit } from '../../../fixtures/inference/synthetic-embeddings';
 
 function bruteForce(vectors: readonly Float32Array[], threshold: number): Set<string> {
   const out = new Set<string>();

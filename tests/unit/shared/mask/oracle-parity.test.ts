@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeBothBuilds } from './builds';
 import * as mask from '@shared/mask';
 import { seededRandom } from '../../../../src-main/core/random';
 import * as oldComponents from '../../../fixtures/segment/oracle/components';
@@ -76,7 +77,7 @@ function realMasks(): Sample[] {
 
 const SAMPLES = [...randomMasks(11, 160, 48), ...realMasks()];
 
-describe('shared mask kernels = the replaced code', () => {
+describeBothBuilds('shared mask kernels = the replaced code', () => {
   it('has real masks with holes and many parts among the samples', () => {
     const real = realMasks();
     expect(real).toHaveLength(3);
@@ -164,9 +165,26 @@ describe('shared mask kernels = the replaced code', () => {
       expect(Array.from(mask.polygonToCounts(poly, h, w))).toEqual(oldRle.polygonToCounts(poly, h, w));
     }
   });
+
+  it('rasterises large polygons, and columns crossed many times, as the ported frPoly did', () => {
+    const r = seededRandom(15);
+    for (let t = 0; t < 40; t++) {
+      const w = 50 + Math.floor(r() * 250);
+      const h = 50 + Math.floor(r() * 250);
+      const k = 20 + Math.floor(r() * 150);
+      const poly: number[] = [];
+      for (let i = 0; i < k; i++) poly.push(r() * (w + 20) - 10, r() * (h + 20) - 10);
+      expect(Array.from(mask.polygonToCounts(poly, h, w))).toEqual(oldRle.polygonToCounts(poly, h, w));
+    }
+    // A comb whose 40 teeth cross columns 10..12 eighty times each.
+    const comb: number[] = [0, 0];
+    for (let i = 0; i < 40; i++) comb.push(30, 5 * i + 1, 30, 5 * i + 3, 0, 5 * i + 4);
+    comb.push(0, 205);
+    expect(Array.from(mask.polygonToCounts(comb, 210, 40))).toEqual(oldRle.polygonToCounts(comb, 210, 40));
+  });
 });
 
-describe('polygon sets (annToRLE)', () => {
+describeBothBuilds('polygon sets (annToRLE)', () => {
   it('unions many polygons as the left fold of pycocotools merge did', () => {
     const r = seededRandom(9);
     for (let t = 0; t < 120; t++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bboxIou, countsIou, encodeMask, rleIou, type CompressedRle } from '@shared/mask';
+import { bboxIou, countsIou, countsToString, encodeMask, rleIou, type CompressedRle } from '@shared/mask';
 import { seededRandom } from '../../../../src-main/core/random';
 import * as oldRle from '../../../fixtures/segment/oracle/rle';
 
@@ -75,6 +75,36 @@ describe('RLE IoU (pycocotools rleIou)', () => {
       const crowd = countsIou(Uint32Array.from(ca), [h, w], Uint32Array.from(cb), [h, w], true);
       if (expected === 0) expect(crowd).toBe(0);
       else expect(crowd).toBeCloseTo(inter / areaA, 12);
+      // The string path walks run boundaries instead: the same figures to the last bit.
+      const rles = [ca, cb].map((c) => ({ size: [h, w] as [number, number], counts: countsToString(c) }));
+      expect(rleIou([rles[0]!], [rles[1]!], [0])).toEqual([[got]]);
+      expect(rleIou([rles[0]!], [rles[1]!, rles[0]!], [1, 0])).toEqual([
+        [crowd, rleIou([rles[0]!], [rles[0]!])[0]![0]],
+      ]);
+    }
+  });
+
+  it("takes pycocotools' loop for lists with zero-length runs, with its result", () => {
+    const r = seededRandom(6);
+    for (let t = 0; t < 200; t++) {
+      const total = 4 + Math.floor(r() * 40);
+      const lists = [0, 1].map(() => {
+        const out: number[] = [];
+        for (let left = total; left > 0;) {
+          if (r() < 0.3) out.push(0);
+          const c = Math.min(left, 1 + Math.floor(r() * 6));
+          out.push(c);
+          left -= c;
+        }
+        return out;
+      });
+      const [a, b] = lists.map((c) => Uint32Array.from(c));
+      const rles = lists.map((c) => ({ size: [total, 1] as [number, number], counts: countsToString(c) }));
+      for (const crowd of [false, true]) {
+        expect(rleIou([rles[0]!], [rles[1]!], [crowd])).toEqual([
+          [countsIou(a!, [total, 1], b!, [total, 1], crowd)],
+        ]);
+      }
     }
   });
 });

@@ -9,20 +9,17 @@ export function projectWithImages(
   sizePx = { w: 64, h: 48 },
 ): { project: Project; ids: ImageId[] } {
   const project = Project.create(path.join(root, 'proj'));
-  const ids: ImageId[] = [];
-  project.db.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const r = project.images.insert({
-        path: `img/${String(i).padStart(6, '0')}.png`,
-        name: `${String(i).padStart(6, '0')}.png`,
-        sha256: i.toString(16).padStart(64, '0'),
-        format: 'png',
-        bytes: 100 + i,
-        widthPx: sizePx.w,
-        heightPx: sizePx.h,
-      });
-      ids.push(asImageId(r.id));
-    }
-  })();
+  const inserted = project.images.insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      path: `img/${String(i).padStart(6, '0')}.png`,
+      name: `${String(i).padStart(6, '0')}.png`,
+      sha256: i.toString(16).padStart(64, '0'),
+      format: 'png',
+      bytes: 100 + i,
+      widthPx: sizePx.w,
+      heightPx: sizePx.h,
+    })),
+  );
+  const ids: ImageId[] = inserted.map((r) => asImageId(r.id));
   return { project, ids };
 }

@@ -6,10 +6,10 @@ import { allCommands } from '../../../../../src-main/cli/commands';
 import { runCli } from '../../../../../src-main/cli/run-cli';
 import {
   createInferenceEngine,
-  MemoryEmbeddingCache,
   tagImage,
   type InferenceEngine,
 } from '../../../../../src-main/core/inference';
+import { MemoryEmbeddingCache } from '../../../../fixtures/inference/memory-cache';
 import { preprocessImageFile } from '../../../../../src-main/core/inference/preprocess';
 import { canonicalize, TextTokenizer } from '../../../../../src-main/core/inference/tokenizer';
 import { convertRadioCheckpoint } from '../../../../../src-main/core/models/convert';
