@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MEDIA_CACHE_CONTROL, type RadioLabelService } from '../core/api';
-import { contentSecurityPolicy } from '../server/security-headers';
+import { contentSecurityPolicy } from '../core/content-security-policy';
 
 /**
  * The app:// protocol as a plain function from Request to Response (no Electron import, so it is unit
@@ -55,7 +55,7 @@ async function answerBundle(url: URL, root: string): Promise<Response> {
   return new Response(new Uint8Array(body), {
     headers: {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': contentSecurityPolicy(),
+      'content-security-policy': contentSecurityPolicy({ media: ['app://media'] }),
       'x-content-type-options': 'nosniff',
     },
   });
