@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { createRadioLabelService } from '../src-main/core/api';
 import { DuplicateFinder } from '../src-main/core/intelligence/duplicate-groups';
 import { Project } from '../src-main/core/project';
-import { startBrowserServer } from '../src-main/server/browser-server';
+import { type BrowserServer, startBrowserServer } from '../src-main/server/browser-server';
 import { projectOverDb } from '../tests/fixtures/db/project-db';
 import { tinyPng } from '../tests/fixtures/images/make-images';
 import { buildRenderer, CHROMIUM_ARGS, ROOT } from '../tests/e2e/harness';
@@ -15,6 +16,8 @@ import { type BenchRow } from './bench-kit';
 const IMAGES = Number(process.env.DUPLICATES_IMAGES ?? 10_000);
 const DIMS = 1536;
 const THRESHOLD = 0.97;
+/** Side of the small PNG behind each row (its thumbnail is made on demand, for the page shown only). */
+const THUMB_SOURCE_PX = 32;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
@@ -34,8 +37,6 @@ function summaryOf(i: number, common: Float32Array, scenes: readonly Float32Arra
 function makeProject(dir: string, modelId: string): void {
   const files = path.join(dir, 'files');
   mkdirSync(files, { recursive: true });
-  // 40 real files shared by the rows (thumbnails are made per content hash, for the page shown only).
-  for (let f = 0; f < 40; f++) writeFileSync(path.join(files, `f${f}.png`), tinyPng(f, 48));
   // The test's own connection: 10,000 rows and summaries in one transaction instead of 20,000.
   const { project, db } = projectOverDb(dir, { create: true });
   try {
@@ -44,14 +45,20 @@ function makeProject(dir: string, modelId: string): void {
     const burst = seededUnit(DIMS, 2);
     db.transaction(() => {
       for (let i = 0; i < IMAGES; i++) {
+        // A real file per row, with its true hash: media are served only while they are what was imported.
+        const name = `IMG_${String(i).padStart(5, '0')}.png`;
+        const file = path.join(files, name);
+        const png = tinyPng(i, THUMB_SOURCE_PX);
+        writeFileSync(file, png);
         const r = project.images.insert({
-          path: path.join('files', `f${i % 40}.png`),
-          name: `IMG_${String(i).padStart(5, '0')}.png`,
-          sha256: i.toString(16).padStart(64, '0'),
+          path: path.join('files', name),
+          name,
+          sha256: createHash('sha256').update(png).digest('hex'),
           format: 'png',
-          bytes: 100,
-          widthPx: 48,
-          heightPx: 48,
+          bytes: png.length,
+          widthPx: THUMB_SOURCE_PX,
+          heightPx: THUMB_SOURCE_PX,
+          mtimeMs: Math.trunc(statSync(file).mtimeMs),
         });
         putSummary(project, r.id, modelId, summaryOf(i, common, scenes, burst));
       }
@@ -67,13 +74,15 @@ export default async function run(): Promise<BenchRow[]> {
   const dir = path.join(dataDir, 'project');
   const service = createRadioLabelService({ dataDir, mode: 'browser', version: 'bench', appRoot: ROOT });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // Closed in `finally` too: a failed wait must not leave the server holding the process open.
+  let server: BrowserServer | undefined;
   try {
     const modelId = (await service.handlers.inference.status({})).modelId ?? 'starter';
     const t0 = performance.now();
     makeProject(dir, modelId);
     const setupMs = performance.now() - t0;
     await service.handlers.projects.open({ dir });
-    const server = await startBrowserServer({ service, rendererDir: await buildRenderer() });
+    server = await startBrowserServer({ service, rendererDir: await buildRenderer() });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -109,6 +118,7 @@ export default async function run(): Promise<BenchRow[]> {
     const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
     await page.close();
     await server.close();
+    server = undefined;
 
     // The server's share, cold, without the page: reading 10,000 summaries and comparing them.
     const project = Project.open(dir);
@@ -166,6 +176,7 @@ export default async function run(): Promise<BenchRow[]> {
       { bench: 'duplicates', case: 'setup (10k rows + summaries)', value: setupMs, unit: 'ms' },
     ];
   } finally {
+    await server?.close();
     await browser.close();
     await service.dispose();
     rmSync(dataDir, { recursive: true, force: true });
