@@ -7,7 +7,16 @@ export const API_METHODS = {
   images: ['import', 'list', 'get', 'setStatus', 'relink', 'remove', 'locate'],
   labels: ['list', 'create', 'ensure', 'update', 'remove', 'reorder'],
   annotations: ['list', 'applyPatch', 'convert'],
-  inference: ['status', 'embed', 'segmentText', 'segmentClick', 'tags', 'segmentFile', 'tagFile'],
+  inference: [
+    'status',
+    'embed',
+    'segmentText',
+    'segmentClick',
+    'tags',
+    'segmentFile',
+    'featuresFile',
+    'tagFile',
+  ],
   jobs: ['list', 'start', 'run', 'cancel', 'history'],
   review: ['queue', 'summary', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
   search: [
