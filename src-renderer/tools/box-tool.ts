@@ -35,6 +35,7 @@ function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxS
         const { drag, effects } = startHandleDrag(ctx, h, ev.alt);
         return step(drag ? { kind: 'handle', drag } : IDLE, effects);
       }
+      if (ctx.activeLabelId === null) return step(IDLE, [{ kind: 'need-label' }]);
       const p = clampToImage(ctx, ev);
       return step({ kind: 'drawing', start: p, current: p });
     }
@@ -48,6 +49,7 @@ function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxS
       const rect = normalizeRect(state.start, clampToImage(ctx, ev));
       const minPx = DRAG_THRESHOLD_SCREEN_PX * ctx.imagePxPerScreenPx;
       if (rect.widthPx < minPx || rect.heightPx < minPx) return step(IDLE);
+      if (ctx.activeLabelId === null) return step(state, [{ kind: 'need-label' }]);
       const a = makeAnnotation(ctx.ids.next(), {
         labelId: ctx.activeLabelId,
         geometry: { kind: 'box', ...rect },

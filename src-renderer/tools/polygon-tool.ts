@@ -27,6 +27,9 @@ const IDLE: PolygonState = { kind: 'idle' };
 
 function finish(points: readonly Point[], ctx: ToolContext): ToolStep<PolygonState> {
   if (points.length < 3) return step(IDLE);
+  // Keep the points: the shape is finished once a label exists (the label was removed while drawing).
+  if (ctx.activeLabelId === null)
+    return step({ kind: 'drawing', points, cursor: null }, [{ kind: 'need-label' }]);
   const ring = points.flatMap((p) => [p.x, p.y]);
   const a = makeAnnotation(ctx.ids.next(), {
     labelId: ctx.activeLabelId,
@@ -54,6 +57,7 @@ function handle(state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<
           const { drag, effects } = startHandleDrag(ctx, h, ev.alt);
           return step(drag ? { kind: 'handle', drag } : IDLE, effects);
         }
+        if (ctx.activeLabelId === null) return step(IDLE, [{ kind: 'need-label' }]);
         return step({ kind: 'drawing', points: [p], cursor: p });
       }
       if (state.kind !== 'drawing') return ignored(state);

@@ -31,6 +31,8 @@ export interface NewLabel {
   readonly name: string;
   readonly color?: string;
   readonly hotkey?: string | null;
+  /** The text auto-label prompts with; null or absent: the name. */
+  readonly prompt?: string | null;
 }
 
 export interface LabelChanges {
@@ -38,6 +40,8 @@ export interface LabelChanges {
   readonly color?: string;
   readonly hotkey?: string | null;
   readonly sort?: number;
+  /** null (or an empty string) goes back to prompting with the name. */
+  readonly prompt?: string | null;
 }
 
 interface RawLabel {
@@ -46,6 +50,7 @@ interface RawLabel {
   color: string;
   hotkey: string | null;
   sort: number;
+  prompt: string | null;
   annotation_count: number;
 }
 
@@ -68,14 +73,18 @@ export class LabelsRepo {
 
   constructor(db: Db) {
     this.#db = db;
-    const select = `SELECT l.id, l.name, l.color, l.hotkey, l.sort,
+    const select = `SELECT l.id, l.name, l.color, l.hotkey, l.sort, l.prompt,
       (SELECT COUNT(*) FROM annotations a WHERE a.label_id = l.id) AS annotation_count FROM labels l`;
     this.#list = db.prepare(`${select} ORDER BY l.sort, l.id`);
     this.#get = db.prepare(`${select} WHERE l.id = ?`);
     this.#byName = db.prepare('SELECT id FROM labels WHERE name = ? COLLATE NOCASE').pluck();
     this.#byHotkey = db.prepare('SELECT name FROM labels WHERE hotkey = ? AND id != ?').pluck();
-    this.#insert = db.prepare('INSERT INTO labels (name, color, hotkey, sort) VALUES (?, ?, ?, ?)');
-    this.#update = db.prepare('UPDATE labels SET name = ?, color = ?, hotkey = ?, sort = ? WHERE id = ?');
+    this.#insert = db.prepare(
+      'INSERT INTO labels (name, color, hotkey, sort, prompt) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#update = db.prepare(
+      'UPDATE labels SET name = ?, color = ?, hotkey = ?, sort = ?, prompt = ? WHERE id = ?',
+    );
     this.#nextSort = db.prepare('SELECT COALESCE(MAX(sort) + 1, 0) FROM labels').pluck();
     this.#count = db.prepare('SELECT COUNT(*) FROM labels').pluck();
     this.#usage = db.prepare('SELECT COUNT(*) FROM annotations WHERE label_id = ?').pluck();
@@ -122,8 +131,9 @@ export class LabelsRepo {
       const sort = this.#nextSort.get() as number;
       const color = input.color === undefined ? paletteColor(sort) : checkColor(input.color);
       const hotkey = checkHotkey(input.hotkey ?? null);
+      const prompt = checkPrompt(input.prompt ?? null);
       this.#assertFree(name, hotkey, 0);
-      const id = Number(this.#insert.run(name, color, hotkey, sort).lastInsertRowid);
+      const id = Number(this.#insert.run(name, color, hotkey, sort, prompt).lastInsertRowid);
       return this.get(asLabelId(id));
     });
   }
@@ -135,8 +145,9 @@ export class LabelsRepo {
       const color = changes.color === undefined ? current.color : checkColor(changes.color);
       const hotkey = changes.hotkey === undefined ? current.hotkey : checkHotkey(changes.hotkey);
       const sort = changes.sort === undefined ? current.sort : checkSort(changes.sort);
+      const prompt = changes.prompt === undefined ? current.prompt : checkPrompt(changes.prompt);
       this.#assertFree(name, hotkey, id);
-      this.#update.run(name, color, hotkey, sort, id);
+      this.#update.run(name, color, hotkey, sort, prompt, id);
       return this.get(id);
     });
   }
@@ -146,7 +157,7 @@ export class LabelsRepo {
     return writeTx(this.#db, () => {
       const rest = this.list().filter((l) => !orderedIds.includes(l.id));
       const all = [...orderedIds.map((id) => this.get(id)), ...rest];
-      all.forEach((l, i) => this.#update.run(l.name, l.color, l.hotkey, i, l.id));
+      all.forEach((l, i) => this.#update.run(l.name, l.color, l.hotkey, i, l.prompt, l.id));
       return this.list();
     });
   }
@@ -230,6 +241,15 @@ function checkHotkey(hotkey: string | null): string | null {
   return hotkey;
 }
 
+function checkPrompt(prompt: string | null): string | null {
+  if (prompt === null) return null;
+  const trimmed = prompt.trim();
+  if (trimmed.length > MAX_NAME_CHARS) {
+    throw new InvalidInputError('prompt', `a label prompt has at most ${MAX_NAME_CHARS} characters`);
+  }
+  return trimmed.length === 0 ? null : trimmed;
+}
+
 function checkSort(sort: number): number {
   if (!Number.isInteger(sort)) throw new InvalidInputError('sort', `sort must be an integer, got ${sort}`);
   return sort;
@@ -242,6 +262,7 @@ function toLabel(raw: RawLabel): Label {
     color: raw.color,
     hotkey: raw.hotkey,
     sort: raw.sort,
+    prompt: raw.prompt,
     annotationCount: raw.annotation_count,
   };
 }

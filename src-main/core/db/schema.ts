@@ -151,5 +151,21 @@ const v5 = `
 ALTER TABLE images ADD COLUMN mtime_ms INTEGER;
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5];
+/**
+ * v6: a label's text prompt for auto-label (NULL: its name), warnings a job finished with (JSON array,
+ * e.g. a label whose prompt the model cannot embed), and sets of images the user marked as not
+ * duplicates of each other (two images are dismissed as a pair when they share a set).
+ */
+const v6 = `
+ALTER TABLE labels ADD COLUMN prompt TEXT;
+ALTER TABLE jobs ADD COLUMN warnings TEXT;
+CREATE TABLE duplicate_dismissals (
+  set_id    INTEGER NOT NULL,
+  image_id  INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  PRIMARY KEY (set_id, image_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX duplicate_dismissals_image ON duplicate_dismissals (image_id, set_id);
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

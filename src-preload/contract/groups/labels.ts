@@ -9,15 +9,22 @@ export const LabelSchema = z.object({
   color: ColorSchema,
   hotkey: z.string().nullable(),
   sort: z.number().int(),
+  /** What auto-label prompts the model with; null: the label's name. */
+  prompt: z.string().nullable(),
   annotationCount: z.number().int().nonnegative(),
 });
 export type Label = z.infer<typeof LabelSchema>;
 
 const name = z.string().trim().min(1).max(200);
+/** An empty prompt (or null) means "prompt with the name". */
+const prompt = z.string().trim().max(200).nullable();
 const hotkey = z
   .string()
   .regex(/^[0-9a-z]$/, 'a hotkey is one digit or letter')
   .nullable();
+
+/** The text a label is auto-labelled with. */
+export const labelPrompt = (label: Pick<Label, 'name' | 'prompt'>): string => label.prompt ?? label.name;
 
 /** Deleting a label that is in use needs an explicit choice. */
 export const LabelRemovalSchema = z.discriminatedUnion('kind', [
@@ -29,7 +36,10 @@ export type LabelRemoval = z.infer<typeof LabelRemovalSchema>;
 
 export const labelsGroup = {
   list: method(z.object({}), z.array(LabelSchema)),
-  create: method(z.object({ name, color: ColorSchema.optional(), hotkey: hotkey.optional() }), LabelSchema),
+  create: method(
+    z.object({ name, color: ColorSchema.optional(), hotkey: hotkey.optional(), prompt: prompt.optional() }),
+    LabelSchema,
+  ),
   /** The labels of these names, creating the missing ones (existing labels are left as they are). */
   ensure: method(
     z.object({ names: z.array(name).min(1).max(1000), color: ColorSchema.optional() }),
@@ -42,9 +52,12 @@ export const labelsGroup = {
       color: ColorSchema.optional(),
       hotkey: hotkey.optional(),
       sort: z.number().int().optional(),
+      prompt: prompt.optional(),
     }),
     LabelSchema,
   ),
+  /** The labels in this order (the ones not listed keep their order after them); returns the new list. */
+  reorder: method(z.object({ labelIds: z.array(LabelIdSchema).min(1).max(10_000) }), z.array(LabelSchema)),
   remove: method(
     z.object({ labelId: LabelIdSchema, strategy: LabelRemovalSchema }),
     z.object({ removedAnnotations: z.number().int(), reassigned: z.number().int() }),
