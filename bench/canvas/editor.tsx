@@ -6,7 +6,7 @@ import { useEditorSnapshot, useToolSnapshot } from '../../src-renderer/canvas/us
 import { useViewState } from '../../src-renderer/canvas/use-view-state';
 import { EditorStore } from '../../src-renderer/model/editor-store';
 import { bitmapToRle, emptyMaskBitmap, strokeBitmap } from '../../src-renderer/model/mask-bitmap';
-import { ToolController } from '../../src-renderer/tools/controller';
+import { memoryLabelSource, ToolController } from '../../src-renderer/tools/controller';
 
 /**
  * A playground wiring EditorStore + ToolController + AnnotationCanvas the way the app does, on a blank
@@ -51,7 +51,7 @@ store.openImage(asImageId(1), [
 ]);
 const controller = new ToolController({
   store,
-  activeLabelId: asLabelId(1),
+  labels: memoryLabelSource(asLabelId(1)),
   labelForHotkey: (d) => (d <= 3 ? asLabelId(d) : null),
 });
 controller.setImageSize(W, H);

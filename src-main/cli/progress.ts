@@ -3,13 +3,15 @@ import { formatBytes, formatClock } from '@shared/format/bytes';
 
 /**
  * The service's events as progress lines on stderr: every job or install phase change, job and download
- * counts at most once a second, transfer counts at most twice a second, and every line a job wants read.
+ * counts at most once a second, transfer counts at most twice a second, every line a job wants read, and
+ * each job warning once (auto-label skipping a label the model cannot use).
  */
 export function progressLines(
   write: (line: string) => void,
   nowMs = () => Date.now(),
 ): (e: AppEvent) => void {
   const lastState = new Map<number, string>();
+  const warningsShown = new Map<number, number>();
   let lastJobMs = -Infinity;
   let lastTransferMs = -Infinity;
   const installPhase = new Map<string, string>();
@@ -18,6 +20,9 @@ export function progressLines(
     switch (e.kind) {
       case 'job_progress': {
         const { job } = e;
+        for (const warning of job.warnings.slice(warningsShown.get(job.id) ?? 0))
+          write(`job ${job.id} warning: ${warning}`);
+        warningsShown.set(job.id, job.warnings.length);
         const changed = lastState.get(job.id) !== job.state;
         if (!changed && nowMs() - lastJobMs < 1000) return;
         lastState.set(job.id, job.state);

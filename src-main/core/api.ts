@@ -1,4 +1,5 @@
-import { type ApiGroup, type Result, type ServiceHandlers } from '@contract';
+import { type Readable } from 'node:stream';
+import { type ApiGroup, type ImportReport, type Result, type ServiceHandlers } from '@contract';
 import { dispatch } from './service/dispatch';
 import { type MediaBody } from './images/media';
 import { translateSqliteError } from './db/errors';
@@ -13,6 +14,10 @@ import { JobService } from './service/job-service';
 import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
+import { createDialogHandlers, type NativeDialogs } from './service/dialog-handlers';
+import { DownloadStore, receiveUpload } from './service/transfers';
+
+export type { NativeDialogs } from './service/dialog-handlers';
 import { createModelHandlers } from './service/model-handlers';
 import { builtInConverters, type ModelConverters } from './models/converters';
 import { ModelManager } from './models/model-manager';
@@ -30,6 +35,8 @@ export interface ServiceOptions {
   readonly version: string;
   /** Where models/ and resources/ live (the repository, or the packaged app's resources). */
   readonly appRoot: string;
+  /** Native file dialogs (the desktop app); absent in browser mode and the CLI. */
+  readonly dialogs?: NativeDialogs;
   /** Checkpoint converters for catalogue installs (tests pass a small one); the build's own by default. */
   readonly modelConverters?: ModelConverters;
   /** Another model catalogue (tests); `models/catalogue.json` by default. */
@@ -53,6 +60,10 @@ export interface RadioLabelService {
    * undefined (404) when no open project has it. The caller closes the handle.
    */
   openMedia(address: string): Promise<MediaBody | undefined>;
+  /** Browser mode: one uploaded file, streamed into the project's uploads/ folder and imported. */
+  receiveUpload(fileName: string, body: Readable): Promise<ImportReport>;
+  /** Browser mode: a prepared export (exports.prepareDownload) to stream as a zip, once. */
+  takeDownload(downloadId: string): { dir: string; fileName: string; done: () => void } | undefined;
   dispose(): Promise<void>;
 }
 
@@ -60,7 +71,7 @@ export interface RadioLabelService {
  * Every handler with SQLite failures turned into the errors users can act on (damaged file, full disk,
  * a reference to a missing row) naming the open project's file, instead of `internal` with SQLite's words.
  */
-function translateStoreErrors(handlers: ServiceHandlers, file: () => string): ServiceHandlers {
+function translateStoreErrors<H extends object>(handlers: H, file: () => string): H {
   const out: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
   for (const [group, methods] of Object.entries(
     handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>,
@@ -76,7 +87,7 @@ function translateStoreErrors(handlers: ServiceHandlers, file: () => string): Se
       };
     }
   }
-  return out as unknown as ServiceHandlers;
+  return out as unknown as H;
 }
 
 export function createRadioLabelService(options: ServiceOptions): RadioLabelService {
@@ -106,14 +117,15 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   // Work folders of installs that a crash or kill -9 interrupted; live installs (any process) are kept.
   void models.sweep().catch(() => undefined);
   const jobs = new JobService(session, inference, events, { ownJobsOnly: !interactive });
+  const downloads = new DownloadStore();
 
-  const handlers: ServiceHandlers = translateStoreErrors(
+  const core: Omit<ServiceHandlers, 'dialogs'> = translateStoreErrors(
     {
       ...projectHandlers,
       ...inferenceHandlers,
       models: createModelHandlers(models, inference, settings, events, interactive ? 'app' : 'cli'),
       ...createBatchHandlers(session, inference, jobs),
-      ...createExportHandlers(session, events),
+      ...createExportHandlers(session, events, downloads),
       settings: {
         get: () => Promise.resolve(settings.get()),
         update: (patch) => Promise.resolve(settings.update(patch)),
@@ -128,13 +140,20 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
     },
     () => session.current?.dbFile ?? 'the project database',
   );
+  const handlers: ServiceHandlers = {
+    ...core,
+    ...createDialogHandlers(options.dialogs, core, () => session.require().name),
+  };
 
   return {
     handlers,
     events,
     call: (group, method, input) => dispatch(handlers, { group, method }, input),
     openMedia: async (address) => (await session.current?.openMedia(address)) ?? undefined,
+    receiveUpload: (fileName, body) => receiveUpload(session.require(), fileName, body),
+    takeDownload: (downloadId) => downloads.take(downloadId),
     dispose: async () => {
+      downloads.dispose();
       await session.close();
       await inference.dispose();
       await geometry.dispose();

@@ -55,7 +55,7 @@ async function answerBundle(url: URL, root: string): Promise<Response> {
   return new Response(new Uint8Array(body), {
     headers: {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': contentSecurityPolicy(),
+      'content-security-policy': contentSecurityPolicy({ media: ['app://media'] }),
       'x-content-type-options': 'nosniff',
     },
   });

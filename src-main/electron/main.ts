@@ -7,6 +7,7 @@ import { APP_VERSION } from '../core/version';
 import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { denyAllPermissions } from './guards';
 import { bindIpc } from './ipc';
+import { nativeDialogs } from './native-dialogs';
 import { mainWindowOptions, RENDERER_ORIGIN } from './window-options';
 
 // Composition root: open the service, bind it to IPC and the app:// protocol, then show one window.
@@ -16,20 +17,28 @@ async function start(): Promise<void> {
   await app.whenReady();
   const root = appRootFrom(import.meta.dirname);
   const dataDir = process.env.RADIOLABEL_DATA_DIR ? defaultDataDir() : path.join(app.getPath('userData'));
-  const service = createRadioLabelService({ dataDir, mode: 'electron', version: APP_VERSION, appRoot: root });
+  let window: BrowserWindow | null = null;
+  const service = createRadioLabelService({
+    dataDir,
+    mode: 'electron',
+    version: APP_VERSION,
+    appRoot: root,
+    dialogs: nativeDialogs(() => (window && !window.isDestroyed() ? window : null)),
+  });
 
   denyAllPermissions();
   handleAppProtocol(path.join(root, 'out', 'renderer'), service);
   const unbind = bindIpc(service);
 
-  const window = new BrowserWindow(
+  const win = new BrowserWindow(
     mainWindowOptions(path.join(root, 'out', 'preload', 'index.cjs'), { packaged: app.isPackaged }),
   );
+  window = win;
   const unsubscribe = service.events.subscribe((event) => {
-    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+    if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
-  window.once('ready-to-show', () => window.show());
-  await window.loadURL(`${RENDERER_ORIGIN}/index.html`);
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(`${RENDERER_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
     unsubscribe();

@@ -23,6 +23,7 @@ import {
   tokenMatches,
 } from './request-guards';
 import { contentSecurityPolicy } from '../core/content-security-policy';
+import { registerTransferRoutes } from './transfer-routes';
 
 /** How long a client may take to send its request: a connection that stalls mid-request is closed. */
 export interface ServerTimeouts {
@@ -138,6 +139,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   registerApi(app, options.service, token);
   registerMedia(app, options.service);
   registerEvents(app, options.service, token);
+  await registerTransferRoutes(app, options.service, token);
 
   if (options.rendererDir && existsSync(path.join(options.rendererDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: ['index.html'], wildcard: true });

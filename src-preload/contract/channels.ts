@@ -4,8 +4,8 @@
  */
 export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent', 'openSample'],
-  images: ['import', 'list', 'get', 'setStatus', 'relink'],
-  labels: ['list', 'create', 'ensure', 'update', 'remove'],
+  images: ['import', 'list', 'get', 'setStatus', 'relink', 'remove', 'locate'],
+  labels: ['list', 'create', 'ensure', 'update', 'remove', 'reorder'],
   annotations: ['list', 'applyPatch', 'convert'],
   inference: [
     'status',
@@ -19,8 +19,16 @@ export const API_METHODS = {
   ],
   jobs: ['list', 'start', 'run', 'cancel', 'history'],
   review: ['queue', 'summary', 'list', 'accept', 'acceptAll', 'reject', 'rejectAll'],
-  search: ['similarImages', 'similarObjects', 'proposeHits', 'imagesWithTag', 'duplicates'],
-  exports: ['run', 'importAnnotations'],
+  search: [
+    'similarImages',
+    'similarObjects',
+    'proposeHits',
+    'imagesWithTag',
+    'duplicates',
+    'duplicateGroups',
+    'dismissDuplicates',
+  ],
+  exports: ['run', 'importAnnotations', 'prepareDownload'],
   models: [
     'list',
     'inventory',
@@ -35,6 +43,8 @@ export const API_METHODS = {
     'remove',
   ],
   settings: ['get', 'update', 'appInfo'],
+  /** Native file dialogs (Electron only): each feeds its result to the matching service method. */
+  dialogs: ['importImages', 'openProject', 'exportTo', 'importAnnotations'],
 } as const;
 
 export type ApiGroup = keyof typeof API_METHODS;

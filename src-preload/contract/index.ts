@@ -7,6 +7,7 @@ export * from './ids';
 export * from './result';
 export * from './spec';
 export * from './groups/annotations';
+export * from './groups/dialogs';
 export * from './groups/exports';
 export * from './groups/images';
 export * from './groups/inference';

@@ -2,6 +2,7 @@ import { type z } from 'zod';
 import { type API_METHODS, type ApiGroup } from './channels';
 import { type Result } from './result';
 import { annotationsGroup } from './groups/annotations';
+import { dialogsGroup } from './groups/dialogs';
 import { exportsGroup } from './groups/exports';
 import { imagesGroup } from './groups/images';
 import { inferenceGroup } from './groups/inference';
@@ -26,6 +27,7 @@ export const apiSpec = {
   exports: exportsGroup,
   models: modelsGroup,
   settings: settingsGroup,
+  dialogs: dialogsGroup,
 } as const;
 
 export type ApiSpec = typeof apiSpec;
@@ -46,6 +48,7 @@ const channelsMatch: ChannelsMatch = {
   exports: true,
   models: true,
   settings: true,
+  dialogs: true,
 };
 void channelsMatch;
 

@@ -1,7 +1,7 @@
 import { API_METHODS, type ApiGroup, type AppEvent, type RadioLabelApi, type Result } from '@contract';
 
 const TOKEN_KEY = 'radiolabel.token';
-const TOKEN_HEADER = 'x-radiolabel-token';
+export const TOKEN_HEADER = 'x-radiolabel-token';
 
 /**
  * Browser mode keeps the token from the launch URL in sessionStorage and strips it from the address bar,

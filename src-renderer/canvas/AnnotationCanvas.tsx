@@ -7,7 +7,7 @@ import { type ProposalList } from '../model/proposals';
 import { isVisible, type LabelStates, NO_LABEL_STATES } from '../model/visibility';
 import { selectionHandles } from '../tools/handles';
 import { type PointerButton, type ToolEvent, type ToolOverlay } from '../tools/tool-types';
-import { paintSelection, paintToolOverlays, PROPOSAL_COLOR } from './overlay-paint';
+import { CURRENT_PROPOSAL_COLOR, paintSelection, paintToolOverlays, PROPOSAL_COLOR } from './overlay-paint';
 import { type PaintItem, paintShapes, type PaintStyle } from './paint';
 import { heatMapToRgba } from './raster';
 import { RasterCache } from './raster-cache';
@@ -44,6 +44,8 @@ export interface AnnotationCanvasProps {
   readonly onViewChange: (view: ViewState) => void;
   readonly onViewportResize?: (size: Size) => void;
   readonly proposals?: ProposalList;
+  /** The proposal under review: drawn solid and thicker than the other pending ones. */
+  readonly currentProposalKey?: string | null;
   readonly heatMap?: HeatMapInput | null;
   /** The active tool's overlays and cursor (ToolController's snapshot fits). */
   readonly tool?: { readonly overlays: readonly ToolOverlay[]; readonly cursor: string };
@@ -56,13 +58,21 @@ export interface AnnotationCanvasProps {
   readonly onStage?: (stage: Konva.Stage | null) => void;
 }
 
-const ANNOTATION_STYLE = { fillAlpha: 0.25, maskAlpha: 0.45, strokeScreenPx: 1.5 } as const;
+const ANNOTATION_STYLE = { fillAlpha: 0.25, maskAlpha: 0.45, strokeScreenPx: 1.5, halo: true } as const;
 const PROPOSAL_STYLE: PaintStyle = {
   colorOf: () => PROPOSAL_COLOR,
-  fillAlpha: 0.2,
-  maskAlpha: 0.4,
-  strokeScreenPx: 2,
+  fillAlpha: 0.12,
+  maskAlpha: 0.25,
+  strokeScreenPx: 1.5,
   dash: [6, 4],
+  halo: true,
+};
+const CURRENT_PROPOSAL_STYLE: PaintStyle = {
+  colorOf: () => CURRENT_PROPOSAL_COLOR,
+  fillAlpha: 0.25,
+  maskAlpha: 0.45,
+  strokeScreenPx: 3,
+  halo: true,
 };
 
 function buttonOf(e: { button: number }): PointerButton {
@@ -278,14 +288,20 @@ export function AnnotationCanvas(props: AnnotationCanvasProps) {
     () => (props.doc && selection ? selectionHandles(props.doc, selection, labels) : []),
     [props.doc, selection, labels],
   );
-  const proposalItems = useMemo<PaintItem[]>(
-    () => (props.proposals ?? []).map((p) => ({ geometry: p.geometry, labelId: null })),
-    [props.proposals],
-  );
+  const currentKey = props.currentProposalKey ?? null;
+  const proposalItems = useMemo(() => {
+    const all = props.proposals ?? [];
+    const toItem = (p: (typeof all)[number]): PaintItem => ({ geometry: p.geometry, labelId: null });
+    return {
+      others: all.filter((p) => p.key !== currentKey).map(toItem),
+      current: all.filter((p) => p.key === currentKey).map(toItem),
+    };
+  }, [props.proposals, currentKey]);
   const overlays = props.tool?.overlays;
   const drawOverlay = (con: Konva.Context) => {
     const ctx = con._context;
-    paintShapes(ctx, proposalItems, visible, view.scale, PROPOSAL_STYLE);
+    paintShapes(ctx, proposalItems.others, visible, view.scale, PROPOSAL_STYLE);
+    paintShapes(ctx, proposalItems.current, visible, view.scale, CURRENT_PROPOSAL_STYLE);
     paintSelection(ctx, selectedGeometries, handles, view.scale);
     if (overlays) paintToolOverlays(ctx, overlays, view.scale);
   };

@@ -12,14 +12,17 @@ export interface MaskSprite {
 // mask (a new RLE object) naturally drops the stale sprite.
 const sprites = new WeakMap<CocoRle, Map<string, MaskSprite | null>>();
 
-/** The mask as a coloured, cropped canvas (holes transparent); null for an empty mask. */
-export function maskSprite(rle: CocoRle, color: string, alpha: number): MaskSprite | null {
+/**
+ * The mask as a coloured, cropped canvas (holes transparent), with a contrasting rim when `outline`
+ * (see maskToRgba); null for an empty mask.
+ */
+export function maskSprite(rle: CocoRle, color: string, alpha: number, outline = false): MaskSprite | null {
   let byColor = sprites.get(rle);
   if (!byColor) {
     byColor = new Map();
     sprites.set(rle, byColor);
   }
-  const key = `${color}/${alpha}`;
+  const key = `${color}/${alpha}/${outline ? 1 : 0}`;
   const cached = byColor.get(key);
   if (cached !== undefined) return cached;
   const bm = maskBitmapOf(rle);
@@ -29,7 +32,8 @@ export function maskSprite(rle: CocoRle, color: string, alpha: number): MaskSpri
     canvas.width = bm.widthPx;
     canvas.height = bm.heightPx;
     const ctx = canvas.getContext('2d');
-    if (ctx) ctx.putImageData(new ImageData(maskToRgba(bm, color, alpha), bm.widthPx, bm.heightPx), 0, 0);
+    if (ctx)
+      ctx.putImageData(new ImageData(maskToRgba(bm, color, alpha, outline), bm.widthPx, bm.heightPx), 0, 0);
     sprite = { canvas, x: bm.x, y: bm.y };
   }
   byColor.set(key, sprite);

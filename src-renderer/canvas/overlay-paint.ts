@@ -5,6 +5,8 @@ import { outlineShapes } from './paint';
 
 export const SELECTION_COLOR = '#ffffff';
 export const PROPOSAL_COLOR = '#00e5ff';
+/** The proposal under review: a different hue from the other pending ones. */
+export const CURRENT_PROPOSAL_COLOR = '#ffd400';
 const POSITIVE_CLICK = '#22c55e';
 const NEGATIVE_CLICK = '#ef4444';
 const HANDLE_SCREEN_PX = 7;

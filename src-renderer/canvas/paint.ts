@@ -63,7 +63,16 @@ export interface PaintStyle {
   /** Stroke width in screen pixels. */
   readonly strokeScreenPx: number;
   readonly dash?: readonly number[];
+  /**
+   * A dark line under the coloured one (and a dark+light rim on masks), so an outline stays visible on
+   * an object of its own colour.
+   */
+  readonly halo?: boolean;
 }
+
+/** The dark under-stroke: this much wider than the coloured line, in screen pixels. */
+const HALO_EXTRA_SCREEN_PX = 2;
+export const HALO_COLOR = 'rgba(0,0,0,0.75)';
 
 /**
  * Draws shapes in image coordinates onto a context already transformed by the view. It draws straight to
@@ -77,10 +86,20 @@ export function paintShapes(
   style: PaintStyle,
 ): void {
   const lineWidth = style.strokeScreenPx / scale;
-  ctx.lineWidth = lineWidth;
+  const haloWidth = (style.strokeScreenPx + HALO_EXTRA_SCREEN_PX) / scale;
   ctx.lineJoin = 'round';
   ctx.setLineDash(style.dash ? style.dash.map((d) => d / scale) : []);
   ctx.imageSmoothingEnabled = false;
+  const stroke = (draw: () => void, color: string): void => {
+    if (style.halo) {
+      ctx.lineWidth = haloWidth;
+      ctx.strokeStyle = HALO_COLOR;
+      draw();
+    }
+    ctx.lineWidth = lineWidth;
+    ctx.strokeStyle = color;
+    draw();
+  };
   for (const item of items) {
     const g = item.geometry;
     if (!rectsIntersect(geometryBounds(g), visible)) continue;
@@ -88,20 +107,18 @@ export function paintShapes(
     switch (g.kind) {
       case 'box':
         ctx.fillStyle = rgba(color, style.fillAlpha);
-        ctx.strokeStyle = color;
         ctx.fillRect(g.x, g.y, g.widthPx, g.heightPx);
-        ctx.strokeRect(g.x, g.y, g.widthPx, g.heightPx);
+        stroke(() => ctx.strokeRect(g.x, g.y, g.widthPx, g.heightPx), color);
         break;
       case 'polygon': {
         const path = polygonPath(g);
         ctx.fillStyle = rgba(color, style.fillAlpha);
-        ctx.strokeStyle = color;
         ctx.fill(path, 'evenodd');
-        ctx.stroke(path);
+        stroke(() => ctx.stroke(path), color);
         break;
       }
       case 'mask': {
-        const sprite = maskSprite(g.rle, color, style.maskAlpha);
+        const sprite = maskSprite(g.rle, color, style.maskAlpha, style.halo ?? false);
         if (sprite) ctx.drawImage(sprite.canvas, sprite.x, sprite.y);
         break;
       }

@@ -8,15 +8,51 @@ export function parseHexColor(color: string): [number, number, number] {
   return [parseInt(hex.slice(0, 2), 16), parseInt(hex.slice(2, 4), 16), parseInt(hex.slice(4, 6), 16)];
 }
 
-/** RGBA pixels of a mask crop in one colour; background (and holes) stay transparent. */
-export function maskToRgba(mask: MaskBitmap, color: string, alpha: number): Uint8ClampedArray<ArrayBuffer> {
+/** The rim colours of an outlined mask: light on the edge, dark just inside it. */
+export const MASK_RIM_LIGHT = 0xffffffff;
+export const MASK_RIM_DARK = 0xd9000000;
+
+/**
+ * RGBA pixels of a mask crop in one colour; background (and holes) stay transparent. With `outline`,
+ * edge pixels (a 4-neighbour outside the mask, holes included) are opaque white and the pixels just
+ * inside them opaque dark: a rim that shows on any background, a red mask on a red object included.
+ */
+export function maskToRgba(
+  mask: MaskBitmap,
+  color: string,
+  alpha: number,
+  outline = false,
+): Uint8ClampedArray<ArrayBuffer> {
   const [r, g, b] = parseHexColor(color);
   const a = Math.round(Math.max(0, Math.min(1, alpha)) * 255);
-  const out = new Uint8ClampedArray(mask.widthPx * mask.heightPx * 4);
+  const w = mask.widthPx;
+  const h = mask.heightPx;
+  const out = new Uint8ClampedArray(w * h * 4);
   const px = new Uint32Array(out.buffer);
   // Little-endian RGBA packed once; every foreground pixel is one 32-bit store.
   const packed = (a << 24) | (b << 16) | (g << 8) | r;
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) px[i] = packed;
+  const data = mask.data;
+  for (let i = 0; i < data.length; i++) if (data[i]) px[i] = packed;
+  if (!outline) return out;
+  const on = (x: number, y: number): boolean => x >= 0 && y >= 0 && x < w && y < h && data[y * w + x] !== 0;
+  const edge = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (data[y * w + x] && (!on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1)))
+        edge[y * w + x] = 1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (edge[i]) px[i] = MASK_RIM_LIGHT;
+      else if (
+        data[i] &&
+        ((x > 0 && edge[i - 1] === 1) ||
+          (x < w - 1 && edge[i + 1] === 1) ||
+          (y > 0 && edge[i - w] === 1) ||
+          (y < h - 1 && edge[i + w] === 1))
+      )
+        px[i] = MASK_RIM_DARK;
+    }
   return out;
 }
 

@@ -1,6 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Point } from '../model/geometry-ops';
-import { fitView, IDENTITY_VIEW, oneToOneView, panBy, type Size, type ViewState, zoomAt } from './view';
+import { type Rect } from '../model/geometry-ops';
+import {
+  fitRect,
+  fitView,
+  IDENTITY_VIEW,
+  oneToOneView,
+  panBy,
+  type Size,
+  type ViewState,
+  zoomAt,
+} from './view';
 
 export interface ViewStateApi {
   readonly view: ViewState;
@@ -10,6 +20,8 @@ export interface ViewStateApi {
   readonly setViewport: (size: Size) => void;
   readonly fit: () => void;
   readonly oneToOne: () => void;
+  /** Zooms and pans to a region of the image (a search hit). */
+  readonly showRect: (rect: Rect) => void;
   readonly zoomBy: (factor: number, around?: Point) => void;
   readonly panBy: (dxPx: number, dyPx: number) => void;
 }
@@ -38,11 +50,12 @@ export function useViewState(image: Size): ViewStateApi {
   }, []);
   const fit = useCallback(() => setView(fitView(image, viewport)), [image, viewport]);
   const oneToOne = useCallback(() => setView((v) => oneToOneView(v, viewport)), [viewport]);
+  const showRect = useCallback((rect: Rect) => setView(fitRect(rect, viewport)), [viewport]);
   const zoomBy = useCallback(
     (factor: number, around?: Point) =>
       setView((v) => zoomAt(v, factor, around ?? { x: viewport.widthPx / 2, y: viewport.heightPx / 2 })),
     [viewport],
   );
   const pan = useCallback((dx: number, dy: number) => setView((v) => panBy(v, dx, dy)), []);
-  return { view, viewport, setView, setViewport, fit, oneToOne, zoomBy, panBy: pan };
+  return { view, viewport, setView, setViewport, fit, oneToOne, showRect, zoomBy, panBy: pan };
 }

@@ -37,6 +37,20 @@ export function fitView(image: Size, viewport: Size, marginPx = 16): ViewState {
   };
 }
 
+/**
+ * Shows `rect` (image pixels) centred with a margin around it (a search hit), zooming in no further
+ * than `maxScale` so that a tiny region keeps some context.
+ */
+export function fitRect(rect: Rect, viewport: Size, marginFraction = 0.25, maxScale = 4): ViewState {
+  if (viewport.widthPx <= 0 || viewport.heightPx <= 0) return IDENTITY_VIEW;
+  const w = Math.max(1, rect.widthPx) * (1 + 2 * marginFraction);
+  const h = Math.max(1, rect.heightPx) * (1 + 2 * marginFraction);
+  const scale = clampScale(Math.min(maxScale, viewport.widthPx / w, viewport.heightPx / h));
+  const cx = rect.x + rect.widthPx / 2;
+  const cy = rect.y + rect.heightPx / 2;
+  return { scale, offsetX: viewport.widthPx / 2 - cx * scale, offsetY: viewport.heightPx / 2 - cy * scale };
+}
+
 /** One image pixel per screen pixel, keeping the image point under the viewport centre in place. */
 export function oneToOneView(view: ViewState, viewport: Size): ViewState {
   return zoomAt(view, 1 / view.scale, { x: viewport.widthPx / 2, y: viewport.heightPx / 2 });

@@ -7,6 +7,7 @@ export * from './geometry-ops';
 export * from './hit-test';
 export * from './history';
 export * from './mask-bitmap';
+export * from './merge-split';
 export * from './patch';
 export * from './proposals';
 export * from './rebase';

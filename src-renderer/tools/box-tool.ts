@@ -39,6 +39,7 @@ function handle(rotated: boolean, state: BoxState, ev: ToolEvent, ctx: ToolConte
         const { drag, effects } = startHandleDrag(ctx, h, ev.alt);
         return step(drag ? { kind: 'handle', drag } : IDLE, effects);
       }
+      if (ctx.activeLabelId === null) return step(IDLE, [{ kind: 'need-label' }]);
       const p = clampToImage(ctx, ev);
       return step({ kind: 'drawing', start: p, current: p });
     }
@@ -52,6 +53,7 @@ function handle(rotated: boolean, state: BoxState, ev: ToolEvent, ctx: ToolConte
       const rect = normalizeRect(state.start, clampToImage(ctx, ev));
       const minPx = DRAG_THRESHOLD_SCREEN_PX * ctx.imagePxPerScreenPx;
       if (rect.widthPx < minPx || rect.heightPx < minPx) return step(IDLE);
+      if (ctx.activeLabelId === null) return step(state, [{ kind: 'need-label' }]);
       const a = makeAnnotation(ctx.ids.next(), {
         labelId: ctx.activeLabelId,
         geometry: rotated

@@ -1,4 +1,4 @@
-import { type AnnotationId } from '@contract';
+import { type AnnotationId, type LabelId } from '@contract';
 import { type Annotation } from '../model/annotation';
 import { makeAnnotation } from '../model/commands';
 import { maskBitmapOf, type Point, rememberMaskBitmap } from '../model/geometry-ops';
@@ -31,6 +31,8 @@ interface Stroke {
   readonly bitmap: MaskBitmap;
   readonly last: Point;
   readonly erase: boolean;
+  /** The label of a mask this stroke creates (null when it paints into an existing one). */
+  readonly labelId: LabelId | null;
 }
 
 export interface BrushState {
@@ -62,7 +64,8 @@ function paint(
   const current = ctx.doc.byId.get(stroke.targetId);
   const geometry = { kind: 'mask' as const, rle };
   if (!current) {
-    const a = makeAnnotation(stroke.targetId, { labelId: ctx.activeLabelId, geometry });
+    if (stroke.labelId === null) return { stroke: next, effects: [] };
+    const a = makeAnnotation(stroke.targetId, { labelId: stroke.labelId, geometry });
     return { stroke: next, effects: [{ kind: 'apply', patch: { added: [a], updated: [], removed: [] } }] };
   }
   const patch = { added: [], updated: [{ from: current, to: { ...current, geometry } }], removed: [] };
@@ -78,11 +81,19 @@ function handleWith(erase: boolean) {
         const p = { x: ev.x, y: ev.y };
         const target = targetMask(ctx, p, eraseNow);
         if (!target && eraseNow) return step({ ...state, cursor: p });
+        if (!target && ctx.activeLabelId === null)
+          return step({ ...state, cursor: p }, [{ kind: 'need-label' }]);
         const bitmap =
           target && target.geometry.kind === 'mask'
             ? maskBitmapOf(target.geometry.rle)
             : emptyMaskBitmap(ctx.imageWidthPx, ctx.imageHeightPx);
-        const start: Stroke = { targetId: target?.id ?? ctx.ids.next(), bitmap, last: p, erase: eraseNow };
+        const start: Stroke = {
+          targetId: target?.id ?? ctx.ids.next(),
+          bitmap,
+          last: p,
+          erase: eraseNow,
+          labelId: target ? null : ctx.activeLabelId,
+        };
         const { stroke, effects } = paint(ctx, start, p, state.radiusPx);
         const select: ToolEffect[] = target ? [] : [{ kind: 'select', ids: [stroke.targetId] }];
         return step({ ...state, cursor: p, stroke }, [{ kind: 'begin-step' }, ...effects, ...select]);

@@ -1,4 +1,4 @@
-import { type Geometry, type AnnotationId, type LabelId } from '@contract';
+import { type AnnotationId, type LabelId } from '@contract';
 import {
   type ClipboardContent,
   copyAnnotations,
@@ -9,10 +9,10 @@ import {
 } from '../model/commands';
 import { type EditorStore } from '../model/editor-store';
 import { listAnnotations } from '../model/document';
-import { EMPTY_PATCH, type Patch, squashPatches } from '../model/patch';
 import { type Proposal } from '../model/proposals';
 import { isEditable, isVisible, type LabelStates, NO_LABEL_STATES } from '../model/visibility';
 import { TOOLS } from './registry';
+import { ShapeActions, type ConvertFn, type ConvertTarget } from './shape-actions';
 import {
   type SegmentRequest,
   type SegmentResult,
@@ -24,13 +24,7 @@ import {
 } from './tool-types';
 
 export type SegmentFn = (request: SegmentRequest) => Promise<readonly SegmentResult[]>;
-export type ConvertTarget = 'polygon' | 'mask';
-export type ConvertFn = (
-  geometry: Geometry,
-  target: ConvertTarget,
-  tolerancePx: number,
-  image: { readonly widthPx: number; readonly heightPx: number },
-) => Promise<Geometry>;
+export type { ConvertFn, ConvertTarget } from './shape-actions';
 
 export const DEFAULT_TOOL_KEYS: Readonly<Record<string, ToolName>> = {
   v: 'select',
@@ -44,24 +38,49 @@ export const DEFAULT_TOOL_KEYS: Readonly<Record<string, ToolName>> = {
   s: 'click-segment',
 };
 
+/**
+ * The one owner of the active label and the per-label hidden/locked states (the app store in the app, a
+ * plain object in tests). The controller reads it on every event and never keeps a copy.
+ */
+export interface LabelSource {
+  activeLabelId(): LabelId | null;
+  setActiveLabel(labelId: LabelId): void;
+  states(): LabelStates;
+}
+
+/** A LabelSource over plain variables, for tests and tools used outside the app. */
+export function memoryLabelSource(active: LabelId | null, states: LabelStates = NO_LABEL_STATES) {
+  const source = {
+    active,
+    labelStates: states,
+    activeLabelId: () => source.active,
+    setActiveLabel: (id: LabelId) => {
+      source.active = id;
+    },
+    states: () => source.labelStates,
+  };
+  return source;
+}
+
 export interface ToolControllerOptions {
   readonly store: EditorStore;
+  readonly labels: LabelSource;
   readonly segment?: SegmentFn;
   readonly convert?: ConvertFn;
   /** The label for hotkey 1–9; null when that digit has no label. */
   readonly labelForHotkey?: (digit: number) => LabelId | null;
   readonly toolKeys?: Readonly<Record<string, ToolName>>;
   readonly onError?: (message: string) => void;
-  readonly activeLabelId: LabelId;
+  /** A new shape needs a label and the project has none: ask for one (nothing was drawn). */
+  readonly onNeedLabel?: () => void;
 }
 
 export interface ControllerSnapshot {
   readonly tool: ToolName;
   readonly cursor: string;
   readonly overlays: readonly ToolOverlay[];
-  readonly activeLabelId: LabelId;
-  readonly labels: LabelStates;
-  readonly segmenting: boolean;
+  /** A click segmentation or a conversion is running. */
+  readonly busy: boolean;
 }
 
 /**
@@ -72,18 +91,28 @@ export interface ControllerSnapshot {
 export class ToolController {
   private toolName: ToolName = 'select';
   private readonly states = new Map<ToolName, unknown>();
-  private activeLabelId: LabelId;
-  private labels: LabelStates = NO_LABEL_STATES;
   private image = { widthPx: 1, heightPx: 1 };
   private imagePxPerScreenPx = 1;
   private clipboard: ClipboardContent | null = null;
   private segmentSeq = 0;
-  private segmenting = false;
+  private busyCount = 0;
   private snapshot: ControllerSnapshot;
   private readonly listeners = new Set<() => void>();
 
+  private readonly shapes: ShapeActions;
+
   constructor(private readonly opts: ToolControllerOptions) {
-    this.activeLabelId = opts.activeLabelId;
+    this.shapes = new ShapeActions({
+      store: opts.store,
+      ...(opts.convert ? { convert: opts.convert } : {}),
+      onError: (m) => opts.onError?.(m),
+      image: () => this.image,
+      editableSelection: () => {
+        const ctx = this.context();
+        return ctx ? { imageId: ctx.imageId, ids: this.editableSelection(ctx) } : null;
+      },
+      setBusy: (delta) => this.setBusy(delta),
+    });
     this.snapshot = this.makeSnapshot();
   }
 
@@ -98,16 +127,6 @@ export class ToolController {
     if (name === this.toolName) return;
     this.dispatchToTool({ kind: 'key-down', key: 'Escape', alt: false, shift: false, ctrl: false });
     this.toolName = name;
-    this.publish();
-  }
-
-  setActiveLabel(labelId: LabelId): void {
-    this.activeLabelId = labelId;
-    this.publish();
-  }
-
-  setLabelStates(labels: LabelStates): void {
-    this.labels = labels;
     this.publish();
   }
 
@@ -158,45 +177,36 @@ export class ToolController {
 
   /** Hotkey n: relabels the editable selection, and makes the label the active one for new shapes. */
   applyLabel(labelId: LabelId): void {
-    this.setActiveLabel(labelId);
+    this.opts.labels.setActiveLabel(labelId);
     const ctx = this.context();
     if (!ctx) return;
     this.opts.store.run(setLabel(this.editableSelection(ctx), labelId));
   }
 
   /** Converts the selected masks to polygons (or polygons/boxes to masks) as one undoable step. */
-  async convertSelection(target: ConvertTarget, tolerancePx: number): Promise<void> {
-    const ctx = this.context();
-    const convert = this.opts.convert;
-    if (!ctx || !convert) return;
-    const sources = this.editableSelection(ctx)
-      .map((id) => ctx.doc.byId.get(id))
-      .filter((a) => a !== undefined && a.geometry.kind !== target && a.geometry.kind !== 'point');
-    try {
-      const converted = await Promise.all(
-        sources.map((a) => convert(a!.geometry, target, tolerancePx, this.image)),
-      );
-      const now = this.context();
-      if (!now || now.imageId !== ctx.imageId) return;
-      const patches: Patch[] = sources.map((a, i) => {
-        const from = now.doc.byId.get(a!.id);
-        const geometry = converted[i];
-        return from && geometry
-          ? { added: [], updated: [{ from, to: { ...from, geometry } }], removed: [] }
-          : EMPTY_PATCH;
-      });
-      this.opts.store.apply(squashPatches(...patches));
-    } catch (err) {
-      this.opts.onError?.(
-        `conversion to ${target} failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
+  convertSelection(target: ConvertTarget, tolerancePx: number): Promise<void> {
+    return this.shapes.convert(target, tolerancePx);
+  }
+
+  /** Merges the selected shapes into one (one undoable step); the result is selected. */
+  mergeSelection(): Promise<void> {
+    return this.shapes.merge();
+  }
+
+  /** Splits each selected shape into its separate parts (one undoable step); the parts are selected. */
+  splitSelection(): void {
+    this.shapes.split();
+  }
+
+  private setBusy(delta: number): void {
+    this.busyCount = Math.max(0, this.busyCount + delta);
+    this.publish();
   }
 
   private editableSelection(ctx: ToolContext): AnnotationId[] {
     return ctx.selection.filter((id) => {
       const a = ctx.doc.byId.get(id);
-      return a !== undefined && isEditable(a, this.labels);
+      return a !== undefined && isEditable(a, ctx.labels);
     });
   }
 
@@ -207,8 +217,8 @@ export class ToolController {
       imageId: snap.imageId,
       doc: snap.history.doc,
       selection: snap.selection,
-      labels: this.labels,
-      activeLabelId: this.activeLabelId,
+      labels: this.opts.labels.states(),
+      activeLabelId: this.opts.labels.activeLabelId(),
       imageWidthPx: this.image.widthPx,
       imageHeightPx: this.image.heightPx,
       imagePxPerScreenPx: this.imagePxPerScreenPx,
@@ -251,10 +261,13 @@ export class ToolController {
           .getSnapshot()
           .proposals.filter((p) => p.origin === effect.origin)
           .map((p) => p.key);
-        store.acceptProposals(keys, this.activeLabelId);
+        if (!this.acceptProposals(keys)) return;
         this.segmentSeq++;
         return;
       }
+      case 'need-label':
+        this.opts.onNeedLabel?.();
+        return;
       case 'clear-proposals': {
         const keys = store
           .getSnapshot()
@@ -275,8 +288,7 @@ export class ToolController {
     const segment = this.opts.segment;
     if (!segment) return;
     const seq = ++this.segmentSeq;
-    this.segmenting = true;
-    this.publish();
+    this.setBusy(+1);
     try {
       const results = await segment(request);
       if (seq !== this.segmentSeq) return;
@@ -292,11 +304,19 @@ export class ToolController {
       if (seq === this.segmentSeq)
         this.opts.onError?.(`segmentation failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      if (seq === this.segmentSeq) {
-        this.segmenting = false;
-        this.publish();
-      }
+      this.setBusy(-1);
     }
+  }
+
+  /** Accepts proposals with the active label; with no label yet, asks for one and keeps the proposals. */
+  private acceptProposals(keys: readonly string[] | 'all'): boolean {
+    const labelId = this.opts.labels.activeLabelId();
+    if (labelId === null) {
+      this.opts.onNeedLabel?.();
+      return false;
+    }
+    this.opts.store.acceptProposals(keys, labelId);
+    return true;
   }
 
   private globalKey(ev: Extract<ToolEvent, { kind: 'key-down' }>): void {
@@ -326,7 +346,7 @@ export class ToolController {
         this.deleteSelection();
         return;
       case 'Enter':
-        if (proposals.length > 0) store.acceptProposals('all', this.activeLabelId);
+        if (proposals.length > 0) this.acceptProposals('all');
         return;
       case 'Escape':
         if (proposals.length > 0) store.rejectProposals('all');
@@ -344,7 +364,7 @@ export class ToolController {
     if (!ctx) return;
     this.opts.store.setSelection(
       listAnnotations(ctx.doc)
-        .filter((a) => isVisible(a, this.labels))
+        .filter((a) => isVisible(a, ctx.labels))
         .map((a) => a.id),
     );
   }
@@ -356,9 +376,7 @@ export class ToolController {
       tool: this.toolName,
       cursor: tool.cursor,
       overlays: tool.overlay(state as never),
-      activeLabelId: this.activeLabelId,
-      labels: this.labels,
-      segmenting: this.segmenting,
+      busy: this.busyCount > 0,
     };
   }
 

@@ -6,4 +6,5 @@ export * from './handles';
 export * from './polygon-tool';
 export * from './registry';
 export * from './select-tool';
+export * from './shape-actions';
 export * from './tool-types';

@@ -9,6 +9,7 @@ const IDLE: PointState = { kind: 'idle' };
 function handle(state: PointState, ev: ToolEvent, ctx: ToolContext): ToolStep<PointState> {
   if (ev.kind !== 'pointer-down' || ev.button !== 'left') return ignored(state);
   if (ev.x < 0 || ev.y < 0 || ev.x > ctx.imageWidthPx || ev.y > ctx.imageHeightPx) return ignored(state);
+  if (ctx.activeLabelId === null) return step(state, [{ kind: 'need-label' }]);
   const a = makeAnnotation(ctx.ids.next(), {
     labelId: ctx.activeLabelId,
     geometry: { kind: 'point', x: ev.x, y: ev.y },

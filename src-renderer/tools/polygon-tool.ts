@@ -31,6 +31,9 @@ const MIN_POINTS: Record<PathKind, number> = { polygon: 3, polyline: 2 };
 
 function finish(kind: PathKind, points: readonly Point[], ctx: ToolContext): ToolStep<PolygonState> {
   if (points.length < MIN_POINTS[kind]) return step(IDLE);
+  // Keep the points: the shape is finished once a label exists (the label was removed while drawing).
+  if (ctx.activeLabelId === null)
+    return step({ kind: 'drawing', points, cursor: null }, [{ kind: 'need-label' }]);
   const xy = points.flatMap((p) => [p.x, p.y]);
   const a = makeAnnotation(ctx.ids.next(), {
     labelId: ctx.activeLabelId,
@@ -68,6 +71,7 @@ function handle(
           const { drag, effects } = startHandleDrag(ctx, h, ev.alt);
           return step(drag ? { kind: 'handle', drag } : IDLE, effects);
         }
+        if (ctx.activeLabelId === null) return step(IDLE, [{ kind: 'need-label' }]);
         return step({ kind: 'drawing', points: [p], cursor: p });
       }
       if (state.kind !== 'drawing') return ignored(state);

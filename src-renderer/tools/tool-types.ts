@@ -29,7 +29,8 @@ export interface ToolContext {
   readonly doc: AnnotationDoc;
   readonly selection: readonly AnnotationId[];
   readonly labels: LabelStates;
-  readonly activeLabelId: LabelId;
+  /** The label new shapes get; null while the project has none (drawing tools then ask for one). */
+  readonly activeLabelId: LabelId | null;
   readonly imageWidthPx: number;
   readonly imageHeightPx: number;
   readonly imagePxPerScreenPx: number;
@@ -62,7 +63,9 @@ export type ToolEffect =
   | { readonly kind: 'select'; readonly ids: readonly AnnotationId[] }
   | { readonly kind: 'segment'; readonly request: SegmentRequest }
   | { readonly kind: 'accept-proposals'; readonly origin: ProposalOrigin }
-  | { readonly kind: 'clear-proposals'; readonly origin: ProposalOrigin };
+  | { readonly kind: 'clear-proposals'; readonly origin: ProposalOrigin }
+  /** A new shape needs a label and there is none: ask the user for one before anything is drawn. */
+  | { readonly kind: 'need-label' };
 
 /** What the canvas draws for a tool in progress, in image pixels. */
 export type ToolOverlay =

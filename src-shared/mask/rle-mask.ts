@@ -229,7 +229,9 @@ export function cropMaskToCounts(
   const total = H * imageWidthPx;
   if (rect.widthPx <= 0 || rect.heightPx <= 0) return Uint32Array.of(total);
   const local = maskToCounts(crop, rect.widthPx, rect.heightPx);
-  const out = new Uint32Array(local.length * 2 + 2);
+  // A crop's run that wraps from one column to the next becomes one run per image column: room for the
+  // crop's runs plus one split per column (typed arrays drop writes past their end without a word).
+  const out = new Uint32Array(local.length + 2 * rect.widthPx + 2);
   let m = 0;
   let last = 0; // image position where the last emitted run ended
   let fgStart = -1;

@@ -35,6 +35,7 @@ describe('editor walk in Chromium with the real backend and the starter bundle',
     await page.getByLabel('Project name').fill('Walk');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('button', { name: 'Import images…' }).click();
+    await page.getByText('Files or folders on this computer, by path').click();
     await page.getByLabel('Paths to import').fill(path.join(ROOT, 'resources/sample'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('6 added, 0 duplicates, 0 skipped').waitFor();

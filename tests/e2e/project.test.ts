@@ -30,17 +30,16 @@ describe('project picker and image list in Chromium', () => {
     const labels = await page.locator('.labels li button.link').allInnerTexts();
     expect(labels).toEqual(['red', 'green', 'blue', 'yellow']);
     // Thumbnails load through /media with the token cookie, never by path.
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('.image-row img')].every(
-        (i) => i.complete && i.naturalWidth > 0,
-      ),
-    );
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('.image-row img')];
+      return imgs.length === 6 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    });
     await app.screenshot('sample-project');
   });
 
   it('filters the image list by name', async () => {
     await app.page.getByLabel('Filter by name').fill('03');
-    await app.page.getByText('1 images').waitFor();
+    await app.page.getByText('1 image', { exact: true }).waitFor();
     expect(await app.page.locator('.image-row .name').allInnerTexts()).toEqual(['sample-03.png']);
     await app.page.getByLabel('Filter by name').fill('');
     await app.page.getByText('6 images').waitFor();
@@ -65,6 +64,7 @@ describe('project picker and image list in Chromium', () => {
   it('exports the project as COCO from the dialog', async () => {
     const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'radiolabel-e2e-export-')), 'coco');
     await app.page.getByRole('button', { name: 'Export / import…' }).click();
+    await app.page.getByText('Or write into a folder on this computer, by path').click();
     await app.page.getByLabel('Output folder').fill(outDir);
     await app.page.getByRole('button', { name: 'Export', exact: true }).click();
     await app.page.getByText(`Exported 6 images and 0 annotations to ${outDir}`).waitFor();

@@ -14,7 +14,8 @@ describe('review queue in Chromium', () => {
   });
 
   it('auto-labels every image as a background job', async () => {
-    await app.page.getByRole('button', { name: 'Auto-label' }).click();
+    await app.page.getByRole('button', { name: 'Auto-label…' }).click();
+    await app.page.getByRole('button', { name: /^Start auto-label/ }).click();
     await app.page.locator('.jobs li', { hasText: 'Auto-label · done · 6/6' }).waitFor({ timeout: 60_000 });
     const queue = await app.service.handlers.review.queue({});
     // One proposal per coloured shape: 14 shapes over the six sample images.

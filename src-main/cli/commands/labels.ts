@@ -1,4 +1,4 @@
-import { positional, positionalList, stringFlag, type CliCommand } from '../command';
+import { labelByName, positional, positionalList, stringFlag, type CliCommand } from '../command';
 
 export const labelsCommands: readonly CliCommand[] = [
   {
@@ -23,6 +23,32 @@ export const labelsCommands: readonly CliCommand[] = [
     options: {},
     run(args, cli) {
       return cli.inProject(positional(args, 0, 'dir'), () => cli.api.labels.list({}));
+    },
+  },
+  {
+    path: ['labels', 'set'],
+    summary:
+      "rename a label, or change its prompt (what auto-label asks the model for; '' = its name) or colour",
+    usage: 'labels set <dir> <name> [--name <new name>] [--prompt <text>] [--color #rrggbb]',
+    options: { name: { type: 'string' }, prompt: { type: 'string' }, color: { type: 'string' } },
+    fields: { name: '--name', prompt: '--prompt', color: '--color' },
+    run(args, cli) {
+      const dir = positional(args, 0, 'dir');
+      const current = positional(args, 1, 'name');
+      const changes = {
+        name: stringFlag(args, 'name'),
+        prompt: stringFlag(args, 'prompt'),
+        color: stringFlag(args, 'color'),
+      };
+      return cli.inProject(dir, async () => {
+        const label = await labelByName(cli, current, '<name>');
+        return cli.api.labels.update({
+          labelId: label.id,
+          ...(changes.name === undefined ? {} : { name: changes.name }),
+          ...(changes.prompt === undefined ? {} : { prompt: changes.prompt }),
+          ...(changes.color === undefined ? {} : { color: changes.color }),
+        });
+      });
     },
   },
 ];

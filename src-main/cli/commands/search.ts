@@ -20,15 +20,24 @@ export const searchCommands: readonly CliCommand[] = [
     summary:
       'similarity search over cached embeddings: similar images, or (with --annotation) similar objects',
     usage:
-      'similar <project> --image <id> [--annotation <id> [--propose <label>]] [--top k] [--model id] [--resolution N]',
+      'similar <project> --image <id> [--annotation <id> [--min-score s] [--per-image n] [--propose <label>]] [--top k] [--model id] [--resolution N]',
     options: {
       image: { type: 'string' },
       annotation: { type: 'string' },
       top: { type: 'string' },
+      'min-score': { type: 'string' },
+      'per-image': { type: 'string' },
       propose: { type: 'string' },
       ...SPEC_OPTIONS,
     },
-    fields: { ...SPEC_FIELDS, imageId: '--image', annotationId: '--annotation', topK: '--top' },
+    fields: {
+      ...SPEC_FIELDS,
+      imageId: '--image',
+      annotationId: '--annotation',
+      topK: '--top',
+      minScore: '--min-score',
+      maxPerImage: '--per-image',
+    },
     run(args, cli) {
       const imageId = checkedByContract(numberFlag(args, 'image')) as ImageId;
       const annotation = numberFlag(args, 'annotation');
@@ -37,6 +46,13 @@ export const searchCommands: readonly CliCommand[] = [
       if (propose !== undefined && annotation === undefined) {
         throw new CliUsageError('--propose turns object hits into proposals, so it needs --annotation');
       }
+      // Object hits only; absent flags take the contract's defaults (the app's).
+      const minScore = numberFlag(args, 'min-score');
+      const maxPerImage = numberFlag(args, 'per-image');
+      const objectFilter = {
+        ...(minScore === undefined ? {} : { minScore }),
+        ...(maxPerImage === undefined ? {} : { maxPerImage }),
+      };
       return cli.inProject(positional(args, 0, 'project'), async () => {
         const spec = await modelSpec(args, cli);
         if (annotation === undefined) {
@@ -48,7 +64,13 @@ export const searchCommands: readonly CliCommand[] = [
         if (!onImage.items.some((a) => a.id === annotationId)) {
           throw new CliUsageError(`annotation ${annotation} is not on image ${imageId}`);
         }
-        const hits = await cli.api.search.similarObjects({ annotationId, topK, ...spec, heatmaps: true });
+        const hits = await cli.api.search.similarObjects({
+          annotationId,
+          topK,
+          ...objectFilter,
+          ...spec,
+          heatmaps: true,
+        });
         let proposalsAdded: number | undefined;
         if (propose !== undefined) {
           const label = await labelByName(cli, propose, '--propose');
@@ -56,6 +78,7 @@ export const searchCommands: readonly CliCommand[] = [
             annotationId,
             labelId: label.id,
             topK,
+            ...objectFilter,
             ...spec,
           }));
         }

@@ -14,7 +14,7 @@ export const transferCommands: readonly CliCommand[] = [
     path: ['export'],
     summary:
       'export a project as COCO, YOLO (detect/segment/OBB), Pascal VOC, labelme or CVAT for images 1.1',
-    usage: `export <project> --format ${ExportFormatSchema.options.join('|')} --out <dir> [--segmentation polygon|rle|auto] [--box-segmentation ${BoxSegmentationSchema.options.join('|')}] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference]`,
+    usage: `export <project> --format ${ExportFormatSchema.options.join('|')} --out <dir> [--segmentation polygon|rle|auto] [--box-segmentation ${BoxSegmentationSchema.options.join('|')}] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference] [--if-exists fail|subfolder|replace]`,
     options: {
       format: { type: 'string' },
       out: { type: 'string' },
@@ -24,6 +24,7 @@ export const transferCommands: readonly CliCommand[] = [
       seed: { type: 'string' },
       images: { type: 'string' },
       'image-files': { type: 'string' },
+      'if-exists': { type: 'string' },
     },
     fields: {
       format: '--format',
@@ -34,6 +35,7 @@ export const transferCommands: readonly CliCommand[] = [
       seed: '--seed',
       images: '--images',
       imageFiles: '--image-files',
+      ifExists: '--if-exists',
     },
     run(args, cli) {
       const split = stringFlag(args, 'split');
@@ -46,6 +48,7 @@ export const transferCommands: readonly CliCommand[] = [
         split: split === undefined ? undefined : parseSplit(split),
         seed: numberFlag(args, 'seed'),
         imageFiles: stringFlag(args, 'image-files'),
+        ifExists: stringFlag(args, 'if-exists'),
       };
       // The enums are the contract's to check: the flags are passed on as typed.
       type ExportInput = Parameters<typeof cli.api.exports.run>[0];

@@ -84,6 +84,14 @@ const ORDER_BY: Record<ImageSort, string> = {
   name: 'i.name, i.id',
   status: 'i.status, i.name, i.id',
 };
+/** The same sort keys, unqualified, for a row-value comparison against one image. */
+const SORT_KEY: Record<ImageSort, string> = {
+  added: 'id',
+  name: 'name, id',
+  status: 'status, name, id',
+};
+/** project_meta key: the largest image id ever removed (new ids stay above it). */
+const REMOVED_ID_KEY = 'max_removed_image_id';
 
 /** Image rows: insert (a file already imported, same path and content, is not added twice), lookups and the paged, indexed list the image panel shows. */
 export class ImagesRepo {
@@ -109,9 +117,13 @@ export class ImagesRepo {
   constructor(db: Db, projectKey = '') {
     this.#db = db;
     this.#projectKey = projectKey;
+    // Ids are never reused after a removal: caches and open editors keyed by image id stay truthful.
     this.#insert = db.prepare(
-      `INSERT INTO images (path, name, sha256, format, bytes, width, height, added_at, mtime_ms)
-       VALUES (@path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs, @mtimeMs)
+      `INSERT INTO images (id, path, name, sha256, format, bytes, width, height, added_at, mtime_ms)
+       VALUES (
+         MAX(COALESCE((SELECT MAX(id) FROM images), 0),
+             COALESCE((SELECT CAST(value AS INTEGER) FROM project_meta WHERE key = '${REMOVED_ID_KEY}'), 0)) + 1,
+         @path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs, @mtimeMs)
        ON CONFLICT (path, sha256) DO NOTHING`,
     );
     this.#byId = db.prepare('SELECT * FROM images WHERE id = ?');
@@ -200,6 +212,67 @@ export class ImagesRepo {
   /** Records that the file, at this mtime, was checked against the stored hash. */
   setMtime(id: ImageId, mtimeMs: number): void {
     writeTx(this.#db, () => this.#setMtime.run(mtimeMs, id));
+  }
+
+  /**
+   * Takes images out of the project in one transaction: their annotations, proposals, job items and
+   * cached embeddings go with them (foreign keys cascade). Returns the removed records (their files are
+   * the caller's to leave alone; their thumbnails its to drop). Unknown ids are ignored.
+   */
+  remove(ids: readonly ImageId[]): ImageRecord[] {
+    return writeTx(this.#db, () => {
+      const removed = ids.flatMap((id) => {
+        const rec = this.tryGet(id);
+        return rec ? [rec] : [];
+      });
+      if (removed.length === 0) return [];
+      const json = JSON.stringify(removed.map((r) => r.id));
+      this.#db.prepare('DELETE FROM images WHERE id IN (SELECT value FROM json_each(?))').run(json);
+      const maxId = Math.max(...removed.map((r) => r.id));
+      this.#db
+        .prepare(
+          `INSERT INTO project_meta (key, value) VALUES ('${REMOVED_ID_KEY}', ?)
+           ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`,
+        )
+        .run(String(maxId));
+      return removed;
+    });
+  }
+
+  /**
+   * Where `imageId` sits in the list that `query` (without offset/limit) describes: its 0-based index,
+   * or null when the filter leaves it out; and that list's length.
+   */
+  locate(
+    imageId: ImageId,
+    query: Omit<ImageQuery, 'offset' | 'limit'> = {},
+  ): { index: number | null; total: number } {
+    const total = this.list({ ...query, limit: 1 }).total;
+    const nameContains = query.nameContains?.trim() ?? '';
+    const where: string[] = [];
+    if (query.status !== undefined) where.push('i.status = @status');
+    if (nameContains.length > 0) where.push(`i.name LIKE @name ESCAPE '\\'`);
+    if (query.labelId !== undefined)
+      where.push('i.id IN (SELECT a.image_id FROM annotations a WHERE a.label_id = @labelId)');
+    if (query.ids !== undefined) where.push('i.id IN (SELECT value FROM json_each(@ids))');
+    const params = Object.fromEntries(
+      Object.entries({
+        status: query.status,
+        name: nameContains.length > 0 ? `%${escapeLike(nameContains)}%` : undefined,
+        labelId: query.labelId,
+        ids: query.ids === undefined ? undefined : JSON.stringify(query.ids),
+        imageId,
+      }).filter(([, v]) => v !== undefined),
+    );
+    const filter = where.length > 0 ? `AND ${where.join(' AND ')}` : '';
+    const self = `(SELECT ${SORT_KEY[query.sort ?? 'added']} FROM images WHERE id = @imageId)`;
+    const inList = this.#db.prepare(`SELECT 1 FROM images i WHERE i.id = @imageId ${filter}`).get(params);
+    if (!inList) return { index: null, total };
+    const before = this.#db
+      .prepare(`SELECT COUNT(*) FROM images i WHERE (${ORDER_BY[query.sort ?? 'added']}) < ${self} ${filter}`)
+      .pluck()
+      .get(params) as number;
+    return { index: before, total };
   }
 
   /** Up to `limit` images after `afterId`, in id order: walk all images without holding a cursor open. */

@@ -21,6 +21,8 @@ export interface JobRecord {
   readonly done: number;
   readonly failed: number;
   readonly error: string | null;
+  /** Things the job skipped and went on without (each said once). */
+  readonly warnings: readonly string[];
   readonly createdAtMs: number;
   readonly startedAtMs: number | null;
   readonly finishedAtMs: number | null;
@@ -35,6 +37,7 @@ interface RawJob {
   done: number;
   failed: number;
   error: string | null;
+  warnings: string | null;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -149,6 +152,17 @@ export class JobsRepo {
     return this.get(id);
   }
 
+  /** Adds a warning to the job (a repeated one is kept once: a resumed run says it again). */
+  addWarning(id: JobId, message: string): JobRecord {
+    const current = this.get(id).warnings;
+    if (!current.includes(message)) {
+      this.#db
+        .prepare('UPDATE jobs SET warnings = ? WHERE id = ?')
+        .run(JSON.stringify([...current, message]), id);
+    }
+    return this.get(id);
+  }
+
   /** Jobs left `running` by a crash or a quit go back to the queue; returns how many. */
   requeueInterrupted(): number {
     return this.#requeue.run().changes;
@@ -212,6 +226,7 @@ function toRecord(raw: RawJob): JobRecord {
     done: raw.done,
     failed: raw.failed,
     error: raw.error,
+    warnings: raw.warnings === null ? [] : (JSON.parse(raw.warnings) as string[]),
     createdAtMs: raw.created_at,
     startedAtMs: raw.started_at,
     finishedAtMs: raw.finished_at,
@@ -220,5 +235,14 @@ function toRecord(raw: RawJob): JobRecord {
 
 /** The contract's Job shape (what `jobs.list` returns and `job_progress` carries). */
 export function toContractJob(r: JobRecord, etaMs: number | null = null): Job {
-  return { id: r.id, kind: r.kind, state: r.state, done: r.done, total: r.total, etaMs, error: r.error };
+  return {
+    id: r.id,
+    kind: r.kind,
+    state: r.state,
+    done: r.done,
+    total: r.total,
+    etaMs,
+    error: r.error,
+    warnings: [...r.warnings],
+  };
 }

@@ -41,6 +41,8 @@ export interface NewLabel {
   readonly supercategory?: string;
   readonly categoryId?: number | null;
   readonly attributes?: readonly AttributeSpec[];
+  /** The text auto-label prompts with; null or absent: the name. */
+  readonly prompt?: string | null;
 }
 
 export interface LabelChanges {
@@ -51,6 +53,8 @@ export interface LabelChanges {
   readonly supercategory?: string;
   readonly categoryId?: number | null;
   readonly attributes?: readonly AttributeSpec[];
+  /** null (or an empty string) goes back to prompting with the name. */
+  readonly prompt?: string | null;
 }
 
 interface RawLabel {
@@ -62,6 +66,7 @@ interface RawLabel {
   supercategory: string;
   category_id: number | null;
   attributes: string;
+  prompt: string | null;
   annotation_count: number;
 }
 
@@ -85,19 +90,20 @@ export class LabelsRepo {
 
   constructor(db: Db) {
     this.#db = db;
-    const select = `SELECT l.id, l.name, l.color, l.hotkey, l.sort, l.supercategory, l.category_id, l.attributes,
+    const select = `SELECT l.id, l.name, l.color, l.hotkey, l.sort, l.supercategory, l.category_id, l.attributes, l.prompt,
       (SELECT COUNT(*) FROM annotations a WHERE a.label_id = l.id) AS annotation_count FROM labels l`;
     this.#list = db.prepare(`${select} ORDER BY l.sort, l.id`);
     this.#get = db.prepare(`${select} WHERE l.id = ?`);
     this.#byName = db.prepare('SELECT id FROM labels WHERE name = ? COLLATE NOCASE').pluck();
     this.#byHotkey = db.prepare('SELECT name FROM labels WHERE hotkey = ? AND id != ?').pluck();
     this.#insert = db.prepare(
-      `INSERT INTO labels (name, color, hotkey, sort, supercategory, category_id, attributes)
-       VALUES (@name, @color, @hotkey, @sort, @supercategory, @categoryId, @attributes)`,
+      `INSERT INTO labels (name, color, hotkey, sort, supercategory, category_id, attributes, prompt)
+       VALUES (@name, @color, @hotkey, @sort, @supercategory, @categoryId, @attributes, @prompt)`,
     );
     this.#update = db.prepare(
       `UPDATE labels SET name = @name, color = @color, hotkey = @hotkey, sort = @sort,
-         supercategory = @supercategory, category_id = @categoryId, attributes = @attributes WHERE id = @id`,
+         supercategory = @supercategory, category_id = @categoryId, attributes = @attributes, prompt = @prompt
+       WHERE id = @id`,
     );
     this.#byCategory = db.prepare('SELECT id FROM labels WHERE category_id = ?').pluck();
     this.#nextSort = db.prepare('SELECT COALESCE(MAX(sort) + 1, 0) FROM labels').pluck();
@@ -162,6 +168,7 @@ export class LabelsRepo {
           supercategory: checkSupercategory(input.supercategory ?? ''),
           categoryId,
           attributes: JSON.stringify(checkSpecs(input.attributes ?? [])),
+          prompt: checkPrompt(input.prompt ?? null),
         }).lastInsertRowid,
       );
       return this.get(asLabelId(id));
@@ -190,6 +197,7 @@ export class LabelsRepo {
             ? current.supercategory
             : checkSupercategory(changes.supercategory),
         attributes: changes.attributes === undefined ? current.attributes : checkSpecs(changes.attributes),
+        prompt: changes.prompt === undefined ? current.prompt : checkPrompt(changes.prompt),
       });
       return this.get(id);
     });
@@ -231,6 +239,7 @@ export class LabelsRepo {
       supercategory: l.supercategory,
       categoryId: l.categoryId,
       attributes: JSON.stringify(l.attributes),
+      prompt: l.prompt,
     });
   }
 
@@ -353,6 +362,15 @@ function checkSpecs(specs: readonly AttributeSpec[]): AttributeSpec[] {
   return parsed;
 }
 
+function checkPrompt(prompt: string | null): string | null {
+  if (prompt === null) return null;
+  const trimmed = prompt.trim();
+  if (trimmed.length > MAX_NAME_CHARS) {
+    throw new InvalidInputError('prompt', `a label prompt has at most ${MAX_NAME_CHARS} characters`);
+  }
+  return trimmed.length === 0 ? null : trimmed;
+}
+
 function checkSort(sort: number): number {
   if (!Number.isInteger(sort)) throw new InvalidInputError('sort', `sort must be an integer, got ${sort}`);
   return sort;
@@ -368,6 +386,7 @@ function toLabel(raw: RawLabel): Label {
     supercategory: raw.supercategory,
     categoryId: raw.category_id,
     attributes: AttributeSpecsSchema.parse(JSON.parse(raw.attributes)),
+    prompt: raw.prompt,
     annotationCount: raw.annotation_count,
   };
 }

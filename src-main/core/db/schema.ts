@@ -152,7 +152,23 @@ ALTER TABLE images ADD COLUMN mtime_ms INTEGER;
 `;
 
 /**
- * v6: the annotation model carries what dataset formats carry.
+ * v6: a label's text prompt for auto-label (NULL: its name), warnings a job finished with (JSON array,
+ * e.g. a label whose prompt the model cannot embed), and sets of images the user marked as not
+ * duplicates of each other (two images are dismissed as a pair when they share a set).
+ */
+const v6 = `
+ALTER TABLE labels ADD COLUMN prompt TEXT;
+ALTER TABLE jobs ADD COLUMN warnings TEXT;
+CREATE TABLE duplicate_dismissals (
+  set_id    INTEGER NOT NULL,
+  image_id  INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  PRIMARY KEY (set_id, image_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX duplicate_dismissals_image ON duplicate_dismissals (image_id, set_id);
+`;
+
+/**
+ * v7: the annotation model carries what dataset formats carry.
  * - images: byte-identical files under different names are separate images, so the content hash is no
  *   longer unique; the same file (path and content) is still imported once.
  * - annotations: polylines, rotated boxes and image tags; COCO iscrowd; attribute values (JSON object);
@@ -162,7 +178,7 @@ ALTER TABLE images ADD COLUMN mtime_ms INTEGER;
  * SQLite cannot drop a UNIQUE or change a CHECK in place: images and annotations are rebuilt (the
  * migration runs with foreign keys off and checks them before it commits).
  */
-const v6 = `
+const v7 = `
 CREATE TABLE images_rebuilt (
   id        INTEGER PRIMARY KEY,
   path      TEXT NOT NULL,
@@ -219,5 +235,5 @@ ALTER TABLE labels ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
 CREATE UNIQUE INDEX labels_category_id ON labels (category_id) WHERE category_id IS NOT NULL;
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6];
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -33,7 +33,15 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler<'auto_labe
         }
       });
       const batchEngine = prioritizedEngine(engine, ctx.scheduler, 'batch', ctx.signal);
-      const prompts = await labelQueries(batchEngine, p.modelId, p.prompts);
+      const labelName = (id: number) => ctx.project.labels.get(asLabelId(id)).name;
+      const { prompts, skipped } = await labelQueries(batchEngine, p.modelId, p.prompts, labelName);
+      for (const s of skipped) ctx.warn(s);
+      if (prompts.length === 0) {
+        throw new InvalidInputError(
+          'params.prompts',
+          `model "${p.modelId}" can use none of the labels' prompts: ${skipped.join('; ')}`,
+        );
+      }
       const background =
         p.background === null ? undefined : await optionalText(batchEngine, p.modelId, p.background);
       const proposals = ctx.project.proposals;
@@ -83,22 +91,45 @@ export function autoLabelHandler(engine: InferenceEngine): JobHandler<'auto_labe
   };
 }
 
-/** One query per label: its prompts' embeddings averaged and re-normalised; `label` carries the label id. */
+/**
+ * One query per label: its prompts' embeddings averaged and re-normalised; `label` carries the label id.
+ * A prompt the model cannot embed (a word outside a closed vocabulary) is left out with a warning; a label
+ * left with no prompt is skipped, and the others go on.
+ */
 async function labelQueries(
   engine: InferenceEngine,
   modelId: string,
   prompts: readonly { labelId: number; texts: readonly string[] }[],
-): Promise<TextPrompt[]> {
+  labelName: (labelId: number) => string,
+): Promise<{ prompts: TextPrompt[]; skipped: string[] }> {
   const out: TextPrompt[] = [];
+  const skipped: string[] = [];
   for (const q of prompts) {
-    const vectors = await engine.embedTexts(modelId, q.texts);
+    const vectors: Float32Array[] = [];
+    const unusable: string[] = [];
+    for (const text of q.texts) {
+      try {
+        vectors.push(...(await engine.embedTexts(modelId, [text])));
+      } catch (e) {
+        if (!(e instanceof OutOfVocabularyError)) throw e;
+        unusable.push(e.message);
+      }
+    }
     const first = vectors[0];
-    if (!first) throw new Error(`label ${q.labelId} has no prompt text`);
+    const name = labelName(q.labelId);
+    if (unusable.length > 0) {
+      skipped.push(
+        first
+          ? `label "${name}": some of its prompts were left out: ${unusable.join('; ')}`
+          : `label "${name}" skipped: ${unusable.join('; ')}`,
+      );
+    }
+    if (!first) continue;
     const sum = new Float32Array(first.length);
     for (const v of vectors) for (let d = 0; d < sum.length; d++) sum[d]! += v[d] ?? 0;
     out.push({ label: String(q.labelId), embedding: l2Normalize(sum) });
   }
-  return out;
+  return { prompts: out, skipped };
 }
 
 async function optionalText(

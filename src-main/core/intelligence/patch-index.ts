@@ -34,14 +34,15 @@ function seededUniform(seed: number): () => number {
  * of a dense projection's cost. That is all the coarse first stage of object search needs. Seeded by
  * dims, so stored descriptors stay valid across runs.
  */
-export function randomProjection(dims: number): SparseProjection {
-  const cached = projections.get(dims);
+export function randomProjection(dims: number, outputs = INDEX_PROJECTED_DIMS): SparseProjection {
+  const key = dims * 4096 + outputs;
+  const cached = projections.get(key);
   if (cached) return cached;
   const rand = seededUniform(0x5eed ^ dims);
   const density = 1 / Math.sqrt(dims);
   const indices: Int32Array[] = [];
   const signs: Float32Array[] = [];
-  for (let p = 0; p < INDEX_PROJECTED_DIMS; p++) {
+  for (let p = 0; p < outputs; p++) {
     const idx: number[] = [];
     const sg: number[] = [];
     for (let d = 0; d < dims; d++) {
@@ -55,7 +56,7 @@ export function randomProjection(dims: number): SparseProjection {
     signs.push(Float32Array.from(sg));
   }
   const proj = { indices, signs };
-  projections.set(dims, proj);
+  projections.set(key, proj);
   return proj;
 }
 

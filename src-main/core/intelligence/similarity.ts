@@ -88,6 +88,8 @@ export interface RegionHit {
   readonly score: number;
   /** The region around the best cell, [x, y, w, h] in image pixels. */
   readonly bbox: [number, number, number, number];
+  /** The region's best grid cell (row-major), where "Label these" grows its proposal from. */
+  readonly cell: number;
   /** Cosine per grid cell, clamped to [0, 1] × 255, row-major. */
   readonly heatmap: { gridW: number; gridH: number; data: Uint8Array };
 }
@@ -97,6 +99,10 @@ export interface ObjectSearchOptions {
   readonly excludeImageId?: ImageId;
   /** How many images the coarse stage passes on to exact scoring; default max(3·topK, 30). */
   readonly candidates?: number;
+  /** Hits below this cosine are left out (default: none). */
+  readonly minScore?: number;
+  /** Distinct regions (separate areas of the similarity map) one image may give (default 1). */
+  readonly maxPerImage?: number;
 }
 
 /**
@@ -111,13 +117,15 @@ export function searchObjects(
 ): RegionHit[] {
   const topK = Math.max(1, opts.topK ?? 10);
   const n = opts.candidates ?? Math.max(3 * topK, 30);
+  const minScore = opts.minScore ?? -Infinity;
   const hits: RegionHit[] = [];
   for (const c of index.candidates(query, n, opts.excludeImageId)) {
     const g = source.grid(asImageId(c.imageId));
     if (!g) continue;
-    hits.push(regionHit(asImageId(c.imageId), g.features, g.mapping, query));
+    const regions = regionHits(asImageId(c.imageId), g.features, g.mapping, query, opts.maxPerImage ?? 1);
+    hits.push(...regions.filter((h) => h.score >= minScore));
   }
-  return hits.sort((a, b) => b.score - a.score || a.imageId - b.imageId).slice(0, topK);
+  return hits.sort((a, b) => b.score - a.score || a.imageId - b.imageId || a.cell - b.cell).slice(0, topK);
 }
 
 export function regionHit(
@@ -126,6 +134,20 @@ export function regionHit(
   mapping: PixelPatchMapping,
   query: Float32Array,
 ): RegionHit {
+  return regionHits(imageId, grid, mapping, query, 1)[0]!;
+}
+
+/**
+ * The image's regions like the query, best first: the connected areas of cells at least halfway from
+ * the image's mean cosine to its best one, each scored by its best cell. Always at least one.
+ */
+export function regionHits(
+  imageId: ImageId,
+  grid: DenseGrid,
+  mapping: PixelPatchMapping,
+  query: Float32Array,
+  maxRegions: number,
+): RegionHit[] {
   const cos = cosineMaps(grid, [query])[0]!;
   const { gridW, gridH } = grid;
   let best = 0;
@@ -138,21 +160,35 @@ export function regionHit(
   const mask = new Uint8Array(cos.length);
   for (let i = 0; i < cos.length; i++) mask[i] = cos[i]! >= cut ? 1 : 0;
   const cc = connectedComponents(mask, gridW, gridH, 4);
-  const l = cc.labels[best]!;
+  // Each component's best cell; the component of the image's best cell comes first.
+  const peaks = new Map<number, number>();
+  for (let i = 0; i < cos.length; i++) {
+    if (mask[i] !== 1) continue;
+    const l = cc.labels[i]!;
+    const at = peaks.get(l);
+    if (at === undefined || cos[i]! > cos[at]!) peaks.set(l, i);
+  }
   const sx = mapping.imageWidthPx / gridW;
   const sy = mapping.imageHeightPx / gridH;
-  const x0 = Math.floor(cc.minX[l]! * sx);
-  const y0 = Math.floor(cc.minY[l]! * sy);
-  const x1 = Math.min(mapping.imageWidthPx, Math.ceil((cc.maxX[l]! + 1) * sx));
-  const y1 = Math.min(mapping.imageHeightPx, Math.ceil((cc.maxY[l]! + 1) * sy));
   const heat = new Uint8Array(cos.length);
   for (let i = 0; i < cos.length; i++) heat[i] = Math.round(Math.min(1, Math.max(0, cos[i]!)) * 255);
-  return {
-    imageId,
-    score: round4(cos[best]!),
-    bbox: [x0, y0, x1 - x0, y1 - y0],
-    heatmap: { gridW, gridH, data: heat },
-  };
+  const heatmap = { gridW, gridH, data: heat };
+  return [...peaks.entries()]
+    .sort(([, a], [, b]) => cos[b]! - cos[a]! || a - b)
+    .slice(0, Math.max(1, maxRegions))
+    .map(([l, cell]) => {
+      const x0 = Math.floor(cc.minX[l]! * sx);
+      const y0 = Math.floor(cc.minY[l]! * sy);
+      const x1 = Math.min(mapping.imageWidthPx, Math.ceil((cc.maxX[l]! + 1) * sx));
+      const y1 = Math.min(mapping.imageHeightPx, Math.ceil((cc.maxY[l]! + 1) * sy));
+      return {
+        imageId,
+        score: round4(cos[cell]!),
+        bbox: [x0, y0, x1 - x0, y1 - y0] as [number, number, number, number],
+        cell,
+        heatmap,
+      };
+    });
 }
 
 /** The cosine above which cells belong to a hit's region: halfway between the image's mean and its best. */
@@ -179,12 +215,10 @@ export async function hitsToProposals(
     const e = cachedEmbedding(project, hit.imageId, spec);
     if (!e) continue;
     const cos = cosineMaps(e.features, [query])[0]!;
-    let best = 0;
     let mean = 0;
-    for (let i = 0; i < cos.length; i++) {
-      mean += cos[i]! / cos.length;
-      if (cos[i]! > cos[best]!) best = i;
-    }
+    for (let i = 0; i < cos.length; i++) mean += cos[i]! / cos.length;
+    // Grown from the hit's own best cell: one image may hold several distinct hits.
+    const best = hit.cell;
     // Tighter than the display region: a proposal should hold only cells nearly as similar as the best.
     const cut = cos[best]! - LABEL_CUT_FRACTION * (cos[best]! - mean);
     const prob = cos.map((c) => 1 / (1 + Math.exp(-30 * (c - cut))));

@@ -194,6 +194,10 @@ export class JobRunner {
       scheduler: this.scheduler,
       signal,
       log: this.#log,
+      warn: (message) => {
+        this.#log(`job ${job.id}: ${message}`);
+        this.#emit(this.store.addWarning(job.id, message), true);
+      },
     };
     let processor: ItemProcessor | undefined;
     try {

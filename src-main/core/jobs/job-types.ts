@@ -24,6 +24,8 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** A line for the CLI's stderr / the log; not the progress bar (that comes from item counts). */
   readonly log: (message: string) => void;
+  /** Something skipped that the user must hear about (shown with the job), the job going on. */
+  readonly warn: (message: string) => void;
 }
 
 /** One item's worker, made by a handler once per run (also when a job resumes after a restart). */

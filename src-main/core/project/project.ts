@@ -1,8 +1,10 @@
 import { mkdirSync, realpathSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageId, type ProjectInfo } from '@contract';
 import { AnnotationsRepo } from '../db/annotations-repo';
 import { DescriptorsRepo } from '../db/descriptors-repo';
+import { DuplicateDismissalsRepo } from '../db/duplicate-dismissals-repo';
 import { DEFAULT_CACHE_BUDGET_BYTES, SqliteEmbeddingCache } from '../db/embedding-cache';
 import { IoError, translateSqliteError } from '../db/errors';
 import { ImagesRepo } from '../db/images-repo';
@@ -15,6 +17,7 @@ import { importImages, type ImportOptions, type ImportResult } from '../images/i
 import { openMediaAddress, type MediaBody } from '../images/media';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../images/probe';
 import { detectMissing, relinkFolder } from '../images/relink';
+import { thumbnailFile } from '../images/thumbnails';
 
 export interface ProjectOptions {
   /** Embedding cache budget (app setting cacheBudgetBytes); default 4 GiB. */
@@ -42,6 +45,8 @@ export class Project {
   readonly proposals: ProposalsRepo;
   readonly jobs: JobsRepo;
   readonly descriptors: DescriptorsRepo;
+  /** Images marked as not duplicates of each other. */
+  readonly duplicateDismissals: DuplicateDismissalsRepo;
   readonly #meta: ProjectMetaRepo;
   readonly #db: Db;
   /** This project's part of its media addresses (see images/media-key). */
@@ -63,6 +68,7 @@ export class Project {
     this.proposals = new ProposalsRepo(db, this.annotations);
     this.jobs = new JobsRepo(db);
     this.descriptors = new DescriptorsRepo(db);
+    this.duplicateDismissals = new DuplicateDismissalsRepo(db);
     this.maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   }
 
@@ -144,6 +150,18 @@ export class Project {
   /** The bytes behind a media address (`<key>/<id>/<hash>[/thumbnail]`), or undefined (404). */
   openMedia(address: string): Promise<MediaBody | undefined> {
     return openMediaAddress(this, address);
+  }
+
+  /**
+   * Takes images out of the project (rows, annotations, proposals, cached embeddings, thumbnails). The
+   * image files are the user's: they are never deleted. Returns how many images were removed.
+   */
+  async removeImages(ids: readonly ImageId[]): Promise<number> {
+    const removed = this.images.remove(ids);
+    await Promise.all(
+      removed.map((r) => unlink(thumbnailFile(this.cacheDir, r.sha256)).catch(() => undefined)),
+    );
+    return removed.length;
   }
 
   detectMissing(): Promise<{ checked: number; missing: ImageId[] }> {

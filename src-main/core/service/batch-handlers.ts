@@ -1,4 +1,5 @@
 import { type ServiceHandlers, asImageId } from '@contract';
+import { DuplicateFinder } from '../intelligence/duplicate-groups';
 import {
   annotationQuery,
   findDuplicates,
@@ -28,14 +29,25 @@ export function createBatchHandlers(
     modelId: input.modelId ?? inference.modelId(),
     ...(input.resolution === undefined ? {} : { resolution: input.resolution }),
   });
-  const objectHits = (annotationId: AnnotationId, topK: number, s: EmbeddingSpec) => {
+  const duplicates = new DuplicateFinder();
+  const objectHits = (
+    q: { annotationId: AnnotationId; topK: number; minScore: number; maxPerImage: number },
+    s: EmbeddingSpec,
+  ) => {
     const project = session.require();
-    const query = annotationQuery(project, s, annotationId);
+    const query = annotationQuery(project, s, q.annotationId);
     const hits = searchObjects(projectPatchIndex(project, s), projectGridSource(project, s), query.vector, {
-      topK,
+      topK: q.topK,
       excludeImageId: query.imageId,
+      minScore: q.minScore,
+      maxPerImage: q.maxPerImage,
     });
     return { query, hits };
+  };
+  /** What a result list shows of an image: its file name and media address. */
+  const named = (imageId: number) => {
+    const row = session.require().images.row(asImageId(imageId));
+    return { fileName: row.fileName, mediaKey: row.mediaKey };
   };
   return {
     jobs: {
@@ -83,12 +95,18 @@ export function createBatchHandlers(
       similarImages: (input) => {
         const project = session.require();
         project.images.get(input.imageId);
-        return Promise.resolve(similarImages(project, spec(input), input.imageId, input.topK));
+        return Promise.resolve(
+          similarImages(project, spec(input), input.imageId, input.topK).map((h) => ({
+            ...h,
+            ...named(h.imageId),
+          })),
+        );
       },
       similarObjects: (input) =>
         Promise.resolve(
-          objectHits(input.annotationId, input.topK, spec(input)).hits.map((h) => ({
+          objectHits(input, spec(input)).hits.map((h) => ({
             imageId: asImageId(h.imageId),
+            ...named(h.imageId),
             score: h.score,
             bbox: h.bbox,
             ...(input.heatmaps
@@ -105,7 +123,7 @@ export function createBatchHandlers(
       proposeHits: async (input) => {
         session.require().labels.get(input.labelId); // an unknown label is named here, not by a foreign key
         const s = spec(input);
-        const { query, hits } = objectHits(input.annotationId, input.topK, s);
+        const { query, hits } = objectHits(input, s);
         return { proposed: await hitsToProposals(session.require(), s, query.vector, hits, input.labelId) };
       },
       imagesWithTag: async ({ label, minProbability }) => {
@@ -118,6 +136,34 @@ export function createBatchHandlers(
         };
       },
       duplicates: (input) => Promise.resolve(findDuplicates(session.require(), spec(input), input.threshold)),
+      duplicateGroups: (input) => {
+        const { offset, limit, memberLimit } = input;
+        const project = session.require();
+        const groups = duplicates.groups(project, spec(input), input.threshold);
+        return Promise.resolve({
+          totalGroups: groups.length,
+          totalImages: groups.reduce((n, g) => n + g.members.length, 0),
+          groups: groups.slice(offset, offset + limit).map((g) => ({
+            key: g.key,
+            size: g.members.length,
+            maxScore: g.maxScore,
+            members: g.members.slice(0, memberLimit).map((m) => {
+              const row = project.images.row(m.imageId);
+              return {
+                imageId: m.imageId,
+                fileName: row.fileName,
+                mediaKey: row.mediaKey,
+                widthPx: row.widthPx,
+                heightPx: row.heightPx,
+                annotationCount: row.annotationCount,
+                score: m.score,
+              };
+            }),
+          })),
+        });
+      },
+      dismissDuplicates: ({ imageIds }) =>
+        Promise.resolve({ dismissed: session.require().duplicateDismissals.dismiss(imageIds) }),
     },
   };
 }

@@ -1,5 +1,7 @@
 import { type ServiceHandlers } from '@contract';
 import { exportDataset, importAnnotations, projectExportSource, projectImportSink } from '../formats';
+import { exportWithPolicy } from '../formats/export-target';
+import { type DownloadStore } from './transfers';
 import { type EventHub } from './event-hub';
 import { type ProjectSession } from './project-session';
 import { transferProgress } from './transfer-progress';
@@ -8,30 +10,53 @@ import { transferProgress } from './transfer-progress';
 export function createExportHandlers(
   session: ProjectSession,
   events: EventHub,
+  downloads: DownloadStore,
 ): Pick<ServiceHandlers, 'exports'> {
+  type ExportInput = Omit<Parameters<ServiceHandlers['exports']['run']>[0], 'outDir' | 'ifExists'>;
+  const exportTo = async (outDir: string, o: ExportInput) => {
+    const result = await exportDataset(projectExportSource(session.require()), {
+      format: o.format,
+      outDir,
+      segmentation: o.segmentation,
+      boxSegmentation: o.boxSegmentation,
+      images:
+        o.images === 'all'
+          ? { kind: 'all' }
+          : { kind: 'status', statuses: o.images === 'done' ? ['done'] : o.images },
+      ...(o.split ? { split: o.split } : {}),
+      seed: o.seed,
+      imageFiles: o.imageFiles,
+      onProgress: transferProgress(events),
+    });
+    return {
+      outDir: result.outDir,
+      images: result.images,
+      annotations: result.annotations,
+      warnings: result.warnings,
+      counts: result.counts,
+    };
+  };
+  const naming = (format: string) => {
+    const project = session.require();
+    return { projectDir: project.dir, projectName: project.name, format, now: new Date() };
+  };
   return {
     exports: {
-      run: async ({ format, outDir, segmentation, boxSegmentation, images, split, seed, imageFiles }) => {
-        const result = await exportDataset(projectExportSource(session.require()), {
-          format,
-          outDir,
-          segmentation,
-          boxSegmentation,
-          images:
-            images === 'all'
-              ? { kind: 'all' }
-              : { kind: 'status', statuses: images === 'done' ? ['done'] : images },
-          ...(split ? { split } : {}),
-          seed,
-          imageFiles,
-          onProgress: transferProgress(events),
-        });
+      run: ({ outDir, ifExists, ...options }) =>
+        exportWithPolicy(outDir, ifExists, naming(options.format), (dir) => exportTo(dir, options)),
+      prepareDownload: async (options) => {
+        const { projectName, format } = naming(options.format);
+        const fileName = `${projectName.replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'export'}-${format}.zip`;
+        const r = await downloads.prepare(fileName, (dir) =>
+          exportTo(dir, { ...options, imageFiles: 'copy' }),
+        );
         return {
-          outDir: result.outDir,
-          images: result.images,
-          annotations: result.annotations,
-          warnings: result.warnings,
-          counts: result.counts,
+          downloadId: r.downloadId,
+          fileName,
+          images: r.images,
+          annotations: r.annotations,
+          warnings: r.warnings,
+          counts: r.counts,
         };
       },
       importAnnotations: async ({ format, path }) => {

@@ -1,6 +1,7 @@
 import { type ServiceHandlers } from '@contract';
 import { AppError } from '../errors';
 import { tagImage } from '../inference';
+import { closedVocabulary } from '../models/vocabulary';
 import { type SettingsStore } from '../settings/settings-store';
 import { FileInference } from './file-inference';
 import { type InferenceService } from './inference-service';
@@ -21,7 +22,19 @@ export function createInferenceHandlers(
         const model = modelId
           ? (await inference.engine().listModels()).find((m) => m.id === modelId)
           : undefined;
-        return { modelId, modelName: model?.name ?? null, provider: inference.providerStatus() };
+        return {
+          modelId,
+          modelName: model?.name ?? null,
+          provider: inference.providerStatus(),
+          capabilities: model
+            ? {
+                text: model.hasText,
+                maskDecoder: model.hasMaskDecoder,
+                isStarter: model.isStarter,
+                vocabulary: await closedVocabulary(model.dir),
+              }
+            : null,
+        };
       },
       embed: async ({ imageId }) => {
         const t0 = performance.now();

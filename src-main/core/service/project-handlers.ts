@@ -41,6 +41,8 @@ export function createProjectHandlers(
         return Promise.resolve(project.images.row(imageId));
       },
       relink: ({ folder }) => session.require().relinkFolder(folder),
+      remove: async ({ imageIds }) => ({ removed: await session.require().removeImages(imageIds) }),
+      locate: ({ imageId, ...query }) => Promise.resolve(session.require().images.locate(imageId, query)),
     },
     labels: {
       list: () => Promise.resolve(session.require().labels.list()),
@@ -55,6 +57,7 @@ export function createProjectHandlers(
       },
       update: ({ labelId, ...changes }) => Promise.resolve(session.require().labels.update(labelId, changes)),
       remove: ({ labelId, strategy }) => Promise.resolve(session.require().labels.remove(labelId, strategy)),
+      reorder: ({ labelIds }) => Promise.resolve(session.require().labels.reorder(labelIds)),
     },
     annotations: {
       list: ({ imageId }) => Promise.resolve(session.require().annotations.list(imageId)),

@@ -33,21 +33,39 @@ export type ImportReport = z.infer<typeof ImportReportSchema>;
 
 export const ImageSortSchema = z.enum(['added', 'name', 'status']);
 
+/** What the image list shows: the same filter for a page of rows and for an image's position. */
+const listFilter = {
+  status: ImageStatusSchema.optional(),
+  nameContains: z.string().max(200).optional(),
+  labelId: LabelIdSchema.optional(),
+  ids: z.array(ImageIdSchema).max(100_000).optional(),
+  sort: ImageSortSchema.default('added'),
+};
+
 export const imagesGroup = {
   import: method(z.object({ paths: z.array(FilePathSchema).min(1).max(10_000) }), ImportReportSchema),
   list: method(
     z.object({
       offset: z.number().int().nonnegative().default(0),
       limit: z.number().int().positive().max(1000).default(200),
-      status: ImageStatusSchema.optional(),
-      nameContains: z.string().max(200).optional(),
-      labelId: LabelIdSchema.optional(),
-      ids: z.array(ImageIdSchema).max(100_000).optional(),
-      sort: ImageSortSchema.default('added'),
+      ...listFilter,
     }),
     z.object({ total: z.number().int().nonnegative(), items: z.array(ImageRowSchema) }),
   ),
   get: method(z.object({ imageId: ImageIdSchema }), ImageRowSchema),
   setStatus: method(z.object({ imageId: ImageIdSchema, status: ImageStatusSchema }), ImageRowSchema),
   relink: method(z.object({ folder: FilePathSchema }), z.object({ relinked: z.number().int() })),
+  /**
+   * Takes images out of the project: their rows, annotations, proposals and cached embeddings and
+   * thumbnails. The image files themselves are never touched.
+   */
+  remove: method(
+    z.object({ imageIds: z.array(ImageIdSchema).min(1).max(10_000) }),
+    z.object({ removed: z.number().int().nonnegative() }),
+  ),
+  /** Where an image sits in the filtered, sorted list ("68 / 2000"); index null when the filter hides it. */
+  locate: method(
+    z.object({ imageId: ImageIdSchema, ...listFilter }),
+    z.object({ index: z.number().int().nonnegative().nullable(), total: z.number().int().nonnegative() }),
+  ),
 };

@@ -45,6 +45,24 @@ export const ClickSchema = z.object({
   positive: z.boolean(),
 });
 
+/** What the selected model can do, for the prompt bar: prompts, and the words a closed vocabulary knows. */
+export const ModelCapabilitiesSchema = z.object({
+  text: z.boolean(),
+  maskDecoder: z.boolean(),
+  isStarter: z.boolean(),
+  /** A closed vocabulary (the starter's colour words): the only words prompts may use; null: open. */
+  vocabulary: z.array(z.string()).nullable(),
+});
+export type ModelCapabilities = z.infer<typeof ModelCapabilitiesSchema>;
+
+export const InferenceStatusSchema = z.object({
+  modelId: z.string().nullable(),
+  modelName: z.string().nullable(),
+  provider: ProviderStatusSchema,
+  capabilities: ModelCapabilitiesSchema.nullable(),
+});
+export type InferenceStatus = z.infer<typeof InferenceStatusSchema>;
+
 /** [x, y, width, height] in image pixels. */
 const BoxSchema = z.tuple([
   z.number().finite(),
@@ -80,14 +98,7 @@ export const SegmentFileInputSchema = z
   });
 
 export const inferenceGroup = {
-  status: method(
-    z.object({}),
-    z.object({
-      modelId: z.string().nullable(),
-      modelName: z.string().nullable(),
-      provider: ProviderStatusSchema,
-    }),
-  ),
+  status: method(z.object({}), InferenceStatusSchema),
   embed: method(
     z.object({ imageId: ImageIdSchema }),
     z.object({ cached: z.boolean(), elapsedMs: z.number() }),

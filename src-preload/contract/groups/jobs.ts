@@ -16,6 +16,8 @@ export const JobSchema = z.object({
   total: z.number().int().nonnegative(),
   etaMs: z.number().nullable(),
   error: z.string().nullable(),
+  /** What the job skipped but went on without (e.g. a label whose prompt the model cannot embed). */
+  warnings: z.array(z.string()),
 });
 export type Job = z.infer<typeof JobSchema>;
 

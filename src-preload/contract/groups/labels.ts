@@ -16,11 +16,15 @@ export const LabelSchema = z.object({
   categoryId: z.number().int().nonnegative().nullable(),
   /** The attributes annotations of this label carry. */
   attributes: AttributeSpecsSchema,
+  /** What auto-label prompts the model with; null: the label's name. */
+  prompt: z.string().nullable(),
   annotationCount: z.number().int().nonnegative(),
 });
 export type Label = z.infer<typeof LabelSchema>;
 
 const name = z.string().trim().min(1).max(200);
+/** An empty prompt (or null) means "prompt with the name". */
+const prompt = z.string().trim().max(200).nullable();
 const hotkey = z
   .string()
   .regex(/^[0-9a-z]$/, 'a hotkey is one digit or letter')
@@ -32,6 +36,9 @@ const categoryId = z
   .nonnegative()
   .max(2 ** 31 - 1)
   .nullable();
+
+/** The text a label is auto-labelled with. */
+export const labelPrompt = (label: Pick<Label, 'name' | 'prompt'>): string => label.prompt ?? label.name;
 
 /** Deleting a label that is in use needs an explicit choice. */
 export const LabelRemovalSchema = z.discriminatedUnion('kind', [
@@ -51,6 +58,7 @@ export const labelsGroup = {
       supercategory: supercategory.optional(),
       categoryId: categoryId.optional(),
       attributes: AttributeSpecsSchema.optional(),
+      prompt: prompt.optional(),
     }),
     LabelSchema,
   ),
@@ -70,9 +78,12 @@ export const labelsGroup = {
       categoryId: categoryId.optional(),
       /** Replaces the label's attribute list (values already on annotations are kept). */
       attributes: AttributeSpecsSchema.optional(),
+      prompt: prompt.optional(),
     }),
     LabelSchema,
   ),
+  /** The labels in this order (the ones not listed keep their order after them); returns the new list. */
+  reorder: method(z.object({ labelIds: z.array(LabelIdSchema).min(1).max(10_000) }), z.array(LabelSchema)),
   remove: method(
     z.object({ labelId: LabelIdSchema, strategy: LabelRemovalSchema }),
     z.object({ removedAnnotations: z.number().int(), reassigned: z.number().int() }),

@@ -1,7 +1,15 @@
 import { useEffect, useState } from 'react';
-import { ExportFormatSchema, ImportFormatSchema } from '@contract';
-import { api } from '../../bridge';
+import {
+  ExportFormatSchema,
+  ImportFormatSchema,
+  type IfExists,
+  type Result,
+  type ExportResult,
+} from '@contract';
+import { api, getBackend, startDownload } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
+import { Dialog } from '../common/Dialog';
+import { plural } from '../common/plural';
 
 type ExportFormat = (typeof ExportFormatSchema.options)[number];
 type ImportFormat = (typeof ImportFormatSchema.options)[number];
@@ -16,11 +24,35 @@ const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
   cvat: 'CVAT for images 1.1',
 };
 
-/** Export the project to a training format, or import annotations from one. */
+/** What the last run in this dialog did: only ever this run's own result. */
+type Outcome =
+  | { readonly kind: 'done'; readonly text: string; readonly warnings: readonly string[] }
+  | { readonly kind: 'error'; readonly text: string }
+  | { readonly kind: 'not-empty'; readonly dir: string; readonly entries: number };
+
+function folderNotEmpty(details: unknown): { dir: string; entries: number } | null {
+  const d = details as { reason?: unknown; dir?: unknown; entries?: unknown } | undefined;
+  return d?.reason === 'folder_not_empty' && typeof d.dir === 'string'
+    ? { dir: d.dir, entries: typeof d.entries === 'number' ? d.entries : 0 }
+    : null;
+}
+
+const exported = (v: Pick<ExportResult, 'images' | 'annotations' | 'warnings'>, where: string): Outcome => ({
+  kind: 'done',
+  text: `Exported ${plural(v.images, 'image')} and ${plural(v.annotations, 'annotation')} ${where}`,
+  warnings: v.warnings,
+});
+
+/**
+ * Export the project to a training format — as a zip download (browser), into a chosen folder (native
+ * dialog in the desktop app) or a typed folder — or import annotations from one. The dialog shows this
+ * run's own outcome; an existing non-empty folder is handled by choice (a new subfolder, or replacing
+ * its content after confirmation).
+ */
 export function ExportDialog({ onClose }: { readonly onClose: () => void }): React.JSX.Element {
-  const notify = useAppStore((s) => s.notify);
   const invalidateImages = useAppStore((s) => s.invalidateImages);
   const refreshLabels = useAppStore((s) => s.refreshLabels);
+  const electron = getBackend().mode === 'electron';
   const [format, setFormat] = useState<ExportFormat>('coco');
   const [outDir, setOutDir] = useState('');
   const [segmentation, setSegmentation] = useState<'auto' | 'polygon' | 'rle'>('auto');
@@ -32,7 +64,8 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
   const [importFormat, setImportFormat] = useState<ImportFormat>('coco');
   const [importPath, setImportPath] = useState('');
   const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [confirmReplace, setConfirmReplace] = useState<string | null>(null);
   const [progress, setProgress] = useState<{ phase: string; done: number; total: number } | null>(null);
 
   useEffect(
@@ -43,75 +76,147 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
     [],
   );
 
-  const runExport = async (): Promise<void> => {
-    setBusy(true);
-    const r = await api().exports.run({
-      format,
-      outDir,
-      segmentation,
-      boxSegmentation,
-      images,
-      split: { train: trainPct / 100, val: 1 - trainPct / 100 },
-      seed,
-      imageFiles,
-    });
-    setBusy(false);
-    if (!r.ok) return notify({ kind: 'error', text: r.error.message });
-    setReport(
-      `Exported ${r.value.images} images and ${r.value.annotations} annotations to ${r.value.outDir}` +
-        (r.value.warnings.length > 0 ? `. ${r.value.warnings.join(' ')}` : ''),
-    );
+  const options = {
+    format,
+    segmentation,
+    boxSegmentation,
+    images,
+    split: { train: trainPct / 100, val: 1 - trainPct / 100 },
+    seed,
   };
-  const runImport = async (): Promise<void> => {
+  /** Runs one export or import: the previous outcome is cleared first, so nothing stale is shown. */
+  const runStep = async <T,>(
+    call: () => Promise<Result<T>>,
+    done: (v: T) => Outcome | null,
+  ): Promise<void> => {
     setBusy(true);
-    const r = await api().exports.importAnnotations({ format: importFormat, path: importPath });
+    setOutcome(null);
+    setProgress(null);
+    const r = await call();
     setBusy(false);
-    if (!r.ok) return notify({ kind: 'error', text: r.error.message });
-    const v = r.value;
-    setReport(
-      `Imported ${v.imported} annotations on ${v.matchedImages} images (${v.duplicates} already there); ${v.unmatched.length} unmatched, ${v.errors.length} errors` +
-        (v.errors.length > 0 ? `: ${v.errors.slice(0, 3).join('; ')}` : '') +
-        (v.warnings.length > 0 ? `. ${v.warnings.join(' ')}` : ''),
-    );
-    invalidateImages();
-    await refreshLabels();
+    if (r.ok) {
+      const o = done(r.value);
+      if (o) setOutcome(o);
+      return;
+    }
+    const notEmpty = folderNotEmpty(r.error.details);
+    setOutcome(notEmpty ? { kind: 'not-empty', ...notEmpty } : { kind: 'error', text: r.error.message });
   };
+  const exportToFolder = (ifExists: IfExists): Promise<void> =>
+    runStep(
+      () => api().exports.run({ ...options, imageFiles, outDir, ifExists }),
+      (v) => exported(v, `to ${v.outDir}`),
+    );
+  const exportPicked = (): Promise<void> =>
+    runStep(
+      () => api().dialogs.exportTo({ ...options, imageFiles }),
+      (v) => (v ? exported(v, `to ${v.outDir}`) : null),
+    );
+  const download = (): Promise<void> =>
+    runStep(
+      () => api().exports.prepareDownload(options),
+      (v) => {
+        startDownload(v.downloadId, v.fileName);
+        return exported(v, `into ${v.fileName} (downloading)`);
+      },
+    );
+  const runImport = (picked?: 'file' | 'folder'): Promise<void> =>
+    runStep(
+      () =>
+        picked
+          ? api().dialogs.importAnnotations({ format: importFormat, pick: picked })
+          : api().exports.importAnnotations({ format: importFormat, path: importPath }),
+      (v) => {
+        if (!v) return null;
+        invalidateImages();
+        void refreshLabels();
+        return {
+          kind: v.errors.length > 0 ? 'error' : 'done',
+          text:
+            `Imported ${plural(v.imported, 'annotation')} on ${plural(v.matchedImages, 'image')}; ${v.unmatched.length} unmatched, ${plural(v.errors.length, 'error')}` +
+            (v.errors.length > 0 ? `: ${v.errors.slice(0, 3).join('; ')}` : ''),
+          warnings: v.warnings,
+        };
+      },
+    );
 
   return (
-    <div className="overlay" role="dialog" aria-label="Export and import" onClick={onClose}>
-      <div className="card wide" onClick={(e) => e.stopPropagation()}>
-        <h2>Export</h2>
+    <Dialog label="Export and import" onClose={onClose} className="card wide">
+      <h2>Export</h2>
+      <div className="row">
+        <select
+          aria-label="Export format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as ExportFormat)}
+        >
+          {ExportFormatSchema.options.map((f) => (
+            <option key={f} value={f}>
+              {FORMAT_NAMES[f]}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Segmentation"
+          value={segmentation}
+          disabled={format !== 'coco'}
+          onChange={(e) => setSegmentation(e.target.value as typeof segmentation)}
+        >
+          <option value="auto">auto (RLE for holes/parts)</option>
+          <option value="polygon">polygons</option>
+          <option value="rle">RLE</option>
+        </select>
+        <select
+          aria-label="Box segmentation"
+          value={boxSegmentation}
+          disabled={format !== 'coco'}
+          onChange={(e) => setBoxSegmentation(e.target.value as typeof boxSegmentation)}
+        >
+          <option value="polygon">boxes: 4-corner polygon</option>
+          <option value="none">boxes: no segmentation</option>
+        </select>
+        <select
+          aria-label="Images"
+          value={images}
+          onChange={(e) => setImages(e.target.value as typeof images)}
+        >
+          <option value="all">all images</option>
+          <option value="done">done only</option>
+        </select>
+      </div>
+      <div className="row small">
+        <label className="row">
+          train %
+          <input
+            type="number"
+            min={0}
+            max={100}
+            value={trainPct}
+            onChange={(e) => setTrainPct(Number(e.target.value))}
+          />
+        </label>
+        <label className="row">
+          seed
+          <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value))} />
+        </label>
+      </div>
+      <div className="row">
+        {electron ? (
+          <button className="primary" disabled={busy} onClick={() => void exportPicked()}>
+            Export to a folder…
+          </button>
+        ) : (
+          <button className="primary" disabled={busy} onClick={() => void download()}>
+            Download as .zip
+          </button>
+        )}
+      </div>
+      <details>
+        <summary className="small">Or write into a folder on this computer, by path</summary>
+        <label>
+          Output folder
+          <input value={outDir} onChange={(e) => setOutDir(e.target.value)} aria-label="Output folder" />
+        </label>
         <div className="row">
-          <select
-            aria-label="Export format"
-            value={format}
-            onChange={(e) => setFormat(e.target.value as ExportFormat)}
-          >
-            {ExportFormatSchema.options.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_NAMES[f]}
-              </option>
-            ))}
-          </select>
-          <select
-            aria-label="Segmentation"
-            value={segmentation}
-            disabled={format !== 'coco'}
-            onChange={(e) => setSegmentation(e.target.value as typeof segmentation)}
-          >
-            <option value="auto">auto (RLE for holes/parts)</option>
-            <option value="polygon">polygons</option>
-            <option value="rle">RLE</option>
-          </select>
-          <select
-            aria-label="Box segmentation"
-            value={boxSegmentation}
-            disabled={format !== 'coco'}
-            onChange={(e) => setBoxSegmentation(e.target.value as typeof boxSegmentation)}
-          >
-            <option value="polygon">boxes: 4-corner polygon</option>
-            <option value="none">boxes: no segmentation</option>
-          </select>
           <select
             aria-label="Image files"
             value={imageFiles}
@@ -121,70 +226,110 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
             <option value="link">link images</option>
             <option value="reference">reference in place</option>
           </select>
-          <select
-            aria-label="Images"
-            value={images}
-            onChange={(e) => setImages(e.target.value as typeof images)}
-          >
-            <option value="all">all images</option>
-            <option value="done">done only</option>
-          </select>
-        </div>
-        <div className="row small">
-          <label className="row">
-            train %
-            <input
-              type="number"
-              min={0}
-              max={100}
-              value={trainPct}
-              onChange={(e) => setTrainPct(Number(e.target.value))}
-            />
-          </label>
-          <label className="row">
-            seed
-            <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value))} />
-          </label>
-        </div>
-        <label>
-          Output folder (must not exist yet, or be empty)
-          <input value={outDir} onChange={(e) => setOutDir(e.target.value)} aria-label="Output folder" />
-        </label>
-        <button className="primary" disabled={busy || !outDir} onClick={() => void runExport()}>
-          {busy ? 'Working…' : 'Export'}
-        </button>
-        <h2>Import annotations</h2>
-        <div className="row">
-          <select
-            aria-label="Import format"
-            value={importFormat}
-            onChange={(e) => setImportFormat(e.target.value as ImportFormat)}
-          >
-            {ImportFormatSchema.options.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </select>
-          <input
-            value={importPath}
-            onChange={(e) => setImportPath(e.target.value)}
-            placeholder="COCO json, YOLO folder or data.yaml, VOC folder, labelme json or folder, CVAT annotations.xml"
-            aria-label="Import path"
-          />
-          <button disabled={busy || !importPath} onClick={() => void runImport()}>
-            Import
+          <button disabled={busy || !outDir} onClick={() => void exportToFolder('fail')}>
+            {busy ? 'Working…' : 'Export'}
           </button>
         </div>
-        {busy && progress && (
-          <div className="small">
-            {progress.phase}: {progress.done}/{progress.total}
-            <progress max={Math.max(1, progress.total)} value={progress.done} />
+      </details>
+      {outcome?.kind === 'not-empty' && (
+        <div className="card choice" role="alert" aria-label="Folder not empty">
+          <p>
+            {outcome.dir} already holds {plural(outcome.entries, 'entry', 'entries')}. Nothing was written.
+          </p>
+          <div className="row">
+            <button className="primary" onClick={() => void exportToFolder('subfolder')}>
+              Export into a new subfolder
+            </button>
+            <button className="danger" onClick={() => setConfirmReplace(outcome.dir)}>
+              Replace its content…
+            </button>
           </div>
+        </div>
+      )}
+      {busy && progress && (
+        <div className="small">
+          {progress.phase}: {progress.done}/{progress.total}
+          <progress max={Math.max(1, progress.total)} value={progress.done} />
+        </div>
+      )}
+      {busy && !progress && (
+        <p className="small" role="status">
+          Working…
+        </p>
+      )}
+      {outcome?.kind === 'done' && (
+        <div role="status" className="outcome ok">
+          <p>{outcome.text}</p>
+          {outcome.warnings.length > 0 && (
+            <ul className="small warn">
+              {outcome.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {outcome?.kind === 'error' && (
+        <p role="alert" className="outcome error">
+          Failed: {outcome.text}
+        </p>
+      )}
+      <h2>Import annotations</h2>
+      <div className="row">
+        <select
+          aria-label="Import format"
+          value={importFormat}
+          onChange={(e) => setImportFormat(e.target.value as ImportFormat)}
+        >
+          {ImportFormatSchema.options.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </select>
+        {electron && (
+          <>
+            <button disabled={busy} onClick={() => void runImport('file')}>
+              Choose file…
+            </button>
+            <button disabled={busy} onClick={() => void runImport('folder')}>
+              Choose folder…
+            </button>
+          </>
         )}
-        {report && <p role="status">{report}</p>}
+        <input
+          value={importPath}
+          onChange={(e) => setImportPath(e.target.value)}
+          placeholder="COCO json, YOLO folder or data.yaml, VOC folder, labelme json or folder, CVAT annotations.xml"
+          aria-label="Import path"
+        />
+        <button disabled={busy || !importPath} onClick={() => void runImport()}>
+          Import
+        </button>
+      </div>
+      <div className="row">
         <button onClick={onClose}>Close</button>
       </div>
-    </div>
+      {confirmReplace && (
+        <Dialog label="Replace folder" onClose={() => setConfirmReplace(null)}>
+          <p>Delete everything in {confirmReplace} and put this export there instead?</p>
+          <p className="muted small">
+            The old content is removed only after the new export has been written.
+          </p>
+          <div className="row">
+            <button
+              className="danger"
+              onClick={() => {
+                setConfirmReplace(null);
+                void exportToFolder('replace');
+              }}
+            >
+              Replace
+            </button>
+            <button onClick={() => setConfirmReplace(null)}>Cancel</button>
+          </div>
+        </Dialog>
+      )}
+    </Dialog>
   );
 }

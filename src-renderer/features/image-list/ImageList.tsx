@@ -1,21 +1,74 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type ImageRow, ImageStatusSchema, type ImageStatus } from '@contract';
 import { mediaUrl } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
 import { ImportImages } from '../import/ImportImages';
+import { plural } from '../common/plural';
 import { type ImagePager, PAGE_ROWS, type ImageFilter } from './image-pager';
+import { type ThumbnailHandle, ThumbnailLoader } from './thumbnail-loader';
 
 const ROW_HEIGHT_PX = 56;
 const OVERSCAN_ROWS = 8;
+/** Thumbnails start this long after the last scroll event: a fast scroll requests none for rows passed. */
+const SCROLL_SETTLE_MS = 120;
 
 interface Props {
   readonly pager: ImagePager;
+  /** The current image's index in this list (null: not in it): the list scrolls to keep it in view. */
+  readonly currentIndex: number | null;
   readonly onFilterChange: (filter: ImageFilter) => void;
   readonly onOpen: (row: ImageRow) => void;
 }
 
-/** Virtualised: only the rows in view (plus a few) exist in the DOM, whatever the project size. */
-export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.Element {
+/** A row's thumbnail through the shared loader: visible rows first, cancelled when the row goes. */
+function Thumb({
+  loader,
+  row,
+  visible,
+}: {
+  readonly loader: ThumbnailLoader;
+  readonly row: ImageRow;
+  readonly visible: boolean;
+}): React.JSX.Element {
+  const [granted, setGranted] = useState(false);
+  const url = mediaUrl(row, 'thumbnail');
+  const handle = useRef<ThumbnailHandle | null>(null);
+  const img = useRef<HTMLImageElement>(null);
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
+  // A layout effect, so that the cleanup runs while the <img> is still there: clearing its src aborts
+  // a load still on the wire.
+  useLayoutEffect(() => {
+    setGranted(false);
+    const h = loader.request(visibleRef.current ? 0 : 1, () => setGranted(true));
+    handle.current = h;
+    const element = img;
+    return () => {
+      if (element.current && !element.current.complete) element.current.src = '';
+      h.cancel();
+    };
+  }, [loader, url]);
+  useEffect(() => handle.current?.setPriority(visible ? 0 : 1), [visible]);
+  return granted ? (
+    <img
+      ref={img}
+      src={url}
+      alt=""
+      width={64}
+      height={48}
+      onLoad={() => handle.current?.done()}
+      onError={() => handle.current?.done()}
+    />
+  ) : (
+    <span className="thumb-placeholder" aria-hidden="true" />
+  );
+}
+
+/**
+ * Virtualised: only the rows in view (plus a few) exist in the DOM, whatever the project size. It keeps
+ * the current image in view, and thumbnails of rows scrolled past are never fetched (or are aborted).
+ */
+export function ImageList({ pager, currentIndex, onFilterChange, onOpen }: Props): React.JSX.Element {
   const current = useAppStore((s) => s.currentImage);
   const labels = useAppStore((s) => s.labels);
   const [scrollTopPx, setScrollTopPx] = useState(0);
@@ -23,6 +76,16 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
   const [rows, setRows] = useState<ReadonlyMap<number, ImageRow>>(new Map());
   const [total, setTotal] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const [loader] = useState(() => new ThumbnailLoader());
+  useEffect(() => () => loader.dispose(), [loader]);
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onScroll = (top: number): void => {
+    setScrollTopPx(top);
+    loader.setPaused(true);
+    if (settle.current) clearTimeout(settle.current);
+    settle.current = setTimeout(() => loader.setPaused(false), SCROLL_SETTLE_MS);
+  };
+  useEffect(() => () => clearTimeout(settle.current ?? undefined), []);
 
   useEffect(() => {
     const el = scroller.current;
@@ -32,8 +95,20 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
     return () => observer.disconnect();
   }, []);
 
-  const first = Math.max(0, Math.floor(scrollTopPx / ROW_HEIGHT_PX) - OVERSCAN_ROWS);
-  const last = Math.floor((scrollTopPx + viewportPx) / ROW_HEIGHT_PX) + OVERSCAN_ROWS;
+  const firstVisible = Math.floor(scrollTopPx / ROW_HEIGHT_PX);
+  const lastVisible = Math.floor((scrollTopPx + viewportPx - 1) / ROW_HEIGHT_PX);
+  const first = Math.max(0, firstVisible - OVERSCAN_ROWS);
+  const last = lastVisible + OVERSCAN_ROWS;
+
+  // Follow the current image (next/previous, a search hit): scroll only when it is out of view.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || currentIndex === null) return;
+    const top = currentIndex * ROW_HEIGHT_PX;
+    if (top >= el.scrollTop && top + ROW_HEIGHT_PX <= el.scrollTop + el.clientHeight) return;
+    el.scrollTop = Math.max(0, top - (el.clientHeight - ROW_HEIGHT_PX) / 2);
+    setScrollTopPx(el.scrollTop);
+  }, [currentIndex, total]);
 
   useEffect(() => {
     setRows(new Map());
@@ -127,8 +202,8 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
           ))}
         </select>
       </div>
-      <div className="muted count">{total === null ? 'Loading…' : `${total} images`}</div>
-      <div ref={scroller} className="scroller" onScroll={(e) => setScrollTopPx(e.currentTarget.scrollTop)}>
+      <div className="muted count">{total === null ? 'Loading…' : plural(total, 'image')}</div>
+      <div ref={scroller} className="scroller" onScroll={(e) => onScroll(e.currentTarget.scrollTop)}>
         <div style={{ height: (total ?? 0) * ROW_HEIGHT_PX, position: 'relative' }}>
           {visible.map(([i, row]) => (
             <button
@@ -138,7 +213,7 @@ export function ImageList({ pager, onFilterChange, onOpen }: Props): React.JSX.E
               onClick={() => onOpen(row)}
               title={row.fileName}
             >
-              <img src={mediaUrl(row, 'thumbnail')} alt="" loading="lazy" width={64} height={48} />
+              <Thumb loader={loader} row={row} visible={i >= firstVisible && i <= lastVisible} />
               <span className="name">{row.fileName}</span>
               <span className={`badge status-${row.status}`}>
                 {row.missing ? 'missing' : row.status.replace('_', ' ')}

@@ -30,18 +30,21 @@ export class ImagePager {
     return this.#total;
   }
 
+  /** The filter as the contract takes it (list and locate). */
+  #query() {
+    return {
+      ...(this.filter.status ? { status: this.filter.status } : {}),
+      ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
+      ...(this.filter.labelId ? { labelId: this.filter.labelId } : {}),
+      ...(this.filter.ids ? { ids: [...this.filter.ids] } : {}),
+    };
+  }
+
   page(index: number): Promise<readonly ImageRow[]> {
     let p = this.#pages.get(index);
     if (!p) {
       p = api()
-        .images.list({
-          offset: index * PAGE_ROWS,
-          limit: PAGE_ROWS,
-          ...(this.filter.status ? { status: this.filter.status } : {}),
-          ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
-          ...(this.filter.labelId ? { labelId: this.filter.labelId } : {}),
-          ...(this.filter.ids ? { ids: [...this.filter.ids] } : {}),
-        })
+        .images.list({ offset: index * PAGE_ROWS, limit: PAGE_ROWS, ...this.#query() })
         .then((r) => {
           if (!r.ok) throw new Error(r.error.message);
           this.#total = r.value.total;
@@ -59,13 +62,14 @@ export class ImagePager {
     return rows[index % PAGE_ROWS];
   }
 
-  /** Position of an image among the cached pages, or -1. */
-  async indexOf(imageId: number): Promise<number> {
-    for (const [pageIndex, p] of this.#pages) {
-      const rows = await p;
-      const i = rows.findIndex((r) => r.id === imageId);
-      if (i >= 0) return pageIndex * PAGE_ROWS + i;
-    }
-    return -1;
+  /**
+   * Where an image sits in this filtered list, asked of the backend (it may be on a page never loaded):
+   * its index (null when the filter hides it) and the list's length; undefined when the call failed.
+   */
+  async locate(imageId: ImageId): Promise<{ index: number | null; total: number } | undefined> {
+    const r = await api().images.locate({ imageId, ...this.#query() });
+    if (!r.ok) return undefined;
+    this.#total = r.value.total;
+    return r.value;
   }
 }

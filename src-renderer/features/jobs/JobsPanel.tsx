@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { type Job, type JobStart } from '@contract';
+import { type Job, type JobStart, labelPrompt } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
+import { AutoLabelDialog } from './AutoLabelDialog';
 
 const KIND_NAMES: Readonly<Record<Job['kind'], string>> = {
   embed: 'Precompute embeddings',
@@ -16,8 +17,9 @@ function eta(ms: number | null): string {
 }
 
 /**
- * Background jobs: precompute, auto-label (each label's name is its prompt), label all similar (the active
- * label), with progress bars, ETA and cancel. Results of auto-label and propagation wait in the review bar.
+ * Background jobs: precompute, auto-label (the labels you choose, each with its prompt), label all similar
+ * (the active label), with progress bars, ETA, warnings and cancel. Results of auto-label and propagation
+ * wait in the review bar.
  */
 export function JobsPanel(): React.JSX.Element {
   const labels = useAppStore((s) => s.labels);
@@ -25,6 +27,7 @@ export function JobsPanel(): React.JSX.Element {
   const notify = useAppStore((s) => s.notify);
   const invalidateImages = useAppStore((s) => s.invalidateImages);
   const [jobs, setJobs] = useState<readonly Job[]>([]);
+  const [choosing, setChoosing] = useState(false);
 
   useEffect(() => {
     void api()
@@ -55,16 +58,8 @@ export function JobsPanel(): React.JSX.Element {
         <button onClick={() => void start({ kind: 'embed', params: { images: 'uncached' } })}>
           Precompute
         </button>
-        <button
-          disabled={labels.length === 0}
-          onClick={() =>
-            void start({
-              kind: 'auto_label',
-              params: { images: 'new', prompts: labels.map((l) => ({ labelId: l.id, texts: [l.name] })) },
-            })
-          }
-        >
-          Auto-label
+        <button disabled={labels.length === 0} onClick={() => setChoosing(true)}>
+          Auto-label…
         </button>
         <button
           disabled={activeLabelId === null}
@@ -89,9 +84,31 @@ export function JobsPanel(): React.JSX.Element {
               </button>
             )}
             {j.error && <span className="error small">{j.error}</span>}
+            {j.warnings.map((w) => (
+              <span key={w} className="warn small" role="note">
+                {w}
+              </span>
+            ))}
           </li>
         ))}
       </ul>
+      {choosing && (
+        <AutoLabelDialog
+          onClose={() => setChoosing(false)}
+          onStart={(labelIds, images) => {
+            setChoosing(false);
+            void start({
+              kind: 'auto_label',
+              params: {
+                images,
+                prompts: labels
+                  .filter((l) => labelIds.includes(l.id))
+                  .map((l) => ({ labelId: l.id, texts: [labelPrompt(l)] })),
+              },
+            });
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,21 +1,29 @@
 import { useState } from 'react';
-import { type Label, type LabelRemoval } from '@contract';
+import { type Label, type LabelId, type LabelRemoval } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
+import { Dialog } from '../common/Dialog';
+import { plural } from '../common/plural';
+import { LabelEditor } from './LabelEditor';
+import { reordered } from './label-order';
 
-/** Label CRUD with colours, hotkeys and counts; deleting a used label asks what to do with its annotations. */
+/**
+ * Label CRUD with colours, hotkeys and counts; rename and the auto-label prompt in place; reorder by
+ * drag or with the ↑/↓ buttons. Deleting a used label asks what to do with its annotations.
+ */
 export function LabelsPanel(): React.JSX.Element {
   const labels = useAppStore((s) => s.labels);
   const activeLabelId = useAppStore((s) => s.activeLabelId);
   const setActive = useAppStore((s) => s.setActiveLabel);
   const refresh = useAppStore((s) => s.refreshLabels);
   const notify = useAppStore((s) => s.notify);
-  const hiddenLabels = useAppStore((s) => s.hiddenLabels);
-  const lockedLabels = useAppStore((s) => s.lockedLabels);
+  const labelStates = useAppStore((s) => s.labelStates);
   const toggleHidden = useAppStore((s) => s.toggleLabelHidden);
   const toggleLocked = useAppStore((s) => s.toggleLabelLocked);
   const [newName, setNewName] = useState('');
   const [removing, setRemoving] = useState<Label | null>(null);
+  const [editing, setEditing] = useState<LabelId | null>(null);
+  const [dragged, setDragged] = useState<LabelId | null>(null);
 
   const add = async (): Promise<void> => {
     const name = newName.trim();
@@ -26,10 +34,27 @@ export function LabelsPanel(): React.JSX.Element {
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
     setNewName('');
     await refresh();
+    if (useAppStore.getState().activeLabelId === null) setActive(r.value.id);
   };
 
-  const update = async (label: Label, changes: { name?: string; color?: string }): Promise<void> => {
+  const update = async (
+    label: Label,
+    changes: { name?: string; color?: string; prompt?: string | null },
+  ): Promise<boolean> => {
     const r = await api().labels.update({ labelId: label.id, ...changes });
+    if (!r.ok) notify({ kind: 'error', text: r.error.message });
+    await refresh();
+    return r.ok;
+  };
+
+  const move = async (moved: LabelId, to: number): Promise<void> => {
+    const r = await api().labels.reorder({
+      labelIds: reordered(
+        labels.map((l) => l.id),
+        moved,
+        to,
+      ),
+    });
     if (!r.ok) notify({ kind: 'error', text: r.error.message });
     await refresh();
   };
@@ -44,50 +69,113 @@ export function LabelsPanel(): React.JSX.Element {
   return (
     <section className="panel labels" aria-label="Labels">
       <h2>Labels</h2>
+      {labels.length === 0 && (
+        <p className="muted small">No labels yet: add one below (shapes need a label).</p>
+      )}
       <ul>
-        {labels.map((l) => (
-          <li key={l.id} className={l.id === activeLabelId ? 'active' : ''}>
-            <input
-              type="color"
-              value={l.color}
-              aria-label={`Colour of ${l.name}`}
-              onChange={(e) => void update(l, { color: e.target.value })}
-            />
-            <button className="link" onClick={() => setActive(l.id)} title="Make this the active label">
-              {l.name}
-            </button>
-            <kbd>{l.hotkey ?? ''}</kbd>
-            <button
-              className="icon small"
-              aria-label={`${hiddenLabels.has(l.id) ? 'Show' : 'Hide'} ${l.name}`}
-              onClick={() => toggleHidden(l.id)}
+        {labels.map((l, i) =>
+          editing === l.id ? (
+            <li key={l.id} className="editing">
+              <LabelEditor
+                label={l}
+                onSave={async (changes) => {
+                  if (await update(l, changes)) setEditing(null);
+                }}
+                onCancel={() => setEditing(null)}
+              />
+            </li>
+          ) : (
+            <li
+              key={l.id}
+              className={`${l.id === activeLabelId ? 'active' : ''}${dragged === l.id ? ' dragging' : ''}`}
+              draggable
+              onDragStart={(e) => {
+                e.dataTransfer.setData('text/x-radiolabel-label', String(l.id));
+                setDragged(l.id);
+              }}
+              onDragEnd={() => setDragged(null)}
+              onDragOver={(e) => {
+                if (dragged !== null) e.preventDefault();
+              }}
+              onDrop={(e) => {
+                e.preventDefault();
+                if (dragged !== null && dragged !== l.id) void move(dragged, i);
+                setDragged(null);
+              }}
             >
-              {hiddenLabels.has(l.id) ? 'show' : 'hide'}
-            </button>
-            <button
-              className="icon small"
-              aria-label={`${lockedLabels.has(l.id) ? 'Unlock' : 'Lock'} ${l.name}`}
-              onClick={() => toggleLocked(l.id)}
-            >
-              {lockedLabels.has(l.id) ? 'unlock' : 'lock'}
-            </button>
-            <span className="muted small">{l.annotationCount}</span>
-            <button
-              className="icon"
-              aria-label={`Delete ${l.name}`}
-              onClick={() =>
-                l.annotationCount > 0 ? setRemoving(l) : void remove(l, { kind: 'only_if_unused' })
-              }
-            >
-              ×
-            </button>
-          </li>
-        ))}
+              <input
+                type="color"
+                value={l.color}
+                aria-label={`Colour of ${l.name}`}
+                onChange={(e) => void update(l, { color: e.target.value })}
+              />
+              <button
+                className="link"
+                onClick={() => setActive(l.id)}
+                onDoubleClick={() => setEditing(l.id)}
+                title={`Make this the active label · prompt: "${l.prompt ?? l.name}" · double-click to edit`}
+              >
+                {l.name}
+                {l.prompt && <span className="muted small"> “{l.prompt}”</span>}
+              </button>
+              <kbd>{l.hotkey ?? ''}</kbd>
+              <button
+                className="icon small reorder"
+                aria-label={`Move ${l.name} up`}
+                disabled={i === 0}
+                onClick={() => void move(l.id, i - 1)}
+              >
+                ↑
+              </button>
+              <button
+                className="icon small reorder"
+                aria-label={`Move ${l.name} down`}
+                disabled={i === labels.length - 1}
+                onClick={() => void move(l.id, i + 1)}
+              >
+                ↓
+              </button>
+              <button
+                className="icon small reorder"
+                aria-label={`Edit ${l.name}`}
+                onClick={() => setEditing(l.id)}
+              >
+                ✎
+              </button>
+              <button
+                className="icon small"
+                aria-label={`${labelStates.hiddenLabels.has(l.id) ? 'Show' : 'Hide'} ${l.name}`}
+                onClick={() => toggleHidden(l.id)}
+              >
+                {labelStates.hiddenLabels.has(l.id) ? 'show' : 'hide'}
+              </button>
+              <button
+                className="icon small"
+                aria-label={`${labelStates.lockedLabels.has(l.id) ? 'Unlock' : 'Lock'} ${l.name}`}
+                onClick={() => toggleLocked(l.id)}
+              >
+                {labelStates.lockedLabels.has(l.id) ? 'unlock' : 'lock'}
+              </button>
+              <span className="muted small" title="Annotations">
+                {l.annotationCount}
+              </span>
+              <button
+                className="icon"
+                aria-label={`Delete ${l.name}`}
+                onClick={() =>
+                  l.annotationCount > 0 ? setRemoving(l) : void remove(l, { kind: 'only_if_unused' })
+                }
+              >
+                ×
+              </button>
+            </li>
+          ),
+        )}
       </ul>
       {removing && (
-        <div className="card" role="dialog" aria-label="Delete label">
+        <Dialog label="Delete label" onClose={() => setRemoving(null)}>
           <p>
-            “{removing.name}” is used by {removing.annotationCount} annotations.
+            “{removing.name}” is used by {plural(removing.annotationCount, 'annotation')}.
           </p>
           {labels
             .filter((l) => l.id !== removing.id)
@@ -100,7 +188,7 @@ export function LabelsPanel(): React.JSX.Element {
             Delete them too
           </button>
           <button onClick={() => setRemoving(null)}>Cancel</button>
-        </div>
+        </Dialog>
       )}
       <form
         className="row"

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { type ProjectInfo, type RecentProject, type Result } from '@contract';
-import { api } from '../../bridge';
+import { api, getBackend } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
 
 /** Create, open, recent, and the sample project (offered first on a first run, when nothing is recent). */
@@ -18,14 +18,15 @@ export function ProjectPicker(): React.JSX.Element {
       .then((r) => r.ok && setRecent(r.value));
   }, []);
 
-  const run = async (call: () => Promise<Result<ProjectInfo>>): Promise<void> => {
+  const run = async (call: () => Promise<Result<ProjectInfo | null>>): Promise<void> => {
     setBusy(true);
     setError(null);
     const r = await call();
     setBusy(false);
-    if (r.ok) setProject(r.value);
-    else setError(r.error.message);
+    if (!r.ok) setError(r.error.message);
+    else if (r.value) setProject(r.value);
   };
+  const electron = getBackend().mode === 'electron';
 
   return (
     <section className="picker" aria-label="Project picker">
@@ -40,6 +41,25 @@ export function ProjectPicker(): React.JSX.Element {
           <button disabled={busy} onClick={() => void run(() => api().projects.openSample({}))}>
             Open sample project
           </button>
+        </div>
+      )}
+      {electron && (
+        <div className="card">
+          <div className="row">
+            <button
+              className="primary"
+              disabled={busy}
+              onClick={() => void run(() => api().dialogs.openProject({ create: true }))}
+            >
+              New project…
+            </button>
+            <button
+              disabled={busy}
+              onClick={() => void run(() => api().dialogs.openProject({ create: false }))}
+            >
+              Open project…
+            </button>
+          </div>
         </div>
       )}
       <div className="card">

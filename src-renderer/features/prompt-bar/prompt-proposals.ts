@@ -10,9 +10,12 @@ export function promptsFromText(text: string): string[] {
     .slice(0, 16);
 }
 
-/** Instances become text proposals; a prompt that names a label proposes that label. */
+/** Instances become text proposals; a prompt that is a label's name or prompt proposes that label. */
 export function proposalsFromInstances(instances: readonly Instance[], labels: readonly Label[]): Proposal[] {
-  const byName = new Map(labels.map((l) => [l.name.toLowerCase(), l.id]));
+  const byName = new Map([
+    ...labels.flatMap((l) => (l.prompt ? [[l.prompt.toLowerCase(), l.id] as const] : [])),
+    ...labels.map((l) => [l.name.toLowerCase(), l.id] as const),
+  ]);
   return instances.map((inst, i) => ({
     key: `text-${i}-${inst.label}`,
     origin: 'text' as const,

@@ -1,23 +1,35 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type StoredProposal, type AnnotationId } from '@contract';
+import { type StoredProposal, type AnnotationId, type Result } from '@contract';
 import { api } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
 import { type Proposal } from '../../model';
+import { plural } from '../common/plural';
 import { type EditorSession } from '../workspace/editor-session';
+
+const toProposal = (p: StoredProposal): Proposal => ({
+  key: `stored-${p.id}`,
+  origin: 'propagated',
+  geometry: p.geometry,
+  labelId: p.labelId,
+  score: p.score,
+});
 
 /**
  * Review of stored proposals (auto-label, label-all-similar), keyboard-only while the bar has focus:
  * ←/→ previous/next proposal, Enter accept, Delete reject, Shift+Enter accept all on the image,
- * E accept and select it for editing, PageDown next image with proposals.
+ * E accept and select it for editing, PageDown next image with proposals (anywhere in the editor).
+ * Every pending proposal of the image is drawn; the one under review is highlighted.
  */
 export function ReviewBar({
   session,
-  onCurrent,
+  onProposals,
+  onNextImage,
 }: {
   readonly session: EditorSession;
-  /** The proposal under review, for the canvas to draw; null when there is none. */
-  readonly onCurrent: (proposal: Proposal | null) => void;
-}): React.JSX.Element | null {
+  /** The image's pending proposals for the canvas, and the key of the one under review. */
+  readonly onProposals: (items: readonly Proposal[], currentKey: string | null) => void;
+  readonly onNextImage: () => void;
+}): React.JSX.Element {
   const current = useAppStore((s) => s.currentImage);
   const labels = useAppStore((s) => s.labels);
   const setCurrentImage = useAppStore((s) => s.setCurrentImage);
@@ -26,11 +38,12 @@ export function ReviewBar({
   const refreshLabels = useAppStore((s) => s.refreshLabels);
   const [items, setItems] = useState<readonly StoredProposal[]>([]);
   const [index, setIndex] = useState(0);
+  const [busy, setBusy] = useState(false);
   const bar = useRef<HTMLDivElement>(null);
   const imageId = current?.id;
 
   const load = useCallback(async (): Promise<void> => {
-    if (imageId === undefined) return;
+    if (imageId === undefined) return setItems([]);
     const r = await api().review.list({ imageId });
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
     setItems(r.value);
@@ -41,50 +54,58 @@ export function ReviewBar({
     setIndex(0);
     void load();
   }, [load]);
+  // Proposals arrive from jobs: a finished auto-label or propagation may have some for this image.
+  useEffect(
+    () =>
+      api().events.subscribe((event) => {
+        if (event.kind === 'job_progress' && event.job.state === 'done') void load();
+      }),
+    [load],
+  );
 
   const item = items[index];
-  // The proposal under review is drawn on the canvas (dashed). It is not put among the editor's own
-  // proposals: those are accepted locally, and a stored one must be accepted through the review API.
   useEffect(() => {
-    onCurrent(
-      item
-        ? {
-            key: `stored-${item.id}`,
-            origin: 'propagated',
-            geometry: item.geometry,
-            labelId: item.labelId,
-            score: item.score,
-          }
-        : null,
-    );
-  }, [item, onCurrent]);
+    onProposals(items.map(toProposal), item ? `stored-${item.id}` : null);
+  }, [items, item, onProposals]);
+  useEffect(() => () => onProposals([], null), [onProposals]);
   useEffect(() => {
     if (items.length > 0) bar.current?.focus();
   }, [items.length]);
 
-  const after = async (
-    r: { ok: boolean; error?: { message: string } },
-    select?: readonly AnnotationId[],
-  ): Promise<void> => {
-    if (!r.ok) return notify({ kind: 'error', text: r.error?.message ?? 'review failed' });
-    if (imageId !== undefined) await session.reloadImage(imageId);
-    if (select) session.store.setSelection(select.map((id) => session.autosave.localIdOf(id)));
+  const act = async (call: Promise<Result<unknown>>, select?: (v: unknown) => readonly AnnotationId[]) => {
+    setBusy(true);
+    const r = await call;
+    if (!r.ok) {
+      setBusy(false);
+      return notify({ kind: 'error', text: r.error.message });
+    }
+    if (imageId !== undefined) {
+      await session.reloadImage(imageId);
+      if (select) session.store.setSelection(select(r.value).map((id) => session.autosave.localIdOf(id)));
+      // The image's status moves on (review → in progress) once nothing is left to review.
+      const row = await api().images.get({ imageId });
+      if (row.ok && useAppStore.getState().currentImage?.id === imageId) setCurrentImage(row.value);
+    }
     invalidateImages();
     await Promise.all([load(), refreshLabels()]);
-  };
-  const nextImage = async (): Promise<void> => {
-    const q = await api().review.queue({});
-    if (!q.ok) return;
-    const next = q.value.find((e) => e.imageId !== imageId);
-    if (!next) return notify({ kind: 'info', text: 'Review queue is empty' });
-    const row = await api().images.get({ imageId: next.imageId });
-    if (row.ok) setCurrentImage(row.value);
+    setBusy(false);
   };
 
-  if (!item || imageId === undefined) return null;
+  if (!item || imageId === undefined) {
+    return (
+      <div className="review-empty muted small">
+        No proposals to review on this image · PgDn: next image with some
+      </div>
+    );
+  }
   const label = labels.find((l) => l.id === item.labelId);
+  const accept = () => void act(api().review.accept({ proposalId: item.id }));
+  const reject = () => void act(api().review.reject({ proposalId: item.id }));
+  const acceptAll = () => void act(api().review.acceptAll({ imageId }));
   const onKey = (e: React.KeyboardEvent): void => {
     const handled = ((): boolean => {
+      // One decision at a time: keys pressed while one is being saved are swallowed.
+      if (busy && ['Enter', 'Delete', 'Backspace', 'e', 'E'].includes(e.key)) return true;
       switch (e.key) {
         case 'ArrowRight':
           setIndex((i) => Math.min(items.length - 1, i + 1));
@@ -93,29 +114,22 @@ export function ReviewBar({
           setIndex((i) => Math.max(0, i - 1));
           return true;
         case 'Enter':
-          if (e.shiftKey)
-            void api()
-              .review.acceptAll({ imageId })
-              .then((r) => after(r));
-          else
-            void api()
-              .review.accept({ proposalId: item.id })
-              .then((r) => after(r));
+          if (e.shiftKey) acceptAll();
+          else accept();
           return true;
         case 'Delete':
         case 'Backspace':
-          void api()
-            .review.reject({ proposalId: item.id })
-            .then((r) => after(r));
+          reject();
           return true;
         case 'e':
         case 'E':
-          void api()
-            .review.accept({ proposalId: item.id })
-            .then((r) => after(r, r.ok ? r.value.annotationIds : undefined));
+          void act(
+            api().review.accept({ proposalId: item.id }),
+            (v) => (v as { annotationIds: AnnotationId[] }).annotationIds,
+          );
           return true;
         case 'PageDown':
-          void nextImage();
+          onNextImage();
           return true;
         default:
           return false;
@@ -135,44 +149,27 @@ export function ReviewBar({
       onKeyDown={onKey}
       role="region"
       aria-label="Review proposals"
+      aria-busy={busy}
+      title="←/→ move · Enter accept · Del reject · Shift+Enter accept all · E accept and edit · PgDn next image"
     >
       <strong>Review</strong>
       <span>
         {index + 1}/{items.length}: {label?.name ?? '?'} · {item.source === 'text' ? 'auto-label' : 'similar'}{' '}
         · score {item.score.toFixed(2)}
       </span>
-      <span className="muted small">
-        ←/→ move · Enter accept · Del reject · Shift+Enter accept all · E edit · PgDn next image
-      </span>
+      <span className="muted small">{plural(items.length, 'proposal')} on this image</span>
+      <span className="muted small keys">Enter accept · Del reject · PgDn next image</span>
       <span className="spacer" />
-      <button
-        onClick={() =>
-          void api()
-            .review.accept({ proposalId: item.id })
-            .then((r) => after(r))
-        }
-      >
+      <button disabled={busy} onClick={accept}>
         Accept
       </button>
-      <button
-        onClick={() =>
-          void api()
-            .review.reject({ proposalId: item.id })
-            .then((r) => after(r))
-        }
-      >
+      <button disabled={busy} onClick={reject}>
         Reject
       </button>
-      <button
-        onClick={() =>
-          void api()
-            .review.acceptAll({ imageId })
-            .then((r) => after(r))
-        }
-      >
+      <button disabled={busy} onClick={acceptAll}>
         Accept all
       </button>
-      <button onClick={() => void nextImage()}>Next image</button>
+      <button onClick={onNextImage}>Next image</button>
     </div>
   );
 }

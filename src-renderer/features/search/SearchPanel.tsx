@@ -1,41 +1,52 @@
 import { useState, useSyncExternalStore } from 'react';
-import { type RegionHit, type ImageId } from '@contract';
-import { api } from '../../bridge';
+import { type RegionHit, type ImageHit, type Result } from '@contract';
+import { api, mediaUrl } from '../../bridge';
 import { useAppStore } from '../../state/app-store';
+import { plural } from '../common/plural';
 import { type EditorSession } from '../workspace/editor-session';
+import { DuplicatesDialog } from './DuplicatesDialog';
+import { ImageCrop } from './ImageCrop';
 
 type Results =
-  | { readonly kind: 'objects'; readonly hits: readonly RegionHit[] }
-  | { readonly kind: 'images'; readonly hits: readonly { imageId: ImageId; score: number }[] }
-  | { readonly kind: 'duplicates'; readonly pairs: readonly { a: ImageId; b: ImageId; score: number }[] };
+  | { readonly kind: 'objects'; readonly hits: readonly RegionHit[]; readonly minScore: number }
+  | { readonly kind: 'images'; readonly hits: readonly ImageHit[] };
+
+const TOP_K = 20;
 
 /**
- * Similarity search on the embedding cache: objects like the selected annotation, images like the current
- * one, near-duplicates. Click a hit to open its image; "Label these" turns object hits into proposals.
+ * Similarity search on the embedding cache: objects like the selected annotation (above a similarity
+ * threshold, several per image when they are separate regions), images like the current one, and the
+ * near-duplicates view. Each hit shows its file, a crop of what matched, and opens the image at it.
  */
 export function SearchPanel({ session }: { readonly session: EditorSession }): React.JSX.Element {
   const current = useAppStore((s) => s.currentImage);
   const activeLabelId = useAppStore((s) => s.activeLabelId);
-  const setCurrentImage = useAppStore((s) => s.setCurrentImage);
+  const focusOn = useAppStore((s) => s.focusOn);
   const notify = useAppStore((s) => s.notify);
   const snap = useSyncExternalStore(session.store.subscribe, session.store.getSnapshot);
   const [results, setResults] = useState<Results | null>(null);
   const [busy, setBusy] = useState(false);
+  const [minScore, setMinScore] = useState(0.6);
+  const [duplicatesOpen, setDuplicatesOpen] = useState(false);
   const selected = snap.selection.length === 1 ? session.autosave.serverIdOf(snap.selection[0]!) : undefined;
 
-  const run = async <T,>(
-    call: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
-    wrap: (v: T) => Results,
-  ) => {
+  const run = async <T,>(call: Promise<Result<T>>, wrap: (v: T) => Results) => {
     setBusy(true);
     const r = await call;
     setBusy(false);
     if (!r.ok) return notify({ kind: 'error', text: r.error.message });
     setResults(wrap(r.value));
   };
-  const open = async (imageId: ImageId): Promise<void> => {
-    const r = await api().images.get({ imageId });
-    if (r.ok) setCurrentImage(r.value);
+  const searchObjects = (score: number): void => {
+    if (selected === undefined) return;
+    void run(
+      api().search.similarObjects({ annotationId: selected, topK: TOP_K, minScore: score }),
+      (hits) => ({
+        kind: 'objects',
+        hits,
+        minScore: score,
+      }),
+    );
   };
 
   return (
@@ -44,14 +55,12 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
       <div className="row">
         <button
           disabled={busy || selected === undefined}
-          title="Objects like the selected annotation, in every cached image"
-          onClick={() =>
-            selected !== undefined &&
-            void run(api().search.similarObjects({ annotationId: selected, topK: 20 }), (hits) => ({
-              kind: 'objects',
-              hits,
-            }))
+          title={
+            selected === undefined
+              ? 'Select one saved annotation first'
+              : 'Objects like the selected annotation, in every cached image'
           }
+          onClick={() => searchObjects(minScore)}
         >
           Similar objects
         </button>
@@ -59,7 +68,7 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
           disabled={busy || !current}
           onClick={() =>
             current &&
-            void run(api().search.similarImages({ imageId: current.id, topK: 20 }), (hits) => ({
+            void run(api().search.similarImages({ imageId: current.id, topK: TOP_K }), (hits) => ({
               kind: 'images',
               hits,
             }))
@@ -67,30 +76,46 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
         >
           Similar images
         </button>
-        <button
-          disabled={busy}
-          onClick={() =>
-            void run(api().search.duplicates({ threshold: 0.97 }), ({ pairs }) => ({
-              kind: 'duplicates',
-              pairs,
-            }))
-          }
-        >
-          Duplicates
-        </button>
+        <button onClick={() => setDuplicatesOpen(true)}>Duplicates…</button>
       </div>
+      <label className="slider small" title="Object hits below this cosine similarity are left out">
+        Min similarity
+        <input
+          type="range"
+          min={0}
+          max={0.99}
+          step={0.01}
+          value={minScore}
+          aria-label="Minimum similarity"
+          onChange={(e) => setMinScore(Number(e.target.value))}
+          onPointerUp={() => results?.kind === 'objects' && searchObjects(minScore)}
+          onKeyUp={() => results?.kind === 'objects' && searchObjects(minScore)}
+        />
+        <output>{minScore.toFixed(2)}</output>
+      </label>
+      {busy && (
+        <p className="muted small" role="status">
+          Searching…
+        </p>
+      )}
       {results?.kind === 'objects' && (
         <>
           <button
             disabled={selected === undefined || activeLabelId === null || results.hits.length === 0}
+            title="Propose the active label on these hits (they wait for review)"
             onClick={() => {
               if (selected === undefined || activeLabelId === null) return;
               void api()
-                .search.proposeHits({ annotationId: selected, labelId: activeLabelId, topK: 20 })
+                .search.proposeHits({
+                  annotationId: selected,
+                  labelId: activeLabelId,
+                  topK: TOP_K,
+                  minScore: results.minScore,
+                })
                 .then((r) =>
                   notify(
                     r.ok
-                      ? { kind: 'info', text: `${r.value.proposed} proposals to review` }
+                      ? { kind: 'info', text: `${plural(r.value.proposed, 'proposal')} to review` }
                       : { kind: 'error', text: r.error.message },
                   ),
                 );
@@ -98,12 +123,24 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
           >
             Label these ({results.hits.length})
           </button>
+          {results.hits.length === 0 && (
+            <p className="muted small">
+              No object reaches {results.minScore.toFixed(2)}: lower the threshold.
+            </p>
+          )}
           <ul className="hits">
             {results.hits.map((h) => (
               <li key={`${h.imageId}-${h.bbox.join(',')}`}>
-                <button className="link" onClick={() => void open(h.imageId)}>
-                  image {h.imageId} · {h.score.toFixed(2)} · at {Math.round(h.bbox[0])},
-                  {Math.round(h.bbox[1])}
+                <button
+                  className="hit"
+                  title={`Open ${h.fileName} at the match`}
+                  onClick={() => void focusOn({ imageId: h.imageId, bbox: h.bbox })}
+                >
+                  <ImageCrop image={h} bbox={h.bbox} />
+                  <span className="hit-text">
+                    <span className="name">{h.fileName}</span>
+                    <span className="muted small">similarity {h.score.toFixed(2)}</span>
+                  </span>
                 </button>
               </li>
             ))}
@@ -114,27 +151,26 @@ export function SearchPanel({ session }: { readonly session: EditorSession }): R
         <ul className="hits">
           {results.hits.map((h) => (
             <li key={h.imageId}>
-              <button className="link" onClick={() => void open(h.imageId)}>
-                image {h.imageId} · {h.score.toFixed(3)}
+              <button
+                className="hit"
+                title={`Open ${h.fileName}`}
+                onClick={() =>
+                  void api()
+                    .images.get({ imageId: h.imageId })
+                    .then((r) => r.ok && useAppStore.getState().setCurrentImage(r.value))
+                }
+              >
+                <img src={mediaUrl(h, 'thumbnail')} alt="" width={96} height={72} />
+                <span className="hit-text">
+                  <span className="name">{h.fileName}</span>
+                  <span className="muted small">similarity {h.score.toFixed(3)}</span>
+                </span>
               </button>
             </li>
           ))}
         </ul>
       )}
-      {results?.kind === 'duplicates' && (
-        <ul className="hits">
-          {results.pairs.length === 0 && (
-            <li className="muted small">No near-duplicates among cached images.</li>
-          )}
-          {results.pairs.map((p) => (
-            <li key={`${p.a}-${p.b}`}>
-              <button className="link" onClick={() => void open(p.a)}>
-                {p.a} ≈ {p.b} · {p.score.toFixed(3)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      {duplicatesOpen && <DuplicatesDialog onClose={() => setDuplicatesOpen(false)} />}
     </section>
   );
 }

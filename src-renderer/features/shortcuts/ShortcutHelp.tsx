@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import { Dialog } from '../common/Dialog';
 import { DEFAULT_SHORTCUTS, eventKey, SHORTCUT_DESCRIPTIONS, type ShortcutAction } from './shortcuts';
 
-/** Every shortcut, and rebinding: "Change", then press the new key (Esc keeps the old one). */
+/** Every shortcut, and rebinding: "Change", then press the new key (Esc keeps the old one). Esc closes. */
 export function ShortcutHelp({
   overrides,
   onChange,
@@ -29,8 +30,8 @@ export function ShortcutHelp({
   }, [capturing, overrides, onChange]);
 
   return (
-    <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" onClick={onClose}>
-      <div className="card" onClick={(e) => e.stopPropagation()}>
+    <Dialog label="Keyboard shortcuts" onClose={onClose}>
+      <div className="shortcut-help">
         <h2>Keyboard shortcuts</h2>
         <table>
           <tbody>
@@ -61,6 +62,6 @@ export function ShortcutHelp({
           <button onClick={onClose}>Close</button>
         </div>
       </div>
-    </div>
+    </Dialog>
   );
 }

@@ -2,8 +2,11 @@ import { useAppStore } from '../../state/app-store';
 
 const PROVIDER_NAMES = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML' } as const;
 
-/** Model, execution provider (plainly "CPU" with the reason when a GPU was asked for), embedding, save state. */
-export function StatusBar(): React.JSX.Element {
+/**
+ * Model, execution provider (plainly "CPU" with the reason when a GPU was asked for), embedding, and the
+ * save state: a failed save says why, keeps retrying on its own, and offers to retry now.
+ */
+export function StatusBar({ onRetry }: { readonly onRetry: () => void }): React.JSX.Element {
   const model = useAppStore((s) => s.model);
   const embedding = useAppStore((s) => s.embedding);
   const saveState = useAppStore((s) => s.saveState);
@@ -31,9 +34,18 @@ export function StatusBar(): React.JSX.Element {
               : 'Embedding failed'}
         </span>
       )}
-      <span className={`save save-${saveState}`}>
-        {saveState === 'saved' ? 'All changes saved' : saveState === 'saving' ? 'Saving…' : 'Save failed'}
-      </span>
+      {saveState.kind === 'error' ? (
+        <span className="save save-error" role="alert">
+          Not saved yet — {saveState.message}. Your edits are kept and saving is retried.{' '}
+          <button className="link small" onClick={onRetry}>
+            Retry now
+          </button>
+        </span>
+      ) : (
+        <span className={`save save-${saveState.kind}`}>
+          {saveState.kind === 'saved' ? 'All changes saved' : 'Saving…'}
+        </span>
+      )}
       {notice && (
         <span
           role={notice.kind === 'error' ? 'alert' : 'status'}

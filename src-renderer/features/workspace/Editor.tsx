@@ -1,59 +1,62 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { type HeatMap, ImageStatusSchema, type ImageStatus, type LabelId } from '@contract';
+import { type HeatMap, type LabelId } from '@contract';
 import { api, mediaUrl } from '../../bridge';
 import { AnnotationCanvas, useViewState } from '../../canvas';
 import { type Proposal } from '../../model';
-import { type ToolName } from '../../tools';
 import { useAppStore } from '../../state/app-store';
 import { PromptBar } from '../prompt-bar/PromptBar';
 import { ReviewBar } from '../review/ReviewBar';
 import { ShortcutHelp } from '../shortcuts/ShortcutHelp';
 import { type ShortcutAction } from '../shortcuts/shortcuts';
 import { type EditorSession } from './editor-session';
+import { EditorToolbar } from './EditorToolbar';
 import { useEditorKeys } from './use-editor-keys';
-
-const TOOL_BUTTONS: readonly { name: ToolName; title: string; key: string }[] = [
-  { name: 'select', title: 'Select', key: 'V' },
-  { name: 'box', title: 'Box', key: 'B' },
-  { name: 'rotated-box', title: 'Rotated box', key: 'O' },
-  { name: 'polygon', title: 'Polygon', key: 'P' },
-  { name: 'polyline', title: 'Polyline', key: 'L' },
-  { name: 'point', title: 'Point', key: 'K' },
-  { name: 'brush', title: 'Brush', key: 'R' },
-  { name: 'eraser', title: 'Eraser', key: 'E' },
-  { name: 'click-segment', title: 'Click-segment', key: 'S' },
-];
 
 interface Props {
   readonly session: EditorSession;
+  /** The current image's index in the image list, and the list's length ("68 / 2000"). */
+  readonly position: number | null;
+  readonly total: number | null;
   readonly onNext: () => void;
   readonly onPrev: () => void;
   readonly onNextUnlabelled: () => void;
+  readonly onNextReview: () => void;
 }
 
-/** The editing area: toolbar, prompt bar, canvas. */
-export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): React.JSX.Element {
+/** The editing area: toolbar, review bar, prompt bar, canvas. */
+export function Editor({
+  session,
+  position,
+  total,
+  onNext,
+  onPrev,
+  onNextUnlabelled,
+  onNextReview,
+}: Props): React.JSX.Element {
   const { store, controller } = session;
   const current = useAppStore((s) => s.currentImage);
   const labels = useAppStore((s) => s.labels);
   const model = useAppStore((s) => s.model);
-  const activeLabelId = useAppStore((s) => s.activeLabelId);
-  const setActiveLabel = useAppStore((s) => s.setActiveLabel);
-  const setCurrentImage = useAppStore((s) => s.setCurrentImage);
+  const labelStates = useAppStore((s) => s.labelStates);
+  const focus = useAppStore((s) => s.focus);
+  const clearFocus = useAppStore((s) => s.clearFocus);
   const setEmbedding = useAppStore((s) => s.setEmbedding);
   const notify = useAppStore((s) => s.notify);
-  const invalidateImages = useAppStore((s) => s.invalidateImages);
   const doc = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const tool = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
   const [heatMap, setHeatMap] = useState<HeatMap | null>(null);
-  const [tolerancePx, setTolerancePx] = useState(1);
+  const [promptBusy, setPromptBusy] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
-  const [reviewProposal, setReviewProposal] = useState<Proposal | null>(null);
+  const [review, setReview] = useState<{ items: readonly Proposal[]; currentKey: string | null }>({
+    items: [],
+    currentKey: null,
+  });
   const proposals = useMemo(
-    () => (reviewProposal ? [...doc.proposals, reviewProposal] : doc.proposals),
-    [doc.proposals, reviewProposal],
+    () => (review.items.length > 0 ? [...doc.proposals, ...review.items] : doc.proposals),
+    [doc.proposals, review.items],
   );
   const canvasHost = useRef<HTMLDivElement>(null);
+  const promptInput = useRef<HTMLInputElement>(null);
   const imageSize = useMemo(
     () => ({ widthPx: current?.widthPx ?? 1, heightPx: current?.heightPx ?? 1 }),
     [current?.widthPx, current?.heightPx],
@@ -71,6 +74,15 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
       .catch((e: unknown) => notify({ kind: 'error', text: (e as Error).message }));
   }, [current, session, controller, notify]);
 
+  // A search hit asked to show a region of this image: runs after the fit of a newly opened image.
+  const { showRect, viewport } = viewApi;
+  useEffect(() => {
+    if (!focus || focus.imageId !== currentId || viewport.widthPx <= 0) return;
+    const [x, y, widthPx, heightPx] = focus.bbox;
+    showRect({ x, y, widthPx, heightPx });
+    clearFocus();
+  }, [focus, currentId, viewport, showRect, clearFocus]);
+
   // Warm its embedding in the background (prompts are instant after), again whenever the model or the
   // execution provider changes.
   const modelKey = `${model?.id ?? ''}|${model?.provider.requested ?? ''}`;
@@ -87,20 +99,6 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
   }, [currentId, modelKey, setEmbedding]);
 
   useEffect(() => controller.setImagePxPerScreenPx(1 / viewApi.view.scale), [controller, viewApi.view.scale]);
-  // The active label has two writers (the labels panel and the controller's 1–9 hotkeys). `synced` is the
-  // last value both agree on, so each side only follows a real change of the other, never echoes it back.
-  const synced = useRef<LabelId | null>(null);
-  useEffect(() => {
-    if (activeLabelId === null || activeLabelId === synced.current) return;
-    synced.current = activeLabelId;
-    controller.setActiveLabel(activeLabelId);
-  }, [activeLabelId, controller]);
-  useEffect(() => {
-    const fromTool = tool.activeLabelId;
-    if (fromTool === synced.current || !labels.some((l) => l.id === fromTool)) return;
-    synced.current = fromTool;
-    setActiveLabel(fromTool);
-  }, [tool.activeLabelId, labels, setActiveLabel]);
 
   const onAction = useCallback(
     (action: ShortcutAction) => {
@@ -111,21 +109,22 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
           return onPrev();
         case 'image.nextUnlabelled':
           return onNextUnlabelled();
+        case 'review.next':
+          return onNextReview();
+        case 'tool.text':
+          promptInput.current?.focus();
+          return promptInput.current?.select();
         case 'view.fit':
           return viewApi.fit();
+        case 'view.actual':
+          return viewApi.oneToOne();
         case 'help.toggle':
           return setHelpOpen((o) => !o);
         default:
           return undefined;
       }
     },
-    [onNext, onPrev, onNextUnlabelled, viewApi],
-  );
-  const hiddenLabels = useAppStore((s) => s.hiddenLabels);
-  const lockedLabels = useAppStore((s) => s.lockedLabels);
-  useEffect(
-    () => controller.setLabelStates({ hiddenLabels, lockedLabels }),
-    [controller, hiddenLabels, lockedLabels],
+    [onNext, onPrev, onNextUnlabelled, onNextReview, viewApi],
   );
   const shortcuts = useAppStore((s) => s.shortcuts);
   const setShortcuts = useAppStore((s) => s.setShortcuts);
@@ -140,112 +139,51 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
     const bytes = Uint8Array.from(atob(heatMap.dataBase64), (c) => c.charCodeAt(0));
     return { data: bytes, widthPx: heatMap.widthPx, heightPx: heatMap.heightPx, opacity: 0.45 };
   }, [heatMap]);
-  const onPromptError = useCallback(
-    (m: string | null) => notify(m ? { kind: 'error', text: m } : null),
-    [notify],
+  const onReview = useCallback(
+    (items: readonly Proposal[], currentKey: string | null) => setReview({ items, currentKey }),
+    [],
   );
-
-  const setStatus = (status: ImageStatus): void => {
-    if (!current) return;
-    void api()
-      .images.setStatus({ imageId: current.id, status })
-      .then((r) => {
-        if (!r.ok) return notify({ kind: 'error', text: r.error.message });
-        setCurrentImage(r.value);
-        invalidateImages();
-      });
-  };
+  const busy = tool.busy || promptBusy;
 
   return (
     <section className="center" aria-label="Editor">
-      <div className="toolbar" role="toolbar">
-        {TOOL_BUTTONS.map((t) => (
-          <button
-            key={t.name}
-            className={tool.tool === t.name ? 'active' : ''}
-            title={`${t.title} (${t.key})`}
-            onClick={() => controller.setTool(t.name)}
-          >
-            {t.title}
-          </button>
-        ))}
-        <button title="Undo (Ctrl+Z)" aria-label="Undo" onClick={() => store.undo()} disabled={!doc.history}>
-          ↶
-        </button>
-        <button
-          title="Redo (Ctrl+Shift+Z)"
-          aria-label="Redo"
-          onClick={() => store.redo()}
-          disabled={!doc.history}
-        >
-          ↷
-        </button>
-        <button
-          title="Selected masks → polygons"
-          onClick={() => void controller.convertSelection('polygon', tolerancePx)}
-        >
-          → Polygon
-        </button>
-        <button
-          title="Selected shapes → masks"
-          onClick={() => void controller.convertSelection('mask', tolerancePx)}
-        >
-          → Mask
-        </button>
-        <input
-          type="range"
-          min={0}
-          max={10}
-          step={0.5}
-          value={tolerancePx}
-          aria-label="Polygon tolerance"
-          title={`Polygon tolerance ${tolerancePx}px`}
-          onChange={(e) => setTolerancePx(Number(e.target.value))}
-        />
-        <button onClick={viewApi.fit} title="Fit (F)">
-          Fit
-        </button>
-        <button onClick={viewApi.oneToOne} title="1:1">
-          1:1
-        </button>
-        <span className="spacer" />
-        <button onClick={onPrev} title="Previous image (A)">
-          ◀
-        </button>
-        <button onClick={onNext} title="Next image (D)">
-          ▶
-        </button>
-        <button onClick={onNextUnlabelled} title="Next unlabelled image (N)">
-          Next unlabelled
-        </button>
-        <select
-          aria-label="Image status"
-          value={current?.status ?? 'new'}
-          onChange={(e) => setStatus(e.target.value as ImageStatus)}
-        >
-          {ImageStatusSchema.options.map((s) => (
-            <option key={s} value={s}>
-              {s.replace('_', ' ')}
-            </option>
-          ))}
-        </select>
-        <button onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)">
-          ?
-        </button>
+      <EditorToolbar
+        session={session}
+        tool={tool.tool}
+        canUndo={doc.history !== null}
+        zoomPercent={Math.round(viewApi.view.scale * 100)}
+        position={position}
+        total={total}
+        onFit={viewApi.fit}
+        onOneToOne={viewApi.oneToOne}
+        onPrev={onPrev}
+        onNext={onNext}
+        onNextUnlabelled={onNextUnlabelled}
+        onHelp={() => setHelpOpen(true)}
+      />
+      {/* A fixed slot: the canvas never jumps when the review bar comes or goes. */}
+      <div className="review-slot">
+        <ReviewBar session={session} onProposals={onReview} onNextImage={onNextReview} />
       </div>
-      <ReviewBar session={session} onCurrent={setReviewProposal} />
       {current && (
         <PromptBar
           store={store}
           imageId={current.id}
           labels={labels}
-          activeLabelId={activeLabelId}
+          inputRef={promptInput}
+          capabilities={model?.capabilities ?? null}
           onHeatMap={setHeatMap}
-          onError={onPromptError}
+          onBusy={setPromptBusy}
         />
       )}
-      {/* data-view exposes zoom/pan so that e2e tests can map image pixels to the screen. */}
-      <div className="canvas-host" ref={canvasHost} data-view={JSON.stringify(viewApi.view)}>
+      {/* data-view exposes zoom/pan so that e2e tests can map image pixels to the screen; data-proposals
+          says how many proposals are drawn. */}
+      <div
+        className="canvas-host"
+        ref={canvasHost}
+        data-view={JSON.stringify(viewApi.view)}
+        data-proposals={proposals.length}
+      >
         {current && (
           <AnnotationCanvas
             imageUrl={mediaUrl(current)}
@@ -254,17 +192,23 @@ export function Editor({ session, onNext, onPrev, onNextUnlabelled }: Props): Re
             doc={doc.imageId === current.id ? (doc.history?.doc ?? null) : null}
             selection={doc.selection}
             labelColor={colorOf}
-            labelStates={tool.labels}
+            labelStates={labelStates}
             view={viewApi.view}
             onViewChange={viewApi.setView}
             onViewportResize={viewApi.setViewport}
             proposals={proposals}
+            currentProposalKey={review.currentKey}
             heatMap={heatInput}
             tool={tool}
             onToolEvent={(ev) => controller.dispatch(ev)}
             onError={(m) => notify({ kind: 'error', text: m })}
             style={{ position: 'absolute', inset: 0 }}
           />
+        )}
+        {busy && (
+          <div className="busy" role="status" aria-label="Working">
+            <span className="spinner" aria-hidden="true" /> Working…
+          </div>
         )}
       </div>
       {helpOpen && (

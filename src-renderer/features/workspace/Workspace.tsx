@@ -1,19 +1,23 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type LabelId, type ImageRow } from '@contract';
+import { type ImageRow } from '@contract';
 import { api } from '../../bridge';
-import { useAppStore } from '../../state/app-store';
+import { appLabelSource, useAppStore } from '../../state/app-store';
 import { ImageList } from '../image-list/ImageList';
 import { ImagePager, type ImageFilter } from '../image-list/image-pager';
 import { LabelsPanel } from '../labels/LabelsPanel';
+import { NeedLabelDialog } from '../labels/NeedLabelDialog';
 import { StatusBar } from '../status-bar/StatusBar';
 import { AnnotationList } from '../annotations/AnnotationList';
 import { JobsPanel } from '../jobs/JobsPanel';
 import { SearchPanel } from '../search/SearchPanel';
 import { SettingsPanel } from '../settings/SettingsPanel';
+import { DropZone } from '../import/DropZone';
+import { EmptyProject } from './EmptyProject';
 import { Editor } from './Editor';
 import { createEditorSession, type EditorSession } from './editor-session';
 import { toolKeyMap } from '../shortcuts/shortcuts';
 import { type ToolName } from '../../tools';
+import { nextImageWithProposals } from '../review/review-queue';
 
 /** The open project: image list on the left, the editor in the middle, panels on the right. */
 export function Workspace(): React.JSX.Element {
@@ -27,6 +31,7 @@ export function Workspace(): React.JSX.Element {
   const notify = useAppStore((s) => s.notify);
   const setSaveState = useAppStore((s) => s.setSaveState);
   const invalidateImages = useAppStore((s) => s.invalidateImages);
+  const labelRequested = useAppStore((s) => s.labelRequested);
   const [filter, setFilter] = useState<ImageFilter>({});
   const labelsRef = useRef(labels);
   labelsRef.current = labels;
@@ -44,10 +49,11 @@ export function Workspace(): React.JSX.Element {
   const [session, setSession] = useState<EditorSession | null>(null);
   useEffect(() => {
     const created = createEditorSession({
-      activeLabelId: 0 as LabelId,
+      labels: appLabelSource,
       labelForHotkey: (digit) => labelsRef.current.find((l) => l.hotkey === String(digit))?.id ?? null,
       toolKeys: toolKeys.current,
       onError: (text) => notify({ kind: 'error', text }),
+      onNeedLabel: () => useAppStore.getState().requestLabel(true),
     });
     setSession(created);
     return () => created.dispose();
@@ -56,18 +62,37 @@ export function Workspace(): React.JSX.Element {
     () =>
       session?.autosave.subscribe(() => {
         const s = session.autosave.overallStatus();
-        const next = s.kind === 'saved' ? 'saved' : s.kind === 'error' ? 'error' : 'saving';
         // Counts in the label panel and the image list change once edits reach the project.
-        if (next === 'saved' && useAppStore.getState().saveState !== 'saved') {
+        if (s.kind === 'saved' && useAppStore.getState().saveState.kind !== 'saved') {
           void refreshLabels();
           invalidateImages();
         }
-        setSaveState(next);
+        setSaveState(
+          s.kind === 'saved'
+            ? { kind: 'saved' }
+            : s.kind === 'error'
+              ? { kind: 'error', message: s.message }
+              : { kind: 'saving' },
+        );
       }),
     [session, setSaveState, refreshLabels, invalidateImages],
   );
+  // Unsaved edits live in this page until the backend has them: leaving asks first.
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent): void => {
+      if (useAppStore.getState().saveState.kind === 'saved') return;
+      e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, []);
   // A new pager (fresh pages) whenever the filter changes or the images were invalidated.
   const pager = useMemo(() => new ImagePager(filter, imagesVersion), [filter, imagesVersion]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [position, setPosition] = useState<number | null>(null);
+  // Read by key handlers that may run before React re-binds them after a move: always the latest.
+  const positionRef = useRef<number | null>(null);
+  positionRef.current = position;
 
   useEffect(() => {
     void refreshLabels();
@@ -77,9 +102,29 @@ export function Workspace(): React.JSX.Element {
 
   // Open the first image once the list is known, so the editor is never empty when there are images.
   useEffect(() => {
-    if (current) return;
-    void pager.row(0).then((row) => row && setCurrentImage(row));
-  }, [pager, current, setCurrentImage]);
+    void pager.row(0).then(
+      (row) => {
+        setTotal(pager.total);
+        if (row && !useAppStore.getState().currentImage) setCurrentImage(row);
+      },
+      (e: unknown) => notify({ kind: 'error', text: (e as Error).message }),
+    );
+  }, [pager, setCurrentImage, notify]);
+
+  // Where the current image sits in the filtered list ("68 / 2000"), for the toolbar and the list.
+  const currentId = current?.id;
+  useEffect(() => {
+    if (currentId === undefined) return setPosition(null);
+    let stale = false;
+    void pager.locate(currentId).then((r) => {
+      if (stale) return;
+      setPosition(r?.index ?? null);
+      if (r) setTotal(r.total);
+    });
+    return () => {
+      stale = true;
+    };
+  }, [pager, currentId]);
 
   useEffect(
     () =>
@@ -106,12 +151,16 @@ export function Workspace(): React.JSX.Element {
 
   const step = useCallback(
     async (delta: number): Promise<void> => {
-      if (!current) return;
-      const index = await pager.indexOf(current.id);
-      const next = await pager.row(index + delta);
-      if (next) setCurrentImage(next);
+      const at = positionRef.current;
+      if (at === null) return;
+      const next = await pager.row(at + delta);
+      if (!next) return;
+      // Known at once (locate confirms it): a quick second key press steps on from here.
+      positionRef.current = at + delta;
+      setPosition(at + delta);
+      setCurrentImage(next);
     },
-    [pager, current, setCurrentImage],
+    [pager, setCurrentImage],
   );
 
   const nextUnlabelled = useCallback(async (): Promise<void> => {
@@ -121,19 +170,33 @@ export function Workspace(): React.JSX.Element {
     if (candidate) setCurrentImage(candidate);
   }, [current, setCurrentImage]);
 
+  const nextReview = useCallback(async (): Promise<void> => {
+    const row = await nextImageWithProposals(current?.id ?? null);
+    if (row.kind === 'error') return notify({ kind: 'error', text: row.message });
+    if (row.kind === 'none') return notify({ kind: 'info', text: 'No proposals left to review' });
+    setCurrentImage(row.row);
+  }, [current, setCurrentImage, notify]);
+
+  const empty = total === 0 && !filter.status && !filter.nameContains && !filter.labelId && !filter.tag;
   return (
-    <div className="workspace-grid">
+    <DropZone className="workspace-grid">
       <ImageList
         pager={pager}
+        currentIndex={position}
         onFilterChange={(f) => void applyFilter(f)}
         onOpen={(row: ImageRow) => setCurrentImage(row)}
       />
-      {session ? (
+      {empty ? (
+        <EmptyProject />
+      ) : session ? (
         <Editor
           session={session}
+          position={position}
+          total={total}
           onNext={() => void step(1)}
           onPrev={() => void step(-1)}
           onNextUnlabelled={() => void nextUnlabelled()}
+          onNextReview={() => void nextReview()}
         />
       ) : (
         <section className="center" />
@@ -145,7 +208,8 @@ export function Workspace(): React.JSX.Element {
         {session && <SearchPanel session={session} />}
         <SettingsPanel />
       </div>
-      <StatusBar />
-    </div>
+      <StatusBar onRetry={() => void session?.autosave.flush()} />
+      {labelRequested && <NeedLabelDialog />}
+    </DropZone>
   );
 }

@@ -1,7 +1,7 @@
 import { type ImageId, type LabelId } from '@contract';
 import { api } from '../../bridge';
 import { AutosaveQueue, EditorStore, type LoadedAnnotations, type SaveResult } from '../../model';
-import { ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
+import { type LabelSource, ToolController, type ConvertFn, type SegmentFn, type ToolName } from '../../tools';
 
 async function load(imageId: ImageId): Promise<LoadedAnnotations> {
   const r = await api().annotations.list({ imageId });
@@ -22,11 +22,14 @@ export interface EditorSession {
 }
 
 export function createEditorSession(opts: {
-  readonly activeLabelId: LabelId;
+  /** The one owner of the active label and per-label view state (the app store). */
+  readonly labels: LabelSource;
   readonly labelForHotkey: (digit: number) => LabelId | null;
   /** Key → tool; read on every key press, so rebinding in settings takes effect at once. */
   readonly toolKeys: Readonly<Record<string, ToolName>>;
   readonly onError: (message: string) => void;
+  /** A tool needs a label and the project has none. */
+  readonly onNeedLabel: () => void;
 }): EditorSession {
   const autosave = new AutosaveQueue({
     load,
@@ -71,10 +74,11 @@ export function createEditorSession(opts: {
     store,
     segment,
     convert,
-    activeLabelId: opts.activeLabelId,
+    labels: opts.labels,
     labelForHotkey: opts.labelForHotkey,
     toolKeys: opts.toolKeys,
     onError: opts.onError,
+    onNeedLabel: opts.onNeedLabel,
   });
 
   return {

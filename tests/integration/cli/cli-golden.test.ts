@@ -39,7 +39,10 @@ beforeAll(async () => {
 });
 afterAll(() => temp.cleanup());
 
-/** Replaces what differs between runs (the temp root, wall-clock times) with placeholders. */
+/**
+ * Replaces what differs between runs (the temp root, wall-clock times, the project's random part of
+ * media addresses) with placeholders.
+ */
 function normalize(value: unknown): unknown {
   if (typeof value === 'string') {
     const s = value.split(root).join('<tmp>').split(REPO).join('<repo>');
@@ -48,7 +51,14 @@ function normalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalize);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === 'seconds' ? '<seconds>' : normalize(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === 'seconds'
+          ? '<seconds>'
+          : k === 'mediaKey' && typeof v === 'string'
+            ? v.replace(/^[0-9a-f]{16}\//, '<project>/')
+            : normalize(v),
+      ]),
     );
   }
   return value;
@@ -87,6 +97,16 @@ describe('radiolabel golden JSON', () => {
     await golden('labels-add-again', ['labels', 'add', projectDir, 'red', 'green', '--color', '#00AA00']);
     await golden('labels-list', ['labels', 'list', projectDir]);
     await golden('info', ['info', projectDir]);
+    await golden('labels-set', [
+      'labels',
+      'set',
+      projectDir,
+      'green',
+      '--prompt',
+      'lime',
+      '--color',
+      '#00BB00',
+    ]);
   });
 
   it('models list, verify, install', async () => {
@@ -215,6 +235,23 @@ describe('radiolabel golden JSON', () => {
       annotationId,
       '--top',
       '3',
+      '--min-score',
+      '0',
+      '--per-image',
+      '1',
+      '--resolution',
+      '128',
+    ]);
+    // The app's filter by default: hits below 0.6 cosine are left out.
+    await golden('similar-objects-default', [
+      'similar',
+      projectDir,
+      '--image',
+      imageId,
+      '--annotation',
+      annotationId,
+      '--top',
+      '3',
       '--resolution',
       '128',
     ]);
@@ -227,6 +264,8 @@ describe('radiolabel golden JSON', () => {
       annotationId,
       '--top',
       '2',
+      '--min-score',
+      '0',
       '--propose',
       'blue',
       '--resolution',
@@ -283,6 +322,17 @@ describe('radiolabel golden JSON', () => {
       path.join(root, 'out-coco', 'annotations', 'instances_train.json'),
     ]);
     await golden('info-other', ['info', other]);
+    // An occupied folder is replaced only when asked (the refusal is in the errors' golden file).
+    await golden('export-coco-replace', [
+      'export',
+      projectDir,
+      '--format',
+      'coco',
+      '--out',
+      path.join(root, 'out-coco'),
+      '--if-exists',
+      'replace',
+    ]);
   });
 
   it('usage errors and failures: exit codes and messages', async () => {
@@ -292,6 +342,8 @@ describe('radiolabel golden JSON', () => {
     await failure('import-no-paths', ['import', projectDir]);
     await failure('labels-add-bad-color', ['labels', 'add', projectDir, 'x', '--color', 'red']);
     await failure('labels-add-no-names', ['labels', 'add', projectDir]);
+    await failure('labels-set-unknown', ['labels', 'set', projectDir, 'zebra', '--prompt', 'stripes']);
+    await failure('labels-set-bad-color', ['labels', 'set', projectDir, 'red', '--color', 'red']);
     await failure('unknown-flag', ['info', projectDir, '--frob']);
     await failure('segment-no-prompt', ['segment', image, '--model', 'starter']);
     await failure('segment-text-and-click', [
@@ -438,6 +490,16 @@ describe('radiolabel golden JSON', () => {
       'coco',
       '--out',
       path.join(root, 'out-coco'),
+    ]);
+    await failure('export-bad-if-exists', [
+      'export',
+      projectDir,
+      '--format',
+      'coco',
+      '--out',
+      path.join(root, 'out-coco'),
+      '--if-exists',
+      'merge',
     ]);
     await failure('import-annotations-bad-format', [
       'import-annotations',

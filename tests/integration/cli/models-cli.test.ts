@@ -101,7 +101,16 @@ describe('install progress on stderr', () => {
     // Job progress goes through the same printer without disturbing the install's rhythm.
     print({
       kind: 'job_progress',
-      job: { id: asJobId(1), kind: 'embed', state: 'queued', done: 0, total: 1, etaMs: null, error: null },
+      job: {
+        id: asJobId(1),
+        kind: 'embed',
+        state: 'queued',
+        done: 0,
+        total: 1,
+        etaMs: null,
+        error: null,
+        warnings: [],
+      },
     });
     expect(lines).toEqual([
       'downloading nvidia/C-RADIOv3-B/model.safetensors: 0 B/400.0 MiB (0%)',

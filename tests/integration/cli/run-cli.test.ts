@@ -114,7 +114,7 @@ describe('progress lines', () => {
     );
     const job = (state: 'queued' | 'running' | 'done', done: number): AppEvent => ({
       kind: 'job_progress',
-      job: { id: asJobId(1), kind: 'embed', state, done, total: 3, etaMs: null, error: null },
+      job: { id: asJobId(1), kind: 'embed', state, done, total: 3, etaMs: null, error: null, warnings: [] },
     });
     print(job('queued', 0));
     print(job('running', 0));
@@ -131,6 +131,37 @@ describe('progress lines', () => {
       'job 1 embed running: 2/3',
       'image 3 failed',
       'job 1 embed done: 3/3',
+    ]);
+  });
+
+  it('prints each job warning once, even between throttled counts', () => {
+    const lines: string[] = [];
+    const print = progressLines(
+      (l) => lines.push(l),
+      () => 0,
+    );
+    const job = (done: number, warnings: string[]): AppEvent => ({
+      kind: 'job_progress',
+      job: {
+        id: asJobId(2),
+        kind: 'auto_label',
+        state: 'running',
+        done,
+        total: 4,
+        etaMs: null,
+        error: null,
+        warnings,
+      },
+    });
+    const skipped = 'label "person" skipped: the starter model does not know "person"';
+    print(job(0, []));
+    print(job(1, [skipped]));
+    print(job(2, [skipped]));
+    print(job(3, [skipped, 'label "car" skipped']));
+    expect(lines).toEqual([
+      'job 2 auto_label running: 0/4',
+      `job 2 warning: ${skipped}`,
+      'job 2 warning: label "car" skipped',
     ]);
   });
 });

@@ -43,6 +43,8 @@ describe('app:// protocol answers (Electron handler, run in Node)', () => {
     expect(index.status).toBe(200);
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // The page (app://bundle) shows images from another origin, app://media: img-src must allow it.
+    expect(index.headers.get('content-security-policy')).toContain("img-src 'self' blob: data: app://media;");
     expect((await get('app://bundle/assets/a%20b.js')).status).toBe(200);
     for (const escape of [
       'app://bundle/..%2fsecret.txt',

@@ -151,6 +151,38 @@ describe('migration to the annotation model', () => {
     }
   });
 
+  it('keeps the duplicate dismissals of a schema-6 project, still tied to their images', () => {
+    const dir = path.join(temp.make(), 'project');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const file = path.join(dir, 'project.radiolabel.sqlite');
+    const raw = new Database(file);
+    raw.exec(MIGRATIONS[4]!);
+    raw.exec(MIGRATIONS[5]!);
+    raw.pragma('user_version = 6');
+    raw.exec('INSERT INTO duplicate_dismissals (set_id, image_id) VALUES (1, 1), (1, 2), (2, 3)');
+    raw.close();
+
+    Project.open(dir).close();
+    const db = new Database(file);
+    try {
+      db.pragma('foreign_keys = ON');
+      const dismissals = 'SELECT set_id, image_id FROM duplicate_dismissals ORDER BY set_id, image_id';
+      expect(rows(db, dismissals)).toEqual([
+        { set_id: 1, image_id: 1 },
+        { set_id: 1, image_id: 2 },
+        { set_id: 2, image_id: 3 },
+      ]);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      db.prepare('DELETE FROM images WHERE id = 2').run();
+      expect(rows(db, dismissals)).toEqual([
+        { set_id: 1, image_id: 1 },
+        { set_id: 2, image_id: 3 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('refuses to migrate when a reference is already broken, and changes nothing', () => {
     const dir = path.join(temp.make(), 'project');
     cpSync(FIXTURE, dir, { recursive: true });

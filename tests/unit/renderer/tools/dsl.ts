@@ -3,7 +3,12 @@ import { type Annotation, createIdAllocator } from '../../../../src-renderer/mod
 import { listAnnotations } from '../../../../src-renderer/model/document';
 import { EditorStore } from '../../../../src-renderer/model/editor-store';
 import { type LabelStates } from '../../../../src-renderer/model/visibility';
-import { type ConvertFn, type SegmentFn, ToolController } from '../../../../src-renderer/tools/controller';
+import {
+  type ConvertFn,
+  memoryLabelSource,
+  type SegmentFn,
+  ToolController,
+} from '../../../../src-renderer/tools/controller';
 import {
   type Modifiers,
   type PointerButton,
@@ -27,6 +32,8 @@ export interface EditorSetup {
   readonly scale?: number;
   readonly firstNewId?: number;
   readonly labelStates?: LabelStates;
+  /** The active label; default LABEL_A, null for a project without labels. */
+  readonly activeLabelId?: LabelId | null;
 }
 
 /** Hotkey n ↦ label n, for n ≤ 5. */
@@ -40,13 +47,21 @@ export class ToolDriver {
   readonly store: EditorStore;
   readonly ctl: ToolController;
   readonly errors: string[] = [];
+  /** How often a tool asked for a label because none existed. */
+  needLabel = 0;
+  readonly labels: ReturnType<typeof memoryLabelSource>;
 
   constructor(setup: EditorSetup = {}) {
     this.store = new EditorStore({ idAllocator: createIdAllocator(setup.firstNewId ?? 100) });
     this.store.openImage(IMAGE, setup.annotations ?? []);
+    this.labels = memoryLabelSource(
+      setup.activeLabelId === undefined ? LABEL_A : setup.activeLabelId,
+      setup.labelStates,
+    );
     this.ctl = new ToolController({
       store: this.store,
-      activeLabelId: LABEL_A,
+      labels: this.labels,
+      onNeedLabel: () => this.needLabel++,
       labelForHotkey: hotkeyLabel,
       onError: (m) => this.errors.push(m),
       ...(setup.segment ? { segment: setup.segment } : {}),
@@ -54,7 +69,6 @@ export class ToolDriver {
     });
     this.ctl.setImageSize(setup.imageWidthPx ?? 200, setup.imageHeightPx ?? 100);
     this.ctl.setImagePxPerScreenPx(setup.scale ?? 1);
-    if (setup.labelStates) this.ctl.setLabelStates(setup.labelStates);
     if (setup.tool) this.ctl.setTool(setup.tool);
   }
 

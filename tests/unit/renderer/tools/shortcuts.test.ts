@@ -16,7 +16,7 @@ describe('shared shortcuts', () => {
     expect(e.annotations.map((a) => a.labelId)).toEqual([3, 3, 1]);
     expect(e.undoDepth).toBe(1);
     e.key('9'); // no label on 9: nothing happens
-    expect(e.ctl.getSnapshot().activeLabelId).toBe(asLabelId(3));
+    expect(e.labels.activeLabelId()).toBe(asLabelId(3));
     e.tool('box').drag([120, 10], [150, 40]);
     expect(e.annotations.at(-1)?.labelId).toBe(3);
   });
