@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,24 +14,17 @@ import type {
   ImportSink,
   ProjectImageRef,
 } from '../src-main/core/formats/source';
+import { Project } from '../src-main/core/project';
 import { polygonsToMask } from '../src-main/core/segment/contours';
 import { encodeMask } from '../src-main/core/segment/rle';
 import type { BenchRow } from './bench-kit';
+import { seededRandom } from '../src-main/core/random';
+import { BIG_H, BIG_W, imageName, writeBigCoco } from './formats/big-coco';
 
 const W = 640;
 const H = 480;
 const IMAGES = 5_000;
 const PER_IMAGE = 20; // 100,000 annotations: half polygons, half masks
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function star(rand: () => number, cx: number, cy: number, r: number, n: number): number[] {
   const ring: number[] = [];
@@ -44,7 +38,7 @@ function star(rand: () => number, cx: number, cy: number, r: number, n: number):
 
 /** A synthetic project: geometry objects are shared between images, as a DB reader would decode them. */
 function syntheticSource(): ExportSource & ImportSink {
-  const rand = rng(1);
+  const rand = seededRandom(1);
   const polygons: Geometry[] = [];
   const masks: Geometry[] = [];
   for (let i = 0; i < 64; i++) {
@@ -63,6 +57,9 @@ function syntheticSource(): ExportSource & ImportSink {
     id: asLabelId(i + 1),
     name,
     color: '#888888',
+    supercategory: '',
+    categoryId: null,
+    attributes: [],
   }));
   const images: ExportImage[] = Array.from({ length: IMAGES }, (_, i) => ({
     id: asImageId(i + 1),
@@ -84,6 +81,9 @@ function syntheticSource(): ExportSource & ImportSink {
         geometry: k % 2 === 0 ? polygons[n]! : masks[n]!,
         score: null,
         source: 'manual',
+        iscrowd: false,
+        attributes: {},
+        groupId: null,
       });
     }
     return Promise.resolve(out);
@@ -98,9 +98,11 @@ function syntheticSource(): ExportSource & ImportSink {
     },
     annotationsOf,
     images: (): Iterable<ProjectImageRef> => images,
-    ensureLabel: (name) => Promise.resolve(labels.find((l) => l.name === name)?.id ?? asLabelId(99)),
-    existingAnnotations: () => Promise.resolve([]),
-    addAnnotations: () => Promise.resolve(),
+    declareLabel: (decl) =>
+      Promise.resolve({ id: labels.find((l) => l.name === decl.name)?.id ?? asLabelId(99), attributes: [] }),
+    declareAttributes: () => Promise.resolve([]),
+    maxGroupId: () => Promise.resolve(0),
+    addAnnotations: (anns) => Promise.resolve({ added: anns.length, duplicates: 0 }),
   };
 }
 
@@ -127,6 +129,107 @@ async function measured<T>(fn: () => Promise<T>): Promise<[number, number, T, nu
   } finally {
     clearInterval(timer);
   }
+}
+
+interface ChildFigures {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+  readonly [k: string]: unknown;
+}
+
+function child(args: readonly string[]): ChildFigures {
+  const script = path.join(import.meta.dirname, 'formats', 'coco-import-child.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`coco-import-child ${args[0]} failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
+}
+
+/** Python's json.load of the same file (the baseline most COCO tools start from), with its peak RSS. */
+function pythonJsonLoad(file: string): ChildFigures | string {
+  const script =
+    'import json,resource,sys,time\n' +
+    't=time.perf_counter();c=time.process_time();d=json.load(open(sys.argv[1]))\n' +
+    'print(json.dumps({"wallMs":round((time.perf_counter()-t)*1000),"cpuMs":round((time.process_time()-c)*1000),' +
+    '"peakRssMiB":round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024),"annotations":len(d["annotations"])}))';
+  const r = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+  if (r.status !== 0) return `python3 failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout.trim()) as ChildFigures;
+}
+
+/**
+ * COCO import of a file of FORMATS_BENCH_COCO_MB MiB (default 1024) in COCO's own member order
+ * (categories after the annotations): read + validate only, then the whole import into a SQLite
+ * project, each in a child process whose peak RSS is its own; Python's json.load as the baseline.
+ */
+async function bigCocoRows(dir: string): Promise<BenchRow[]> {
+  const mib = Number(process.env.FORMATS_BENCH_COCO_MB ?? 1024);
+  const file = path.join(dir, 'big.json');
+  const made = await writeBigCoco(file, mib * 2 ** 20);
+  const bytes = (await fs.stat(file)).size;
+  const note = `${(bytes / 2 ** 20).toFixed(0)} MiB, ${made.images} images, ${made.annotations} annotations`;
+  const rows: BenchRow[] = [];
+  const push = (what: string, f: ChildFigures | string, extra = ''): void => {
+    if (typeof f === 'string') {
+      rows.push({ bench: 'formats', case: `${what}`, value: Number.NaN, unit: '', note: f });
+      return;
+    }
+    rows.push({
+      bench: 'formats',
+      case: `${what}: wall`,
+      value: f.wallMs,
+      unit: 'ms',
+      note: `${note}${extra}`,
+    });
+    rows.push({ bench: 'formats', case: `${what}: CPU`, value: f.cpuMs, unit: 'ms' });
+    rows.push({ bench: 'formats', case: `${what}: peak RSS`, value: f.peakRssMiB, unit: 'MiB' });
+  };
+  const baseline = pythonJsonLoad(file);
+  push('COCO big file, python3 json.load (baseline)', baseline);
+  const read = child(['read', file]);
+  push(
+    'COCO big file, our streaming read + validation (no DB)',
+    read,
+    `; ${String(read.annotations)} annotations read`,
+  );
+  const projectDir = path.join(dir, 'project');
+  const project = Project.create(projectDir);
+  project.images.insertMany(
+    Array.from({ length: made.images }, (_, k) => ({
+      path: `images/${imageName(k + 1)}`,
+      name: imageName(k + 1),
+      sha256: (k + 1).toString(16).padStart(64, '0'),
+      format: 'jpeg',
+      bytes: 1,
+      widthPx: BIG_W,
+      heightPx: BIG_H,
+    })),
+  );
+  project.close();
+  const imported = child(['import', projectDir, file]);
+  push(
+    'COCO big file, our import into a SQLite project',
+    imported,
+    `; ${String(imported.imported)} imported, ${String(imported.errors)} errors`,
+  );
+  if (typeof baseline !== 'string') {
+    rows.push({
+      bench: 'formats',
+      case: 'COCO big file: read time / json.load time',
+      value: read.wallMs / baseline.wallMs,
+      unit: '×',
+    });
+    rows.push({
+      bench: 'formats',
+      case: 'COCO big file: import time / json.load time',
+      value: imported.wallMs / baseline.wallMs,
+      unit: '×',
+    });
+  }
+  return rows;
 }
 
 export default async function formatsBench(): Promise<BenchRow[]> {
@@ -181,6 +284,7 @@ export default async function formatsBench(): Promise<BenchRow[]> {
     });
     rows.push({ bench: 'formats', case: 'COCO import CPU time', value: Math.round(cpuMs), unit: 'ms' });
     rows.push({ bench: 'formats', case: 'COCO import peak RSS', value: Math.round(peak), unit: 'MiB' });
+    if (process.env.FORMATS_BENCH_COCO_MB !== '0') rows.push(...(await bigCocoRows(dir)));
     rows.push({
       bench: 'formats',
       case: 'process max RSS (whole bench)',

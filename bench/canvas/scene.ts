@@ -53,6 +53,9 @@ export function makeScene(): AnnotationDoc {
       geometry: { kind: 'polygon', rings },
       score: null,
       source: 'manual',
+      iscrowd: false,
+      attributes: {},
+      groupId: null,
       hidden: false,
       locked: false,
     });
@@ -75,6 +78,9 @@ export function makeScene(): AnnotationDoc {
       geometry: { kind: 'mask', rle: bitmapToRle(bm) },
       score: 0.9,
       source: 'text',
+      iscrowd: false,
+      attributes: {},
+      groupId: null,
       hidden: false,
       locked: false,
     });

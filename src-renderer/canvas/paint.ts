@@ -1,4 +1,5 @@
 import { type Geometry, type LabelId } from '@contract';
+import { rotatedBoxCorners } from '@shared/geometry';
 import { geometryBounds, type Rect, rectsIntersect } from '../model/geometry-ops';
 import { maskSprite } from './mask-cache';
 import { parseHexColor } from './raster';
@@ -20,6 +21,23 @@ function polygonPath(g: Extract<Geometry, { kind: 'polygon' }>): Path2D {
   }
   return path;
 }
+
+/** An open line (polyline) or a closed ring (rotated box corners) as a path, cached per geometry. */
+function linePath(g: Geometry, xy: readonly number[], closed: boolean): Path2D {
+  let path = paths.get(g);
+  if (!path) {
+    path = new Path2D();
+    path.moveTo(xy[0] ?? 0, xy[1] ?? 0);
+    for (let i = 2; i + 1 < xy.length; i += 2) path.lineTo(xy[i] ?? 0, xy[i + 1] ?? 0);
+    if (closed) path.closePath();
+    paths.set(g, path);
+  }
+  return path;
+}
+
+const rotatedPath = (g: Extract<Geometry, { kind: 'rotated_box' }>): Path2D =>
+  linePath(g, rotatedBoxCorners(g), true);
+const polylinePath = (g: Extract<Geometry, { kind: 'polyline' }>): Path2D => linePath(g, g.points, false);
 
 const rgbaCache = new Map<string, string>();
 export function rgba(color: string, alpha: number): string {
@@ -104,11 +122,26 @@ export function paintShapes(
         if (sprite) ctx.drawImage(sprite.canvas, sprite.x, sprite.y);
         break;
       }
+      case 'rotated_box': {
+        const path = rotatedPath(g);
+        ctx.fillStyle = rgba(color, style.fillAlpha);
+        ctx.strokeStyle = color;
+        ctx.fill(path);
+        ctx.stroke(path);
+        break;
+      }
+      case 'polyline':
+        ctx.strokeStyle = color;
+        ctx.stroke(polylinePath(g));
+        break;
       case 'point':
         ctx.fillStyle = color;
         ctx.beginPath();
         ctx.arc(g.x, g.y, 4 / scale, 0, Math.PI * 2);
         ctx.fill();
+        break;
+      case 'tag':
+        // Image tags are listed in the annotation panel; they cover no place on the image.
         break;
     }
   }
@@ -136,10 +169,18 @@ export function outlineShapes(
         ctx.strokeRect(b.x, b.y, b.widthPx, b.heightPx);
         break;
       }
+      case 'rotated_box':
+        ctx.stroke(rotatedPath(g));
+        break;
+      case 'polyline':
+        ctx.stroke(polylinePath(g));
+        break;
       case 'point':
         ctx.beginPath();
         ctx.arc(g.x, g.y, 6 / scale, 0, Math.PI * 2);
         ctx.stroke();
+        break;
+      case 'tag':
         break;
     }
   }

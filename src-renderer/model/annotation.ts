@@ -1,12 +1,14 @@
-import { type AnnotationSource, type Geometry, type AnnotationId, type LabelId } from '@contract';
+import {
+  type AnnotationSource,
+  type Attributes,
+  type Geometry,
+  type AnnotationId,
+  type LabelId,
+} from '@contract';
 
 /** One annotation in the editor: the stored fields plus editor-only visibility and lock flags. */
-export interface Annotation {
+export interface Annotation extends StoredAnnotationFields {
   readonly id: AnnotationId;
-  readonly labelId: LabelId;
-  readonly geometry: Geometry;
-  readonly score: number | null;
-  readonly source: AnnotationSource;
   readonly hidden: boolean;
   readonly locked: boolean;
 }
@@ -17,10 +19,25 @@ export interface StoredAnnotationFields {
   readonly geometry: Geometry;
   readonly score: number | null;
   readonly source: AnnotationSource;
+  /** COCO iscrowd: a region of many objects. */
+  readonly iscrowd: boolean;
+  /** Values of the label's attributes (and of any attribute an import brought). */
+  readonly attributes: Attributes;
+  /** Shapes with the same group id are one object. */
+  readonly groupId: number | null;
 }
 
-export function storedFields(a: Annotation): StoredAnnotationFields {
-  return { labelId: a.labelId, geometry: a.geometry, score: a.score, source: a.source };
+/** The stored fields of an editor annotation, or of a row the backend sent (which has more). */
+export function storedFields(a: StoredAnnotationFields): StoredAnnotationFields {
+  return {
+    labelId: a.labelId,
+    geometry: a.geometry,
+    score: a.score,
+    source: a.source,
+    iscrowd: a.iscrowd,
+    attributes: a.attributes,
+    groupId: a.groupId,
+  };
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -45,6 +62,9 @@ export function storedFieldsEqual(a: Annotation, b: Annotation): boolean {
     a.labelId === b.labelId &&
     a.score === b.score &&
     a.source === b.source &&
+    a.iscrowd === b.iscrowd &&
+    a.groupId === b.groupId &&
+    deepEqual(a.attributes, b.attributes) &&
     geometryEquals(a.geometry, b.geometry)
   );
 }

@@ -269,10 +269,7 @@ export class AutosaveQueue {
       // Fields are picked one by one: the backend's rows carry more (imageId…) than the editor keeps.
       loaded.items.map((item): Annotation => ({
         id: this.localIdOf(item.id),
-        labelId: item.labelId,
-        geometry: item.geometry,
-        score: item.score,
-        source: item.source,
+        ...storedFields(item),
         hidden: false,
         locked: false,
       })),

@@ -1,4 +1,10 @@
-import { type AnnotationSource, type Geometry, type AnnotationId, type LabelId } from '@contract';
+import {
+  type AnnotationSource,
+  type Attributes,
+  type Geometry,
+  type AnnotationId,
+  type LabelId,
+} from '@contract';
 import { type Annotation, type IdAllocator, type StoredAnnotationFields, storedFields } from './annotation';
 import { type AnnotationDoc, listAnnotations } from './document';
 import { translateGeometry } from './geometry-ops';
@@ -14,6 +20,9 @@ export interface NewAnnotationInput {
   readonly geometry: Geometry;
   readonly score?: number | null;
   readonly source?: AnnotationSource;
+  readonly iscrowd?: boolean;
+  readonly attributes?: Attributes;
+  readonly groupId?: number | null;
 }
 
 export function makeAnnotation(id: AnnotationId, input: NewAnnotationInput): Annotation {
@@ -23,6 +32,9 @@ export function makeAnnotation(id: AnnotationId, input: NewAnnotationInput): Ann
     geometry: input.geometry,
     score: input.score ?? null,
     source: input.source ?? 'manual',
+    iscrowd: input.iscrowd ?? false,
+    attributes: input.attributes ?? {},
+    groupId: input.groupId ?? null,
     hidden: false,
     locked: false,
   };
@@ -65,6 +77,32 @@ export const setHidden = (ids: readonly AnnotationId[], hidden: boolean): Comman
 export const setLocked = (ids: readonly AnnotationId[], locked: boolean): Command =>
   updateAnnotations(ids, (a) => (a.locked === locked ? a : { ...a, locked }));
 
+export const setIscrowd = (ids: readonly AnnotationId[], iscrowd: boolean): Command =>
+  updateAnnotations(ids, (a) => (a.iscrowd === iscrowd ? a : { ...a, iscrowd }));
+
+/** Sets one attribute's value (undefined removes it) on every listed annotation. */
+export const setAttribute = (
+  ids: readonly AnnotationId[],
+  name: string,
+  value: Attributes[string] | undefined,
+): Command =>
+  updateAnnotations(ids, (a) => {
+    if (a.attributes[name] === value) return a;
+    const { [name]: _old, ...rest } = a.attributes;
+    return { ...a, attributes: value === undefined ? rest : { ...rest, [name]: value } };
+  });
+
+/** Puts the listed annotations in one new group (null: out of any group). */
+export const setGroup = (ids: readonly AnnotationId[], groupId: number | null): Command =>
+  updateAnnotations(ids, (a) => (a.groupId === groupId ? a : { ...a, groupId }));
+
+/** A group id no annotation of the document uses yet. */
+export function freeGroupId(doc: AnnotationDoc): number {
+  let max = 0;
+  for (const a of doc.byId.values()) if (a.groupId !== null && a.groupId > max) max = a.groupId;
+  return max + 1;
+}
+
 export const setGeometry = (id: AnnotationId, geometry: Geometry): Command =>
   updateAnnotations([id], (a) => (a.geometry === geometry ? a : { ...a, geometry }));
 
@@ -83,6 +121,8 @@ export const duplicateAnnotations =
         ...a,
         id: alloc.next(),
         geometry: translateGeometry(a.geometry, offsetPx, offsetPx),
+        // A copy is another object: it joins none of the original's groups.
+        groupId: null,
         hidden: false,
         locked: false,
       })),
@@ -120,7 +160,8 @@ export const pasteAnnotations =
   () => ({
     added: clip.items.flatMap((item) => {
       const geometry = fitGeometryToImage(item.geometry, imageWidthPx, imageHeightPx);
-      return geometry ? [makeAnnotation(alloc.next(), { ...item, geometry })] : [];
+      // Group ids belong to their image: pasted shapes start outside any group.
+      return geometry ? [makeAnnotation(alloc.next(), { ...item, geometry, groupId: null })] : [];
     }),
     updated: [],
     removed: [],

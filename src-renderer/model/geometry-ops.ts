@@ -1,4 +1,5 @@
 import { type BoxGeometry, type CocoRle, type Geometry, type PolygonGeometry } from '@contract';
+import { normalizeDegrees, ringsExtent, rotatedBoxCorners } from '@shared/geometry';
 import { bitmapGet, bitmapToRle, rleToBitmap, translateBitmap, type MaskBitmap } from './mask-bitmap';
 import { rleBounds } from './rle';
 
@@ -32,6 +33,11 @@ export function rememberMaskBitmap(rle: CocoRle, bitmap: MaskBitmap): void {
   bitmapCache.set(rle, bitmap);
 }
 
+function ringsBounds(rings: readonly (readonly number[])[]): Rect {
+  const [x, y, widthPx, heightPx] = ringsExtent(rings);
+  return { x, y, widthPx, heightPx };
+}
+
 function computeBounds(g: Geometry): Rect {
   switch (g.kind) {
     case 'box':
@@ -43,24 +49,15 @@ function computeBounds(g: Geometry): Rect {
       if (cached) return { x: cached.x, y: cached.y, widthPx: cached.widthPx, heightPx: cached.heightPx };
       return rleBounds(g.rle);
     }
-    case 'polygon': {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (const ring of g.rings) {
-        for (let i = 0; i + 1 < ring.length; i += 2) {
-          const x = ring[i] ?? 0;
-          const y = ring[i + 1] ?? 0;
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-        }
-      }
-      if (x0 === Infinity) return { x: 0, y: 0, widthPx: 0, heightPx: 0 };
-      return { x: x0, y: y0, widthPx: x1 - x0, heightPx: y1 - y0 };
-    }
+    case 'polygon':
+      return ringsBounds(g.rings);
+    case 'polyline':
+      return ringsBounds([g.points]);
+    case 'rotated_box':
+      return ringsBounds([rotatedBoxCorners(g)]);
+    case 'tag':
+      // A tag covers no place on the canvas: an empty rect that nothing on screen intersects.
+      return { x: -1, y: -1, widthPx: 0, heightPx: 0 };
   }
 }
 
@@ -90,6 +87,9 @@ export function normalizeRect(a: Point, b: Point): Rect {
   };
 }
 
+const shiftXY = (xy: readonly number[], dx: number, dy: number): number[] =>
+  xy.map((v, i) => v + (i % 2 === 0 ? dx : dy));
+
 export function translateGeometry(g: Geometry, dx: number, dy: number): Geometry {
   switch (g.kind) {
     case 'box':
@@ -97,7 +97,13 @@ export function translateGeometry(g: Geometry, dx: number, dy: number): Geometry
     case 'point':
       return { ...g, x: g.x + dx, y: g.y + dy };
     case 'polygon':
-      return { kind: 'polygon', rings: g.rings.map((r) => r.map((v, i) => v + (i % 2 === 0 ? dx : dy))) };
+      return { kind: 'polygon', rings: g.rings.map((r) => shiftXY(r, dx, dy)) };
+    case 'polyline':
+      return { kind: 'polyline', points: shiftXY(g.points, dx, dy) };
+    case 'rotated_box':
+      return { ...g, cx: g.cx + dx, cy: g.cy + dy };
+    case 'tag':
+      return g;
     case 'mask': {
       const moved = translateBitmap(maskBitmapOf(g.rle), dx, dy);
       const rle = bitmapToRle(moved);
@@ -131,6 +137,15 @@ export function distanceToSegment(p: Point, a: Point, b: Point): number {
   return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
 }
 
+function nearPolyline(points: readonly number[], p: Point, tolerancePx: number): boolean {
+  for (let i = 0; i + 3 < points.length; i += 2) {
+    const a = { x: points[i] ?? 0, y: points[i + 1] ?? 0 };
+    const b = { x: points[i + 2] ?? 0, y: points[i + 3] ?? 0 };
+    if (distanceToSegment(p, a, b) <= tolerancePx) return true;
+  }
+  return false;
+}
+
 function nearRingEdge(rings: readonly (readonly number[])[], p: Point, tolerancePx: number): boolean {
   for (const ring of rings) {
     const n = Math.floor(ring.length / 2);
@@ -160,9 +175,54 @@ export function geometryContains(g: Geometry, p: Point, tolerancePx: number): bo
       return true;
     case 'polygon':
       return pointInRings(g.rings, p.x, p.y) || nearRingEdge(g.rings, p, tolerancePx);
+    case 'rotated_box': {
+      const ring = rotatedBoxCorners(g);
+      return pointInRings([ring], p.x, p.y) || nearRingEdge([ring], p, tolerancePx);
+    }
+    case 'polyline':
+      return nearPolyline(g.points, p, tolerancePx);
     case 'mask':
       return bitmapGet(maskBitmapOf(g.rle), p.x, p.y);
+    case 'tag':
+      return false;
   }
+}
+
+/** The rotated box turned so that its top edge's midpoint handle points at `p` (rotation handle drag). */
+export function rotateBoxTowards(
+  g: Extract<Geometry, { kind: 'rotated_box' }>,
+  p: Point,
+): Extract<Geometry, { kind: 'rotated_box' }> {
+  // The handle sits above the centre at rotation 0, i.e. at angle -90°.
+  const deg = (Math.atan2(p.y - g.cy, p.x - g.cx) * 180) / Math.PI + 90;
+  return { ...g, rotationDeg: normalizeDegrees(deg) };
+}
+
+/**
+ * The rotated box with one corner dragged to `p` and the opposite corner fixed: the sides stay along
+ * the box's own axes. `corner` indexes rotatedBoxCorners (0 top-left … 3 bottom-left before turning).
+ */
+export function resizeRotatedBox(
+  g: Extract<Geometry, { kind: 'rotated_box' }>,
+  corner: number,
+  p: Point,
+): Extract<Geometry, { kind: 'rotated_box' }> {
+  const c = rotatedBoxCorners(g);
+  const o = (corner + 2) % 4;
+  const ox = c[o * 2] ?? 0;
+  const oy = c[o * 2 + 1] ?? 0;
+  const t = (g.rotationDeg * Math.PI) / 180;
+  const ux = Math.cos(t);
+  const uy = Math.sin(t);
+  const along = (p.x - ox) * ux + (p.y - oy) * uy;
+  const across = -(p.x - ox) * uy + (p.y - oy) * ux;
+  return {
+    ...g,
+    cx: ox + (along * ux - across * uy) / 2,
+    cy: oy + (along * uy + across * ux) / 2,
+    widthPx: Math.abs(along),
+    heightPx: Math.abs(across),
+  };
 }
 
 export type BoxHandle = 'nw' | 'n' | 'ne' | 'e' | 'se' | 's' | 'sw' | 'w';
@@ -220,4 +280,16 @@ export function deletePolygonVertex(g: PolygonGeometry, v: VertexRef): PolygonGe
   if (ring.length >= 6) return withRing(g, v.ring, ring);
   const rings = g.rings.filter((_, i) => i !== v.ring);
   return rings.length > 0 ? { kind: 'polygon', rings } : null;
+}
+
+/** Moves vertex `index` of a polyline. */
+export function movePolylineVertex(
+  g: Extract<Geometry, { kind: 'polyline' }>,
+  index: number,
+  p: Point,
+): Extract<Geometry, { kind: 'polyline' }> {
+  const points = [...g.points];
+  points[2 * index] = p.x;
+  points[2 * index + 1] = p.y;
+  return { kind: 'polyline', points };
 }

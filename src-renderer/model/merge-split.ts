@@ -1,4 +1,5 @@
-import { type Geometry, type AnnotationId, type Ring } from '@contract';
+import { type Geometry, type AnnotationId, type Ring, isRegion } from '@contract';
+import { rotatedBoxCorners } from '@shared/geometry';
 import { type Annotation, type IdAllocator } from './annotation';
 import { type Command } from './commands';
 import { geometryBounds, maskBitmapOf, pointInRings, rectsIntersect } from './geometry-ops';
@@ -7,14 +8,15 @@ import { EMPTY_PATCH } from './patch';
 
 /**
  * The union of shapes as one geometry, or 'needs-masks' when it cannot be formed without rasterising:
- * - polygons and boxes that do not overlap (bounding boxes apart) → one multi-part polygon, exact;
+ * - polygons and (rotated) boxes that do not overlap (bounding boxes apart) → one multi-part polygon, exact;
  * - masks of one image → one mask, their pixel union;
- * - anything else (overlapping polygons, polygons with masks) → the caller converts to masks first.
+ * - anything else (overlapping polygons, polygons with masks) → the caller converts to masks first;
+ *   points, polylines and tags have no area and are never merged (the caller leaves them out).
  */
 export function mergedGeometry(geometries: readonly Geometry[]): Geometry | 'needs-masks' {
-  if (geometries.length === 0 || geometries.some((g) => g.kind === 'point')) return 'needs-masks';
+  if (geometries.length === 0 || !geometries.every(isRegion)) return 'needs-masks';
   if (geometries.every((g) => g.kind === 'mask')) return unionOfMasks(geometries);
-  if (geometries.every((g) => g.kind === 'polygon' || g.kind === 'box')) {
+  if (geometries.every((g) => g.kind === 'polygon' || g.kind === 'box' || g.kind === 'rotated_box')) {
     const bounds = geometries.map(geometryBounds);
     const overlap = bounds.some((a, i) => bounds.some((b, j) => j > i && rectsIntersect(a, b)));
     if (overlap) return 'needs-masks';
@@ -29,8 +31,12 @@ function ringsOf(g: Geometry): Ring[] {
       return g.rings.map((r) => [...r]);
     case 'box':
       return [[g.x, g.y, g.x + g.widthPx, g.y, g.x + g.widthPx, g.y + g.heightPx, g.x, g.y + g.heightPx]];
+    case 'rotated_box':
+      return [rotatedBoxCorners(g)];
     case 'mask':
     case 'point':
+    case 'polyline':
+    case 'tag':
       return [];
   }
 }
@@ -90,7 +96,7 @@ export const mergeAnnotations =
 
 /**
  * The separate parts of a shape: a mask's connected regions (8-connected, holes kept), a polygon's
- * outer rings each with the holes inside it. A box, a point or a one-part shape is one part.
+ * outer rings each with the holes inside it. Any other shape (boxes, points, lines, tags) is one part.
  */
 export function splitGeometry(g: Geometry): Geometry[] {
   switch (g.kind) {
@@ -99,7 +105,10 @@ export function splitGeometry(g: Geometry): Geometry[] {
     case 'polygon':
       return polygonParts(g.rings).map((rings) => ({ kind: 'polygon', rings }));
     case 'box':
+    case 'rotated_box':
     case 'point':
+    case 'polyline':
+    case 'tag':
       return [g];
   }
 }

@@ -25,7 +25,11 @@ function clampToImage(ctx: ToolContext, p: Point): Point {
   };
 }
 
-function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxState> {
+/**
+ * Box: drag a rectangle. Rotated box: drag it the same way, then turn it with the handle above its top
+ * edge (and resize it by its corners), as CVAT draws rotated boxes.
+ */
+function handle(rotated: boolean, state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxState> {
   switch (ev.kind) {
     case 'pointer-down': {
       if (ev.button !== 'left' || state.kind !== 'idle') return ignored(state);
@@ -52,7 +56,16 @@ function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxS
       if (ctx.activeLabelId === null) return step(state, [{ kind: 'need-label' }]);
       const a = makeAnnotation(ctx.ids.next(), {
         labelId: ctx.activeLabelId,
-        geometry: { kind: 'box', ...rect },
+        geometry: rotated
+          ? {
+              kind: 'rotated_box',
+              cx: rect.x + rect.widthPx / 2,
+              cy: rect.y + rect.heightPx / 2,
+              widthPx: rect.widthPx,
+              heightPx: rect.heightPx,
+              rotationDeg: 0,
+            }
+          : { kind: 'box', ...rect },
       });
       return step(IDLE, [
         { kind: 'apply', patch: addAnnotations([a])(ctx.doc) },
@@ -67,13 +80,23 @@ function handle(state: BoxState, ev: ToolEvent, ctx: ToolContext): ToolStep<BoxS
   }
 }
 
+const overlay = (state: BoxState): ReturnType<Tool<BoxState>['overlay']> =>
+  state.kind === 'drawing'
+    ? [{ kind: 'rect', rect: normalizeRect(state.start, state.current), dashed: false }]
+    : [];
+
 export const boxTool: Tool<BoxState> = {
   name: 'box',
   cursor: 'crosshair',
   initial: () => IDLE,
-  handle,
-  overlay: (state) =>
-    state.kind === 'drawing'
-      ? [{ kind: 'rect', rect: normalizeRect(state.start, state.current), dashed: false }]
-      : [],
+  handle: (state, ev, ctx) => handle(false, state, ev, ctx),
+  overlay,
+};
+
+export const rotatedBoxTool: Tool<BoxState> = {
+  name: 'rotated-box',
+  cursor: 'crosshair',
+  initial: () => IDLE,
+  handle: (state, ev, ctx) => handle(true, state, ev, ctx),
+  overlay,
 };

@@ -29,7 +29,10 @@ export type { ConvertFn, ConvertTarget } from './shape-actions';
 export const DEFAULT_TOOL_KEYS: Readonly<Record<string, ToolName>> = {
   v: 'select',
   b: 'box',
+  o: 'rotated-box',
   p: 'polygon',
+  l: 'polyline',
+  k: 'point',
   r: 'brush',
   e: 'eraser',
   s: 'click-segment',

@@ -5,8 +5,11 @@ import {
   deletePolygonVertex,
   insertPolygonVertex,
   movePolygonVertex,
+  movePolylineVertex,
   type Point,
   resizeBox,
+  resizeRotatedBox,
+  rotateBoxTowards,
 } from '../model/geometry-ops';
 import { type Handle, pickHandle, selectionHandles } from './handles';
 import { HANDLE_RADIUS_SCREEN_PX, type ToolContext, type ToolEffect } from './tool-types';
@@ -39,6 +42,16 @@ export function startHandleDrag(
     const patch = next ? setGeometry(original.id, next)(ctx.doc) : removeAnnotations([original.id])(ctx.doc);
     return { drag: null, effects: [{ kind: 'apply', patch }] };
   }
+  if (handle.kind === 'vertex' && alt && g.kind === 'polyline') {
+    // A polyline keeps at least two points: deleting one of the last two removes the line.
+    const points = [...g.points];
+    points.splice(2 * handle.ref.vertex, 2);
+    const patch =
+      points.length >= 4
+        ? setGeometry(original.id, { kind: 'polyline', points })(ctx.doc)
+        : removeAnnotations([original.id])(ctx.doc);
+    return { drag: null, effects: [{ kind: 'apply', patch }] };
+  }
   if (handle.kind === 'midpoint' && g.kind === 'polygon') {
     const inserted = insertPolygonVertex(g, handle.ref, handle.at);
     const vertexRef = { ring: handle.ref.ring, vertex: handle.ref.vertex + 1 };
@@ -62,6 +75,9 @@ function draggedGeometry(drag: HandleDrag, p: Point): Geometry {
   const h = drag.handle;
   if (h.kind === 'box-corner' && g.kind === 'box') return resizeBox(g, h.handle, p);
   if (h.kind === 'vertex' && g.kind === 'polygon') return movePolygonVertex(g, h.ref, p);
+  if (h.kind === 'vertex' && g.kind === 'polyline') return movePolylineVertex(g, h.ref.vertex, p);
+  if (h.kind === 'rotated-corner' && g.kind === 'rotated_box') return resizeRotatedBox(g, h.corner, p);
+  if (h.kind === 'rotation' && g.kind === 'rotated_box') return rotateBoxTowards(g, p);
   return g;
 }
 

@@ -1,4 +1,5 @@
 import { type AnnotationId } from '@contract';
+import { rotatedBoxCorners } from '@shared/geometry';
 import { type Annotation } from '../model/annotation';
 import { type AnnotationDoc } from '../model/document';
 import {
@@ -30,7 +31,23 @@ export type Handle =
       readonly annotationId: AnnotationId;
       readonly ref: VertexRef;
       readonly at: Point;
+    }
+  | {
+      /** A corner of a rotated box (index into rotatedBoxCorners); the opposite corner stays put. */
+      readonly kind: 'rotated-corner';
+      readonly annotationId: AnnotationId;
+      readonly corner: number;
+      readonly at: Point;
+    }
+  | {
+      /** Above the top edge of a rotated box: dragging it turns the box about its centre. */
+      readonly kind: 'rotation';
+      readonly annotationId: AnnotationId;
+      readonly at: Point;
     };
+
+/** How far (image px) the rotation handle sits outside the box's top edge. */
+export const ROTATION_HANDLE_OFFSET_PX = 16;
 
 export function handlesOf(a: Annotation): Handle[] {
   const g = a.geometry;
@@ -64,8 +81,35 @@ export function handlesOf(a: Annotation): Handle[] {
       });
       return out;
     }
+    case 'rotated_box': {
+      const c = rotatedBoxCorners(g);
+      const out: Handle[] = [0, 1, 2, 3].map((corner) => ({
+        kind: 'rotated-corner' as const,
+        annotationId: a.id,
+        corner,
+        at: { x: c[corner * 2] ?? 0, y: c[corner * 2 + 1] ?? 0 },
+      }));
+      const t = (g.rotationDeg * Math.PI) / 180;
+      const up = g.heightPx / 2 + ROTATION_HANDLE_OFFSET_PX;
+      out.push({
+        kind: 'rotation',
+        annotationId: a.id,
+        at: { x: g.cx + up * Math.sin(t), y: g.cy - up * Math.cos(t) },
+      });
+      return out;
+    }
+    case 'polyline': {
+      const out: Handle[] = [];
+      const n = Math.floor(g.points.length / 2);
+      for (let v = 0; v < n; v++) {
+        const at = { x: g.points[2 * v] ?? 0, y: g.points[2 * v + 1] ?? 0 };
+        out.push({ kind: 'vertex', annotationId: a.id, ref: { ring: 0, vertex: v }, at });
+      }
+      return out;
+    }
     case 'point':
     case 'mask':
+    case 'tag':
       return [];
   }
 }

@@ -17,6 +17,7 @@ import {
  * Polygon: click vertices; close by clicking the first vertex, double-clicking or pressing Enter; Backspace
  * removes the last vertex and Esc drops the polygon. While idle, the selected polygon's vertices can be
  * dragged, an edge midpoint dragged to insert a vertex, and a vertex alt-clicked to delete it.
+ * Polyline: the same clicks for an open line (at least 2 points), finished by double-click or Enter.
  */
 export type PolygonState =
   | { readonly kind: 'idle' }
@@ -25,15 +26,18 @@ export type PolygonState =
 
 const IDLE: PolygonState = { kind: 'idle' };
 
-function finish(points: readonly Point[], ctx: ToolContext): ToolStep<PolygonState> {
-  if (points.length < 3) return step(IDLE);
+type PathKind = 'polygon' | 'polyline';
+const MIN_POINTS: Record<PathKind, number> = { polygon: 3, polyline: 2 };
+
+function finish(kind: PathKind, points: readonly Point[], ctx: ToolContext): ToolStep<PolygonState> {
+  if (points.length < MIN_POINTS[kind]) return step(IDLE);
   // Keep the points: the shape is finished once a label exists (the label was removed while drawing).
   if (ctx.activeLabelId === null)
     return step({ kind: 'drawing', points, cursor: null }, [{ kind: 'need-label' }]);
-  const ring = points.flatMap((p) => [p.x, p.y]);
+  const xy = points.flatMap((p) => [p.x, p.y]);
   const a = makeAnnotation(ctx.ids.next(), {
     labelId: ctx.activeLabelId,
-    geometry: { kind: 'polygon', rings: [ring] },
+    geometry: kind === 'polygon' ? { kind: 'polygon', rings: [xy] } : { kind: 'polyline', points: xy },
   });
   const effects: ToolEffect[] = [
     { kind: 'apply', patch: addAnnotations([a])(ctx.doc) },
@@ -46,7 +50,17 @@ function closeRadius(ctx: ToolContext): number {
   return HANDLE_RADIUS_SCREEN_PX * ctx.imagePxPerScreenPx;
 }
 
-function handle(state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<PolygonState> {
+const handleFor =
+  (kind: PathKind) =>
+  (state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<PolygonState> =>
+    handle(kind, state, ev, ctx);
+
+function handle(
+  kind: PathKind,
+  state: PolygonState,
+  ev: ToolEvent,
+  ctx: ToolContext,
+): ToolStep<PolygonState> {
   switch (ev.kind) {
     case 'pointer-down': {
       if (ev.button !== 'left') return ignored(state);
@@ -62,8 +76,8 @@ function handle(state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<
       }
       if (state.kind !== 'drawing') return ignored(state);
       const first = state.points[0];
-      if (first && state.points.length >= 3 && distance(first, p) <= closeRadius(ctx))
-        return finish(state.points, ctx);
+      if (kind === 'polygon' && first && state.points.length >= 3 && distance(first, p) <= closeRadius(ctx))
+        return finish(kind, state.points, ctx);
       return step({ kind: 'drawing', points: [...state.points, p], cursor: p });
     }
     case 'pointer-move':
@@ -76,7 +90,7 @@ function handle(state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<
     case 'double-click':
       // The double-click's own clicks already added its point twice: drop the duplicate.
       if (state.kind !== 'drawing') return ignored(state);
-      return finish(dedupeTail(state.points, closeRadius(ctx)), ctx);
+      return finish(kind, dedupeTail(state.points, closeRadius(ctx)), ctx);
     case 'key-down':
       if (state.kind === 'handle') {
         return ev.key === 'Escape' ? step(IDLE, [{ kind: 'cancel-step' }]) : ignored(state);
@@ -84,7 +98,7 @@ function handle(state: PolygonState, ev: ToolEvent, ctx: ToolContext): ToolStep<
       if (state.kind !== 'drawing') return ignored(state);
       switch (ev.key) {
         case 'Enter':
-          return finish(state.points, ctx);
+          return finish(kind, state.points, ctx);
         case 'Escape':
           return step(IDLE);
         case 'Backspace': {
@@ -107,11 +121,22 @@ export const polygonTool: Tool<PolygonState> = {
   name: 'polygon',
   cursor: 'crosshair',
   initial: () => IDLE,
-  handle,
+  handle: handleFor('polygon'),
   overlay: (state) => {
     if (state.kind !== 'drawing') return [];
     const first = state.points[0];
     const closable = state.points.length >= 3 && first !== undefined && state.cursor !== null;
     return [{ kind: 'polyline', points: state.points, cursor: state.cursor, closable }];
   },
+};
+
+export const polylineTool: Tool<PolygonState> = {
+  name: 'polyline',
+  cursor: 'crosshair',
+  initial: () => IDLE,
+  handle: handleFor('polyline'),
+  overlay: (state) =>
+    state.kind === 'drawing'
+      ? [{ kind: 'polyline', points: state.points, cursor: state.cursor, closable: false }]
+      : [],
 };

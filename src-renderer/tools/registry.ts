@@ -1,7 +1,8 @@
-import { boxTool } from './box-tool';
+import { boxTool, rotatedBoxTool } from './box-tool';
 import { brushTool, eraserTool } from './brush-tool';
 import { clickSegmentTool } from './click-segment-tool';
-import { polygonTool } from './polygon-tool';
+import { pointTool } from './point-tool';
+import { polygonTool, polylineTool } from './polygon-tool';
 import { selectTool } from './select-tool';
 import { type Tool, type ToolName } from './tool-types';
 
@@ -9,7 +10,10 @@ import { type Tool, type ToolName } from './tool-types';
 export const TOOLS: Readonly<Record<ToolName, Tool<never>>> = {
   select: selectTool as Tool<never>,
   box: boxTool as Tool<never>,
+  'rotated-box': rotatedBoxTool as Tool<never>,
   polygon: polygonTool as Tool<never>,
+  polyline: polylineTool as Tool<never>,
+  point: pointTool as Tool<never>,
   brush: brushTool as Tool<never>,
   eraser: eraserTool as Tool<never>,
   'click-segment': clickSegmentTool as Tool<never>,

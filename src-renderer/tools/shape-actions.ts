@@ -1,4 +1,4 @@
-import { type Geometry, type AnnotationId, type ImageId } from '@contract';
+import { type Geometry, type AnnotationId, type ImageId, isRegion } from '@contract';
 import { type EditorStore } from '../model/editor-store';
 import { mergeAnnotations, mergedGeometry, splitAnnotation } from '../model/merge-split';
 import { EMPTY_PATCH, type Patch, squashPatches } from '../model/patch';
@@ -61,7 +61,7 @@ export class ShapeActions {
     if (!sel || !doc || sel.ids.length < 2) return;
     const sources = sel.ids.flatMap((id) => {
       const a = doc.byId.get(id);
-      return a && a.geometry.kind !== 'point' ? [a] : [];
+      return a && isRegion(a.geometry) ? [a] : [];
     });
     if (sources.length < 2) return;
     const direct = mergedGeometry(sources.map((a) => a.geometry));

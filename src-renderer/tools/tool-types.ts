@@ -91,7 +91,8 @@ export interface ToolStep<S> {
   readonly consumed: boolean;
 }
 
-export type ToolName = 'select' | 'box' | 'polygon' | 'brush' | 'eraser' | 'click-segment';
+export type ToolName =
+  'select' | 'box' | 'rotated-box' | 'polygon' | 'polyline' | 'point' | 'brush' | 'eraser' | 'click-segment';
 
 export interface Tool<S> {
   readonly name: ToolName;

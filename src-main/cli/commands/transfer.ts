@@ -1,4 +1,4 @@
-import { type ImageStatus } from '@contract';
+import { BoxSegmentationSchema, ExportFormatSchema, ImportFormatSchema, type ImageStatus } from '@contract';
 import { parseSplit } from '../arg-syntax';
 import { checkedByContract, numberFlag, positional, stringFlag, type CliCommand } from '../command';
 
@@ -12,13 +12,14 @@ function imageSelection(text: string | undefined): 'all' | ImageStatus[] {
 export const transferCommands: readonly CliCommand[] = [
   {
     path: ['export'],
-    summary: 'export a project as COCO, YOLO (detect/segment), Pascal VOC or labelme',
-    usage:
-      'export <project> --format coco|yolo-detect|yolo-seg|voc|labelme --out <dir> [--segmentation polygon|rle|auto] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference] [--if-exists fail|subfolder|replace]',
+    summary:
+      'export a project as COCO, YOLO (detect/segment/OBB), Pascal VOC, labelme or CVAT for images 1.1',
+    usage: `export <project> --format ${ExportFormatSchema.options.join('|')} --out <dir> [--segmentation polygon|rle|auto] [--box-segmentation ${BoxSegmentationSchema.options.join('|')}] [--split train=0.8,val=0.2] [--seed N] [--images all|done|<status,…>] [--image-files copy|link|reference] [--if-exists fail|subfolder|replace]`,
     options: {
       format: { type: 'string' },
       out: { type: 'string' },
       segmentation: { type: 'string' },
+      'box-segmentation': { type: 'string' },
       split: { type: 'string' },
       seed: { type: 'string' },
       images: { type: 'string' },
@@ -29,6 +30,7 @@ export const transferCommands: readonly CliCommand[] = [
       format: '--format',
       outDir: '--out',
       segmentation: '--segmentation',
+      boxSegmentation: '--box-segmentation',
       split: '--split',
       seed: '--seed',
       images: '--images',
@@ -41,6 +43,7 @@ export const transferCommands: readonly CliCommand[] = [
         format: checkedByContract(stringFlag(args, 'format')),
         outDir: checkedByContract(stringFlag(args, 'out')),
         segmentation: stringFlag(args, 'segmentation'),
+        boxSegmentation: stringFlag(args, 'box-segmentation'),
         images: imageSelection(stringFlag(args, 'images')),
         split: split === undefined ? undefined : parseSplit(split),
         seed: numberFlag(args, 'seed'),
@@ -54,8 +57,9 @@ export const transferCommands: readonly CliCommand[] = [
   },
   {
     path: ['import-annotations'],
-    summary: 'import COCO, YOLO or labelme annotations, matching images by path, name or content',
-    usage: 'import-annotations <project> --format coco|yolo|labelme <path>',
+    summary:
+      'import COCO, YOLO, Pascal VOC, labelme or CVAT annotations, matching images by path, name or content',
+    usage: `import-annotations <project> --format ${ImportFormatSchema.options.join('|')} <path>`,
     options: { format: { type: 'string' } },
     fields: { format: '--format', path: '<path>' },
     run(args, cli) {

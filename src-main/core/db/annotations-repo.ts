@@ -1,7 +1,10 @@
 import { type Statement } from 'better-sqlite3';
 import {
-  GeometrySchema,
+  AttributeSpecsSchema,
+  type Attributes,
+  type AttributeSpec,
   type Geometry,
+  GeometrySchema,
   asAnnotationId,
   asImageId,
   asLabelId,
@@ -10,7 +13,7 @@ import {
   type LabelId,
   type Annotation,
 } from '@contract';
-import { validateRle } from '../segment/rle';
+import { checkAttributes, checkGeometry, checkGroup, checkScore } from './annotation-checks';
 import { InvalidInputError, NotFoundError, RevisionConflictError } from './errors';
 import { type Db, writeTx } from './open-db';
 
@@ -27,6 +30,9 @@ export interface NewAnnotationInput {
   readonly geometry: Geometry;
   readonly score: number | null;
   readonly source: Annotation['source'];
+  readonly iscrowd?: boolean;
+  readonly attributes?: Attributes;
+  readonly groupId?: number | null;
 }
 
 export interface AnnotationUpdateInput {
@@ -34,6 +40,20 @@ export interface AnnotationUpdateInput {
   readonly labelId?: LabelId;
   readonly geometry?: Geometry;
   readonly score?: number | null;
+  readonly iscrowd?: boolean;
+  readonly attributes?: Attributes;
+  readonly groupId?: number | null;
+}
+
+/** One annotation of a bulk import (source `imported`). */
+export interface ImportedAnnotation {
+  readonly imageId: ImageId;
+  readonly labelId: LabelId;
+  readonly geometry: Geometry;
+  readonly score: number | null;
+  readonly iscrowd: boolean;
+  readonly attributes: Attributes;
+  readonly groupId: number | null;
 }
 
 export interface PatchResult {
@@ -48,7 +68,12 @@ interface RawAnnotation {
   geometry: string;
   score: number | null;
   source: Annotation['source'];
+  iscrowd: number;
+  attributes: string;
+  group_id: number | null;
 }
+
+const COLUMNS = 'id, image_id, label_id, geometry, score, source, iscrowd, attributes, group_id';
 
 const SOURCES = new Set(['manual', 'click', 'text', 'propagated', 'imported']);
 
@@ -67,6 +92,9 @@ export class AnnotationsRepo {
   readonly #setRev: Statement;
   readonly #count: Statement;
   readonly #byClientId: Statement;
+  readonly #same: Statement;
+  readonly #maxGroup: Statement;
+  readonly #labelOfAnnotation: Statement;
   readonly #imagesWithLabel: Statement;
   readonly #ofLabel: Statement;
   readonly #shape: Statement;
@@ -74,14 +102,23 @@ export class AnnotationsRepo {
   constructor(db: Db) {
     this.#db = db;
     this.#imageRev = db.prepare('SELECT revision, width, height FROM images WHERE id = ?');
-    this.#list = db.prepare(
-      'SELECT id, image_id, label_id, geometry, score, source FROM annotations WHERE image_id = ? ORDER BY id',
-    );
-    this.#labelExists = db.prepare('SELECT 1 FROM labels WHERE id = ?').pluck();
+    this.#list = db.prepare(`SELECT ${COLUMNS} FROM annotations WHERE image_id = ? ORDER BY id`);
+    this.#labelExists = db.prepare('SELECT attributes FROM labels WHERE id = ?').pluck();
     this.#insert = db.prepare(
-      `INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO annotations (image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id, iscrowd, attributes, group_id)
+       VALUES (@imageId, @labelId, @kind, @geometry, @score, @source, @now, @now, @revision, @clientId, @iscrowd, @attributes, @groupId)`,
     );
+    this.#same = db
+      .prepare(
+        'SELECT 1 FROM annotations WHERE label_id = ? AND image_id = ? AND kind = ? AND geometry = ? LIMIT 1',
+      )
+      .pluck();
+    this.#labelOfAnnotation = db
+      .prepare('SELECT label_id FROM annotations WHERE id = ? AND image_id = ?')
+      .pluck();
+    this.#maxGroup = db
+      .prepare('SELECT COALESCE(MAX(group_id), 0) FROM annotations WHERE image_id = ?')
+      .pluck();
     this.#byClientId = db.prepare('SELECT id FROM annotations WHERE image_id = ? AND client_id = ?').pluck();
     this.#update = db.prepare(
       `UPDATE annotations SET
@@ -89,6 +126,9 @@ export class AnnotationsRepo {
          kind = COALESCE(@kind, kind),
          geometry = COALESCE(@geometry, geometry),
          score = CASE WHEN @setScore = 1 THEN @score ELSE score END,
+         iscrowd = COALESCE(@iscrowd, iscrowd),
+         attributes = COALESCE(@attributes, attributes),
+         group_id = CASE WHEN @setGroup = 1 THEN @groupId ELSE group_id END,
          updated_at = @now, revision = @revision
        WHERE id = @id AND image_id = @imageId`,
     );
@@ -150,6 +190,7 @@ export class AnnotationsRepo {
         return { revision: image.revision, added: [] };
       const revision = image.revision + 1;
       const now = Date.now();
+      const specsOf = this.#specCache();
       removed.forEach((id, i) => {
         if (this.#delete.run(id, imageId).changes === 0) {
           throw new NotFoundError(`removed[${i}]: annotation ${id} does not exist on image ${imageId}`);
@@ -161,6 +202,12 @@ export class AnnotationsRepo {
         const geometry =
           u.geometry === undefined ? undefined : checkGeometry(u.geometry, image, `${field}.geometry`);
         if (u.score !== undefined) checkScore(u.score, `${field}.score`);
+        if (u.groupId !== undefined) checkGroup(u.groupId, `${field}.groupId`);
+        let attributes: string | null = null;
+        if (u.attributes !== undefined) {
+          const labelId = u.labelId ?? this.#labelOf(u.id, imageId, field);
+          attributes = JSON.stringify(checkAttributes(u.attributes, specsOf(labelId), `${field}.attributes`));
+        }
         const changes = this.#update.run({
           id: u.id,
           imageId,
@@ -169,6 +216,10 @@ export class AnnotationsRepo {
           geometry: geometry === undefined ? null : JSON.stringify(geometry),
           setScore: u.score === undefined ? 0 : 1,
           score: u.score ?? null,
+          iscrowd: u.iscrowd === undefined ? null : u.iscrowd ? 1 : 0,
+          attributes,
+          setGroup: u.groupId === undefined ? 0 : 1,
+          groupId: u.groupId ?? null,
           now,
           revision,
         }).changes;
@@ -182,26 +233,113 @@ export class AnnotationsRepo {
         checkScore(a.score, `${field}.score`);
         if (!SOURCES.has(a.source))
           throw new InvalidInputError(`${field}.source`, `unknown source "${a.source}"`);
+        const attributes = checkAttributes(a.attributes ?? {}, specsOf(a.labelId), `${field}.attributes`);
+        checkGroup(a.groupId ?? null, `${field}.groupId`);
         // Already added by an earlier send of this patch whose answer was lost: the same annotation.
         const existing = this.#byClientId.get(imageId, a.clientId) as number | undefined;
         if (existing !== undefined) return { clientId: a.clientId, id: asAnnotationId(existing) };
-        const info = this.#insert.run(
+        const info = this.#insert.run({
           imageId,
-          a.labelId,
-          geometry.kind,
-          JSON.stringify(geometry),
-          a.score,
-          a.source,
-          now,
+          labelId: a.labelId,
+          kind: geometry.kind,
+          geometry: JSON.stringify(geometry),
+          score: a.score,
+          source: a.source,
           now,
           revision,
-          a.clientId,
-        );
+          clientId: a.clientId,
+          iscrowd: a.iscrowd === true ? 1 : 0,
+          attributes: JSON.stringify(attributes),
+          groupId: a.groupId ?? null,
+        });
         return { clientId: a.clientId, id: asAnnotationId(Number(info.lastInsertRowid)) };
       });
       this.#setRev.run(revision, imageId);
       return { revision, added: addedIds };
     });
+  }
+
+  /**
+   * Adds imported annotations in one transaction, skipping any that the image already has (same label,
+   * kind and geometry), so that importing a file twice adds nothing. Each touched image's revision goes
+   * up once. Throws (nothing applied) on bad input, naming `where[i]` of the failing item.
+   */
+  importBatch(
+    items: readonly ImportedAnnotation[],
+    where: (index: number) => string = (i) => `annotations[${i}]`,
+  ): { added: number; duplicates: number } {
+    if (items.length === 0) return { added: 0, duplicates: 0 };
+    return writeTx(this.#db, () => {
+      const now = Date.now();
+      const specsOf = this.#specCache();
+      const images = new Map<number, { revision: number; width: number; height: number }>();
+      let added = 0;
+      let duplicates = 0;
+      items.forEach((a, i) => {
+        const field = where(i);
+        let image = images.get(a.imageId);
+        if (image === undefined) {
+          const current = this.#image(a.imageId);
+          image = { ...current, revision: current.revision + 1 };
+          images.set(a.imageId, image);
+        }
+        const geometry = checkGeometry(a.geometry, image, `${field}.geometry`);
+        const json = JSON.stringify(geometry);
+        if (this.#same.get(a.labelId, a.imageId, geometry.kind, json) !== undefined) {
+          duplicates++;
+          return;
+        }
+        checkScore(a.score, `${field}.score`);
+        checkGroup(a.groupId, `${field}.groupId`);
+        const attributes = checkAttributes(a.attributes, specsOf(a.labelId), `${field}.attributes`);
+        this.#insert.run({
+          imageId: a.imageId,
+          labelId: a.labelId,
+          kind: geometry.kind,
+          geometry: json,
+          score: a.score,
+          source: 'imported',
+          now,
+          revision: image.revision,
+          clientId: null,
+          iscrowd: a.iscrowd ? 1 : 0,
+          attributes: JSON.stringify(attributes),
+          groupId: a.groupId,
+        });
+        added++;
+      });
+      for (const [id, image] of images) this.#setRev.run(image.revision, id);
+      return { added, duplicates };
+    });
+  }
+
+  /** The largest group id used on the image (0 when none): new groups are numbered above it. */
+  maxGroupId(imageId: ImageId): number {
+    return this.#maxGroup.get(imageId) as number;
+  }
+
+  /** Attribute specs per label, read once per transaction; throws NotFoundError for unknown labels. */
+  #specCache(): (labelId: LabelId, field?: string) => readonly AttributeSpec[] {
+    const cache = new Map<number, readonly AttributeSpec[]>();
+    return (labelId, field = 'labelId') => {
+      let specs = cache.get(labelId);
+      if (specs === undefined) {
+        const raw = this.#labelExists.get(labelId) as string | undefined;
+        if (raw === undefined) {
+          throw new NotFoundError(`${field}: label ${labelId} does not exist in this project`, { field });
+        }
+        specs = AttributeSpecsSchema.parse(JSON.parse(raw));
+        cache.set(labelId, specs);
+      }
+      return specs;
+    };
+  }
+
+  #labelOf(id: AnnotationId, imageId: ImageId, field: string): LabelId {
+    const row = this.#labelOfAnnotation.get(id, imageId) as number | undefined;
+    if (row === undefined)
+      throw new NotFoundError(`${field}: annotation ${id} does not exist on image ${imageId}`);
+    return asLabelId(row);
   }
 
   #image(imageId: ImageId): { revision: number; width: number; height: number } {
@@ -215,40 +353,6 @@ export class AnnotationsRepo {
     if (this.#labelExists.get(labelId) === undefined) {
       throw new NotFoundError(`${field}: label ${labelId} does not exist in this project`, { field });
     }
-  }
-}
-
-/** Schema check (finite coordinates within sane bounds), then mask-specific: RLE covers exactly the image. */
-export function checkGeometry(
-  geometry: unknown,
-  image: { width: number; height: number },
-  field: string,
-): Geometry {
-  const parsed = GeometrySchema.safeParse(geometry);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-    throw new InvalidInputError(`${field}${where}`, issue?.message ?? 'invalid geometry');
-  }
-  const g = parsed.data;
-  if (g.kind === 'mask') {
-    const [h, w] = g.rle.size;
-    if (h !== image.height || w !== image.width) {
-      throw new InvalidInputError(
-        `${field}.rle.size`,
-        `mask is ${w}×${h} (size [${h}, ${w}]) but the image is ${image.width}×${image.height}`,
-      );
-    }
-    const problem = validateRle(g.rle);
-    if (problem !== null) throw new InvalidInputError(`${field}.rle.counts`, problem);
-  }
-  return g;
-}
-
-function checkScore(score: number | null, field: string): void {
-  if (score === null) return;
-  if (!Number.isFinite(score) || score < 0 || score > 1) {
-    throw new InvalidInputError(field, `a score is null or a number in [0, 1], got ${score}`);
   }
 }
 
@@ -275,5 +379,8 @@ function toAnnotation(raw: RawAnnotation): Annotation {
     geometry: JSON.parse(raw.geometry) as Geometry,
     score: raw.score,
     source: raw.source,
+    iscrowd: raw.iscrowd === 1,
+    attributes: JSON.parse(raw.attributes) as Attributes,
+    groupId: raw.group_id,
   };
 }

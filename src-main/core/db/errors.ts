@@ -128,3 +128,15 @@ export function translateSqliteError(e: unknown, file: string): unknown {
   }
   return e;
 }
+
+type SafeParsed<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+
+/** A schema's verdict as the value, or an InvalidInputError naming the field and the first issue's path. */
+export function parsedOrThrow<T>(parsed: SafeParsed<T>, field: string, fallback: string): T {
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `.${issue.path.map(String).join('.')}` : '';
+  throw new InvalidInputError(`${field}${where}`, issue?.message ?? fallback);
+}

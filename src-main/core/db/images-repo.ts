@@ -33,6 +33,7 @@ export interface NewImage {
   readonly mtimeMs?: number;
 }
 
+/** `duplicate`: this very file (same path and content) is already an image of the project. */
 export type InsertImageResult = { kind: 'added'; id: ImageId } | { kind: 'duplicate'; id: ImageId };
 
 export type ImageSort = 'added' | 'name' | 'status';
@@ -92,12 +93,13 @@ const SORT_KEY: Record<ImageSort, string> = {
 /** project_meta key: the largest image id ever removed (new ids stay above it). */
 const REMOVED_ID_KEY = 'max_removed_image_id';
 
-/** Image rows: insert (dedup by content hash), lookups and the paged, indexed list the image panel shows. */
+/** Image rows: insert (a file already imported, same path and content, is not added twice), lookups and the paged, indexed list the image panel shows. */
 export class ImagesRepo {
   readonly #db: Db;
   readonly #insert: Statement;
   readonly #byId: Statement;
   readonly #bySha: Statement;
+  readonly #byPathSha: Statement;
   readonly #setStatus: Statement;
   readonly #setMissing: Statement;
   readonly #relink: Statement;
@@ -122,10 +124,11 @@ export class ImagesRepo {
          MAX(COALESCE((SELECT MAX(id) FROM images), 0),
              COALESCE((SELECT CAST(value AS INTEGER) FROM project_meta WHERE key = '${REMOVED_ID_KEY}'), 0)) + 1,
          @path, @name, @sha256, @format, @bytes, @widthPx, @heightPx, @addedAtMs, @mtimeMs)
-       ON CONFLICT (sha256) DO NOTHING`,
+       ON CONFLICT (path, sha256) DO NOTHING`,
     );
     this.#byId = db.prepare('SELECT * FROM images WHERE id = ?');
-    this.#bySha = db.prepare('SELECT * FROM images WHERE sha256 = ?');
+    this.#bySha = db.prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id LIMIT 1');
+    this.#byPathSha = db.prepare('SELECT * FROM images WHERE path = ? AND sha256 = ?');
     this.#setStatus = db.prepare('UPDATE images SET status = ? WHERE id = ?');
     this.#setMissing = db.prepare('UPDATE images SET missing = ? WHERE id = ?');
     this.#relink = db.prepare('UPDATE images SET path = ?, name = ?, missing = 0, mtime_ms = ? WHERE id = ?');
@@ -145,14 +148,20 @@ export class ImagesRepo {
       this.#insert.run({ ...image, mtimeMs: image.mtimeMs ?? null, addedAtMs }),
     );
     if (info.changes === 1) return { kind: 'added', id: asImageId(Number(info.lastInsertRowid)) };
-    const existing = this.findBySha(image.sha256);
+    const existing = this.findByPathAndSha(image.path, image.sha256);
     if (!existing) throw new Error(`insert of ${image.path} neither added nor found a duplicate`);
     return { kind: 'duplicate', id: existing.id };
   }
 
+  /** The image imported from this stored path with this content, if any. */
+  findByPathAndSha(storedPath: string, sha256: string): ImageRecord | undefined {
+    const raw = this.#byPathSha.get(storedPath, sha256) as RawImage | undefined;
+    return raw && toRecord(raw);
+  }
+
   /**
    * Inserts a batch in one IMMEDIATE transaction (a killed import leaves whole batches only), each image
-   * added or found as a duplicate by its content hash.
+   * added, or found as a duplicate when the same path with the same content is already there.
    */
   insertMany(images: readonly NewImage[], addedAtMs = Date.now()): InsertImageResult[] {
     return writeTx(this.#db, () => images.map((image) => this.insert(image, addedAtMs)));
@@ -175,6 +184,7 @@ export class ImagesRepo {
     return raw && toRecord(raw);
   }
 
+  /** The first image (lowest id) with this content; byte-identical files may be several images. */
   findBySha(sha256: string): ImageRecord | undefined {
     const raw = this.#bySha.get(sha256) as RawImage | undefined;
     return raw && toRecord(raw);

@@ -1,6 +1,13 @@
 import { type Statement } from 'better-sqlite3';
-import { asLabelId, type LabelId, type Label, type LabelRemoval } from '@contract';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import {
+  AttributeSpecsSchema,
+  asLabelId,
+  type AttributeSpec,
+  type LabelId,
+  type Label,
+  type LabelRemoval,
+} from '@contract';
+import { ConflictError, InvalidInputError, NotFoundError, parsedOrThrow } from './errors';
 import { type Db, writeTx } from './open-db';
 
 /** Distinct colours handed out in order to labels created without one. */
@@ -31,6 +38,9 @@ export interface NewLabel {
   readonly name: string;
   readonly color?: string;
   readonly hotkey?: string | null;
+  readonly supercategory?: string;
+  readonly categoryId?: number | null;
+  readonly attributes?: readonly AttributeSpec[];
   /** The text auto-label prompts with; null or absent: the name. */
   readonly prompt?: string | null;
 }
@@ -40,6 +50,9 @@ export interface LabelChanges {
   readonly color?: string;
   readonly hotkey?: string | null;
   readonly sort?: number;
+  readonly supercategory?: string;
+  readonly categoryId?: number | null;
+  readonly attributes?: readonly AttributeSpec[];
   /** null (or an empty string) goes back to prompting with the name. */
   readonly prompt?: string | null;
 }
@@ -50,6 +63,9 @@ interface RawLabel {
   color: string;
   hotkey: string | null;
   sort: number;
+  supercategory: string;
+  category_id: number | null;
+  attributes: string;
   prompt: string | null;
   annotation_count: number;
 }
@@ -70,21 +86,26 @@ export class LabelsRepo {
   readonly #reassign: Statement;
   readonly #deleteAnnotations: Statement;
   readonly #delete: Statement;
+  readonly #byCategory: Statement;
 
   constructor(db: Db) {
     this.#db = db;
-    const select = `SELECT l.id, l.name, l.color, l.hotkey, l.sort, l.prompt,
+    const select = `SELECT l.id, l.name, l.color, l.hotkey, l.sort, l.supercategory, l.category_id, l.attributes, l.prompt,
       (SELECT COUNT(*) FROM annotations a WHERE a.label_id = l.id) AS annotation_count FROM labels l`;
     this.#list = db.prepare(`${select} ORDER BY l.sort, l.id`);
     this.#get = db.prepare(`${select} WHERE l.id = ?`);
     this.#byName = db.prepare('SELECT id FROM labels WHERE name = ? COLLATE NOCASE').pluck();
     this.#byHotkey = db.prepare('SELECT name FROM labels WHERE hotkey = ? AND id != ?').pluck();
     this.#insert = db.prepare(
-      'INSERT INTO labels (name, color, hotkey, sort, prompt) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO labels (name, color, hotkey, sort, supercategory, category_id, attributes, prompt)
+       VALUES (@name, @color, @hotkey, @sort, @supercategory, @categoryId, @attributes, @prompt)`,
     );
     this.#update = db.prepare(
-      'UPDATE labels SET name = ?, color = ?, hotkey = ?, sort = ?, prompt = ? WHERE id = ?',
+      `UPDATE labels SET name = @name, color = @color, hotkey = @hotkey, sort = @sort,
+         supercategory = @supercategory, category_id = @categoryId, attributes = @attributes, prompt = @prompt
+       WHERE id = @id`,
     );
+    this.#byCategory = db.prepare('SELECT id FROM labels WHERE category_id = ?').pluck();
     this.#nextSort = db.prepare('SELECT COALESCE(MAX(sort) + 1, 0) FROM labels').pluck();
     this.#count = db.prepare('SELECT COUNT(*) FROM labels').pluck();
     this.#usage = db.prepare('SELECT COUNT(*) FROM annotations WHERE label_id = ?').pluck();
@@ -125,15 +146,31 @@ export class LabelsRepo {
     return id === undefined ? undefined : this.get(asLabelId(id));
   }
 
+  findByCategoryId(categoryId: number): Label | undefined {
+    const id = this.#byCategory.get(categoryId) as number | undefined;
+    return id === undefined ? undefined : this.get(asLabelId(id));
+  }
+
   create(input: NewLabel): Label {
     return writeTx(this.#db, () => {
       const name = checkName(input.name);
       const sort = this.#nextSort.get() as number;
       const color = input.color === undefined ? paletteColor(sort) : checkColor(input.color);
       const hotkey = checkHotkey(input.hotkey ?? null);
-      const prompt = checkPrompt(input.prompt ?? null);
-      this.#assertFree(name, hotkey, 0);
-      const id = Number(this.#insert.run(name, color, hotkey, sort, prompt).lastInsertRowid);
+      const categoryId = checkCategoryId(input.categoryId ?? null);
+      this.#assertFree(name, hotkey, 0, categoryId);
+      const id = Number(
+        this.#insert.run({
+          name,
+          color,
+          hotkey,
+          sort,
+          supercategory: checkSupercategory(input.supercategory ?? ''),
+          categoryId,
+          attributes: JSON.stringify(checkSpecs(input.attributes ?? [])),
+          prompt: checkPrompt(input.prompt ?? null),
+        }).lastInsertRowid,
+      );
       return this.get(asLabelId(id));
     });
   }
@@ -145,10 +182,40 @@ export class LabelsRepo {
       const color = changes.color === undefined ? current.color : checkColor(changes.color);
       const hotkey = changes.hotkey === undefined ? current.hotkey : checkHotkey(changes.hotkey);
       const sort = changes.sort === undefined ? current.sort : checkSort(changes.sort);
-      const prompt = changes.prompt === undefined ? current.prompt : checkPrompt(changes.prompt);
-      this.#assertFree(name, hotkey, id);
-      this.#update.run(name, color, hotkey, sort, prompt, id);
+      const categoryId =
+        changes.categoryId === undefined ? current.categoryId : checkCategoryId(changes.categoryId);
+      this.#assertFree(name, hotkey, id, categoryId);
+      this.#write(id, {
+        ...current,
+        name,
+        color,
+        hotkey,
+        sort,
+        categoryId,
+        supercategory:
+          changes.supercategory === undefined
+            ? current.supercategory
+            : checkSupercategory(changes.supercategory),
+        attributes: changes.attributes === undefined ? current.attributes : checkSpecs(changes.attributes),
+        prompt: changes.prompt === undefined ? current.prompt : checkPrompt(changes.prompt),
+      });
       return this.get(id);
+    });
+  }
+
+  /**
+   * Adds attribute specs the label does not declare yet (by name); existing ones are left as they are.
+   * Returns the label's specs after the merge.
+   */
+  declareAttributes(id: LabelId, specs: readonly AttributeSpec[]): AttributeSpec[] {
+    return writeTx(this.#db, () => {
+      const current = this.get(id);
+      const known = new Set(current.attributes.map((s) => s.name));
+      const added = specs.filter((s) => !known.has(s.name) && (known.add(s.name), true));
+      if (added.length === 0) return current.attributes;
+      const attributes = checkSpecs([...current.attributes, ...added]);
+      this.#write(id, { ...current, attributes });
+      return attributes;
     });
   }
 
@@ -157,8 +224,22 @@ export class LabelsRepo {
     return writeTx(this.#db, () => {
       const rest = this.list().filter((l) => !orderedIds.includes(l.id));
       const all = [...orderedIds.map((id) => this.get(id)), ...rest];
-      all.forEach((l, i) => this.#update.run(l.name, l.color, l.hotkey, i, l.prompt, l.id));
+      all.forEach((l, i) => this.#write(l.id, { ...l, sort: i }));
       return this.list();
+    });
+  }
+
+  #write(id: LabelId, l: Omit<Label, 'id' | 'annotationCount'>): void {
+    this.#update.run({
+      id,
+      name: l.name,
+      color: l.color,
+      hotkey: l.hotkey,
+      sort: l.sort,
+      supercategory: l.supercategory,
+      categoryId: l.categoryId,
+      attributes: JSON.stringify(l.attributes),
+      prompt: l.prompt,
     });
   }
 
@@ -200,7 +281,18 @@ export class LabelsRepo {
     });
   }
 
-  #assertFree(name: string, hotkey: string | null, selfId: number): void {
+  #assertFree(name: string, hotkey: string | null, selfId: number, categoryId: number | null): void {
+    if (categoryId !== null) {
+      const holder = this.#byCategory.get(categoryId) as number | undefined;
+      if (holder !== undefined && holder !== selfId) {
+        throw new ConflictError(
+          `category id ${categoryId} already belongs to label ${this.get(asLabelId(holder)).name}`,
+          {
+            field: 'categoryId',
+          },
+        );
+      }
+    }
     const sameName = this.#byName.get(name) as number | undefined;
     if (sameName !== undefined && sameName !== selfId) {
       throw new ConflictError(`a label named "${name}" already exists`, { field: 'name' });
@@ -241,6 +333,35 @@ function checkHotkey(hotkey: string | null): string | null {
   return hotkey;
 }
 
+function checkCategoryId(id: number | null): number | null {
+  if (id === null) return null;
+  if (!Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) {
+    throw new InvalidInputError('categoryId', `a category id is a non-negative integer, got ${id}`);
+  }
+  return id;
+}
+
+function checkSupercategory(s: string): string {
+  const trimmed = s.trim();
+  if (trimmed.length > MAX_NAME_CHARS) {
+    throw new InvalidInputError('supercategory', `a supercategory has at most ${MAX_NAME_CHARS} characters`);
+  }
+  return trimmed;
+}
+
+function checkSpecs(specs: readonly AttributeSpec[]): AttributeSpec[] {
+  const parsed = parsedOrThrow(AttributeSpecsSchema.safeParse(specs), 'attributes', 'invalid attribute list');
+  for (const [i, spec] of parsed.entries()) {
+    if (spec.kind === 'one_of' && !spec.options.includes(spec.default)) {
+      throw new InvalidInputError(
+        `attributes.${i}.default`,
+        `"${spec.default}" is not one of the options of "${spec.name}"`,
+      );
+    }
+  }
+  return parsed;
+}
+
 function checkPrompt(prompt: string | null): string | null {
   if (prompt === null) return null;
   const trimmed = prompt.trim();
@@ -262,6 +383,9 @@ function toLabel(raw: RawLabel): Label {
     color: raw.color,
     hotkey: raw.hotkey,
     sort: raw.sort,
+    supercategory: raw.supercategory,
+    categoryId: raw.category_id,
+    attributes: AttributeSpecsSchema.parse(JSON.parse(raw.attributes)),
     prompt: raw.prompt,
     annotationCount: raw.annotation_count,
   };

@@ -154,14 +154,30 @@ function migrate(db: Db, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(file, current, LATEST_SCHEMA_VERSION);
   if (current === LATEST_SCHEMA_VERSION) return;
-  db.transaction(() => {
-    for (let v = current + 1; v <= LATEST_SCHEMA_VERSION; v++) {
-      const sql = MIGRATIONS[v - 1];
-      if (sql === undefined) throw new Error(`migration ${v} is missing`);
-      db.exec(sql);
-      db.pragma(`user_version = ${v}`);
-    }
-  }).immediate();
+  // Migrations that rebuild a table drop the old one: with foreign keys on, that would cascade-delete
+  // every row referring to it. The switch only takes effect outside a transaction, so it wraps the
+  // migration, and the keys are checked before the migration commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (let v = current + 1; v <= LATEST_SCHEMA_VERSION; v++) {
+        const sql = MIGRATIONS[v - 1];
+        if (sql === undefined) throw new Error(`migration ${v} is missing`);
+        db.exec(sql);
+        db.pragma(`user_version = ${v}`);
+      }
+      const broken = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+      if (broken.length > 0) {
+        const first = broken[0]!;
+        throw new Error(
+          `migrating ${file} to schema ${LATEST_SCHEMA_VERSION} would leave ${broken.length} broken reference(s) (first: ${first.table} row ${first.rowid} → ${first.parent}); nothing was changed`,
+        );
+      }
+    }).immediate();
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
+  }
 }
 
 export function schemaVersion(db: Db): number {

@@ -167,5 +167,73 @@ CREATE TABLE duplicate_dismissals (
 CREATE INDEX duplicate_dismissals_image ON duplicate_dismissals (image_id, set_id);
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6];
+/**
+ * v7: the annotation model carries what dataset formats carry.
+ * - images: byte-identical files under different names are separate images, so the content hash is no
+ *   longer unique; the same file (path and content) is still imported once.
+ * - annotations: polylines, rotated boxes and image tags; COCO iscrowd; attribute values (JSON object);
+ *   groups (shapes of one object share a group id within their image).
+ * - labels: COCO supercategory and original category id (kept for the next export), and the attributes
+ *   their annotations carry (JSON array of specs).
+ * SQLite cannot drop a UNIQUE or change a CHECK in place: images and annotations are rebuilt (the
+ * migration runs with foreign keys off and checks them before it commits).
+ */
+const v7 = `
+CREATE TABLE images_rebuilt (
+  id        INTEGER PRIMARY KEY,
+  path      TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  sha256    TEXT NOT NULL,
+  format    TEXT NOT NULL,
+  bytes     INTEGER NOT NULL,
+  width     INTEGER NOT NULL CHECK (width > 0),
+  height    INTEGER NOT NULL CHECK (height > 0),
+  status    TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in_progress', 'done', 'review')),
+  missing   INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1)),
+  revision  INTEGER NOT NULL DEFAULT 0,
+  added_at  INTEGER NOT NULL,
+  mtime_ms  INTEGER,
+  UNIQUE (path, sha256)
+) STRICT;
+INSERT INTO images_rebuilt (id, path, name, sha256, format, bytes, width, height, status, missing, revision, added_at, mtime_ms)
+  SELECT id, path, name, sha256, format, bytes, width, height, status, missing, revision, added_at, mtime_ms FROM images;
+DROP TABLE images;
+ALTER TABLE images_rebuilt RENAME TO images;
+CREATE INDEX images_name ON images (name, id);
+CREATE INDEX images_status_name ON images (status, name, id);
+CREATE INDEX images_status_id ON images (status, id);
+CREATE INDEX images_bytes ON images (bytes);
+CREATE INDEX images_sha256 ON images (sha256);
+
+CREATE TABLE annotations_rebuilt (
+  id          INTEGER PRIMARY KEY,
+  image_id    INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  label_id    INTEGER NOT NULL REFERENCES labels (id),
+  kind        TEXT NOT NULL CHECK (kind IN ('box', 'polygon', 'mask', 'point', 'polyline', 'rotated_box', 'tag')),
+  geometry    TEXT NOT NULL,
+  score       REAL,
+  source      TEXT NOT NULL CHECK (source IN ('manual', 'click', 'text', 'propagated', 'imported')),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  revision    INTEGER NOT NULL,
+  client_id   TEXT,
+  iscrowd     INTEGER NOT NULL DEFAULT 0 CHECK (iscrowd IN (0, 1)),
+  attributes  TEXT NOT NULL DEFAULT '{}',
+  group_id    INTEGER CHECK (group_id > 0)
+) STRICT;
+INSERT INTO annotations_rebuilt (id, image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id)
+  SELECT id, image_id, label_id, kind, geometry, score, source, created_at, updated_at, revision, client_id FROM annotations;
+DROP TABLE annotations;
+ALTER TABLE annotations_rebuilt RENAME TO annotations;
+CREATE INDEX annotations_image ON annotations (image_id);
+CREATE INDEX annotations_label_image ON annotations (label_id, image_id);
+CREATE UNIQUE INDEX annotations_client_id ON annotations (image_id, client_id) WHERE client_id IS NOT NULL;
+
+ALTER TABLE labels ADD COLUMN supercategory TEXT NOT NULL DEFAULT '';
+ALTER TABLE labels ADD COLUMN category_id INTEGER CHECK (category_id >= 0);
+ALTER TABLE labels ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
+CREATE UNIQUE INDEX labels_category_id ON labels (category_id) WHERE category_id IS NOT NULL;
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

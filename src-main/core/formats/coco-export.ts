@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { toCocoShape } from './coco-geometry';
+import { type BoxSegmentation, toCocoShape } from './coco-geometry';
+import { groupInstances } from './export-instances';
 import type { ExportItem, FormatWriter, SplitName, WriterContext } from './export-types';
+import type { ExportLabel } from './source';
 import { TextFileWriter } from './text-stream';
 
 interface SplitFiles {
@@ -25,15 +27,42 @@ export function cocoInfo(now: Date): Record<string, unknown> {
 }
 
 /**
- * COCO instances JSON, one `annotations/instances_<split>.json` per split, streamed: images are written
- * as they come, annotations to a side file that is appended at the end. Ids start at 1 everywhere;
- * category ids follow the label order.
+ * COCO category ids for the labels, in label order: the id a label came with (COCO ids have gaps),
+ * otherwise the next id above all kept ones (1, 2, … when none is kept). Id 0 is not kept: trainers
+ * read it as background.
  */
-export function createCocoWriter(ctx: WriterContext): FormatWriter {
+export function cocoCategoryIds(
+  labels: readonly ExportLabel[],
+  count: (key: string) => void,
+): Map<number, number> {
+  const kept = new Set<number>();
+  const ids = new Map<number, number>();
+  for (const l of labels) {
+    if (l.categoryId === null) continue;
+    if (l.categoryId === 0) {
+      count('categoryIdZero');
+      continue;
+    }
+    if (kept.has(l.categoryId)) continue;
+    kept.add(l.categoryId);
+    ids.set(l.id, l.categoryId);
+  }
+  let next = kept.size === 0 ? 1 : Math.max(...kept) + 1;
+  for (const l of labels) if (!ids.has(l.id)) ids.set(l.id, next++);
+  return ids;
+}
+
+/**
+ * COCO instances JSON, one `annotations/instances_<split>.json` per split, streamed: images are written
+ * as they come, annotations to a side file that is appended at the end. Image and annotation ids start
+ * at 1; categories are every label (used or not) in label order with its category id and supercategory.
+ * Crowds are RLE; attributes follow CVAT's convention (`attributes: {occluded, rotation, …}`).
+ */
+export function createCocoWriter(ctx: WriterContext, boxSegmentation: BoxSegmentation): FormatWriter {
   const files = new Map<SplitName, SplitFiles>();
-  const categoryOf = new Map<number, number>();
-  ctx.labels.forEach((l, i) => categoryOf.set(l.id, i + 1));
+  const categoryOf = cocoCategoryIds(ctx.labels, (k) => ctx.count(k));
   const annDir = path.join(ctx.rootDir, 'annotations');
+  const shapeOptions = { segmentation: ctx.segmentation, boxSegmentation };
 
   async function open(split: SplitName): Promise<SplitFiles> {
     const existing = files.get(split);
@@ -43,8 +72,8 @@ export function createCocoWriter(ctx: WriterContext): FormatWriter {
     const side = new TextFileWriter(path.join(ctx.rootDir, `.annotations_${split}.part`));
     const entry: SplitFiles = { main, side, nextImageId: 1, nextAnnotationId: 1 };
     files.set(split, entry);
-    const categories = ctx.labels.map((l, i) =>
-      JSON.stringify({ id: i + 1, name: l.name, supercategory: '' }),
+    const categories = ctx.labels.map((l) =>
+      JSON.stringify({ id: categoryOf.get(l.id), name: l.name, supercategory: l.supercategory }),
     );
     await main.write(
       `{\n"info": ${JSON.stringify(cocoInfo(ctx.now))},\n"licenses": [],\n"categories": [\n${categories.join(',\n')}\n],\n"images": [`,
@@ -62,33 +91,40 @@ export function createCocoWriter(ctx: WriterContext): FormatWriter {
       const fileName = item.placedPath === null ? image.absolutePath : path.posix.basename(item.placedPath);
       const imageRecord = { id: imageId, width: image.widthPx, height: image.heightPx, file_name: fileName };
       await f.main.write(`${imageId === 1 ? '\n' : ',\n'}${JSON.stringify(imageRecord)}`);
-      for (const ann of item.annotations) {
-        const categoryId = categoryOf.get(ann.labelId);
+      const { instances, others } = groupInstances(item.annotations);
+      for (const other of others) ctx.count(`skipped:${other.geometry.kind}`);
+      for (const inst of instances) {
+        const categoryId = categoryOf.get(inst.labelId);
         if (categoryId === undefined) {
           ctx.count('skippedBadGeometry');
           continue;
         }
         let shape;
         try {
-          shape = toCocoShape(ann.geometry, ctx.segmentation, image.widthPx, image.heightPx);
+          shape = toCocoShape(inst, shapeOptions, image.widthPx, image.heightPx);
         } catch {
           ctx.count('skippedBadGeometry');
           continue;
         }
         if (shape.kind === 'skip') {
-          ctx.count(shape.reason === 'point' ? 'skippedPoints' : 'skippedEmptyMasks');
+          ctx.count('skippedEmptyMasks');
           continue;
         }
         if (shape.lostHoles) ctx.count('shapesLostHoles');
+        if (inst.members.length > 1) ctx.count('mergedGroups');
         const annId = f.nextAnnotationId++;
+        const attributes: Record<string, unknown> = { occluded: false, ...inst.attributes };
+        if (shape.rotationDeg !== null) attributes.rotation = shape.rotationDeg;
         const record = {
           id: annId,
           image_id: imageId,
           category_id: categoryId,
-          segmentation: shape.segmentation,
+          ...(shape.segmentation === null ? {} : { segmentation: shape.segmentation }),
           area: shape.area,
           bbox: shape.bbox,
-          iscrowd: ann.iscrowd === true ? 1 : 0,
+          iscrowd: inst.iscrowd ? 1 : 0,
+          ...(inst.score === null ? {} : { score: inst.score }),
+          attributes,
         };
         await f.side.write(`${annId === 1 ? '\n' : ',\n'}${JSON.stringify(record)}`);
       }

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { openImage, run } from '../images/open-image';
 import { AppError } from '../errors';
 import { createCocoWriter } from './coco-export';
+import type { BoxSegmentation } from './coco-geometry';
+import { createCvatWriter } from './cvat-export';
 import type {
   ExportFormat,
   ExportOptions,
@@ -22,24 +24,42 @@ import { createYoloWriter } from './yolo-export';
 
 const exportError = (message: string): AppError => new AppError('invalid_input', message);
 
-function createWriter(format: ExportFormat, ctx: WriterContext): FormatWriter {
+function createWriter(
+  format: ExportFormat,
+  ctx: WriterContext,
+  boxSegmentation: BoxSegmentation,
+): FormatWriter {
   switch (format) {
     case 'coco':
-      return createCocoWriter(ctx);
+      return createCocoWriter(ctx, boxSegmentation);
     case 'yolo-detect':
       return createYoloWriter(ctx, 'detect');
     case 'yolo-seg':
       return createYoloWriter(ctx, 'segment');
+    case 'yolo-obb':
+      return createYoloWriter(ctx, 'obb');
     case 'voc':
       return createVocWriter(ctx);
     case 'labelme':
       return createLabelmeWriter(ctx);
+    case 'cvat':
+      return createCvatWriter(ctx);
   }
 }
 
 const WARNING_TEXT: Record<string, (n: number) => string> = {
   shapesLostHoles: (n) => `${n} shape(s) lost their holes (this format stores outer rings only)`,
-  skippedPoints: (n) => `${n} point annotation(s) skipped (this format has no points)`,
+  'skipped:point': (n) => `${n} point annotation(s) skipped (this format has no points)`,
+  'skipped:polyline': (n) => `${n} polyline(s) skipped (this format has no open lines)`,
+  'skipped:tag': (n) => `${n} image tag(s) skipped (this format has no image-level labels)`,
+  skippedCrowds: (n) =>
+    `${n} crowd region(s) skipped (YOLO has no crowds; Ultralytics' converter drops them too)`,
+  joinedParts: (n) =>
+    `${n} object(s) in several parts joined into one segment row each, as Ultralytics' converter does`,
+  obbFromRegions: (n) => `${n} region(s) written as their smallest enclosing rotated box`,
+  mergedGroups: (n) => `${n} group(s) of shapes written as one object each`,
+  categoryIdZero: (n) => `${n} label(s) with category id 0 (background to most trainers) got new ids`,
+  polygonsAsMasks: (n) => `${n} polygon(s) with holes written as masks (CVAT polygons have no holes)`,
   skippedDegenerate: (n) => `${n} degenerate shape(s) skipped (fewer than 3 distinct points or zero size)`,
   skippedEmptyMasks: (n) => `${n} empty mask(s) skipped`,
   missingImageFiles: (n) => `${n} image file(s) missing on disk: annotations written without the image`,
@@ -123,7 +143,7 @@ async function placeImageFile(src: string, dest: string, mode: ImageFileMode): P
  */
 export async function exportDataset(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
   const imageFiles = options.imageFiles ?? 'copy';
-  if (imageFiles === 'reference' && (options.format === 'yolo-detect' || options.format === 'yolo-seg')) {
+  if (imageFiles === 'reference' && options.format.startsWith('yolo')) {
     throw exportError('YOLO needs the images inside the dataset: use image files "copy" or "link"');
   }
   if (imageFiles === 'reference' && options.format === 'voc') {
@@ -171,7 +191,7 @@ export async function exportDataset(source: ExportSource, options: ExportOptions
         counts[key] = (counts[key] ?? 0) + n;
       },
     };
-    const w = createWriter(options.format, ctx);
+    const w = createWriter(options.format, ctx, options.boxSegmentation ?? 'polygon');
     writer = w;
     const stems = new StemAllocator();
     const madeDirs = new Set<string>();

@@ -1,6 +1,7 @@
+import type { BoxSegmentation } from './coco-geometry';
 import type { ExportAnnotation, ExportImage, ExportLabel, ImageFilter, ProgressFn } from './source';
 
-export type ExportFormat = 'coco' | 'yolo-detect' | 'yolo-seg' | 'voc' | 'labelme';
+export type ExportFormat = 'coco' | 'yolo-detect' | 'yolo-seg' | 'yolo-obb' | 'voc' | 'labelme' | 'cvat';
 /** How masks and polygons become COCO segmentations: auto = RLE only where polygons would lose pixels. */
 export type SegmentationMode = 'polygon' | 'rle' | 'auto';
 /** copy the image files, hard-link them (symlink or copy when that fails), or reference them in place. */
@@ -12,6 +13,8 @@ export interface ExportOptions {
   /** Final output folder; it must not exist yet, or be empty. */
   readonly outDir: string;
   readonly segmentation?: SegmentationMode;
+  /** COCO boxes: their four-corner polygon (default; pycocotools' annToMask needs one) or no segmentation key. */
+  readonly boxSegmentation?: BoxSegmentation;
   readonly images?: ImageFilter;
   /** Fractions of images for train and val (normalised); absent = everything in train. */
   readonly split?: { readonly train: number; readonly val: number };

@@ -20,8 +20,10 @@ const stemOf = (name: string): string => path.posix.basename(name, path.posix.ex
 export type MatchResult = { readonly image: ProjectImageRef } | { readonly reason: string };
 
 /**
- * Finds the project image an annotation file refers to: exact relative path, then path suffix / unique
- * file name, then the content hash of the image file next to the annotations, then (YOLO) a unique stem.
+ * Finds the project image an annotation file refers to: exact relative path, then the unique file name,
+ * then the content hash (of image bytes the file embeds, or of the image file next to the annotations),
+ * then a unique stem. Byte-identical images are separate images: a content hash shared by several of
+ * them is ambiguous and matches none.
  * Comparison ignores case and slash direction, as exports from Windows tools differ in both.
  */
 export class ImageMatcher {
@@ -55,6 +57,11 @@ export class ImageMatcher {
       const hit = pick(this.byName.get(ref.fileName.toLowerCase()));
       if (hit) return { image: hit };
     }
+    if (ref.contentSha256 !== undefined && this.bySha.size > 0) {
+      const sha = ref.contentSha256();
+      const hit = sha === undefined ? undefined : pick(this.bySha.get(sha.toLowerCase()));
+      if (hit) return { image: hit };
+    }
     if (ref.findLocalFile !== undefined && this.bySha.size > 0) {
       try {
         const local = await ref.findLocalFile();
@@ -64,8 +71,8 @@ export class ImageMatcher {
         // unreadable image file: fall through to the other keys
       }
     }
-    if (ref.stemMatch) {
-      const hit = pick(this.byStem.get(stemOf(ref.fileName)));
+    if (ref.stem !== undefined) {
+      const hit = pick(this.byStem.get(ref.stem.toLowerCase()));
       if (hit) return { image: hit };
     }
     return {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type Geometry } from '@contract';
+import { type Attributes, type Geometry } from '@contract';
+import { rotatedBoxCorners } from '@shared/geometry';
 import { polygonsToMask } from '../segment/contours';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
 import { encodeGrayPng } from './png';
@@ -14,7 +15,7 @@ export interface LabelmeShape {
   points: number[][];
   group_id: number | null;
   description: string;
-  shape_type: 'polygon' | 'rectangle' | 'point' | 'mask';
+  shape_type: 'polygon' | 'rectangle' | 'point' | 'mask' | 'line' | 'linestrip' | 'oriented_rectangle';
   flags: Record<string, boolean>;
   mask: string | null;
 }
@@ -27,6 +28,14 @@ function shape(
   mask: string | null = null,
 ): LabelmeShape {
   return { label, points, group_id: groupId, description: '', shape_type: shapeType, flags: {}, mask };
+}
+
+/** Boolean attributes as labelme shape flags, the text attribute `description` as its description. */
+function withAttributes(s: LabelmeShape, attributes: Attributes): LabelmeShape {
+  const flags: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(attributes)) if (typeof v === 'boolean') flags[k] = v;
+  const description = typeof attributes.description === 'string' ? attributes.description : s.description;
+  return { ...s, flags, description };
 }
 
 const ringPoints = (ring: readonly number[]): number[][] => {
@@ -67,33 +76,48 @@ export function maskShape(
   );
 }
 
-/** labelme shapes of one annotation. `nextGroup` hands out group ids for multi-part polygons. */
+/**
+ * labelme shapes of one annotation (none for an image tag: tags are image flags). `group` is the
+ * annotation's group; `nextGroup` hands out a fresh one for a polygon in several parts.
+ */
 export function labelmeShapes(
   label: string,
   g: Geometry,
   widthPx: number,
   heightPx: number,
+  group: number | null,
   nextGroup: () => number,
 ): LabelmeShape[] {
   switch (g.kind) {
     case 'box':
       return [
-        shape(label, 'rectangle', [
-          [g.x, g.y],
-          [g.x + g.widthPx, g.y + g.heightPx],
-        ]),
+        shape(
+          label,
+          'rectangle',
+          [
+            [g.x, g.y],
+            [g.x + g.widthPx, g.y + g.heightPx],
+          ],
+          group,
+        ),
       ];
+    case 'rotated_box':
+      return [shape(label, 'oriented_rectangle', ringPoints(rotatedBoxCorners(g)), group)];
     case 'point':
-      return [shape(label, 'point', [[g.x, g.y]])];
+      return [shape(label, 'point', [[g.x, g.y]], group)];
+    case 'polyline':
+      return [shape(label, g.points.length === 4 ? 'line' : 'linestrip', ringPoints(g.points), group)];
+    case 'tag':
+      return [];
     case 'polygon': {
       const { outers, holes } = classifyRings(g.rings);
       if (holes.length > 0) {
         // labelme polygons cannot hold holes; a mask keeps them.
         const m = maskShape(label, polygonsToMask(g.rings, widthPx, heightPx), widthPx, heightPx);
-        return m ? [m] : [];
+        return m ? [{ ...m, group_id: group }] : [];
       }
-      const group = outers.length > 1 ? nextGroup() : null;
-      return outers.map((ring) => shape(label, 'polygon', ringPoints(ring), group));
+      const parts = outers.length > 1 && group === null ? nextGroup() : group;
+      return outers.map((ring) => shape(label, 'polygon', ringPoints(ring), parts));
     }
     case 'mask': {
       assertRleSize(g.rle, widthPx, heightPx, 'mask');
@@ -105,7 +129,7 @@ export function labelmeShapes(
         [x0 + crop.widthPx - 1, y0 + crop.heightPx - 1],
       ];
       const png = encodeGrayPng(crop.mask, crop.widthPx, crop.heightPx).toString('base64');
-      return [shape(label, 'mask', points, null, png)];
+      return [shape(label, 'mask', points, group, png)];
     }
   }
 }
@@ -130,25 +154,38 @@ export function createLabelmeWriter(ctx: WriterContext): FormatWriter {
         item.placedPath === null
           ? path.relative(path.join(ctx.finalDir, dir), image.absolutePath).split(path.sep).join('/')
           : path.posix.basename(item.placedPath);
-      let group = 0;
+      // Fresh groups for multi-part polygons are numbered above the groups the image already has.
+      let group = Math.max(0, ...item.annotations.map((a) => a.groupId ?? 0));
       const shapes: LabelmeShape[] = [];
+      const flags: Record<string, boolean> = {};
       for (const ann of item.annotations) {
         const label = nameOf.get(ann.labelId);
         if (label === undefined) {
           ctx.count('skippedBadGeometry');
           continue;
         }
+        if (ann.geometry.kind === 'tag') {
+          flags[label] = true;
+          continue;
+        }
         try {
-          const s = labelmeShapes(label, ann.geometry, image.widthPx, image.heightPx, () => ++group);
+          const s = labelmeShapes(
+            label,
+            ann.geometry,
+            image.widthPx,
+            image.heightPx,
+            ann.groupId,
+            () => ++group,
+          );
           if (s.length === 0) ctx.count('skippedEmptyMasks');
-          shapes.push(...s);
+          shapes.push(...s.map((one) => withAttributes(one, ann.attributes)));
         } catch {
           ctx.count('skippedBadGeometry');
         }
       }
       const doc = {
         version: LABELME_VERSION,
-        flags: {},
+        flags,
         shapes,
         imagePath,
         imageData: null,

@@ -1,16 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { type ImageId, type LabelId } from '@contract';
+import { type AttributeSpec, type ImageId, type LabelId } from '@contract';
 import type { ImageRecord } from '../db/images-repo';
 import type { Project } from '../project';
 import type {
-  ExistingAnnotation,
+  DeclaredLabel,
   ExportAnnotation,
   ExportImage,
   ExportLabel,
   ExportSource,
   ImageFilter,
   ImportSink,
+  LabelDecl,
   NewAnnotation,
   ProjectImageRef,
 } from './source';
@@ -50,7 +50,16 @@ const keep = (filter: ImageFilter, rec: ImageRecord): boolean =>
 export function projectExportSource(project: Project): ExportSource {
   return {
     labels(): Promise<readonly ExportLabel[]> {
-      return Promise.resolve(project.labels.list().map((l) => ({ id: l.id, name: l.name, color: l.color })));
+      return Promise.resolve(
+        project.labels.list().map((l) => ({
+          id: l.id,
+          name: l.name,
+          color: l.color,
+          supercategory: l.supercategory,
+          categoryId: l.categoryId,
+          attributes: l.attributes,
+        })),
+      );
     },
     async *imagePages(filter: ImageFilter, pageSize: number): AsyncIterable<readonly ExportImage[]> {
       let page: ExportImage[] = [];
@@ -67,16 +76,7 @@ export function projectExportSource(project: Project): ExportSource {
       if (page.length > 0) yield page;
     },
     annotationsOf(imageId: ImageId): Promise<readonly ExportAnnotation[]> {
-      // The store has no crowd flag: every annotation is exported as a single object (iscrowd 0).
-      return Promise.resolve(
-        project.annotations.list(imageId).items.map((a) => ({
-          id: a.id,
-          labelId: a.labelId,
-          geometry: a.geometry,
-          score: a.score,
-          source: a.source,
-        })),
-      );
+      return Promise.resolve(project.annotations.list(imageId).items);
     },
   };
 }
@@ -97,31 +97,59 @@ export function projectImportSink(project: Project): ImportSink {
         };
       }
     },
-    ensureLabel(name: string): Promise<LabelId> {
-      const found = project.labels.findByName(name);
-      return Promise.resolve(found ? found.id : project.labels.create({ name }).id);
+    declareLabel(decl: LabelDecl): Promise<DeclaredLabel> {
+      return Promise.resolve(declareProjectLabel(project, decl));
     },
-    existingAnnotations(imageId: ImageId): Promise<readonly ExistingAnnotation[]> {
-      return Promise.resolve(project.annotations.list(imageId).items);
+    declareAttributes(labelId: LabelId, specs: readonly AttributeSpec[]): Promise<readonly AttributeSpec[]> {
+      return Promise.resolve(project.labels.declareAttributes(labelId, specs));
     },
-    addAnnotations(imageId: ImageId, annotations: readonly NewAnnotation[]): Promise<void> {
-      const { revision } = project.annotations.list(imageId);
-      project.annotations.applyPatch(
-        imageId,
-        {
-          added: annotations.map((a) => ({
-            // Unique per annotation: the store treats a repeated client id on an image as a re-send.
-            clientId: `import:${randomUUID()}`,
-            labelId: a.labelId,
-            geometry: a.geometry,
+    maxGroupId(imageId: ImageId): Promise<number> {
+      return Promise.resolve(project.annotations.maxGroupId(imageId));
+    },
+    addAnnotations(annotations: readonly NewAnnotation[]): Promise<{ added: number; duplicates: number }> {
+      return Promise.resolve(
+        project.annotations.importBatch(
+          annotations.map((a) => ({
+            ...a,
             // Scores outside [0,1] (some detectors write logits) are not probabilities: drop them.
             score: a.score !== null && a.score >= 0 && a.score <= 1 ? a.score : null,
-            source: 'imported' as const,
           })),
-        },
-        revision,
+        ),
       );
-      return Promise.resolve();
     },
   };
+}
+
+/**
+ * A file's category as a project label: created with its id, supercategory and attributes, or, when a
+ * label of that name exists, completed with what it lacks (its own fields win).
+ */
+function declareProjectLabel(project: Project, decl: LabelDecl): DeclaredLabel {
+  const holder = decl.categoryId === undefined ? undefined : project.labels.findByCategoryId(decl.categoryId);
+  const existing = project.labels.findByName(decl.name);
+  const idTaken = holder !== undefined && holder.id !== existing?.id;
+  const warning = idTaken
+    ? `category id ${decl.categoryId} already belongs to label "${holder.name}"; this label keeps its name without the id`
+    : undefined;
+  const categoryId = idTaken ? undefined : decl.categoryId;
+  if (existing === undefined) {
+    const created = project.labels.create({
+      name: decl.name,
+      ...(decl.color === undefined ? {} : { color: decl.color }),
+      ...(categoryId === undefined ? {} : { categoryId }),
+      ...(decl.supercategory === undefined ? {} : { supercategory: decl.supercategory }),
+      ...(decl.attributes === undefined ? {} : { attributes: decl.attributes }),
+    });
+    return { id: created.id, attributes: created.attributes, ...(warning ? { warning } : {}) };
+  }
+  const changes = {
+    ...(existing.categoryId === null && categoryId !== undefined ? { categoryId } : {}),
+    ...(existing.supercategory === '' && decl.supercategory ? { supercategory: decl.supercategory } : {}),
+  };
+  if (Object.keys(changes).length > 0) project.labels.update(existing.id, changes);
+  const attributes =
+    decl.attributes === undefined
+      ? existing.attributes
+      : project.labels.declareAttributes(existing.id, decl.attributes);
+  return { id: existing.id, attributes, ...(warning ? { warning } : {}) };
 }

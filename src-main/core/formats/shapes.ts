@@ -1,6 +1,7 @@
 import { type CocoRle, type Geometry } from '@contract';
+import { ringsExtent, rotatedBoxExtent } from '@shared/geometry';
 import { countsToCropMask, parseCountsScratch } from '@shared/mask';
-export { assertRleSize, boxRing, geometryToMask } from '../segment/geometry-mask';
+export { assertRleSize, boxRing, geometryToMask, regionRle } from '../segment/geometry-mask';
 import {
   countsArea,
   countsToBbox,
@@ -13,24 +14,7 @@ import {
 /** `[x, y, width, height]` in continuous pixel coordinates (COCO bbox convention). */
 export type Bbox = [number, number, number, number];
 
-export function ringsExtent(rings: readonly (readonly number[])[]): Bbox {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const ring of rings) {
-    for (let i = 0; i + 1 < ring.length; i += 2) {
-      const x = ring[i]!;
-      const y = ring[i + 1]!;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-  }
-  if (minX === Infinity) return [0, 0, 0, 0];
-  return [minX, minY, maxX - minX, maxY - minY];
-}
+export { ringsExtent };
 
 /** Even-odd point-in-ring test (ray casting). */
 export function pointInRing(px: number, py: number, ring: readonly number[]): boolean {
@@ -74,8 +58,14 @@ export function geometryBbox(g: Geometry): Bbox {
       return ringsExtent(g.rings);
     case 'mask':
       return rleToBbox(g.rle);
+    case 'rotated_box':
+      return rotatedBoxExtent(g);
+    case 'polyline':
+      return ringsExtent([g.points]);
     case 'point':
       return [g.x, g.y, 0, 0];
+    case 'tag':
+      return [0, 0, 0, 0];
   }
 }
 
@@ -101,21 +91,6 @@ export function maskPixelBounds(
     }
   }
   return x1 < 0 ? null : [x0, y0, x1, y1];
-}
-
-/** Stable text key of a geometry (coordinates rounded to 1/1000 px) for import de-duplication. */
-export function geometryKey(g: Geometry): string {
-  const r = (v: number): number => Math.round(v * 1000) / 1000;
-  switch (g.kind) {
-    case 'box':
-      return `box:${r(g.x)},${r(g.y)},${r(g.widthPx)},${r(g.heightPx)}`;
-    case 'polygon':
-      return `polygon:${g.rings.map((ring) => ring.map(r).join(',')).join('|')}`;
-    case 'mask':
-      return `mask:${g.rle.size[0]},${g.rle.size[1]}:${g.rle.counts}`;
-    case 'point':
-      return `point:${r(g.x)},${r(g.y)}`;
-  }
 }
 
 export interface CroppedMask {

@@ -1,11 +1,14 @@
 import {
   type AnnotationSource,
+  type Attributes,
+  type AttributeSpec,
   type Geometry,
   type ImageStatus,
   type AnnotationId,
   type ImageId,
   type LabelId,
 } from '@contract';
+import type { ImportedAnnotation } from '../db/annotations-repo';
 
 /**
  * The small interfaces between the dataset formats and a project. Writers only ever see one page of images
@@ -31,7 +34,10 @@ export interface ExportAnnotation {
   readonly geometry: Geometry;
   readonly score: number | null;
   readonly source: AnnotationSource;
-  readonly iscrowd?: boolean;
+  readonly iscrowd: boolean;
+  readonly attributes: Attributes;
+  /** Shapes of the image with the same group id are one object. */
+  readonly groupId: number | null;
 }
 
 export interface ExportLabel {
@@ -39,6 +45,10 @@ export interface ExportLabel {
   readonly name: string;
   /** `#rrggbb`. */
   readonly color: string;
+  readonly supercategory: string;
+  /** The COCO category id the label came with, if any (exports keep it). */
+  readonly categoryId: number | null;
+  readonly attributes: readonly AttributeSpec[];
 }
 
 export type ImageFilter =
@@ -73,26 +83,43 @@ export interface ProjectImageRef {
   readonly heightPx: number;
 }
 
-export interface ExistingAnnotation {
-  readonly labelId: LabelId;
-  readonly geometry: Geometry;
+/** One annotation to add (source `imported`): the store's own import record. */
+export type NewAnnotation = ImportedAnnotation;
+
+/** A category as a file declares it (COCO categories, CVAT labels, YOLO names). */
+export interface LabelDecl {
+  readonly name: string;
+  /** `#rrggbb`, used only when the label is created. */
+  readonly color?: string;
+  readonly categoryId?: number;
+  readonly supercategory?: string;
+  readonly attributes?: readonly AttributeSpec[];
 }
 
-export interface NewAnnotation {
-  readonly labelId: LabelId;
-  readonly geometry: Geometry;
-  readonly score: number | null;
-  readonly iscrowd: boolean;
+export interface DeclaredLabel {
+  readonly id: LabelId;
+  readonly attributes: readonly AttributeSpec[];
+  /** Why part of the declaration could not be kept (e.g. its category id belongs to another label). */
+  readonly warning?: string;
 }
 
 export interface ImportSink {
   /** Every project image (only ids, names and hashes are kept in memory). */
   images(): AsyncIterable<ProjectImageRef> | Iterable<ProjectImageRef>;
-  /** The id of the label with this name, created when missing. */
-  ensureLabel(name: string): Promise<LabelId>;
-  existingAnnotations(imageId: ImageId): Promise<readonly ExistingAnnotation[]>;
-  /** Adds annotations to one image (source = imported), in one transaction. */
-  addAnnotations(imageId: ImageId, annotations: readonly NewAnnotation[]): Promise<void>;
+  /**
+   * The label with this name, created with everything declared when missing; an existing label keeps
+   * its fields and only gains the category id, supercategory and attributes it lacks.
+   */
+  declareLabel(decl: LabelDecl): Promise<DeclaredLabel>;
+  /** Adds attribute specs the label lacks (by name); returns its specs. */
+  declareAttributes(labelId: LabelId, specs: readonly AttributeSpec[]): Promise<readonly AttributeSpec[]>;
+  /** The largest group id on the image (0 when none). */
+  maxGroupId(imageId: ImageId): Promise<number>;
+  /**
+   * Adds annotations in one transaction; those the image already has (same label, kind and geometry)
+   * are skipped and counted as duplicates.
+   */
+  addAnnotations(annotations: readonly NewAnnotation[]): Promise<{ added: number; duplicates: number }>;
 }
 
 export interface ImportResult {
@@ -104,4 +131,6 @@ export interface ImportResult {
   readonly unmatched: string[];
   /** `file:line: message` or `file: field: message`; the rest of the import still completes. */
   readonly errors: string[];
+  /** Notes on what was kept differently (clipped shapes, parts of a file not imported yet). */
+  readonly warnings: string[];
 }

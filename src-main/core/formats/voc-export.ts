@@ -1,20 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { type AttributeValue, type Attributes } from '@contract';
+import { type ExportInstance, groupInstances, instanceExtent } from './export-instances';
 import type { ExportItem, FormatWriter, SplitName, WriterContext } from './export-types';
-import { encodeIndexedPng } from './png';
-import { type CocoRle, type Geometry } from '@contract';
-import { polygonsToRle } from '../segment/rle';
 import { forEachRlePixel } from './mask-topology';
-import { assertRleSize, geometryBbox, geometryToMask, unionAsGeometry } from './shapes';
-import { VOC_VOID_INDEX, vocClassIndices, vocLabelmap, vocPalette } from './voc-palette';
+import { encodeIndexedPng } from './png';
+import { regionRle } from './shapes';
+import { IGNORE_LABEL, VOC_VOID_INDEX, vocClassIndices, vocLabelmap, vocPalette } from './voc-palette';
+import { escapeXml } from './xml-tree';
 
-export const escapeXml = (s: string): string =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+export { escapeXml };
 
 /**
  * VOC bndbox: 1-based inclusive pixel indices. A pixel-aligned `[x,y,w,h]` gives xmin=x+1, xmax=x+w
@@ -44,6 +39,30 @@ interface VocObject {
   readonly name: string;
   readonly box: NonNullable<ReturnType<typeof vocBndbox>>;
   readonly difficult: boolean;
+  readonly truncated: boolean;
+  readonly occluded: boolean | null;
+  readonly pose: string;
+  /** Other attributes, written in the `<attributes>` element Datumaro and CVAT read. */
+  readonly extra: readonly [string, AttributeValue][];
+}
+
+/** The VOC fields of an object from its attributes (VOC's own ones are elements, the rest extra). */
+function vocFields(
+  attributes: Attributes,
+): Pick<VocObject, 'pose' | 'extra'> & { difficult: boolean; truncated: boolean; occluded: boolean | null } {
+  const extra: [string, AttributeValue][] = [];
+  let pose = 'Unspecified';
+  let difficult = false;
+  let truncated = false;
+  let occluded: boolean | null = null;
+  for (const [k, v] of Object.entries(attributes)) {
+    if (k === 'difficult' && typeof v === 'boolean') difficult = v;
+    else if (k === 'truncated' && typeof v === 'boolean') truncated = v;
+    else if (k === 'occluded' && typeof v === 'boolean') occluded = v;
+    else if (k === 'pose' && typeof v === 'string') pose = v;
+    else extra.push([k, v]);
+  }
+  return { pose, extra, difficult, truncated, occluded };
 }
 
 export function vocXml(
@@ -71,46 +90,69 @@ export function vocXml(
     lines.push(
       '  <object>',
       `    <name>${escapeXml(o.name)}</name>`,
-      '    <pose>Unspecified</pose>',
-      `    <truncated>${o.box.truncated ? 1 : 0}</truncated>`,
+      `    <pose>${escapeXml(o.pose)}</pose>`,
+      `    <truncated>${o.truncated ? 1 : 0}</truncated>`,
       `    <difficult>${o.difficult ? 1 : 0}</difficult>`,
+      ...(o.occluded === null ? [] : [`    <occluded>${o.occluded ? 1 : 0}</occluded>`]),
       '    <bndbox>',
       `      <xmin>${o.box.xmin}</xmin>`,
       `      <ymin>${o.box.ymin}</ymin>`,
       `      <xmax>${o.box.xmax}</xmax>`,
       `      <ymax>${o.box.ymax}</ymax>`,
       '    </bndbox>',
-      '  </object>',
     );
+    if (o.extra.length > 0) {
+      lines.push('    <attributes>');
+      for (const [k, v] of o.extra) {
+        lines.push(
+          '      <attribute>',
+          `        <name>${escapeXml(k)}</name>`,
+          `        <value>${escapeXml(String(v))}</value>`,
+          '      </attribute>',
+        );
+      }
+      lines.push('    </attributes>');
+    }
+    lines.push('  </object>');
   }
   lines.push('</annotation>');
   return lines.join('\n') + '\n';
 }
 
-/**
- * The region as an RLE when that needs no full-size raster: masks as they are, polygons whose rings do
- * not overlap (their union, frPoly + merge, then equals the even-odd fill). Null otherwise.
- */
-function regionRle(g: Geometry, widthPx: number, heightPx: number): CocoRle | null {
-  if (g.kind === 'mask') {
-    assertRleSize(g.rle, widthPx, heightPx, 'mask');
-    return g.rle;
+/** The XML box of an instance: its box member when it has one (VOC's own box), else the extent of all. */
+function instanceBbox(inst: ExportInstance): [number, number, number, number] {
+  const box = inst.members.find((m) => m.geometry.kind === 'box');
+  return instanceExtent(inst, box === undefined ? inst.members : [box]);
+}
+
+/** Pixels of an instance for the segmentation PNGs: its non-box members (a lone box is not painted). */
+function paintInstance(
+  inst: ExportInstance,
+  widthPx: number,
+  heightPx: number,
+  paint: (i: number) => void,
+): boolean {
+  const regions = inst.members.filter((m) => m.geometry.kind !== 'box');
+  for (const m of regions) {
+    const rle = regionRle(m.geometry, widthPx, heightPx);
+    if (rle !== null) forEachRlePixel(rle, paint);
   }
-  if (g.kind !== 'polygon') return null;
-  const asUnion = unionAsGeometry(g.rings, widthPx, heightPx);
-  return asUnion.kind === 'polygon' ? polygonsToRle(g.rings, heightPx, widthPx) : null;
+  return regions.length > 0;
 }
 
 /**
  * Pascal VOC layout: JPEGImages/, Annotations/<stem>.xml, ImageSets/{Main,Segmentation}/{train,val,trainval}.txt,
- * SegmentationClass/ and SegmentationObject/ paletted PNGs (bitget palette, 255 = void; crowd regions
- * are painted void), labelmap.txt. Later annotations paint over earlier ones.
+ * SegmentationClass/ and SegmentationObject/ paletted PNGs (bitget palette, 255 = void: crowd regions
+ * and shapes labelled `__ignore__`, as labelme2voc paints them), labelmap.txt. A group (a box and a mask
+ * of one object, as VOC import makes them) is one object. Later objects paint over earlier ones.
  */
 export function createVocWriter(ctx: WriterContext): FormatWriter {
-  const names = ctx.labels.map((l) => l.name);
+  const classLabels = ctx.labels.filter((l) => l.name !== IGNORE_LABEL);
+  const names = classLabels.map((l) => l.name);
   const classIndices = vocClassIndices(names);
   const classOf = new Map<number, { name: string; index: number }>();
-  ctx.labels.forEach((l, i) => classOf.set(l.id, { name: l.name, index: classIndices[i]! }));
+  classLabels.forEach((l, i) => classOf.set(l.id, { name: l.name, index: classIndices[i]! }));
+  const ignoreIds = new Set(ctx.labels.filter((l) => l.name === IGNORE_LABEL).map((l) => l.id as number));
   const palette = vocPalette();
   const mainLists: Record<SplitName, string[]> = { train: [], val: [] };
   const segLists: Record<SplitName, string[]> = { train: [], val: [] };
@@ -137,42 +179,52 @@ export function createVocWriter(ctx: WriterContext): FormatWriter {
       const objects: VocObject[] = [];
       let classPng: Uint8Array | null = null;
       let objectPng: Uint8Array | null = null;
-      for (const ann of item.annotations) {
-        const cls = classOf.get(ann.labelId);
-        if (cls === undefined) {
-          ctx.count('skippedBadGeometry');
-          continue;
-        }
-        if (ann.geometry.kind === 'point') {
-          ctx.count('skippedPoints');
-          continue;
-        }
+      const pngs = (): [Uint8Array, Uint8Array] => [
+        (classPng ??= new Uint8Array(widthPx * heightPx)),
+        (objectPng ??= new Uint8Array(widthPx * heightPx)),
+      ];
+      const { instances, others } = groupInstances(item.annotations);
+      for (const other of others) ctx.count(`skipped:${other.geometry.kind}`);
+      for (const inst of instances) {
         try {
-          const box = vocBndbox(geometryBbox(ann.geometry), widthPx, heightPx);
+          if (ignoreIds.has(inst.labelId)) {
+            // labelme2voc's __ignore__: void in both PNGs, no object.
+            const [cp, op] = pngs();
+            paintInstance(inst, widthPx, heightPx, (i) => {
+              cp[i] = VOC_VOID_INDEX;
+              op[i] = VOC_VOID_INDEX;
+            });
+            continue;
+          }
+          const cls = classOf.get(inst.labelId);
+          if (cls === undefined) {
+            ctx.count('skippedBadGeometry');
+            continue;
+          }
+          const box = vocBndbox(instanceBbox(inst), widthPx, heightPx);
           if (box === null) {
             ctx.count('skippedDegenerate');
             continue;
           }
-          const crowd = ann.iscrowd === true;
-          objects.push({ name: cls.name, box, difficult: crowd });
-          if (ann.geometry.kind === 'box') continue;
+          const crowd = inst.iscrowd;
+          const fields = vocFields(inst.attributes);
+          objects.push({
+            name: cls.name,
+            box,
+            ...fields,
+            difficult: fields.difficult || crowd,
+            truncated: fields.truncated || box.truncated,
+          });
+          if (!inst.members.some((m) => m.geometry.kind !== 'box')) continue;
           const classIndex = crowd ? VOC_VOID_INDEX : cls.index;
           const objectIndex = objects.length;
           if (objectIndex >= VOC_VOID_INDEX && !crowd) ctx.count('unpaintedObjects');
           const objectValue = crowd ? VOC_VOID_INDEX : objectIndex < VOC_VOID_INDEX ? objectIndex : -1;
-          const cp = (classPng ??= new Uint8Array(widthPx * heightPx));
-          const op = (objectPng ??= new Uint8Array(widthPx * heightPx));
-          const paint = (i: number): void => {
+          const [cp, op] = pngs();
+          paintInstance(inst, widthPx, heightPx, (i) => {
             cp[i] = classIndex;
             if (objectValue >= 0) op[i] = objectValue;
-          };
-          const rle = regionRle(ann.geometry, widthPx, heightPx);
-          if (rle !== null) {
-            forEachRlePixel(rle, paint);
-          } else {
-            const mask = geometryToMask(ann.geometry, widthPx, heightPx);
-            if (mask !== null) for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) paint(i);
-          }
+          });
         } catch {
           ctx.count('skippedBadGeometry');
         }

@@ -21,6 +21,9 @@ export function vocPalette(): Uint8Array {
 
 export const VOC_VOID_INDEX = 255;
 
+/** labelme2voc's label for regions to leave out of training: VOC void (255). */
+export const IGNORE_LABEL = '__ignore__';
+
 /** The 20 VOC classes; index in this list + 1 is the class value in SegmentationClass PNGs. */
 export const VOC_CLASSES: readonly string[] = [
   'aeroplane',

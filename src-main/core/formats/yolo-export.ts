@@ -1,9 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Document } from 'yaml';
 import { type Geometry } from '@contract';
+import { minAreaRect, ringArea2, rotatedBoxCorners } from '@shared/geometry';
+import { type ExportInstance, groupInstances, instanceExtent } from './export-instances';
 import type { ExportItem, FormatWriter, WriterContext } from './export-types';
-import { assertRleSize, boxRing, classifyRings, geometryBbox } from './shapes';
+import { joinSegments } from './join-segments';
 import { rleToPolygons } from './mask-topology';
+import { assertRleSize, boxRing, classifyRings } from './shapes';
+
+export type YoloTask = 'detect' | 'segment' | 'obb';
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 /** 6 decimals, clamped to [0,1] (Ultralytics drops images with values outside [-0.01, 1.01]). */
@@ -24,14 +30,6 @@ export function yoloDetectRow(
   const h = yoloNumber(y1 - y0);
   if (Number(w) === 0 || Number(h) === 0) return null;
   return `${classIndex} ${yoloNumber((x0 + x1) / 2)} ${yoloNumber((y0 + y1) / 2)} ${w} ${h}`;
-}
-
-/** Twice the signed area (shoelace); 0 for collinear points. */
-function ringArea2(xy: readonly number[]): number {
-  let a = 0;
-  const n = xy.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) a += xy[j * 2]! * xy[i * 2 + 1]! - xy[i * 2]! * xy[j * 2 + 1]!;
-  return a;
 }
 
 /** A segment row `class x1 y1 … xn yn`; null when fewer than 3 distinct points (or no area) remain after rounding. */
@@ -56,6 +54,21 @@ export function yoloSegmentRow(
   return `${classIndex} ${pts.join(' ')}`;
 }
 
+/** An OBB row `class x1 y1 x2 y2 x3 y3 x4 y4` (the corners, normalised); null for a degenerate box. */
+export function yoloObbRow(
+  classIndex: number,
+  corners: readonly number[],
+  widthPx: number,
+  heightPx: number,
+): string | null {
+  if (Math.abs(ringArea2(corners)) < 1e-9) return null;
+  const values: string[] = [];
+  for (let i = 0; i + 1 < corners.length; i += 2) {
+    values.push(yoloNumber(corners[i]! / widthPx), yoloNumber(corners[i + 1]! / heightPx));
+  }
+  return `${classIndex} ${values.join(' ')}`;
+}
+
 /** Outer rings of a region geometry (holes dropped) and whether holes were dropped. */
 function outerRings(
   g: Geometry,
@@ -65,6 +78,8 @@ function outerRings(
   switch (g.kind) {
     case 'box':
       return { rings: [boxRing(g.x, g.y, g.widthPx, g.heightPx)], lostHoles: false };
+    case 'rotated_box':
+      return { rings: [rotatedBoxCorners(g)], lostHoles: false };
     case 'polygon': {
       const { outers, holes } = classifyRings(g.rings);
       return { rings: outers, lostHoles: holes.length > 0 };
@@ -75,71 +90,106 @@ function outerRings(
       return { rings: parts.map((p) => p.outer), lostHoles: parts.some((p) => p.holes.length > 0) };
     }
     case 'point':
+    case 'polyline':
+    case 'tag':
       return { rings: [], lostHoles: false };
   }
 }
 
-/** The label rows of one image (duplicates removed, as Ultralytics would warn about them). */
+/** The corners of an instance as an oriented box: its own for a single (rotated) box, else the smallest rectangle around it. */
+function obbCorners(
+  inst: ExportInstance,
+  widthPx: number,
+  heightPx: number,
+  count: (k: string) => void,
+): number[] | null {
+  const only = inst.members.length === 1 ? inst.members[0]!.geometry : null;
+  if (only?.kind === 'rotated_box') return rotatedBoxCorners(only);
+  if (only?.kind === 'box') return boxRing(only.x, only.y, only.widthPx, only.heightPx);
+  const pts = inst.members.flatMap((m) => outerRings(m.geometry, widthPx, heightPx).rings.flat());
+  const rect = minAreaRect(pts);
+  if (rect === null) return null;
+  count('obbFromRegions');
+  return rotatedBoxCorners(rect);
+}
+
+/**
+ * The label rows of one image (duplicates removed, as Ultralytics would warn about them). One row per
+ * instance: a group's shapes, or a shape in several parts, are joined into one segment row the way
+ * Ultralytics' converter does. Crowd regions are left out, as Ultralytics' converter does.
+ */
 export function yoloRows(
   item: Pick<ExportItem, 'image' | 'annotations'>,
   classOf: ReadonlyMap<number, number>,
-  task: 'detect' | 'segment',
+  task: YoloTask,
   count: (key: string, n?: number) => void,
 ): string[] {
   const { widthPx, heightPx } = item.image;
   const rows = new Set<string>();
-  for (const ann of item.annotations) {
-    const cls = classOf.get(ann.labelId);
+  const { instances, others } = groupInstances(item.annotations);
+  for (const other of others) count(`skipped:${other.geometry.kind}`);
+  for (const inst of instances) {
+    const cls = classOf.get(inst.labelId);
     if (cls === undefined) {
       count('skippedBadGeometry');
       continue;
     }
-    if (ann.geometry.kind === 'point') {
-      count('skippedPoints');
+    if (inst.iscrowd) {
+      count('skippedCrowds');
       continue;
     }
+    let row: string | null;
     try {
-      if (task === 'detect') {
-        const row = yoloDetectRow(cls, geometryBbox(ann.geometry), widthPx, heightPx);
-        if (row === null) count('skippedDegenerate');
-        else rows.add(row);
-        continue;
-      }
-      const { rings, lostHoles } = outerRings(ann.geometry, widthPx, heightPx);
-      if (lostHoles) count('shapesLostHoles');
-      if (rings.length === 0) count('skippedEmptyMasks');
-      for (const ring of rings) {
-        const row = yoloSegmentRow(cls, ring, widthPx, heightPx);
-        if (row === null) count('skippedDegenerate');
-        else rows.add(row);
+      switch (task) {
+        case 'detect':
+          row = yoloDetectRow(cls, instanceExtent(inst), widthPx, heightPx);
+          break;
+        case 'obb': {
+          const corners = obbCorners(inst, widthPx, heightPx, count);
+          row = corners === null ? null : yoloObbRow(cls, corners, widthPx, heightPx);
+          break;
+        }
+        case 'segment': {
+          const parts = inst.members.map((m) => outerRings(m.geometry, widthPx, heightPx));
+          if (parts.some((p) => p.lostHoles)) count('shapesLostHoles');
+          const rings = parts.flatMap((p) => p.rings);
+          if (rings.length === 0) {
+            count('skippedEmptyMasks');
+            continue;
+          }
+          if (rings.length > 1) count('joinedParts');
+          row = yoloSegmentRow(cls, joinSegments(rings), widthPx, heightPx);
+          break;
+        }
       }
     } catch {
       count('skippedBadGeometry');
+      continue;
     }
+    if (row === null) count('skippedDegenerate');
+    else rows.add(row);
   }
   return [...rows];
 }
 
-/** YAML double-quoted scalar: JSON string syntax is valid YAML. */
-const yamlString = (s: string): string => JSON.stringify(s);
-
+/** Ultralytics data.yaml, written with a YAML library (names quoted as YAML needs). */
 export function yoloDataYaml(rootDir: string, names: readonly string[], hasVal: boolean): string {
-  const lines = [
-    '# Ultralytics YOLO dataset, exported by RadioLabel',
-    '# path: the dataset root (remove the line to use the folder of this file)',
-    `path: ${yamlString(rootDir)}`,
-    'train: images/train',
+  const doc = new Document({
+    path: rootDir,
+    train: 'images/train',
     // Ultralytics requires a val set; without a split the train images serve as val.
-    `val: images/${hasVal ? 'val' : 'train'}`,
-    `nc: ${names.length}`,
-    names.length === 0 ? 'names: {}' : 'names:',
-    ...names.map((n, i) => `  ${i}: ${yamlString(n)}`),
-  ];
-  return lines.join('\n') + '\n';
+    val: `images/${hasVal ? 'val' : 'train'}`,
+    nc: names.length,
+    names: new Map(names.map((n, i) => [i, n])),
+  });
+  doc.commentBefore =
+    ' Ultralytics YOLO dataset, exported by RadioLabel\n path: the dataset root (remove the line to use the folder of this file)';
+  // Ultralytics reads YAML 1.1 (PyYAML), where a bare `yes` or `on` is a boolean: quote every string.
+  return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
 }
 
-/** Ultralytics layout: images/{train,val}, labels/{train,val}/<stem>.txt, data.yaml. */
-export function createYoloWriter(ctx: WriterContext, task: 'detect' | 'segment'): FormatWriter {
+/** Ultralytics layout: images/{train,val}, labels/{train,val}/<stem>.txt, data.yaml (and classes.txt). */
+export function createYoloWriter(ctx: WriterContext, task: YoloTask): FormatWriter {
   const classOf = new Map<number, number>();
   ctx.labels.forEach((l, i) => classOf.set(l.id, i));
   const made = new Set<string>();
@@ -159,12 +209,11 @@ export function createYoloWriter(ctx: WriterContext, task: 'detect' | 'segment')
         await fs.mkdir(path.join(ctx.rootDir, 'images', split), { recursive: true });
         await fs.mkdir(path.join(ctx.rootDir, 'labels', split), { recursive: true });
       }
-      const yaml = yoloDataYaml(
-        ctx.finalDir,
-        ctx.labels.map((l) => l.name),
-        ctx.splits.includes('val'),
+      const names = ctx.labels.map((l) => l.name);
+      await fs.writeFile(
+        path.join(ctx.rootDir, 'data.yaml'),
+        yoloDataYaml(ctx.finalDir, names, ctx.splits.includes('val')),
       );
-      await fs.writeFile(path.join(ctx.rootDir, 'data.yaml'), yaml);
     },
     abort: () => Promise.resolve(),
   };

@@ -1,36 +1,24 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Geometry } from '@contract';
 import { DEFAULT_MAX_TEXT_BYTES, isDirectory, isFile, readTextLimited, toPosix, walkFiles } from './files';
-import type { ErrorList, ParsedAnnotation, ParsedImage, ReaderOptions } from './import-types';
-import { parseYamlLite, yoloNamesFromYaml } from './yaml-lite';
+import type { ErrorList, ImportEvent, ParsedAnnotation, ReaderOptions } from './import-types';
+import { labelFileCandidates, resolveYoloLayout } from './yolo-layout';
 
-const IMAGE_EXTS = [
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.bmp',
-  '.webp',
-  '.tif',
-  '.tiff',
-  '.gif',
-  '.dng',
-  '.mpo',
-  '.heic',
-  '.pfm',
-];
 /** Ultralytics' own tolerance before it calls a label "non-normalized or out of bounds". */
 const MIN_COORD = -0.01;
 const MAX_COORD = 1.01;
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 export type YoloRow =
-  { readonly classIndex: number; readonly geometry: Geometry } | { readonly error: string };
+  | { readonly classIndex: number; readonly geometry: Geometry; readonly orientedBox: boolean }
+  | { readonly error: string };
 
 /**
- * One label row, Ultralytics' rules: 5 columns = `class cx cy w h`, ≥ 7 (an odd count) = `class x1 y1 …`,
- * values normalised within [−0.01, 1.01] (then clamped to [0,1]) and class < nc when names are known.
- * Coordinates stay normalised (fractions of the image size).
+ * One label row, Ultralytics' rules: 5 columns = `class cx cy w h`, 9 = an oriented box
+ * `class x1 y1 … x4 y4` (or a 4-point segment: the same region), otherwise an odd count ≥ 7 = a segment
+ * `class x1 y1 …`; values normalised within [−0.01, 1.01] and class < nc when names are known. Boxes are
+ * clamped to [0,1] (Ultralytics' own clipping); polygons keep their values and are clipped to the image
+ * exactly on import. Coordinates stay normalised (fractions of the image size).
  */
 export function parseYoloRow(line: string, nc: number | null): YoloRow {
   const cols = line.trim().split(/\s+/);
@@ -48,10 +36,10 @@ export function parseYoloRow(line: string, nc: number | null): YoloRow {
     if (v < MIN_COORD || v > MAX_COORD) {
       return { error: `column ${i + 1} = ${cols[i]} lies outside [0,1] (coordinates must be normalised)` };
     }
-    values.push(clamp01(v));
+    values.push(v);
   }
   if (n === 5) {
-    const [cx, cy, w, h] = values as [number, number, number, number];
+    const [cx, cy, w, h] = values.map(clamp01) as [number, number, number, number];
     const x0 = clamp01(cx - w / 2);
     const y0 = clamp01(cy - h / 2);
     const x1 = clamp01(cx + w / 2);
@@ -59,152 +47,129 @@ export function parseYoloRow(line: string, nc: number | null): YoloRow {
     // Keep the written size exactly when nothing was clipped (x1 - x0 would add rounding noise).
     const widthPx = x0 === cx - w / 2 && x1 === cx + w / 2 ? w : x1 - x0;
     const heightPx = y0 === cy - h / 2 && y1 === cy + h / 2 ? h : y1 - y0;
-    return { classIndex: cls, geometry: { kind: 'box', x: x0, y: y0, widthPx, heightPx } };
-  }
-  return { classIndex: cls, geometry: { kind: 'polygon', rings: [values] } };
-}
-
-interface YoloLayout {
-  readonly root: string;
-  readonly names: string[] | null;
-}
-
-async function resolveLayout(input: string, errors: ErrorList): Promise<YoloLayout> {
-  let yamlFile: string | undefined;
-  let root: string;
-  if (await isFile(input)) {
-    yamlFile = input;
-    root = path.dirname(input);
-  } else if (await isDirectory(input)) {
-    root = input;
-    for (const name of ['data.yaml', 'data.yml', 'dataset.yaml']) {
-      if (await isFile(path.join(input, name))) {
-        yamlFile = path.join(input, name);
-        break;
-      }
-    }
-  } else {
-    throw new Error(`${input}: no such file or folder`);
-  }
-  if (yamlFile !== undefined) {
-    const display = path.basename(yamlFile);
-    try {
-      const doc = parseYamlLite(await readTextLimited(yamlFile, 1024 * 1024, display));
-      // `path` is the dataset root when it exists (absolute, or relative to the YAML's folder).
-      const declared = typeof doc.path === 'string' ? path.resolve(root, doc.path) : undefined;
-      const datasetRoot = declared !== undefined && (await isDirectory(declared)) ? declared : root;
-      return { root: datasetRoot, names: yoloNamesFromYaml(doc) };
-    } catch (e) {
-      errors.add(`${display}: ${e instanceof Error ? e.message : String(e)}`);
-      return { root, names: null };
-    }
-  }
-  // Darknet-style datasets keep one class name per line in classes.txt.
-  const classes = path.join(root, 'classes.txt');
-  if (await isFile(classes)) {
-    const text = await readTextLimited(classes, 1024 * 1024, 'classes.txt');
     return {
-      root,
-      names: text
-        .split(/\r?\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
+      classIndex: cls,
+      geometry: { kind: 'box', x: x0, y: y0, widthPx, heightPx },
+      orientedBox: false,
     };
   }
-  errors.add(`${toPosix(input)}: no data.yaml or classes.txt; classes are named class_<index>`);
-  return { root, names: null };
+  return { classIndex: cls, geometry: { kind: 'polygon', rings: [values] }, orientedBox: n === 9 };
 }
 
-/** The image that belongs to labels/<sub>/<stem>.txt: images/<sub>/<stem>.<ext>, found once per folder. */
-class ImageFolderIndex {
-  private readonly cache = new Map<string, Map<string, string>>();
-  async find(dir: string, stem: string): Promise<string | undefined> {
-    let byStem = this.cache.get(dir);
-    if (!byStem) {
-      byStem = new Map();
-      try {
-        for (const name of await fs.readdir(dir)) {
-          const ext = path.extname(name).toLowerCase();
-          if (IMAGE_EXTS.includes(ext)) byStem.set(path.basename(name, path.extname(name)), name);
-        }
-      } catch {
-        // no image folder: labels are matched by stem alone
-      }
-      this.cache.set(dir, byStem);
+function parseLabelFile(
+  text: string,
+  rel: string,
+  names: string[] | null,
+  errors: ErrorList,
+): ParsedAnnotation[] {
+  const nc = names === null ? null : names.length;
+  const annotations: ParsedAnnotation[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${rel}:${i + 1}`;
+    const row = parseYoloRow(line, nc);
+    if ('error' in row) {
+      errors.add(`${where}: ${row.error}`);
+      return;
     }
-    return byStem.get(stem);
-  }
+    annotations.push({
+      labelName: names?.[row.classIndex] ?? `class_${row.classIndex}`,
+      geometry: row.geometry,
+      normalized: true,
+      iscrowd: false,
+      score: null,
+      ...(row.orientedBox ? { orientedBox: true } : {}),
+      where,
+    });
+  });
+  return annotations;
 }
 
-const LABELS_SEGMENT = `${path.sep}labels${path.sep}`;
-
-/** Ultralytics pairs images and labels by swapping the last /images/ and /labels/ path segments. */
-export function imageDirOf(labelFile: string): string {
-  const i = labelFile.lastIndexOf(LABELS_SEGMENT);
-  if (i < 0) return path.dirname(labelFile);
-  const imagePath = `${labelFile.slice(0, i)}${path.sep}images${path.sep}${labelFile.slice(i + LABELS_SEGMENT.length)}`;
-  return path.dirname(imagePath);
-}
-
-/** Reads an Ultralytics dataset: every .txt under a labels/ folder (or every .txt when there is none). */
+/**
+ * Reads an Ultralytics or Darknet dataset. Label files are found from the images, the way Ultralytics
+ * does (images/… ↔ labels/…, or beside the image), counting only folders inside the dataset; label files
+ * under the dataset's labels/ folder whose image is not on disk are matched to project images by name.
+ * No other .txt file is read (train.txt, README.txt). The class names (data.yaml, obj.names,
+ * classes.txt) become labels in their order, used or not.
+ */
 export async function* readYolo(
   input: string,
   errors: ErrorList,
   options: ReaderOptions,
-): AsyncIterable<ParsedImage> {
-  const { root, names } = await resolveLayout(path.resolve(input), errors);
-  const all = await walkFiles(root, ['.txt']);
-  const underLabels = all.filter((f) => f.includes(LABELS_SEGMENT));
-  // Without a labels/ folder every .txt is a label file, except class and image lists.
-  const files =
-    underLabels.length > 0
-      ? underLabels
-      : all.filter(
-          (f) => !['classes.txt', 'train.txt', 'val.txt', 'valid.txt', 'test.txt'].includes(path.basename(f)),
-        );
-  const images = new ImageFolderIndex();
-  const nc = names === null ? null : names.length;
-  for (const file of files) {
+): AsyncGenerator<ImportEvent, void, undefined> {
+  const { root, names, images, notes } = await resolveYoloLayout(path.resolve(input), errors);
+  for (const message of notes) yield { kind: 'warning', message };
+  if (names !== null) yield { kind: 'labels', labels: names.map((name) => ({ name })) };
+  const read = async (file: string): Promise<ParsedAnnotation[] | null> => {
     const rel = toPosix(path.relative(root, file));
-    let text: string;
     try {
-      text = await readTextLimited(file, options.maxFileBytes ?? DEFAULT_MAX_TEXT_BYTES, rel);
+      return parseLabelFile(
+        await readTextLimited(file, options.maxFileBytes ?? DEFAULT_MAX_TEXT_BYTES, rel),
+        rel,
+        names,
+        errors,
+      );
     } catch (e) {
       errors.add(e instanceof Error ? e.message : String(e));
-      continue;
+      return null;
     }
-    const annotations: ParsedAnnotation[] = [];
-    text.split(/\r?\n/).forEach((line, i) => {
-      if (line.trim() === '') return;
-      const where = `${rel}:${i + 1}`;
-      const row = parseYoloRow(line, nc);
-      if ('error' in row) {
-        errors.add(`${where}: ${row.error}`);
-        return;
+  };
+  for (const image of images) {
+    let labelFile: string | undefined;
+    for (const c of labelFileCandidates(root, image)) {
+      if (await isFile(c)) {
+        labelFile = c;
+        break;
       }
-      annotations.push({
-        labelName: names?.[row.classIndex] ?? `class_${row.classIndex}`,
-        geometry: row.geometry,
-        normalized: true,
-        iscrowd: false,
-        score: null,
-        where,
-      });
-    });
-    // Ultralytics swaps the last /labels/ for /images/ to find the image.
-    const stem = path.basename(file, '.txt');
-    const imageDir = imageDirOf(file);
-    const imageName = await images.find(imageDir, stem);
-    const imageFile = imageName === undefined ? undefined : path.join(imageDir, imageName);
+    }
+    // An image without a label file has no objects (Ultralytics needs no empty file).
+    if (labelFile === undefined) continue;
+    const annotations = await read(labelFile);
+    if (annotations === null) continue;
+    const rel = toPosix(path.relative(root, image));
     yield {
+      kind: 'image',
+      key: labelFile,
       ref: {
-        display: rel,
-        fileName: imageName ?? stem,
-        relativePath: imageFile === undefined ? undefined : toPosix(path.relative(root, imageFile)),
-        findLocalFile: () => Promise.resolve(imageFile),
-        stemMatch: true,
+        display: toPosix(path.relative(root, labelFile)),
+        fileName: path.basename(image),
+        relativePath: rel,
+        findLocalFile: () => Promise.resolve(image),
+        stem: path.basename(image, path.extname(image)),
       },
       annotations,
     };
   }
+  if (images.length > 0) return;
+  // No image on disk: the label folder's files are matched to project images by name. Only files
+  // that read as YOLO rows count (a README.txt or a list of images is not a label file).
+  for (const dir of ['labels', 'Labels', 'annotations', 'Annotations']) {
+    const labelsDir = path.join(root, dir);
+    if (!(await isDirectory(labelsDir))) continue;
+    for (const labelFile of await walkFiles(labelsDir, ['.txt'])) {
+      if (!(await looksLikeLabels(labelFile))) continue;
+      yield* labelOnly(labelFile);
+    }
+  }
+
+  async function* labelOnly(labelFile: string): AsyncGenerator<ImportEvent, void, undefined> {
+    const annotations = await read(labelFile);
+    if (annotations === null) return;
+    const stem = path.basename(labelFile, '.txt');
+    yield {
+      kind: 'image',
+      key: labelFile,
+      ref: { display: toPosix(path.relative(root, labelFile)), fileName: stem, stem },
+      annotations,
+    };
+  }
+}
+
+/** Whether the first non-empty line of a file reads as a YOLO row (class index then numbers). */
+async function looksLikeLabels(file: string): Promise<boolean> {
+  const text = await readTextLimited(file, DEFAULT_MAX_TEXT_BYTES, file).catch(() => '');
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (first === undefined) return true;
+  const cols = first.trim().split(/\s+/);
+  return cols.length >= 5 && cols.every((c) => Number.isFinite(Number(c)));
 }

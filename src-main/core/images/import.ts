@@ -10,7 +10,13 @@ import { toStoredPath } from './paths';
 import { errnoText, walkImagePaths } from './walk';
 
 export type ImportOutcome =
-  | { readonly kind: 'added'; readonly path: string; readonly imageId: ImageId }
+  | {
+      readonly kind: 'added';
+      readonly path: string;
+      readonly imageId: ImageId;
+      /** Another image (file name) with exactly these bytes: identical files stay separate images. */
+      readonly identicalTo?: string;
+    }
   | { readonly kind: 'duplicate'; readonly path: string; readonly imageId: ImageId }
   | { readonly kind: 'skipped'; readonly path: string; readonly reason: string };
 
@@ -40,7 +46,7 @@ export interface ImportResult {
 }
 
 type Analysis =
-  | { kind: 'image'; path: string; image: NewImage }
+  | { kind: 'image'; path: string; image: NewImage; identicalTo?: string }
   | { kind: 'known'; path: string; imageId: ImageId }
   | { kind: 'skipped'; path: string; reason: string };
 
@@ -74,7 +80,10 @@ export async function importImages(
           return { kind: 'duplicate', path: a.path, imageId: a.imageId };
         case 'image': {
           const r = inserted[next++]!;
-          return { kind: r.kind, path: a.path, imageId: r.id };
+          if (r.kind === 'duplicate') return { kind: 'duplicate', path: a.path, imageId: r.id };
+          return a.identicalTo === undefined
+            ? { kind: 'added', path: a.path, imageId: r.id }
+            : { kind: 'added', path: a.path, imageId: r.id, identicalTo: a.identicalTo };
         }
       }
     });
@@ -91,6 +100,14 @@ export async function importImages(
 
   const window: Promise<Analysis>[] = [];
   let cancelled = false;
+  // Content seen earlier in this import (not committed yet, so the repo cannot tell).
+  const seenContent = new Map<string, string>();
+  const noteIdentical = (a: Analysis): Analysis => {
+    if (a.kind !== 'image') return a;
+    const earlier = seenContent.get(a.image.sha256);
+    if (earlier === undefined) seenContent.set(a.image.sha256, a.image.name);
+    return a.identicalTo === undefined && earlier !== undefined ? { ...a, identicalTo: earlier } : a;
+  };
   for await (const entry of walkImagePaths(inputs, { excludeDirs: [target.cacheDir] })) {
     if (options.signal?.aborted) {
       cancelled = true;
@@ -99,9 +116,9 @@ export async function importImages(
     window.push(
       entry.kind === 'skipped' ? Promise.resolve(entry) : analyzeFile(target, entry.path, maxInputPixels),
     );
-    if (window.length >= concurrency) accept(await window.shift()!);
+    if (window.length >= concurrency) accept(noteIdentical(await window.shift()!));
   }
-  for (const pending of window) accept(await pending);
+  for (const pending of window) accept(noteIdentical(await pending));
   flush();
   return { outcomes, report: summarize(outcomes), cancelled };
 }
@@ -109,13 +126,16 @@ export async function importImages(
 export function summarize(outcomes: readonly ImportOutcome[]): ImportReport {
   let added = 0;
   let duplicates = 0;
+  const identical: { path: string; sameAs: string }[] = [];
   const skipped: { path: string; reason: string }[] = [];
   for (const o of outcomes) {
-    if (o.kind === 'added') added++;
-    else if (o.kind === 'duplicate') duplicates++;
+    if (o.kind === 'added') {
+      added++;
+      if (o.identicalTo !== undefined) identical.push({ path: o.path, sameAs: o.identicalTo });
+    } else if (o.kind === 'duplicate') duplicates++;
     else skipped.push({ path: o.path, reason: o.reason });
   }
-  return { added, duplicates, skipped };
+  return { added, duplicates, identical, skipped };
 }
 
 async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: number): Promise<Analysis> {
@@ -129,17 +149,21 @@ async function analyzeFile(target: ImportTarget, file: string, maxInputPixels: n
     if (digest.sizeBytes === 0) return { kind: 'skipped', path: file, reason: 'empty file (0 bytes)' };
     const format = detectFormat(digest.head);
     if (!format) return { kind: 'skipped', path: file, reason: describeUnknownContent(digest.head) };
-    const known = target.images.findBySha(digest.sha256);
-    if (known) return { kind: 'known', path: file, imageId: known.id };
-    const size = await probeImage(file, format, digest, maxInputPixels);
     // The real file, not a link to it: media is served without following links (a file swapped for a
     // symlink after import is refused), so the stored path must name the file itself.
-    const real = await realpath(file);
+    const storedPath = toStoredPath(target.dir, await realpath(file));
+    // The same file again (same path, same bytes) is a no-op; the same bytes under another name are a
+    // separate image, reported as identical.
+    const known = target.images.findByPathAndSha(storedPath, digest.sha256);
+    if (known) return { kind: 'known', path: file, imageId: known.id };
+    const sameContent = target.images.findBySha(digest.sha256);
+    const size = await probeImage(file, format, digest, maxInputPixels);
     return {
       kind: 'image',
       path: file,
+      ...(sameContent ? { identicalTo: sameContent.name } : {}),
       image: {
-        path: toStoredPath(target.dir, real),
+        path: storedPath,
         name: path.basename(file),
         sha256: digest.sha256,
         format,

@@ -18,6 +18,7 @@ export function createExportHandlers(
       format: o.format,
       outDir,
       segmentation: o.segmentation,
+      boxSegmentation: o.boxSegmentation,
       images:
         o.images === 'all'
           ? { kind: 'all' }
@@ -70,6 +71,7 @@ export function createExportHandlers(
           unmatched: r.unmatched,
           errors: r.errors,
           duplicates: r.duplicates,
+          warnings: r.warnings,
         };
       },
     },

@@ -7,6 +7,8 @@ import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ImportReport } from '@contract';
 import { AppError } from '../errors';
+import { sha256File } from '../images/digest';
+import { toStoredPath } from '../images/paths';
 import { type Project } from '../project';
 
 /** The largest file one upload may carry (the import's own checks, pixel cap included, follow). */
@@ -89,6 +91,18 @@ export async function receiveUpload(
     throw e;
   }
   await handle.close();
+  // The same file uploaded again (same name, same bytes) is a duplicate, as a re-imported path is; other
+  // byte-identical files are separate images (the import reports them as identical).
+  const first = path.join(dir, name);
+  if (file !== first) {
+    const sha256 = await sha256File(file);
+    const stored = toStoredPath(project.dir, await fs.realpath(first).catch(() => first));
+    const earlier = project.images.findByPathAndSha(stored, sha256);
+    if (earlier) {
+      await fs.rm(file, { force: true });
+      return { added: 0, duplicates: 1, identical: [], skipped: [] };
+    }
+  }
   const { report } = await project.importImages([file]);
   // Not added (refused, or the same content is already in the project): nothing refers to the file.
   if (report.added === 0) await fs.rm(file, { force: true });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { AnnotationIdSchema, ImageIdSchema, LabelIdSchema } from '../ids';
+import { AttributesSchema } from '../attributes';
 import { AnnotationSourceSchema, GeometrySchema } from '../geometry';
 import { method } from './method';
+
+/** Shapes of one image with the same group id are one object drawn in several shapes (CVAT/labelme groups). */
+export const GroupIdSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 export const AnnotationSchema = z.object({
   id: AnnotationIdSchema,
@@ -10,12 +18,19 @@ export const AnnotationSchema = z.object({
   geometry: GeometrySchema,
   score: z.number().min(0).max(1).nullable(),
   source: AnnotationSourceSchema,
+  /** COCO iscrowd: a region of many objects (evaluation ignores detections inside it). */
+  iscrowd: z.boolean(),
+  attributes: AttributesSchema,
+  groupId: GroupIdSchema.nullable(),
 });
 export type Annotation = z.infer<typeof AnnotationSchema>;
 
 export const NewAnnotationSchema = AnnotationSchema.omit({ id: true, imageId: true }).extend({
   /** Client-side id, echoed back with the id the store assigned. */
   clientId: z.string().max(64),
+  iscrowd: z.boolean().default(false),
+  attributes: AttributesSchema.default({}),
+  groupId: GroupIdSchema.nullable().default(null),
 });
 export type NewAnnotation = z.infer<typeof NewAnnotationSchema>;
 
@@ -24,6 +39,10 @@ export const AnnotationUpdateSchema = z.object({
   labelId: LabelIdSchema.optional(),
   geometry: GeometrySchema.optional(),
   score: z.number().min(0).max(1).nullable().optional(),
+  iscrowd: z.boolean().optional(),
+  /** Replaces all of the annotation's attribute values. */
+  attributes: AttributesSchema.optional(),
+  groupId: GroupIdSchema.nullable().optional(),
 });
 
 export const PatchSchema = z.object({

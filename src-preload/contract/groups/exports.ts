@@ -3,13 +3,24 @@ import { ImageStatusSchema } from '../geometry';
 import { FilePathSchema } from '../ids';
 import { method } from './method';
 
-export const ExportFormatSchema = z.enum(['coco', 'yolo-detect', 'yolo-seg', 'voc', 'labelme']);
-export const ImportFormatSchema = z.enum(['coco', 'yolo', 'labelme']);
+export const ExportFormatSchema = z.enum([
+  'coco',
+  'yolo-detect',
+  'yolo-seg',
+  'yolo-obb',
+  'voc',
+  'labelme',
+  'cvat',
+]);
+export const ImportFormatSchema = z.enum(['coco', 'yolo', 'voc', 'labelme', 'cvat']);
+/** COCO segmentation of box annotations: their four-corner polygon (annToMask works), or no key at all. */
+export const BoxSegmentationSchema = z.enum(['polygon', 'none']);
 
 /** What goes into an export, wherever it is written. */
 export const exportOptions = {
   format: ExportFormatSchema,
   segmentation: z.enum(['polygon', 'rle', 'auto']).default('auto'),
+  boxSegmentation: BoxSegmentationSchema.default('polygon'),
   /** 'all', or only images with these statuses ('done' is short for ['done']). */
   images: z
     .union([z.enum(['all', 'done']), z.array(ImageStatusSchema).min(1).max(4)], {
@@ -50,6 +61,8 @@ export const ImportAnnotationsResultSchema = z.object({
   errors: z.array(z.string()),
   /** Annotations already in the project (an import run twice adds nothing). */
   duplicates: z.number().int(),
+  /** What was kept differently (shapes clipped to their image, parts not imported yet). */
+  warnings: z.array(z.string()),
 });
 
 export const exportsGroup = {

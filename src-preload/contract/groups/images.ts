@@ -23,7 +23,10 @@ export type ImageRow = z.infer<typeof ImageRowSchema>;
 
 export const ImportReportSchema = z.object({
   added: z.number().int().nonnegative(),
+  /** Files already in the project under the same path (importing them again changes nothing). */
   duplicates: z.number().int().nonnegative(),
+  /** Files added as images of their own although their bytes equal another image's (`sameAs` names it). */
+  identical: z.array(z.object({ path: z.string(), sameAs: z.string() })),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;

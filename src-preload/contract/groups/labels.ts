@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttributeSpecsSchema } from '../attributes';
 import { LabelIdSchema } from '../ids';
 import { method } from './method';
 
@@ -9,6 +10,12 @@ export const LabelSchema = z.object({
   color: ColorSchema,
   hotkey: z.string().nullable(),
   sort: z.number().int(),
+  /** COCO supercategory ('' when none). */
+  supercategory: z.string(),
+  /** The category id this label had in an imported file (COCO ids have gaps), kept for the next export. */
+  categoryId: z.number().int().nonnegative().nullable(),
+  /** The attributes annotations of this label carry. */
+  attributes: AttributeSpecsSchema,
   /** What auto-label prompts the model with; null: the label's name. */
   prompt: z.string().nullable(),
   annotationCount: z.number().int().nonnegative(),
@@ -21,6 +28,13 @@ const prompt = z.string().trim().max(200).nullable();
 const hotkey = z
   .string()
   .regex(/^[0-9a-z]$/, 'a hotkey is one digit or letter')
+  .nullable();
+const supercategory = z.string().trim().max(200);
+const categoryId = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31 - 1)
   .nullable();
 
 /** The text a label is auto-labelled with. */
@@ -37,7 +51,15 @@ export type LabelRemoval = z.infer<typeof LabelRemovalSchema>;
 export const labelsGroup = {
   list: method(z.object({}), z.array(LabelSchema)),
   create: method(
-    z.object({ name, color: ColorSchema.optional(), hotkey: hotkey.optional(), prompt: prompt.optional() }),
+    z.object({
+      name,
+      color: ColorSchema.optional(),
+      hotkey: hotkey.optional(),
+      supercategory: supercategory.optional(),
+      categoryId: categoryId.optional(),
+      attributes: AttributeSpecsSchema.optional(),
+      prompt: prompt.optional(),
+    }),
     LabelSchema,
   ),
   /** The labels of these names, creating the missing ones (existing labels are left as they are). */
@@ -52,6 +74,10 @@ export const labelsGroup = {
       color: ColorSchema.optional(),
       hotkey: hotkey.optional(),
       sort: z.number().int().optional(),
+      supercategory: supercategory.optional(),
+      categoryId: categoryId.optional(),
+      /** Replaces the label's attribute list (values already on annotations are kept). */
+      attributes: AttributeSpecsSchema.optional(),
       prompt: prompt.optional(),
     }),
     LabelSchema,

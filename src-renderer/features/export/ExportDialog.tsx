@@ -18,8 +18,10 @@ const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
   coco: 'COCO instances (polygons + RLE)',
   'yolo-detect': 'YOLO detect',
   'yolo-seg': 'YOLO segment',
+  'yolo-obb': 'YOLO oriented boxes',
   voc: 'Pascal VOC',
   labelme: 'labelme JSON',
+  cvat: 'CVAT for images 1.1',
 };
 
 /** What the last run in this dialog did: only ever this run's own result. */
@@ -54,6 +56,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
   const [format, setFormat] = useState<ExportFormat>('coco');
   const [outDir, setOutDir] = useState('');
   const [segmentation, setSegmentation] = useState<'auto' | 'polygon' | 'rle'>('auto');
+  const [boxSegmentation, setBoxSegmentation] = useState<'polygon' | 'none'>('polygon');
   const [images, setImages] = useState<'all' | 'done'>('all');
   const [trainPct, setTrainPct] = useState(80);
   const [seed, setSeed] = useState(0);
@@ -76,6 +79,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
   const options = {
     format,
     segmentation,
+    boxSegmentation,
     images,
     split: { train: trainPct / 100, val: 1 - trainPct / 100 },
     seed,
@@ -131,7 +135,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
           text:
             `Imported ${plural(v.imported, 'annotation')} on ${plural(v.matchedImages, 'image')}; ${v.unmatched.length} unmatched, ${plural(v.errors.length, 'error')}` +
             (v.errors.length > 0 ? `: ${v.errors.slice(0, 3).join('; ')}` : ''),
-          warnings: [],
+          warnings: v.warnings,
         };
       },
     );
@@ -160,6 +164,15 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
           <option value="auto">auto (RLE for holes/parts)</option>
           <option value="polygon">polygons</option>
           <option value="rle">RLE</option>
+        </select>
+        <select
+          aria-label="Box segmentation"
+          value={boxSegmentation}
+          disabled={format !== 'coco'}
+          onChange={(e) => setBoxSegmentation(e.target.value as typeof boxSegmentation)}
+        >
+          <option value="polygon">boxes: 4-corner polygon</option>
+          <option value="none">boxes: no segmentation</option>
         </select>
         <select
           aria-label="Images"
@@ -287,7 +300,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }): Rea
         <input
           value={importPath}
           onChange={(e) => setImportPath(e.target.value)}
-          placeholder="COCO json, YOLO folder or data.yaml, labelme json or folder"
+          placeholder="COCO json, YOLO folder or data.yaml, VOC folder, labelme json or folder, CVAT annotations.xml"
           aria-label="Import path"
         />
         <button disabled={busy || !importPath} onClick={() => void runImport()}>

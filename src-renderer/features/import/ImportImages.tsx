@@ -23,8 +23,13 @@ export function ImportImages(): React.JSX.Element {
   const electron = getBackend().mode === 'electron';
 
   const show = (r: ImportReport & { failed?: readonly { path: string; reason: string }[] }): void => {
+    // Identical files are separate images; naming them keeps an unintended copy from going unnoticed.
+    const same = r.identical.slice(0, 3).map((i) => `${i.path.split(/[\\/]/).pop()} = ${i.sameAs}`);
     setReport(
-      `${r.added} added, ${plural(r.duplicates, 'duplicate')}, ${r.skipped.length + (r.failed?.length ?? 0)} skipped`,
+      `${r.added} added, ${plural(r.duplicates, 'duplicate')}, ${r.skipped.length + (r.failed?.length ?? 0)} skipped` +
+        (r.identical.length > 0
+          ? `; ${plural(r.identical.length, 'image')} identical to another (${same.join(', ')})`
+          : ''),
     );
     setSkipped([...(r.failed ?? []), ...r.skipped]);
     invalidateImages();

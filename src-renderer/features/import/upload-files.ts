@@ -13,6 +13,7 @@ export async function uploadFiles(
 ): Promise<UploadSummary> {
   let added = 0;
   let duplicates = 0;
+  const identical: { path: string; sameAs: string }[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const failed: { path: string; reason: string }[] = [];
   for (let i = 0; i < files.length; i++) {
@@ -25,8 +26,9 @@ export async function uploadFiles(
     }
     added += r.value.added;
     duplicates += r.value.duplicates;
+    identical.push(...r.value.identical);
     skipped.push(...r.value.skipped);
   }
   onProgress(files.length, files.length);
-  return { added, duplicates, skipped, failed };
+  return { added, duplicates, identical, skipped, failed };
 }

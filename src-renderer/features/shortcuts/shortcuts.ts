@@ -2,7 +2,10 @@
 export const DEFAULT_SHORTCUTS = {
   'tool.select': 'v',
   'tool.box': 'b',
+  'tool.rotatedBox': 'o',
   'tool.polygon': 'p',
+  'tool.polyline': 'l',
+  'tool.point': 'k',
   'tool.brush': 'r',
   'tool.eraser': 'e',
   'tool.click': 's',
@@ -29,7 +32,10 @@ export type ShortcutAction = keyof typeof DEFAULT_SHORTCUTS;
 export const SHORTCUT_DESCRIPTIONS: Readonly<Record<ShortcutAction, string>> = {
   'tool.select': 'Select / move / resize',
   'tool.box': 'Box tool',
+  'tool.rotatedBox': 'Rotated box tool (turn it by the handle above it)',
   'tool.polygon': 'Polygon tool',
+  'tool.polyline': 'Polyline tool (Enter or double-click ends it)',
+  'tool.point': 'Point tool',
   'tool.brush': 'Brush ([ and ] change the size)',
   'tool.eraser': 'Eraser',
   'tool.click': 'Click-segment (left +, right/alt −, drag = box)',
@@ -71,13 +77,18 @@ export function actionForKey(
   overrides: Readonly<Record<string, string>>,
 ): ShortcutAction | undefined {
   const bindings = { ...DEFAULT_SHORTCUTS, ...overrides } as Record<string, string>;
-  return (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
+  // A key the user bound wins over an action that has it by default.
+  const rebound = (Object.keys(overrides) as ShortcutAction[]).find((a) => bindings[a] === key);
+  return rebound ?? (Object.keys(bindings) as ShortcutAction[]).find((a) => bindings[a] === key);
 }
 
 const TOOL_ACTIONS = {
   'tool.select': 'select',
   'tool.box': 'box',
+  'tool.rotatedBox': 'rotated-box',
   'tool.polygon': 'polygon',
+  'tool.polyline': 'polyline',
+  'tool.point': 'point',
   'tool.brush': 'brush',
   'tool.eraser': 'eraser',
   'tool.click': 'click-segment',

@@ -8,7 +8,10 @@ import { type EditorSession } from './editor-session';
 const TOOL_BUTTONS: readonly { name: ToolName; title: string; key: string }[] = [
   { name: 'select', title: 'Select', key: 'V' },
   { name: 'box', title: 'Box', key: 'B' },
+  { name: 'rotated-box', title: 'Rotated box', key: 'O' },
   { name: 'polygon', title: 'Polygon', key: 'P' },
+  { name: 'polyline', title: 'Polyline', key: 'L' },
+  { name: 'point', title: 'Point', key: 'K' },
   { name: 'brush', title: 'Brush', key: 'R' },
   { name: 'eraser', title: 'Eraser', key: 'E' },
   { name: 'click-segment', title: 'Click-segment', key: 'S' },

@@ -27,6 +27,7 @@ export function Workspace(): React.JSX.Element {
   const refreshLabels = useAppStore((s) => s.refreshLabels);
   const refreshModel = useAppStore((s) => s.refreshModel);
   const labels = useAppStore((s) => s.labels);
+  const activeLabelId = useAppStore((s) => s.activeLabelId);
   const notify = useAppStore((s) => s.notify);
   const setSaveState = useAppStore((s) => s.setSaveState);
   const invalidateImages = useAppStore((s) => s.invalidateImages);
@@ -202,7 +203,7 @@ export function Workspace(): React.JSX.Element {
       )}
       <div className="sidebar">
         <LabelsPanel />
-        {session && <AnnotationList store={session.store} labels={labels} />}
+        {session && <AnnotationList store={session.store} labels={labels} activeLabelId={activeLabelId} />}
         <JobsPanel />
         {session && <SearchPanel session={session} />}
         <SettingsPanel />

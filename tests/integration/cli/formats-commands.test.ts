@@ -131,7 +131,7 @@ describe('formats on a real project (SQLite) through the CLI', () => {
     const r = await cli(dataDir, 'export', projectDir, '--format', 'pascal', '--out', path.join(dir, 'x'));
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      '--format: Invalid option: expected one of "coco"|"yolo-detect"|"yolo-seg"|"voc"|"labelme" (got "pascal")',
+      '--format: Invalid option: expected one of "coco"|"yolo-detect"|"yolo-seg"|"yolo-obb"|"voc"|"labelme"|"cvat" (got "pascal")',
     );
     const s = await cli(
       dataDir,

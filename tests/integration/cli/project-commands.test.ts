@@ -25,9 +25,11 @@ describe('radiolabel project / import / labels / info', () => {
     writeBuffer(imgs, 'b.png', tinyPng(1));
     writeBuffer(imgs, 'c.jpg', 'not an image');
     const imported = await cli(dataDir, 'import', dir, imgs);
+    // b.png has a.png's bytes: a separate image, reported as identical.
     expect(imported.json).toEqual({
-      added: 1,
-      duplicates: 1,
+      added: 2,
+      duplicates: 0,
+      identical: [{ path: path.join(imgs, 'b.png'), sameAs: 'a.png' }],
       skipped: [{ path: path.join(imgs, 'c.jpg'), reason: 'the content is text, not an image' }],
     });
 
@@ -40,7 +42,7 @@ describe('radiolabel project / import / labels / info', () => {
     expect((again.json as { id: number }[])[0]?.id).toBe((labels.json as { id: number }[])[0]?.id);
 
     expect((await cli(dataDir, 'info', dir)).json).toEqual({
-      images: 1,
+      images: 2,
       labels: 2,
       annotations: 0,
       cacheBytes: 0,

@@ -80,7 +80,17 @@ describe('applyPatch', () => {
     const listed = project.annotations.list(img);
     expect(listed.revision).toBe(2);
     expect(listed.items).toEqual([
-      { id: a, imageId: img, labelId: dog, geometry: box(7), score: null, source: 'manual' },
+      {
+        id: a,
+        imageId: img,
+        labelId: dog,
+        geometry: box(7),
+        score: null,
+        source: 'manual',
+        iscrowd: false,
+        attributes: {},
+        groupId: null,
+      },
     ]);
     expect(project.annotations.list(other)).toEqual({ revision: 0, items: [] });
   });

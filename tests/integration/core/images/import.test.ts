@@ -44,7 +44,7 @@ describe('image import', () => {
 
   it('imports every supported format recursively with display sizes, storing project-relative paths', async () => {
     const result = await project.importImages([imgs]);
-    expect(result.report).toEqual({ added: 6, duplicates: 0, skipped: [] });
+    expect(result.report).toEqual({ added: 6, duplicates: 0, identical: [], skipped: [] });
     const rows = project.images.list({ sort: 'name' }).items.map((r) => [r.fileName, r.widthPx, r.heightPx]);
     expect(rows).toEqual([
       ['a.png', 30, 20],
@@ -64,23 +64,39 @@ describe('image import', () => {
     ).toEqual(new Set(['png', 'jpeg', 'webp', 'tiff', 'gif', 'bmp']));
   });
 
-  it('reports duplicates by content, also under another name', async () => {
+  it('keeps byte-identical files under other names as separate images, reports them, and re-imports nothing', async () => {
     const copies = path.join(root, 'copies');
     make.writeBuffer(copies, 'same-as-bmp.bmp', make.bmp24(5, 3, [1, 2, 3]));
     make.writeBuffer(copies, 'new.png', make.tinyPng(1));
     make.writeBuffer(copies, 'new-again.png', make.tinyPng(1));
+    const before = project.images.count();
     const result = await project.importImages([copies, path.join(imgs, 'a.png')]);
-    expect(result.report).toEqual({ added: 1, duplicates: 3, skipped: [] });
+    expect(result.report).toEqual({
+      added: 3,
+      duplicates: 1,
+      identical: [
+        { path: path.join(copies, 'new.png'), sameAs: 'new-again.png' },
+        { path: path.join(copies, 'same-as-bmp.bmp'), sameAs: 'b.bmp' },
+      ],
+      skipped: [],
+    });
     expect(result.outcomes.map((o) => [path.basename(o.path), o.kind])).toEqual([
       ['new-again.png', 'added'],
-      ['new.png', 'duplicate'],
-      ['same-as-bmp.bmp', 'duplicate'],
+      ['new.png', 'added'],
+      ['same-as-bmp.bmp', 'added'],
       ['a.png', 'duplicate'],
     ]);
-    const added = result.outcomes[0]!;
-    expect(added.kind === 'added' && project.images.get(added.imageId).path).toBe('../copies/new-again.png');
-    const dup = result.outcomes[2]!;
-    expect(dup.kind === 'duplicate' && project.images.get(dup.imageId).name).toBe('b.bmp');
+    expect(project.images.count()).toBe(before + 3);
+    const [first, second, third] = result.outcomes;
+    if (first?.kind !== 'added' || second?.kind !== 'added' || third?.kind !== 'added')
+      throw new Error('not added');
+    expect(project.images.get(first.imageId).path).toBe('../copies/new-again.png');
+    expect(second.imageId).not.toBe(first.imageId);
+    expect(project.images.get(second.imageId).sha256).toBe(project.images.get(first.imageId).sha256);
+    expect(project.images.get(third.imageId).name).toBe('same-as-bmp.bmp');
+    // The same paths again: nothing new, identical or not.
+    const again = await project.importImages([copies, path.join(imgs, 'a.png')]);
+    expect(again.report).toEqual({ added: 0, duplicates: 4, identical: [], skipped: [] });
   });
 
   it('skips bad files with clear reasons and keeps going', async () => {
@@ -193,6 +209,7 @@ describe('image import', () => {
     expect(progress.slice(0, 3)).toEqual([1, 2, 3]);
     const rerun = await project.importImages([dir]);
     expect(rerun.report).toEqual({
+      identical: [],
       added: 40 - result.report.added,
       duplicates: result.report.added,
       skipped: [],
@@ -214,6 +231,7 @@ describe('image import', () => {
     expect(JSON.parse(res.stdout || '{}'), res.stderr).toEqual({
       added: 0,
       duplicates: 0,
+      identical: [],
       skipped: [{ path: file, reason: 'cannot read the file: permission denied (EACCES)' }],
     });
   });

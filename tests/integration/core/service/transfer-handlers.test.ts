@@ -117,12 +117,28 @@ describe('browser-mode transfers: zip download and uploads', () => {
     try {
       const up = (name: string, data: Buffer, max?: number): Promise<ImportReport> =>
         receiveUpload(project, name, Readable.from([data]), max);
-      expect(await up('../../etc/cat one.png', tinyPng(1))).toEqual({ added: 1, duplicates: 0, skipped: [] });
+      expect(await up('../../etc/cat one.png', tinyPng(1))).toEqual({
+        added: 1,
+        duplicates: 0,
+        identical: [],
+        skipped: [],
+      });
       expect(await up('cat one.png', tinyPng(2))).toMatchObject({ added: 1 });
       expect(readdirSync(path.join(projectDir, 'uploads')).sort()).toEqual([
         'cat one (2).png',
         'cat one.png',
       ]);
+      // The same file again is a duplicate (nothing kept); the same bytes under another name are an image.
+      expect(await up('cat one.png', tinyPng(1))).toEqual({
+        added: 0,
+        duplicates: 1,
+        identical: [],
+        skipped: [],
+      });
+      expect(await up('cat two.png', tinyPng(1))).toMatchObject({
+        added: 1,
+        identical: [{ path: expect.stringMatching(/cat two\.png$/) as unknown, sameAs: 'cat one.png' }],
+      });
       const notImage = await up('notes.png', Buffer.from('not an image at all'));
       expect(notImage.added).toBe(0);
       expect(notImage.skipped[0]?.path).toBe('notes.png');
@@ -132,8 +148,9 @@ describe('browser-mode transfers: zip download and uploads', () => {
       expect(readdirSync(path.join(projectDir, 'uploads')).sort()).toEqual([
         'cat one (2).png',
         'cat one.png',
+        'cat two.png',
       ]);
-      expect(project.images.count()).toBe(2);
+      expect(project.images.count()).toBe(3);
     } finally {
       project.close();
     }

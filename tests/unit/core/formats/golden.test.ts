@@ -68,6 +68,9 @@ describe('golden exports of the sample project', () => {
     ['coco-rle-split', 'coco', { segmentation: 'rle', split: { train: 0.5, val: 0.5 }, seed: 7 }],
     ['yolo-detect', 'yolo-detect', {}],
     ['yolo-seg', 'yolo-seg', { split: { train: 0.5, val: 0.5 }, seed: 7 }],
+    ['yolo-obb', 'yolo-obb', {}],
+    ['coco-no-box-segmentation', 'coco', { boxSegmentation: 'none' }],
+    ['cvat', 'cvat', {}],
     ['voc', 'voc', {}],
     ['labelme', 'labelme', {}],
   ];

@@ -35,7 +35,7 @@ describe('matching annotation files to project images', () => {
         reason: 'train/a.jpg: several project images have this name; cannot tell which one',
       },
     );
-    expect(await m.match({ display: 'labels/b.txt', fileName: 'b', stemMatch: true })).toEqual({
+    expect(await m.match({ display: 'labels/b.txt', fileName: 'b', stem: 'b' })).toEqual({
       image: p.imageList[b - 1],
     });
     expect(await m.match({ display: 'labels/b.txt', fileName: 'b' })).toEqual({

@@ -72,11 +72,11 @@ describe('COCO import of hostile input', () => {
     );
     const r = await importAnnotations(project(), { format: 'coco', path: f });
     expect(r.errors).toEqual([
-      'entries.json: categories[0]: needs an integer "id" and a non-empty string "name"',
-      'entries.json: categories[1]: needs an integer "id" and a non-empty string "name"',
-      'entries.json: images[0] (a.jpg): "width" and "height" must be positive integers',
+      'entries.json: categories[0]: id: must be a non-negative integer, got "x"',
+      'entries.json: categories[1]: name: must be a non-empty string',
+      'entries.json: images[0] (a.jpg): width, height: must be positive integers',
       'entries.json: images[1]: needs an integer "id" and a string "file_name"',
-      'entries.json: images[3]: duplicate image id 3',
+      'entries.json: images[3]: id: 3 repeats an earlier image; this one is left out',
     ]);
     expect(r.imported).toBe(1);
     const arr = await write('array.json', '[1, 2]');
@@ -85,10 +85,39 @@ describe('COCO import of hostile input', () => {
     ]);
   });
 
-  it('refuses files over the size limit with a clear message', async () => {
-    const f = await write('huge.json', cocoDoc([]) + ' '.repeat(4096));
+  it('streams files with no size limit; annotations may come before the images and categories', async () => {
+    // Members in any order: COCO's own files put categories last.
+    const doc = JSON.parse(
+      cocoDoc([{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2], iscrowd: 0 }]),
+    ) as Record<string, unknown>;
+    const reordered = {
+      annotations: doc.annotations,
+      info: {},
+      categories: doc.categories,
+      images: doc.images,
+    };
+    const f = await write('huge.json', JSON.stringify(reordered) + ' '.repeat(4096));
     const r = await importAnnotations(project(), { format: 'coco', path: f, maxFileBytes: 1024 });
-    expect(r.errors[0]).toMatch(/^huge\.json: file is 0\.0 MiB, over the 0\.0 MiB limit/);
+    expect(r).toMatchObject({ imported: 1, errors: [] });
+  });
+
+  it('reads tolerant iscrowd values, and refuses keypoints with one message per file', async () => {
+    const base = { image_id: 1, category_id: 1, segmentation: { size: [10, 20], counts: [150, 50] } };
+    const f = await write(
+      'crowds.json',
+      cocoDoc([
+        { ...base, id: 1, iscrowd: 'false', bbox: [1, 1, 2, 2], segmentation: [] },
+        { ...base, id: 2, iscrowd: 'true' },
+        { ...base, id: 3, iscrowd: 0, segmentation: [], bbox: [2, 2, 2, 2], keypoints: [3, 3, 2, 0, 0, 0] },
+        { ...base, id: 4, iscrowd: 1, segmentation: [], bbox: [3, 3, 2, 2], keypoints: [4, 4, 1] },
+      ]),
+    );
+    const p = project();
+    const r = await importAnnotations(p, { format: 'coco', path: f });
+    expect(r.errors).toEqual([
+      'crowds.json: 2 annotation(s) carry keypoints ("cat"); RadioLabel does not import keypoints yet, so they were left out (the boxes and segmentations of those annotations were imported)',
+    ]);
+    expect(p.annotations.get(1)!.map((a) => a.iscrowd)).toEqual([false, true, false, true]);
   });
 
   it('reports each bad annotation by index and still imports the good ones', async () => {
@@ -111,7 +140,7 @@ describe('COCO import of hostile input', () => {
         { ...good, id: 6, category_id: 9 },
         { ...good, id: 7, image_id: 99 },
         { ...good, id: 8, segmentation: [[1, 1, 50, 1, 5, 5]] },
-        { ...good, id: 9, iscrowd: 'yes' },
+        { ...good, id: 9, iscrowd: 'maybe' },
         { ...good, id: 10, segmentation: { size: [5, 5], counts: [25] } },
         { ...good, id: 11, segmentation: [], bbox: [1, 1, -3, 2] },
         { ...good, id: 12, image_id: 2 },
@@ -122,24 +151,29 @@ describe('COCO import of hostile input', () => {
     const p = project();
     const r = await importAnnotations(p, { format: 'coco', path: f });
     expect(r.errors).toEqual([
-      'mixed.json: annotations[1]: segmentation: RLE counts sum to 8, expected height×width = 10×20 = 200',
-      'mixed.json: annotations[2]: segmentation: RLE counts sum to 70, expected height×width = 10×20 = 200',
-      'mixed.json: annotations[3]: segmentation[0] has 4 numbers, a polygon needs at least 6',
-      'mixed.json: annotations[4]: segmentation[0] holds a value that is not a finite number',
-      'mixed.json: annotations[5]: category_id 9 is not a category of this file',
-      'mixed.json: annotations[6]: image_id 99 is not an image of this file',
-      'mixed.json: annotations[8]: iscrowd must be 0 or 1, got "yes"',
-      "mixed.json: annotations[9]: segmentation.size [5,5] does not match the image's [height,width] [10,20]",
-      'mixed.json: annotations[10]: bbox has a negative size (-3×2)',
+      'mixed.json: annotations[1] (id 2): segmentation.counts: RLE counts sum to 8, expected height×width = 10×20 = 200',
+      'mixed.json: annotations[2] (id 3): segmentation.counts: RLE counts sum to 70, expected height×width = 10×20 = 200',
+      'mixed.json: annotations[3] (id 4): segmentation[0]: has 4 numbers, a polygon needs at least 6',
+      'mixed.json: annotations[4] (id 5): segmentation[0]: holds a value that is not a finite number',
+      'mixed.json: annotations[5] (id 6): category_id: 9 is not a category of this file',
+      'mixed.json: annotations[6] (id 7): image_id: 99 is not an image of this file',
+      'mixed.json: annotations[8] (id 9): iscrowd: must be 0 or 1 (or true/false), got "maybe"',
+      "mixed.json: annotations[9] (id 10): segmentation.size: [5,5] does not match the image's [height,width] [10,20]",
+      'mixed.json: annotations[10] (id 11): bbox: has a negative size (-3×2)',
       'mixed.json: annotations[12]: not an object',
-      'mixed.json: annotations[7]: point (50, 1) lies outside the 20×10 image',
     ]);
     expect(r.unmatched).toEqual(['missing.jpg: no project image with this path, name or content']);
     expect(r.matchedImages).toBe(1);
-    expect(r.imported).toBe(2);
+    expect(r.imported).toBe(3);
+    // The triangle reaching past the right edge is clipped to the image, not refused or clamped.
+    expect(r.warnings).toEqual(['1 shape(s) reaching outside their image were clipped to it']);
     const anns = p.annotations.get(1)!;
-    expect(anns.map((a) => a.geometry.kind)).toEqual(['polygon', 'mask']);
-    expect(anns[1]!.iscrowd).toBe(true);
+    expect(anns.map((a) => a.geometry.kind)).toEqual(['polygon', 'polygon', 'mask']);
+    expect(anns[1]!.geometry).toEqual({
+      kind: 'polygon',
+      rings: [[1, 1, 20, 1, 20, 3.6666666666666665, 5, 5]],
+    });
+    expect(anns[2]!.iscrowd).toBe(true);
   });
 });
 
@@ -307,17 +341,27 @@ describe('labelme import of hostile input', () => {
     const r = await importAnnotations(p, { format: 'labelme', path: path.join(dir, 'lm') });
     expect(r.errors).toEqual([
       'a.json: shapes[4]: points[0] must be [x, y] with finite numbers',
-      'a.json: shapes[5]: shape_type "line" (an open line) has no RadioLabel geometry; skipped',
-      'a.json: shapes[6]: "label" must be a non-empty string',
+      'a.json: shapes[6]: label: must be a non-empty string',
       expect.stringMatching(/^a\.json: shapes\[7\]: "mask" is not a readable PNG: /),
-      'a.json: shapes[8]: shape_type "polygon" needs at least 3 point(s), got 2',
-      'a.json: shapes[9]: unknown shape_type "hexagon"',
+      'a.json: shapes[8]: points: shape_type "polygon" needs at least 3 point(s), got 2',
+      'a.json: shapes[9]: shape_type: unknown shape type "hexagon"',
       'a.json: shapes[10]: point (100, 1) lies outside the 20×10 image',
       expect.stringMatching(/^broken\.json: invalid JSON: /),
-      'float.json: "imageWidth" and "imageHeight" must be positive integers',
+      'float.json: imageWidth, imageHeight: must be positive integers',
     ]);
-    const kinds = p.annotations.get(1)!.map((a) => a.geometry.kind);
-    expect(kinds).toEqual(['polygon', 'box', 'polygon', 'point', 'point']);
+    const anns = p.annotations.get(1)!;
+    expect(anns.map((a) => a.geometry.kind)).toEqual([
+      'polygon',
+      'box',
+      'polygon',
+      'point',
+      'point',
+      'polyline',
+    ]);
+    // The two points of one `points` shape are one object; the line is a polyline now.
+    expect(anns[3]!.groupId).not.toBeNull();
+    expect(anns[3]!.groupId).toBe(anns[4]!.groupId);
+    expect(anns[5]!.geometry).toEqual({ kind: 'polyline', points: [1, 1, 2, 2] });
     expect(p.annotations.get(1)![1]!.geometry).toEqual({ kind: 'box', x: 2, y: 3, widthPx: 4, heightPx: 3 });
   });
 });

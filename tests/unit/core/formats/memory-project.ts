@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   type AnnotationSource,
+  type Attributes,
+  type AttributeSpec,
   type Geometry,
   type ImageStatus,
   asAnnotationId,
@@ -14,13 +16,14 @@ import {
 import { encodeGrayPng } from '../../../../src-main/core/formats/png';
 import { encodeMask } from '../../../../src-main/core/segment/rle';
 import type {
-  ExistingAnnotation,
+  DeclaredLabel,
   ExportAnnotation,
   ExportImage,
   ExportLabel,
   ExportSource,
   ImageFilter,
   ImportSink,
+  LabelDecl,
   NewAnnotation,
   ProjectImageRef,
 } from '../../../../src-main/core/formats/source';
@@ -34,9 +37,13 @@ export class MemoryProject implements ExportSource, ImportSink {
 
   constructor(readonly dir: string) {}
 
-  addLabel(name: string, color = '#ff0000'): LabelId {
+  addLabel(
+    name: string,
+    color = '#ff0000',
+    extra: Partial<Omit<ExportLabel, 'id' | 'name' | 'color'>> = {},
+  ): LabelId {
     const id = asLabelId(this.labelList.length + 1);
-    this.labelList.push({ id, name, color });
+    this.labelList.push({ id, name, color, supercategory: '', categoryId: null, attributes: [], ...extra });
     return id;
   }
 
@@ -73,7 +80,13 @@ export class MemoryProject implements ExportSource, ImportSink {
     imageId: ImageId,
     labelId: LabelId,
     geometry: Geometry,
-    opts: { iscrowd?: boolean; score?: number; source?: AnnotationSource } = {},
+    opts: {
+      iscrowd?: boolean;
+      score?: number | null;
+      source?: AnnotationSource;
+      attributes?: Attributes;
+      groupId?: number | null;
+    } = {},
   ): void {
     const list = this.annotations.get(imageId) ?? [];
     list.push({
@@ -82,7 +95,9 @@ export class MemoryProject implements ExportSource, ImportSink {
       geometry,
       score: opts.score ?? null,
       source: opts.source ?? 'manual',
-      iscrowd: opts.iscrowd,
+      iscrowd: opts.iscrowd ?? false,
+      attributes: opts.attributes ?? {},
+      groupId: opts.groupId ?? null,
     });
     this.annotations.set(imageId, list);
   }
@@ -106,17 +121,56 @@ export class MemoryProject implements ExportSource, ImportSink {
   images(): Iterable<ProjectImageRef> {
     return this.imageList;
   }
-  ensureLabel(name: string): Promise<LabelId> {
-    const found = this.labelList.find((l) => l.name === name);
-    return Promise.resolve(found ? found.id : this.addLabel(name));
+  declareLabel(decl: LabelDecl): Promise<DeclaredLabel> {
+    const found = this.labelList.find((l) => l.name.toLowerCase() === decl.name.toLowerCase());
+    if (found === undefined) {
+      const taken =
+        decl.categoryId !== undefined && this.labelList.some((l) => l.categoryId === decl.categoryId);
+      const id = this.addLabel(decl.name, decl.color ?? '#ff0000', {
+        supercategory: decl.supercategory ?? '',
+        categoryId: taken ? null : (decl.categoryId ?? null),
+        attributes: decl.attributes ?? [],
+      });
+      return Promise.resolve({ id, attributes: decl.attributes ?? [] });
+    }
+    return this.declareAttributes(found.id, decl.attributes ?? []).then((attributes) => ({
+      id: found.id,
+      attributes,
+    }));
   }
-  existingAnnotations(imageId: ImageId): Promise<readonly ExistingAnnotation[]> {
-    return Promise.resolve(this.annotations.get(imageId) ?? []);
+  declareAttributes(labelId: LabelId, specs: readonly AttributeSpec[]): Promise<readonly AttributeSpec[]> {
+    const i = this.labelList.findIndex((l) => l.id === labelId);
+    const label = this.labelList[i]!;
+    const known = new Set(label.attributes.map((s) => s.name));
+    const attributes = [...label.attributes, ...specs.filter((s) => !known.has(s.name))];
+    this.labelList[i] = { ...label, attributes };
+    return Promise.resolve(attributes);
   }
-  addAnnotations(imageId: ImageId, anns: readonly NewAnnotation[]): Promise<void> {
-    for (const a of anns)
-      this.add(imageId, a.labelId, a.geometry, { iscrowd: a.iscrowd, source: 'imported' });
-    return Promise.resolve();
+  maxGroupId(imageId: ImageId): Promise<number> {
+    return Promise.resolve(Math.max(0, ...(this.annotations.get(imageId) ?? []).map((a) => a.groupId ?? 0)));
+  }
+  addAnnotations(anns: readonly NewAnnotation[]): Promise<{ added: number; duplicates: number }> {
+    let added = 0;
+    let duplicates = 0;
+    for (const a of anns) {
+      const key = JSON.stringify(a.geometry);
+      const same = (this.annotations.get(a.imageId) ?? []).some(
+        (b) => b.labelId === a.labelId && JSON.stringify(b.geometry) === key,
+      );
+      if (same) {
+        duplicates++;
+        continue;
+      }
+      this.add(a.imageId, a.labelId, a.geometry, {
+        iscrowd: a.iscrowd,
+        source: 'imported',
+        score: a.score,
+        attributes: a.attributes,
+        groupId: a.groupId,
+      });
+      added++;
+    }
+    return Promise.resolve({ added, duplicates });
   }
 
   /** The same images and labels, without annotations (an import target). */
@@ -148,13 +202,21 @@ export function maskFromArt(rows: readonly string[]): {
 }
 
 /**
- * The sample project of the golden tests: two labels, three images (one not done) with every geometry
- * kind: boxes, a triangle, a ring-shaped mask (hole), a two-part mask, a polygon with a hole, a point.
+ * The sample project of the golden tests: three labels (one unused, with a COCO id and supercategory),
+ * three images (one not done) with every geometry kind: boxes, a triangle, a ring-shaped mask (hole), a
+ * crowd two-part mask, a polygon with a hole, a point, a rotated box with attributes, a polyline, an
+ * image tag, and a group of two polygons.
  */
 export async function sampleProject(dir: string): Promise<MemoryProject> {
   const p = new MemoryProject(dir);
-  const cat = p.addLabel('cat', '#ff0000');
+  const cat = p.addLabel('cat', '#ff0000', {
+    attributes: [
+      { kind: 'one_of', name: 'color', options: ['red', 'green'], default: 'green' },
+      { kind: 'boolean', name: 'occluded', default: false },
+    ],
+  });
   const dog = p.addLabel('dog', '#00ff00');
+  p.addLabel('bird', '#0000ff', { categoryId: 16, supercategory: 'animal' });
   const a = p.addImage('a.jpg', 20, 16, 'done', 'aa'.repeat(32));
   const b = p.addImage('sub/b.png', 20, 16, 'done', 'bb'.repeat(32));
   const c = p.addImage('c.jpg', 20, 16, 'new', 'cc'.repeat(32));
@@ -194,6 +256,16 @@ export async function sampleProject(dir: string): Promise<MemoryProject> {
   ]);
   p.add(b, cat, { kind: 'mask', rle: encodeMask(simple.mask, 20, 16) });
   p.add(c, dog, { kind: 'box', x: 0, y: 0, widthPx: 20, heightPx: 16 });
+  p.add(
+    c,
+    cat,
+    { kind: 'rotated_box', cx: 10, cy: 8, widthPx: 8, heightPx: 4, rotationDeg: 30 },
+    { attributes: { color: 'red', occluded: true } },
+  );
+  p.add(c, dog, { kind: 'polyline', points: [1, 1, 5, 3, 9, 1] });
+  p.add(c, cat, { kind: 'tag' });
+  p.add(c, dog, { kind: 'polygon', rings: [[12, 10, 16, 10, 14, 14]] }, { groupId: 1 });
+  p.add(c, dog, { kind: 'polygon', rings: [[16, 12, 19, 12, 19, 15]] }, { groupId: 1 });
   await p.writeImageFiles();
   return p;
 }

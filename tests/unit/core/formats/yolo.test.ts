@@ -5,7 +5,8 @@ import { exportDataset } from '../../../../src-main/core/formats/export-dataset'
 import { walkFiles } from '../../../../src-main/core/formats/files';
 import { parseYoloRow } from '../../../../src-main/core/formats/yolo-import';
 import { yoloDetectRow, yoloSegmentRow } from '../../../../src-main/core/formats/yolo-export';
-import { parseYamlLite, yoloNamesFromYaml } from '../../../../src-main/core/formats/yaml-lite';
+import { parse as parseYaml } from 'yaml';
+import { yoloNamesFromYaml } from '../../../../src-main/core/formats/yolo-layout';
 import { MemoryProject, tempDir } from './memory-project';
 
 /** The checks of Ultralytics' verify_image_label, which drops an image as corrupt when one fails. */
@@ -45,10 +46,18 @@ describe('YOLO rows', () => {
     expect(parseYoloRow('0 0.5 0.5 0.2 0.2', 2)).toEqual({
       classIndex: 0,
       geometry: { kind: 'box', x: 0.4, y: 0.4, widthPx: 0.2, heightPx: 0.2 },
+      orientedBox: false,
     });
     expect(parseYoloRow('1 0.1 0.1 0.9 0.1 0.5 0.9', 2)).toEqual({
       classIndex: 1,
       geometry: { kind: 'polygon', rings: [[0.1, 0.1, 0.9, 0.1, 0.5, 0.9]] },
+      orientedBox: false,
+    });
+    // 9 columns: an OBB row (four corners), stored as a rotated box once placed on the image.
+    expect(parseYoloRow('1 0.1 0.1 0.5 0.1 0.5 0.3 0.1 0.3', 2)).toMatchObject({ orientedBox: true });
+    // Polygons keep values slightly outside [0,1]: they are clipped exactly on import, not clamped.
+    expect(parseYoloRow('0 -0.005 0.1 0.9 0.1 0.5 1.005', 1)).toMatchObject({
+      geometry: { kind: 'polygon', rings: [[-0.005, 0.1, 0.9, 0.1, 0.5, 1.005]] },
     });
     expect(parseYoloRow('0 0.5 0.5 0.2', 2)).toEqual({ error: '4 columns, expected 5 or ≥7' });
     expect(parseYoloRow('0 0.5 0.5 0.2 0.2 0.1', 2)).toEqual({ error: '6 columns, expected 5 or ≥7' });
@@ -64,29 +73,26 @@ describe('YOLO rows', () => {
 });
 
 describe('data.yaml', () => {
-  it('reads list, block-map and flow-map names, and checks nc', () => {
-    expect(yoloNamesFromYaml(parseYamlLite("names: [cat, \"dog: big\", 'it''s']"))).toEqual([
+  it('reads list and map names with a YAML library, and checks the keys and nc', () => {
+    expect(yoloNamesFromYaml(parseYaml("names: [cat, \"dog: big\", 'it''s']"))).toEqual([
       'cat',
       'dog: big',
       "it's",
     ]);
     expect(
-      yoloNamesFromYaml(parseYamlLite('path: .  # root\nnames:\n  0: person\n  1: "bicycle"\nnc: 2\n')),
+      yoloNamesFromYaml(parseYaml('path: .  # root\nnames:\n  0: person\n  1: "bicycle"\nnc: 2\n')),
     ).toEqual(['person', 'bicycle']);
-    expect(yoloNamesFromYaml(parseYamlLite('names:\n  - a\n  - b\n'))).toEqual(['a', 'b']);
-    expect(yoloNamesFromYaml(parseYamlLite('names: {0: a, 1: b}'))).toEqual(['a', 'b']);
-    expect(yoloNamesFromYaml(parseYamlLite('names: {}'))).toEqual([]);
-    expect(yoloNamesFromYaml(parseYamlLite('names:\n'))).toEqual([]);
-    expect(() => yoloNamesFromYaml(parseYamlLite('nc: 2\n'))).toThrow('names: expected a list or a map');
-    expect(() => yoloNamesFromYaml(parseYamlLite('names: {0: a, 2: b}'))).toThrow(
-      'keys must be 0..1, found "2"',
-    );
-    expect(() => yoloNamesFromYaml(parseYamlLite('nc: 3\nnames: [a, b]'))).toThrow('nc is 3 but names has 2');
-    expect(() => parseYamlLite('names: [a, b')).toThrow('line 1: unterminated flow list');
-    expect(parseYamlLite('train: images/train\nval: images/val # v\n')).toEqual({
-      train: 'images/train',
-      val: 'images/val',
-    });
+    expect(yoloNamesFromYaml(parseYaml('names:\n  - a\n  - b\n'))).toEqual(['a', 'b']);
+    expect(yoloNamesFromYaml(parseYaml('names: {0: a, 1: b}'))).toEqual(['a', 'b']);
+    // Anchors and multi-line scalars, which the old hand-written subset could not read.
+    expect(
+      yoloNamesFromYaml(parseYaml('base: &n car\nnames:\n  0: *n\n  1: >-\n    traffic\n    light\n')),
+    ).toEqual(['car', 'traffic light']);
+    expect(yoloNamesFromYaml(parseYaml('names: {}'))).toEqual([]);
+    expect(yoloNamesFromYaml(parseYaml('names:\n'))).toEqual([]);
+    expect(() => yoloNamesFromYaml(parseYaml('nc: 2\n'))).toThrow('names: expected a list or a map');
+    expect(() => yoloNamesFromYaml(parseYaml('names: {0: a, 2: b}'))).toThrow('keys must be 0..1, found "2"');
+    expect(() => yoloNamesFromYaml(parseYaml('nc: 3\nnames: [a, b]'))).toThrow('nc is 3 but names has 2');
   });
 });
 
@@ -118,7 +124,7 @@ describe('YOLO export passes Ultralytics checks', () => {
       expect(files.map((f) => path.relative(out, f))).toEqual([path.join('labels', 'train', 'x.txt')]);
       const text = await fs.readFile(files[0]!, 'utf8');
       expect(ultralyticsProblems(text, 2)).toEqual([]);
-      expect(result.counts.skippedPoints).toBe(1);
+      expect(result.counts['skipped:point']).toBe(1);
       if (format === 'yolo-seg') {
         expect(text.trim().split('\n')).toHaveLength(3);
         expect(result.counts.skippedDegenerate).toBe(1);

@@ -24,7 +24,10 @@ describe('shortcuts', () => {
     expect(toolKeyMap({})).toEqual({
       v: 'select',
       b: 'box',
+      o: 'rotated-box',
       p: 'polygon',
+      l: 'polyline',
+      k: 'point',
       r: 'brush',
       e: 'eraser',
       s: 'click-segment',

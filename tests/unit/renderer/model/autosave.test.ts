@@ -12,7 +12,12 @@ import {
   type RebaseNotice,
   type SaveResult,
 } from '../../../../src-renderer/model/autosave';
-import { setLabel, translateAnnotations } from '../../../../src-renderer/model/commands';
+import {
+  setAttribute,
+  setGroup,
+  setLabel,
+  translateAnnotations,
+} from '../../../../src-renderer/model/commands';
 import { listAnnotations } from '../../../../src-renderer/model/document';
 import { EditorStore } from '../../../../src-renderer/model/editor-store';
 import { IMAGE, LABEL_A, LABEL_B, ann, box } from '../fixtures';
@@ -33,10 +38,10 @@ class FakeBackend {
     }
     if (base !== this.revision) return Promise.resolve({ kind: 'conflict' });
     for (const id of patch.removed) this.rows.delete(id);
-    for (const u of patch.updated) this.rows.set(u.id, storedFields({ ...u, hidden: false, locked: false }));
+    for (const u of patch.updated) this.rows.set(u.id, storedFields(u));
     const assigned = patch.added.map((a) => {
       const id = asAnnotationId(this.nextId++);
-      this.rows.set(id, { labelId: a.labelId, geometry: a.geometry, score: a.score, source: a.source });
+      this.rows.set(id, storedFields(a));
       return { clientId: a.clientId, id };
     });
     this.revision++;
@@ -208,5 +213,22 @@ describe('AutosaveQueue limits', () => {
       kind: 'error',
       message: `saving image ${IMAGE} failed: image ${IMAGE} kept changing on the server; 2 rebases failed`,
     });
+  });
+});
+
+describe('AutosaveQueue and the annotation model', () => {
+  it('saves attributes, crowd flags and groups, and an update of only those is a save', async () => {
+    const backend = new FakeBackend();
+    backend.rows.set(asAnnotationId(1), storedFields(ann(1, box(0, 0, 5, 5))));
+    const { store, queue } = setup(backend);
+    queue.setBaseRevision(IMAGE, 0);
+    store.openImage(IMAGE, [ann(1, box(0, 0, 5, 5))]);
+    store.run(setAttribute([asAnnotationId(1)], 'occluded', true));
+    store.run(setGroup([asAnnotationId(1)], 3));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0]!.patch.updated).toEqual([
+      expect.objectContaining({ id: 1, attributes: { occluded: true }, groupId: 3, iscrowd: false }),
+    ]);
   });
 });

@@ -5,9 +5,13 @@ import {
   addAnnotations,
   copyAnnotations,
   duplicateAnnotations,
+  freeGroupId,
   pasteAnnotations,
   removeAnnotations,
+  setAttribute,
   setGeometry,
+  setGroup,
+  setIscrowd,
   setHidden,
   setLabel,
   setLocked,
@@ -86,5 +90,38 @@ describe('commands', () => {
     const mask = big.added[1]!.geometry;
     expect(mask.kind === 'mask' && mask.rle.size).toEqual([80, 100]);
     expect(big.added.map((a) => a.source)).toEqual(['manual', 'manual']);
+  });
+});
+
+describe('attributes, crowd flags and groups', () => {
+  it('sets and removes one attribute, flags crowds, and groups shapes under a free group id', () => {
+    const d = docOf(
+      ann(1, box(0, 0, 10, 10), { groupId: 4 }),
+      ann(2, square(20, 20, 10)),
+      ann(3, square(40, 20, 10)),
+    );
+    const withColor = applyPatch(d, setAttribute([i1, i2], 'color', 'red')(d));
+    expect([...withColor.byId.values()].map((a) => a.attributes)).toEqual([
+      { color: 'red' },
+      { color: 'red' },
+      {},
+    ]);
+    const removed = applyPatch(withColor, setAttribute([i1], 'color', undefined)(withColor));
+    expect(removed.byId.get(i1)!.attributes).toEqual({});
+    // Setting a value it already has changes nothing (no undo step).
+    expect(setAttribute([i2], 'color', 'red')(withColor)).toEqual({ added: [], updated: [], removed: [] });
+    const crowd = applyPatch(d, setIscrowd([i3], true)(d));
+    expect(crowd.byId.get(i3)!.iscrowd).toBe(true);
+    expect(freeGroupId(d)).toBe(5);
+    const grouped = applyPatch(d, setGroup([i2, i3], freeGroupId(d))(d));
+    expect([...grouped.byId.values()].map((a) => a.groupId)).toEqual([4, 5, 5]);
+  });
+
+  it('a duplicate or a paste joins no group; the copy keeps attributes and the crowd flag', () => {
+    const d = docOf(ann(1, box(0, 0, 10, 10), { groupId: 2, iscrowd: true, attributes: { color: 'red' } }));
+    const dup = duplicateAnnotations([i1], createIdAllocator(50))(d).added[0]!;
+    expect(dup).toMatchObject({ groupId: null, iscrowd: true, attributes: { color: 'red' } });
+    const pasted = pasteAnnotations(copyAnnotations(d, [i1]), createIdAllocator(60), 64, 48)(d).added[0]!;
+    expect(pasted).toMatchObject({ groupId: null, iscrowd: true, attributes: { color: 'red' } });
   });
 });
