@@ -1,9 +1,18 @@
 import { type ImageId, type JobId, type Job, type JobKind } from '@contract';
-import { InvalidInputError } from '../db/errors';
+import { ConflictError, InvalidInputError, translateSqliteError } from '../db/errors';
+import { toContractJob, type JobOwner, type JobRecord, type JobsRepo } from '../db/jobs-repo';
 import { type Project } from '../project';
 import { EtaEstimator } from './eta';
-import { toContractJob, type JobRecord, type JobsRepo } from '../db/jobs-repo';
+import {
+  JOB_HEARTBEAT_MS,
+  JOB_LEASE_MS,
+  leaseHolder,
+  newJobOwner,
+  systemClock,
+  type JobClock,
+} from './job-lease';
 import { parseJobParams, startHandler } from './job-params';
+import { failureSummary, projectWriteFailure, stoppedAt, withFailures } from './job-report';
 import {
   type AnyJobHandler,
   type ItemOutcome,
@@ -23,6 +32,10 @@ export interface JobRunnerOptions {
   readonly progressIntervalMs?: number;
   /** Which queued jobs this runner takes (the CLI runs only its own job); default all. */
   readonly accept?: (job: JobRecord) => boolean;
+  /** Time for leases and the heartbeat (default: the system's; tests move a manual clock). */
+  readonly clock?: JobClock;
+  /** This runner as the holder of its jobs (default: a fresh owner of this process). */
+  readonly owner?: JobOwner;
 }
 
 type ProgressListener = (job: Job) => void;
@@ -31,25 +44,38 @@ interface Running {
   readonly id: JobId;
   readonly controller: AbortController;
   readonly eta: EtaEstimator;
-  /** What an abort means: the user cancelled, or the app is closing (then the job resumes next time). */
-  abortAs: 'cancelled' | 'queued';
+  /**
+   * What an abort means: the user cancelled; the app is closing (the job is let go, to resume next time);
+   * or another process took the job over after this runner's lease ran out (nothing more is written).
+   */
+  abortAs: 'cancelled' | 'queued' | 'lost';
   lastEmitMs: number;
 }
 
+/** Thrown inside a run when its job turned out to be held by another runner: this one stops writing. */
+class LeaseLostError extends Error {}
+
 /**
- * Runs the persisted job queue, one job at a time, item by item. Progress goes to listeners as the
- * contract's Job (with an ETA), cancel aborts the running item, and `resumeInterrupted` puts jobs that a
- * crash or quit left `running` back in the queue: their finished items are skipped.
+ * Runs the persisted job queue, one job at a time, item by item. Each job it takes is leased to it (see
+ * job-lease.ts) and a heartbeat renews the lease while the runner lives, so a second process never
+ * computes the same job; `resumeInterrupted` takes over jobs whose runner died (lease run out), and a
+ * resumed job skips its finished items. Progress goes to listeners as the contract's Job (with an ETA);
+ * cancel aborts the running item.
  */
 export class JobRunner {
   readonly store: JobsRepo;
   readonly scheduler: PriorityScheduler;
+  readonly owner: JobOwner;
   readonly #project: Project;
   readonly #handlers = new Map<JobKind, AnyJobHandler>();
   readonly #listeners = new Set<ProgressListener>();
   readonly #log: (message: string) => void;
   readonly #intervalMs: number;
   readonly #accept: ((job: JobRecord) => boolean) | undefined;
+  readonly #clock: JobClock;
+  #stopHeartbeat: (() => void) | null = null;
+  /** Set by resumeInterrupted: each heartbeat also takes over jobs whose runner has gone since. */
+  #adopting = false;
   #loop: Promise<void> | null = null;
   #current: Running | null = null;
   #closed = false;
@@ -61,6 +87,8 @@ export class JobRunner {
     this.#log = opts.log ?? (() => {});
     this.#intervalMs = opts.progressIntervalMs ?? 100;
     this.#accept = opts.accept;
+    this.#clock = opts.clock ?? systemClock;
+    this.owner = opts.owner ?? newJobOwner();
     for (const h of opts.handlers) this.#handlers.set(h.kind, h);
   }
 
@@ -70,28 +98,44 @@ export class JobRunner {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Validates, persists and queues a job; it starts as soon as the jobs before it are finished. */
+  /** Validates, persists and queues a job, held by this runner; it starts when the jobs before it are done. */
   submit(start: StoredJobStart, imageIds: readonly ImageId[]): Job {
     if (this.#closed) throw new Error('the job runner is closed');
     const { kind } = start;
     if (!this.#handlers.has(kind))
       throw new InvalidInputError('kind', `no handler for job kind "${kind}" is registered`);
     const params = parseJobParams(kind, start.params);
-    const rec = this.store.create(kind, params, imageIds);
+    const nowMs = this.#clock.nowMs();
+    const rec = this.store.create(kind, params, imageIds, {
+      owner: this.owner,
+      untilMs: nowMs + JOB_LEASE_MS,
+      nowMs,
+    });
+    this.#startHeartbeat();
     this.#emit(rec, true);
     this.kick();
-    return toContractJob(rec);
+    return this.#toJob(rec);
   }
 
   /**
    * Resumes the unfinished job of this kind with the same params if there is one (a command run again
-   * after a crash), else submits a new one. Returns the job and whether it was resumed.
+   * after a crash), else submits a new one. Returns the job and whether it was resumed. A job that another
+   * live process holds is refused (conflict): it runs there, and is not computed twice.
    */
   submitOrResume(start: StoredJobStart, imageIds: readonly ImageId[]): { job: Job; resumed: boolean } {
     const existing = this.store.findUnfinished(start.kind, parseJobParams(start.kind, start.params));
     if (!existing) return { job: this.submit(start, imageIds), resumed: false };
-    if (existing.state === 'running' && this.#current?.id !== existing.id)
-      this.store.setState(existing.id, 'queued');
+    const nowMs = this.#clock.nowMs();
+    const holder = leaseHolder(existing.owner, existing.leaseExpiresAtMs, this.owner, nowMs);
+    if (holder === 'elsewhere' && existing.owner) {
+      const { pid, host } = existing.owner;
+      throw new ConflictError(
+        `job ${existing.id} (${existing.kind}) is ${existing.state} in another process (pid ${pid} on ${host}), ${existing.done}/${existing.total} done: it is not computed twice; wait for it, or stop that process (its job is taken over ${JOB_LEASE_MS / 1000} s after it stops)`,
+        { jobId: existing.id, pid, host },
+      );
+    }
+    if (holder === 'none') this.store.releaseIfExpired(existing.id, nowMs);
+    this.#startHeartbeat();
     this.kick();
     return { job: this.get(existing.id), resumed: true };
   }
@@ -104,23 +148,28 @@ export class JobRunner {
     return this.store.list(limit).map((r) => this.#toJob(r));
   }
 
-  /** Cancels a queued or running job (a finished one is returned unchanged). */
+  /** Cancels a queued or running job, here or in another process (a finished one is returned unchanged). */
   cancel(jobId: JobId): Job {
-    const rec = this.store.get(jobId);
+    const rec = this.store.cancel(jobId, this.#clock.nowMs());
     if (this.#current?.id === jobId) {
+      // The run ends it (and emits): the item in flight still commits, nothing after it runs.
       this.#current.abortAs = 'cancelled';
       this.#current.controller.abort(new Error(`job ${jobId} was cancelled`));
-      return this.#toJob(this.store.setState(jobId, 'cancelled'));
+      return this.#toJob(rec);
     }
-    if (rec.state !== 'queued' && rec.state !== 'running') return this.#toJob(rec);
-    const next = this.store.setState(jobId, 'cancelled');
-    this.#emit(next, true);
-    return this.#toJob(next);
+    if (rec.state === 'cancelled') this.#emit(rec, true);
+    return this.#toJob(rec);
   }
 
-  /** After an app start: jobs left running go back to the queue, and the queue starts. */
+  /**
+   * When a project opens in the app or the server: jobs whose runner has gone (its lease ran out, e.g. a
+   * killed CLI) go back to the queue and the queue starts; from now on each heartbeat does the same for
+   * runners that go later. Jobs a live process holds are left to it. Returns how many were taken over.
+   */
   resumeInterrupted(): number {
-    const n = this.store.requeueInterrupted();
+    this.#adopting = true;
+    const n = this.store.releaseExpired(this.#clock.nowMs());
+    this.#startHeartbeat();
     this.kick();
     return n;
   }
@@ -134,7 +183,8 @@ export class JobRunner {
         this.#loop = null;
         // A job submitted while the loop was finishing must not wait for the next kick.
         try {
-          if (!this.#closed && this.store.nextQueued(this.#accept)) this.kick();
+          if (!this.#closed && this.store.nextQueued(this.owner, this.#clock.nowMs(), this.#accept))
+            this.kick();
         } catch (e) {
           this.#log(`the job queue stopped: ${messageOf(e)}`);
         }
@@ -153,7 +203,7 @@ export class JobRunner {
     return this.get(jobId);
   }
 
-  /** Stops the running job so that it resumes on the next start, and waits for it. */
+  /** Stops the running job and lets go of this runner's jobs, so that they resume on the next start. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#current) {
@@ -161,21 +211,69 @@ export class JobRunner {
       this.#current.controller.abort(new Error('the app is closing'));
     }
     await this.whenIdle();
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = null;
+    try {
+      this.store.letGo(this.owner);
+    } catch (e) {
+      // Unwritable now (full disk): the leases run out by themselves.
+      this.#log(`could not let go of this process's jobs: ${messageOf(e)}`);
+    }
+  }
+
+  #startHeartbeat(): void {
+    if (this.#stopHeartbeat || this.#closed) return;
+    this.#stopHeartbeat = this.#clock.every(JOB_HEARTBEAT_MS, () => this.#heartbeat());
+  }
+
+  /** Renews this runner's leases, stops a run whose job was cancelled or taken over elsewhere, adopts orphans. */
+  #heartbeat(): void {
+    try {
+      const nowMs = this.#clock.nowMs();
+      this.store.renewLeases(this.owner, nowMs + JOB_LEASE_MS);
+      const current = this.#current;
+      if (current) {
+        const rec = this.store.get(current.id);
+        if (rec.owner?.id !== this.owner.id) {
+          current.abortAs = 'lost';
+          current.controller.abort(new LeaseLostError(takenOver(rec)));
+        } else if (rec.state === 'cancelled') {
+          current.abortAs = 'cancelled';
+          current.controller.abort(new Error(`job ${rec.id} was cancelled`));
+        }
+      }
+      if (this.#adopting && !this.#closed && this.store.releaseExpired(nowMs) > 0) this.kick();
+    } catch (e) {
+      // A full disk or a lock: the next beat tries again (the lease outlasts several beats).
+      this.#log(`job leases could not be renewed: ${messageOf(e)}`);
+    }
   }
 
   async #drain(): Promise<void> {
+    const passed = new Set<JobId>();
     for (;;) {
       if (this.#closed) return;
-      const job = this.store.nextQueued(this.#accept);
+      const nowMs = this.#clock.nowMs();
+      const job = this.store.nextQueued(
+        this.owner,
+        nowMs,
+        (j) => !passed.has(j.id) && (this.#accept?.(j) ?? true),
+      );
       if (!job) return;
-      await this.#run(job);
+      // Another process may claim it between the read and here: then it is theirs.
+      if (!this.store.claim(job.id, this.owner, nowMs, nowMs + JOB_LEASE_MS)) {
+        passed.add(job.id);
+        continue;
+      }
+      this.#startHeartbeat();
+      await this.#run(this.store.get(job.id));
     }
   }
 
   async #run(job: JobRecord): Promise<void> {
     const handler = this.#handlers.get(job.kind);
     if (!handler) {
-      this.#emit(this.store.setState(job.id, 'failed', `no handler for job kind "${job.kind}"`), true);
+      this.#finish(job.id, 'failed', `no handler for job kind "${job.kind}"`);
       return;
     }
     const running: Running = {
@@ -187,7 +285,7 @@ export class JobRunner {
     };
     this.#current = running;
     const { signal } = running.controller;
-    this.#emit(this.store.setState(job.id, 'running'), true);
+    this.#emit(job, true);
     const ctx: JobContext = {
       jobId: job.id,
       project: this.#project,
@@ -200,19 +298,33 @@ export class JobRunner {
       processor = await startHandler(handler, job.params, ctx);
       const stopReason = await this.#processItems(job.id, processor, running);
       const rec = this.store.get(job.id);
-      const failure = rec.failed > 0 ? this.store.firstFailure(job.id) : undefined;
-      const error =
-        stopReason ??
-        (failure
-          ? `${rec.failed} of ${rec.total} images failed; image ${failure.imageId}: ${failure.error}`
-          : null);
-      this.#emit(this.store.setState(job.id, 'done', error), true);
+      const failures = rec.failed > 0 ? this.store.failures(job.id, 5) : [];
+      this.#finish(job.id, 'done', withFailures(stopReason, failureSummary(rec, failures)));
     } catch (e) {
-      const state = signal.aborted ? running.abortAs : 'failed';
-      this.#emit(this.store.setState(job.id, state, state === 'failed' ? messageOf(e) : null), true);
+      if (e instanceof LeaseLostError || running.abortAs === 'lost' || !this.#holds(job.id)) {
+        this.#log(e instanceof LeaseLostError ? e.message : takenOver(this.store.get(job.id)));
+        this.#emit(this.store.get(job.id), true);
+      } else if (signal.aborted) {
+        this.#finish(job.id, running.abortAs, null);
+      } else {
+        this.#finish(job.id, 'failed', messageOf(e));
+      }
     } finally {
       processor?.close?.();
       this.#current = null;
+    }
+  }
+
+  /** Writes how the run ended (if this runner still holds the job) and tells the listeners. */
+  #finish(jobId: JobId, state: 'done' | 'failed' | 'cancelled' | 'queued', error: string | null): void {
+    this.#emit(this.store.finish(jobId, this.owner, state, error, this.#clock.nowMs()), true);
+  }
+
+  #holds(jobId: JobId): boolean {
+    try {
+      return this.store.get(jobId).owner?.id === this.owner.id;
+    } catch {
+      return true;
     }
   }
 
@@ -227,37 +339,59 @@ export class JobRunner {
         after = imageId;
         signal.throwIfAborted();
         await this.scheduler.yieldToInteractive(signal);
-        const outcome = await this.#processOne(processor, imageId, signal);
+        const outcome = await this.#processOne(processor, jobId, imageId, signal);
+        let written: 'written' | 'already' | 'lost';
         switch (outcome.kind) {
           case 'done':
-            this.store.completeItem(jobId, imageId, outcome.commit);
+            written = this.store.completeItem(jobId, imageId, this.owner, outcome.commit);
             break;
           case 'failed':
-            this.store.failItem(jobId, imageId, outcome.error);
-            this.#log(`job ${jobId}: image ${imageId} failed: ${outcome.error}`);
+            written = this.store.failItem(jobId, imageId, this.owner, outcome.error);
+            this.#log(`job ${jobId}: ${this.#imageName(imageId)} failed: ${outcome.error}`);
             break;
           case 'stop':
             this.store.skipPending(jobId, outcome.reason);
             return outcome.reason;
         }
+        if (written === 'lost') throw new LeaseLostError(takenOver(this.store.get(jobId)));
         running.eta.tick();
         this.#emit(this.store.get(jobId), false);
       }
     }
   }
 
-  async #processOne(processor: ItemProcessor, imageId: ImageId, signal: AbortSignal): Promise<ItemOutcome> {
+  /**
+   * One item. A failure of that image is the item's; a failure to write the project (full disk, read-only,
+   * damaged file) stops the whole job, failed with that reason: every later item would fail the same way.
+   */
+  async #processOne(
+    processor: ItemProcessor,
+    jobId: JobId,
+    imageId: ImageId,
+    signal: AbortSignal,
+  ): Promise<ItemOutcome> {
     try {
       return await processor.process(imageId);
     } catch (e) {
       if (signal.aborted) throw e;
+      const fatal = projectWriteFailure(translateSqliteError(e, this.#project.dbFile));
+      if (fatal) throw new Error(stoppedAt(this.store.get(jobId), this.#imageName(imageId), fatal));
       return { kind: 'failed', error: messageOf(e) };
     }
   }
 
+  #imageName(imageId: ImageId): string {
+    const name = this.#project.images.tryGet(imageId)?.name;
+    return name === undefined ? `image ${imageId}` : `${name} (image ${imageId})`;
+  }
+
   #toJob(rec: JobRecord): Job {
     const running = this.#current?.id === rec.id && rec.state === 'running' ? this.#current : null;
-    return toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
+    const job = toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
+    const holder = leaseHolder(rec.owner, rec.leaseExpiresAtMs, this.owner, this.#clock.nowMs());
+    return holder === 'elsewhere' && rec.owner
+      ? { ...job, runningElsewhere: { pid: rec.owner.pid, host: rec.owner.host } }
+      : job;
   }
 
   #emit(rec: JobRecord, force: boolean): void {
@@ -274,6 +408,11 @@ export class JobRunner {
       }
     }
   }
+}
+
+function takenOver(rec: JobRecord): string {
+  const by = rec.owner ? `pid ${rec.owner.pid} on ${rec.owner.host}` : 'another process';
+  return `job ${rec.id} was taken over by ${by} after this process's lease ran out: it stops here`;
 }
 
 function messageOf(e: unknown): string {
