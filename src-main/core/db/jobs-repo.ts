@@ -95,6 +95,7 @@ export class JobsRepo {
     | 'releaseExpired'
     | 'release'
     | 'letGo'
+    | 'failQueued'
     | 'ownerOf'
     | 'pending'
     | 'finishItem'
@@ -141,6 +142,10 @@ export class JobsRepo {
       ),
       release: db.prepare(
         `UPDATE jobs SET state = 'queued', ${NO_OWNER} WHERE id = @id AND state = 'running' AND ${TAKEABLE}`,
+      ),
+      failQueued: db.prepare(
+        `UPDATE jobs SET state = 'failed', error = @error, finished_at = @now, ${NO_OWNER}
+         WHERE id = @id AND state = 'queued' AND ${TAKEABLE}`,
       ),
       letGo: db.prepare(`UPDATE jobs SET ${NO_OWNER} WHERE owner_id = @ownerId AND state = 'queued'`),
       ownerOf: db.prepare('SELECT owner_id FROM jobs WHERE id = ?').pluck(),
@@ -235,6 +240,12 @@ export class JobsRepo {
    */
   finish(id: JobId, owner: JobOwner, state: JobState, error: string | null, nowMs: number): JobRecord {
     writeTx(this.#db, () => this.#s.finish.run({ id, ownerId: owner.id, state, error, now: nowMs }));
+    return this.get(id);
+  }
+
+  /** Ends a queued job that `owner` may take as failed without running it (one write); returns the job. */
+  failQueued(id: JobId, owner: JobOwner, error: string, nowMs: number): JobRecord {
+    writeTx(this.#db, () => this.#s.failQueued.run({ id, ownerId: owner.id, error, now: nowMs }));
     return this.get(id);
   }
 

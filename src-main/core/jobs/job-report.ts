@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import { type ItemFailure, type JobRecord } from '../db/jobs-repo';
+import { JOB_LEASE_MS } from './job-lease';
 
 /** How many failed files a job's summary names (the run report lists them all). */
 const NAMED_FAILURES = 5;
@@ -45,4 +46,20 @@ export function projectWriteFailure(e: unknown): string | undefined {
 /** A job's failure reason when it stopped at one image: what stopped it, where, and how far it got. */
 export function stoppedAt(rec: JobRecord, imageName: string, reason: string): string {
   return `${reason} (stopped at ${imageName}, ${rec.done - rec.failed} of ${rec.total} done)`;
+}
+
+/** What a runner that lost its job (lease ran out, another process took it) says before it stops. */
+export function takenOver(rec: JobRecord): string {
+  const by = rec.owner ? `pid ${rec.owner.pid} on ${rec.owner.host}` : 'another process';
+  return `job ${rec.id} was taken over by ${by} after this process's lease ran out (now ${rec.state}, ${rec.done}/${rec.total}): it stops here`;
+}
+
+/** Why a run of a job that another live process holds is refused. */
+export function heldElsewhere(rec: JobRecord): string {
+  const at = rec.owner ? `pid ${rec.owner.pid} on ${rec.owner.host}` : 'another process';
+  return `job ${rec.id} (${rec.kind}) is ${rec.state} in another process (${at}), ${rec.done}/${rec.total} done: it is not computed twice; wait for it, or stop that process (its job is taken over ${JOB_LEASE_MS / 1000} s after it stops)`;
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -1,7 +1,8 @@
 import { type ImageId, type JobId, type Job, type JobKind } from '@contract';
-import { ConflictError, InvalidInputError, translateSqliteError } from '../db/errors';
+import { ConflictError, InvalidInputError, IoError, translateSqliteError } from '../db/errors';
 import { toContractJob, type JobOwner, type JobRecord, type JobsRepo } from '../db/jobs-repo';
 import { type Project } from '../project';
+import { DiskReserve, noRoomForJobs } from './disk-reserve';
 import { EtaEstimator } from './eta';
 import {
   JOB_HEARTBEAT_MS,
@@ -12,14 +13,9 @@ import {
   type JobClock,
 } from './job-lease';
 import { parseJobParams, startHandler } from './job-params';
-import { failureSummary, projectWriteFailure, stoppedAt, withFailures } from './job-report';
-import {
-  type AnyJobHandler,
-  type ItemOutcome,
-  type ItemProcessor,
-  type JobContext,
-  type StoredJobStart,
-} from './job-types';
+import { LeaseLostError, processItems, type ItemLoop } from './job-items';
+import { failureSummary, heldElsewhere, messageOf, takenOver, withFailures } from './job-report';
+import { type AnyJobHandler, type ItemProcessor, type JobContext, type StoredJobStart } from './job-types';
 import { PriorityScheduler } from './priority-scheduler';
 
 export interface JobRunnerOptions {
@@ -52,9 +48,6 @@ interface Running {
   lastEmitMs: number;
 }
 
-/** Thrown inside a run when its job turned out to be held by another runner: this one stops writing. */
-class LeaseLostError extends Error {}
-
 /**
  * Runs the persisted job queue, one job at a time, item by item. Each job it takes is leased to it (see
  * job-lease.ts) and a heartbeat renews the lease while the runner lives, so a second process never
@@ -73,11 +66,15 @@ export class JobRunner {
   readonly #intervalMs: number;
   readonly #accept: ((job: JobRecord) => boolean) | undefined;
   readonly #clock: JobClock;
+  readonly #reserve: DiskReserve;
+  readonly #items: ItemLoop;
   #stopHeartbeat: (() => void) | null = null;
   /** Set by resumeInterrupted: each heartbeat also takes over jobs whose runner has gone since. */
   #adopting = false;
   #loop: Promise<void> | null = null;
   #current: Running | null = null;
+  /** Ends this runner could not write to the project (full disk): reported from memory instead. */
+  readonly #unsaved = new Map<JobId, { state: 'done' | 'failed' | 'cancelled'; error: string }>();
   #closed = false;
 
   constructor(opts: JobRunnerOptions) {
@@ -88,8 +85,16 @@ export class JobRunner {
     this.#intervalMs = opts.progressIntervalMs ?? 100;
     this.#accept = opts.accept;
     this.#clock = opts.clock ?? systemClock;
+    this.#reserve = new DiskReserve(opts.project.dir);
     this.owner = opts.owner ?? newJobOwner();
     for (const h of opts.handlers) this.#handlers.set(h.kind, h);
+    this.#items = {
+      project: this.#project,
+      store: this.store,
+      owner: this.owner,
+      scheduler: this.scheduler,
+      log: this.#log,
+    };
   }
 
   /** Subscribes to progress; returns the unsubscribe function. */
@@ -105,6 +110,9 @@ export class JobRunner {
     if (!this.#handlers.has(kind))
       throw new InvalidInputError('kind', `no handler for job kind "${kind}" is registered`);
     const params = parseJobParams(kind, start.params);
+    // No room for a job to record its end: refused before anything is written.
+    if (this.#reserve.ensure() === 'full')
+      throw new IoError('disk_full', noRoomForJobs(this.#project.dbFile));
     const nowMs = this.#clock.nowMs();
     const rec = this.store.create(kind, params, imageIds, {
       owner: this.owner,
@@ -127,13 +135,7 @@ export class JobRunner {
     if (!existing) return { job: this.submit(start, imageIds), resumed: false };
     const nowMs = this.#clock.nowMs();
     const holder = leaseHolder(existing.owner, existing.leaseExpiresAtMs, this.owner, nowMs);
-    if (holder === 'elsewhere' && existing.owner) {
-      const { pid, host } = existing.owner;
-      throw new ConflictError(
-        `job ${existing.id} (${existing.kind}) is ${existing.state} in another process (pid ${pid} on ${host}), ${existing.done}/${existing.total} done: it is not computed twice; wait for it, or stop that process (its job is taken over ${JOB_LEASE_MS / 1000} s after it stops)`,
-        { jobId: existing.id, pid, host },
-      );
-    }
+    if (holder === 'elsewhere') throw new ConflictError(heldElsewhere(existing), { jobId: existing.id });
     if (holder === 'none') this.store.releaseIfExpired(existing.id, nowMs);
     this.#startHeartbeat();
     this.kick();
@@ -151,13 +153,9 @@ export class JobRunner {
   /** Cancels a queued or running job, here or in another process (a finished one is returned unchanged). */
   cancel(jobId: JobId): Job {
     const rec = this.store.cancel(jobId, this.#clock.nowMs());
-    if (this.#current?.id === jobId) {
-      // The run ends it (and emits): the item in flight still commits, nothing after it runs.
-      this.#current.abortAs = 'cancelled';
-      this.#current.controller.abort(new Error(`job ${jobId} was cancelled`));
-      return this.#toJob(rec);
-    }
-    if (rec.state === 'cancelled') this.#emit(rec, true);
+    // A run here ends it (and emits): the item in flight still commits, nothing after it runs.
+    if (this.#current?.id === jobId) this.#abortCurrent('cancelled', new Error(`job ${jobId} was cancelled`));
+    else if (rec.state === 'cancelled') this.#emit(rec, true);
     return this.#toJob(rec);
   }
 
@@ -177,14 +175,18 @@ export class JobRunner {
   /** Starts the queue if it is idle. */
   kick(): void {
     if (this.#closed || this.#loop) return;
+    let stopped = false;
     this.#loop = this.#drain()
-      .catch((e: unknown) => this.#log(`the job queue stopped: ${messageOf(e)}`))
+      .catch((e: unknown) => {
+        stopped = true;
+        this.#log(`the job queue stopped: ${messageOf(e)}`);
+      })
       .finally(() => {
         this.#loop = null;
+        if (stopped || this.#closed) return;
         // A job submitted while the loop was finishing must not wait for the next kick.
         try {
-          if (!this.#closed && this.store.nextQueued(this.owner, this.#clock.nowMs(), this.#accept))
-            this.kick();
+          if (this.#nextQueued()) this.kick();
         } catch (e) {
           this.#log(`the job queue stopped: ${messageOf(e)}`);
         }
@@ -206,19 +208,23 @@ export class JobRunner {
   /** Stops the running job and lets go of this runner's jobs, so that they resume on the next start. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#current) {
-      this.#current.abortAs = 'queued';
-      this.#current.controller.abort(new Error('the app is closing'));
-    }
+    this.#abortCurrent('queued', new Error('the app is closing'));
     await this.whenIdle();
     this.#stopHeartbeat?.();
     this.#stopHeartbeat = null;
+    this.#reserve.release();
     try {
       this.store.letGo(this.owner);
     } catch (e) {
       // Unwritable now (full disk): the leases run out by themselves.
       this.#log(`could not let go of this process's jobs: ${messageOf(e)}`);
     }
+  }
+
+  #abortCurrent(as: Running['abortAs'], reason: Error): void {
+    if (!this.#current) return;
+    this.#current.abortAs = as;
+    this.#current.controller.abort(reason);
   }
 
   #startHeartbeat(): void {
@@ -231,17 +237,11 @@ export class JobRunner {
     try {
       const nowMs = this.#clock.nowMs();
       this.store.renewLeases(this.owner, nowMs + JOB_LEASE_MS);
-      const current = this.#current;
-      if (current) {
-        const rec = this.store.get(current.id);
-        if (rec.owner?.id !== this.owner.id) {
-          current.abortAs = 'lost';
-          current.controller.abort(new LeaseLostError(takenOver(rec)));
-        } else if (rec.state === 'cancelled') {
-          current.abortAs = 'cancelled';
-          current.controller.abort(new Error(`job ${rec.id} was cancelled`));
-        }
-      }
+      const rec = this.#current && this.store.get(this.#current.id);
+      if (rec && rec.owner?.id !== this.owner.id)
+        this.#abortCurrent('lost', new LeaseLostError(takenOver(rec)));
+      else if (rec?.state === 'cancelled')
+        this.#abortCurrent('cancelled', new Error(`job ${rec.id} was cancelled`));
       if (this.#adopting && !this.#closed && this.store.releaseExpired(nowMs) > 0) this.kick();
     } catch (e) {
       // A full disk or a lock: the next beat tries again (the lease outlasts several beats).
@@ -249,22 +249,42 @@ export class JobRunner {
     }
   }
 
+  /** The next queued job this runner may take, other than those it could not start (and `passed`). */
+  #nextQueued(passed?: ReadonlySet<JobId>): JobRecord | undefined {
+    return this.store.nextQueued(
+      this.owner,
+      this.#clock.nowMs(),
+      (j) => !this.#unsaved.has(j.id) && !passed?.has(j.id) && (this.#accept?.(j) ?? true),
+    );
+  }
+
   async #drain(): Promise<void> {
     const passed = new Set<JobId>();
     for (;;) {
       if (this.#closed) return;
-      const nowMs = this.#clock.nowMs();
-      const job = this.store.nextQueued(
-        this.owner,
-        nowMs,
-        (j) => !passed.has(j.id) && (this.#accept?.(j) ?? true),
-      );
+      const job = this.#nextQueued(passed);
       if (!job) return;
-      // Another process may claim it between the read and here: then it is theirs.
-      if (!this.store.claim(job.id, this.owner, nowMs, nowMs + JOB_LEASE_MS)) {
-        passed.add(job.id);
+      passed.add(job.id);
+      const nowMs = this.#clock.nowMs();
+      let claimed: boolean;
+      try {
+        // A job that could not record its end must not start: it would stay 'running' with no reason.
+        if (this.#reserve.ensure() === 'full') {
+          this.#emit(
+            this.store.failQueued(job.id, this.owner, noRoomForJobs(this.#project.dbFile), nowMs),
+            true,
+          );
+          continue;
+        }
+        claimed = this.store.claim(job.id, this.owner, nowMs, nowMs + JOB_LEASE_MS);
+      } catch (e) {
+        // Unwritable project (full disk): the job cannot even start; it stays queued in the file.
+        this.#unsaved.set(job.id, { state: 'failed', error: `${messageOf(e)} (the job could not start)` });
+        this.#emit(job, true);
         continue;
       }
+      // Another process may claim it between the read and here: then it is theirs.
+      if (!claimed) continue;
       this.#startHeartbeat();
       await this.#run(this.store.get(job.id));
     }
@@ -296,7 +316,10 @@ export class JobRunner {
     let processor: ItemProcessor | undefined;
     try {
       processor = await startHandler(handler, job.params, ctx);
-      const stopReason = await this.#processItems(job.id, processor, running);
+      const stopReason = await processItems(this.#items, job.id, processor, signal, () => {
+        running.eta.tick();
+        this.#emit(this.store.get(job.id), false);
+      });
       const rec = this.store.get(job.id);
       const failures = rec.failed > 0 ? this.store.failures(job.id, 5) : [];
       this.#finish(job.id, 'done', withFailures(stopReason, failureSummary(rec, failures)));
@@ -315,9 +338,30 @@ export class JobRunner {
     }
   }
 
-  /** Writes how the run ended (if this runner still holds the job) and tells the listeners. */
+  /**
+   * Writes how the run ended (if this runner still holds the job) and tells the listeners. When even that
+   * write fails (a disk so full that nothing fits), the end is kept here, so that this process still
+   * reports it; the job stays leased in the file, and is taken over once the lease runs out.
+   */
   #finish(jobId: JobId, state: 'done' | 'failed' | 'cancelled' | 'queued', error: string | null): void {
-    this.#emit(this.store.finish(jobId, this.owner, state, error, this.#clock.nowMs()), true);
+    const write = () => this.store.finish(jobId, this.owner, state, error, this.#clock.nowMs());
+    let rec: JobRecord;
+    try {
+      try {
+        rec = write();
+      } catch (e) {
+        // The disk is full: the reserved space is for exactly this write.
+        if (!isDiskFull(e) || !this.#reserve.release()) throw e;
+        rec = write();
+      }
+    } catch (e) {
+      const why = messageOf(translateSqliteError(e, this.#project.dbFile));
+      this.#log(`job ${jobId}: how it ended could not be saved in the project: ${why}`);
+      if (state !== 'queued')
+        this.#unsaved.set(jobId, { state, error: `${error ?? state} (not saved in the project: ${why})` });
+      rec = this.store.get(jobId);
+    }
+    this.#emit(rec, true);
   }
 
   #holds(jobId: JobId): boolean {
@@ -328,64 +372,12 @@ export class JobRunner {
     }
   }
 
-  /** Returns the stop reason when a processor stopped the job early. */
-  async #processItems(jobId: JobId, processor: ItemProcessor, running: Running): Promise<string | undefined> {
-    const { signal } = running.controller;
-    let after = 0;
-    for (;;) {
-      const page = this.store.pendingItems(jobId, after);
-      if (page.length === 0) return undefined;
-      for (const imageId of page) {
-        after = imageId;
-        signal.throwIfAborted();
-        await this.scheduler.yieldToInteractive(signal);
-        const outcome = await this.#processOne(processor, jobId, imageId, signal);
-        let written: 'written' | 'already' | 'lost';
-        switch (outcome.kind) {
-          case 'done':
-            written = this.store.completeItem(jobId, imageId, this.owner, outcome.commit);
-            break;
-          case 'failed':
-            written = this.store.failItem(jobId, imageId, this.owner, outcome.error);
-            this.#log(`job ${jobId}: ${this.#imageName(imageId)} failed: ${outcome.error}`);
-            break;
-          case 'stop':
-            this.store.skipPending(jobId, outcome.reason);
-            return outcome.reason;
-        }
-        if (written === 'lost') throw new LeaseLostError(takenOver(this.store.get(jobId)));
-        running.eta.tick();
-        this.#emit(this.store.get(jobId), false);
-      }
-    }
-  }
-
-  /**
-   * One item. A failure of that image is the item's; a failure to write the project (full disk, read-only,
-   * damaged file) stops the whole job, failed with that reason: every later item would fail the same way.
-   */
-  async #processOne(
-    processor: ItemProcessor,
-    jobId: JobId,
-    imageId: ImageId,
-    signal: AbortSignal,
-  ): Promise<ItemOutcome> {
-    try {
-      return await processor.process(imageId);
-    } catch (e) {
-      if (signal.aborted) throw e;
-      const fatal = projectWriteFailure(translateSqliteError(e, this.#project.dbFile));
-      if (fatal) throw new Error(stoppedAt(this.store.get(jobId), this.#imageName(imageId), fatal));
-      return { kind: 'failed', error: messageOf(e) };
-    }
-  }
-
-  #imageName(imageId: ImageId): string {
-    const name = this.#project.images.tryGet(imageId)?.name;
-    return name === undefined ? `image ${imageId}` : `${name} (image ${imageId})`;
-  }
-
-  #toJob(rec: JobRecord): Job {
+  #toJob(stored: JobRecord): Job {
+    const unsaved = this.#unsaved.get(stored.id);
+    const rec =
+      unsaved && (stored.state === 'queued' || stored.state === 'running')
+        ? { ...stored, ...unsaved }
+        : stored;
     const running = this.#current?.id === rec.id && rec.state === 'running' ? this.#current : null;
     const job = toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
     const holder = leaseHolder(rec.owner, rec.leaseExpiresAtMs, this.owner, this.#clock.nowMs());
@@ -410,11 +402,6 @@ export class JobRunner {
   }
 }
 
-function takenOver(rec: JobRecord): string {
-  const by = rec.owner ? `pid ${rec.owner.pid} on ${rec.owner.host}` : 'another process';
-  return `job ${rec.id} was taken over by ${by} after this process's lease ran out: it stops here`;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+function isDiskFull(e: unknown): boolean {
+  return e instanceof IoError && e.failure === 'disk_full';
 }

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ImageId } from '@contract';
+import { type Db } from '../../../../src-main/core/db/open-db';
+import { JOB_HEARTBEAT_MS, JOB_LEASE_MS } from '../../../../src-main/core/jobs/job-lease';
+import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
+import { type Project } from '../../../../src-main/core/project';
+import { projectOverDb } from '../../../fixtures/db/project-db';
+import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { ManualClock } from '../../../fixtures/jobs/manual-clock';
+import { createResultsTable, LEASED_JOB, resultRows, resultsHandler } from './fixtures/results-handler';
+
+const temp = tempDirs('job-lease');
+let project: Project;
+let db: Db;
+let ids: ImageId[];
+
+beforeEach(() => {
+  ({ project, db } = projectOverDb(path.join(temp.make(), 'p'), { create: true }));
+  ids = Array.from(
+    { length: 4 },
+    (_, i) =>
+      project.images.insert({
+        path: `img-${i}.png`,
+        name: `img-${i}.png`,
+        sha256: `sha-${i}`,
+        format: 'png',
+        bytes: 10,
+        widthPx: 8,
+        heightPx: 8,
+      }).id,
+  );
+  createResultsTable(db);
+});
+
+afterEach(() => {
+  project.close();
+  temp.cleanup();
+});
+
+/** A point an item stops at until released; `reached` resolves once an item is waiting there. */
+function gate() {
+  let arrive!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (arrive = r));
+  const released = new Promise<void>((r) => (release = r));
+  return {
+    reached,
+    release,
+    hold: () => {
+      arrive();
+      return released;
+    },
+  };
+}
+
+describe('job leases in one process', () => {
+  it("the heartbeat keeps a running job's lease live for as long as its runner lives", async () => {
+    const clock = new ManualClock();
+    const g = gate();
+    const holder = new JobRunner({
+      project,
+      clock,
+      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
+    });
+    const job = holder.submit(LEASED_JOB, ids);
+    await g.reached;
+    const t0 = clock.nowMs();
+    expect(holder.store.get(job.id)).toMatchObject({ state: 'running', leaseExpiresAtMs: t0 + JOB_LEASE_MS });
+
+    // Far past the first lease: every heartbeat has renewed it.
+    clock.advance(3 * JOB_LEASE_MS);
+    expect(holder.store.get(job.id).leaseExpiresAtMs).toBe(clock.nowMs() + JOB_LEASE_MS);
+    const started: number[] = [];
+    const other = new JobRunner({
+      project,
+      clock,
+      handlers: [resultsHandler(db, { onStart: (id) => started.push(id) })],
+    });
+    expect(other.resumeInterrupted()).toBe(0);
+    clock.advance(JOB_HEARTBEAT_MS);
+    await other.whenIdle();
+    expect(started).toEqual([]);
+    expect(other.get(job.id).runningElsewhere).toEqual({ pid: process.pid, host: holder.owner.host });
+    expect(holder.get(job.id).runningElsewhere).toBeUndefined();
+
+    g.release();
+    await holder.whenIdle();
+    expect(holder.get(job.id)).toMatchObject({ state: 'done', done: 4 });
+    expect(holder.store.get(job.id)).toMatchObject({ owner: null, leaseExpiresAtMs: null });
+    expect(resultRows(db).map((r) => r.image_id)).toEqual(ids);
+    await Promise.all([holder.close(), other.close()]);
+    expect(clock.liveTimers()).toBe(0);
+  });
+
+  it('a runner that stalls past its lease loses the job: the taker finishes it, the staller writes nothing more', async () => {
+    // Two clocks: the stalled runner's heartbeat never fires (its clock stands still), the taker's moves on.
+    const t0 = Date.now();
+    const stalledClock = new ManualClock(t0);
+    const clock = new ManualClock(t0);
+    const g = gate();
+    const log: string[] = [];
+    const stalled = new JobRunner({
+      project,
+      clock: stalledClock,
+      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
+      log: (m) => log.push(m),
+    });
+    const job = stalled.submit(LEASED_JOB, ids);
+    await g.reached;
+
+    const taker = new JobRunner({ project, clock, handlers: [resultsHandler(db)] });
+    clock.advance(JOB_LEASE_MS - 1);
+    expect(taker.resumeInterrupted()).toBe(0);
+    clock.advance(1);
+    expect(taker.resumeInterrupted()).toBe(1);
+    await taker.whenIdle();
+    expect(taker.get(job.id)).toMatchObject({ state: 'done', done: 4 });
+
+    // The stalled item finishes after all: its commit is refused, and the run stops without a write.
+    g.release();
+    await stalled.whenIdle();
+    expect(log).toEqual([
+      `job ${job.id} was taken over by another process after this process's lease ran out (now done, 4/4): it stops here`,
+    ]);
+    expect(stalled.get(job.id)).toMatchObject({ state: 'done', done: 4 });
+    const rows = resultRows(db);
+    expect(rows.map((r) => r.image_id)).toEqual(ids);
+    await Promise.all([stalled.close(), taker.close()]);
+  });
+
+  it('a job cancelled from another process stops at the running side’s next heartbeat', async () => {
+    const clock = new ManualClock();
+    const g = gate();
+    const runner = new JobRunner({
+      project,
+      clock,
+      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
+    });
+    const job = runner.submit(LEASED_JOB, ids);
+    await g.reached;
+    const other = new JobRunner({ project, clock, handlers: [] });
+    expect(other.cancel(job.id).state).toBe('cancelled');
+    clock.advance(JOB_HEARTBEAT_MS);
+    g.release();
+    await runner.whenIdle();
+    // The item in flight still commits; nothing after it runs.
+    expect(runner.store.get(job.id)).toMatchObject({ state: 'cancelled', done: 2, owner: null });
+    expect(resultRows(db)).toHaveLength(2);
+  });
+
+  it('closing lets go of every job the runner holds, so another process resumes them at once', async () => {
+    const clock = new ManualClock();
+    const g = gate();
+    const closing = new JobRunner({
+      project,
+      clock,
+      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
+    });
+    const running = closing.submit(LEASED_JOB, ids);
+    const queued = closing.submit({ kind: 'embed', params: { modelId: 'other' } }, ids);
+    await g.reached;
+    const closed = closing.close();
+    g.release();
+    await closed;
+    for (const id of [running.id, queued.id])
+      expect(closing.store.get(id)).toMatchObject({ state: 'queued', owner: null, leaseExpiresAtMs: null });
+    expect(clock.liveTimers()).toBe(0);
+
+    const next = new JobRunner({ project, clock, handlers: [resultsHandler(db)] });
+    next.resumeInterrupted();
+    await next.whenIdle();
+    expect(next.list().map((j) => [j.id, j.state, j.done])).toEqual([
+      [queued.id, 'done', 4],
+      [running.id, 'done', 4],
+    ]);
+    expect(resultRows(db)).toHaveLength(8);
+    await next.close();
+  });
+});
