@@ -178,3 +178,69 @@ describe('job leases in one process', () => {
     await next.close();
   });
 });
+
+describe('a project that cannot take results', () => {
+  it('a full disk stops the job at that image: failed with the reason, nothing half-written, the file intact', async () => {
+    db.exec('CREATE TABLE blobs (image_id INTEGER NOT NULL, data BLOB NOT NULL)');
+    const put = db.prepare('INSERT INTO blobs (image_id, data) VALUES (?, ?)');
+    const runner = new JobRunner({
+      project,
+      handlers: [
+        {
+          kind: 'embed',
+          start: () =>
+            Promise.resolve({
+              // Like the embedding cache: each image's result written straight to the project.
+              process(imageId: ImageId) {
+                put.run(imageId, Buffer.alloc(64 * 1024, imageId));
+                return Promise.resolve({ kind: 'done' as const });
+              },
+            }),
+        },
+      ],
+    });
+    // SQLite's own quota: room for about two results; writes beyond it fail exactly like a full disk.
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages + 40}`);
+    const job = runner.submit(LEASED_JOB, ids);
+    await runner.whenIdle();
+    const stored = runner.store.get(job.id);
+    expect(stored).toMatchObject({ state: 'failed', done: 2, failed: 0, owner: null });
+    expect(stored.error).toBe(
+      `the disk is full: cannot write ${project.dbFile} (database or disk is full); free some space and retry (stopped at img-2.png (image ${ids[2]}), 2 of 4 done)`,
+    );
+    expect(runner.store.itemCounts(job.id)).toEqual({ pending: 2, done: 2, failed: 0, skipped: 0 });
+    expect(db.prepare('SELECT image_id FROM blobs ORDER BY image_id').pluck().all()).toEqual(ids.slice(0, 2));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // A failed job is over: opening the project again does not restart it.
+    expect(new JobRunner({ project, handlers: [] }).resumeInterrupted()).toBe(0);
+  });
+
+  it('failed images are recorded and named; the job finishes the rest', async () => {
+    const bad = new Set([ids[1], ids[3]]);
+    const runner = new JobRunner({
+      project,
+      handlers: [
+        {
+          kind: 'embed',
+          start: () =>
+            Promise.resolve({
+              process: (id: ImageId) =>
+                bad.has(id)
+                  ? Promise.reject(new Error('unsupported image format'))
+                  : Promise.resolve({ kind: 'done' as const }),
+            }),
+        },
+      ],
+    });
+    const job = runner.submit(LEASED_JOB, ids);
+    await runner.whenIdle();
+    expect(runner.get(job.id)).toMatchObject({
+      state: 'done',
+      done: 4,
+      error:
+        'done with 2 of 4 failed: img-1.png (unsupported image format), img-3.png (unsupported image format)',
+    });
+    expect(runner.store.failures(job.id).map((f) => f.name)).toEqual(['img-1.png', 'img-3.png']);
+  });
+});
