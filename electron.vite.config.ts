@@ -20,6 +20,7 @@ export default defineConfig({
           // Started with new Worker(): it must be its own file next to the entries that spawn it.
           'inference.worker': resolve(root, 'src-main/core/inference/inference.worker.ts'),
           'geometry.worker': resolve(root, 'src-main/core/service/geometry.worker.ts'),
+          'convert.worker': resolve(root, 'src-main/core/models/convert.worker.ts'),
         },
       },
     },

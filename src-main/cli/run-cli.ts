@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InputIssueSchema, type ApiError, type InputIssue, type ProjectInfo } from '@contract';
-import { APP_VERSION, appRootFrom, createRadioLabelService } from '../core/api';
+import { APP_VERSION, appRootFrom, createRadioLabelService, type ServiceOptions } from '../core/api';
 import { CliCallError, cliApi } from './cli-api';
 import { CliUsageError, type CliArgs, type CliCommand, type CliContext, type CliVerdict } from './command';
 import { progressLines } from './progress';
@@ -57,6 +57,8 @@ export async function runCli(
   out: CliOutput,
   dataDir: string,
   interrupt?: AbortSignal,
+  /** Another model catalogue or converters (tests); the shipped ones by default. */
+  serviceOptions: Pick<ServiceOptions, 'cataloguePath' | 'modelConverters'> = {},
 ): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     out.stdout(helpText(commands));
@@ -99,6 +101,7 @@ export async function runCli(
     mode: 'cli',
     version: APP_VERSION,
     appRoot: appRootFrom(import.meta.dirname),
+    ...serviceOptions,
   });
   const api = cliApi(service);
   const interrupted = new AbortController();

@@ -29,7 +29,7 @@ interface Def {
   readonly getter?: () => z.ZodType;
 }
 
-const PATH_KEYS = new Set(['dir', 'path', 'paths', 'folder', 'outDir', 'source']);
+const PATH_KEYS = new Set(['dir', 'path', 'paths', 'folder', 'outDir', 'out', 'source']);
 const WILD: readonly unknown[] = [
   null,
   -1,

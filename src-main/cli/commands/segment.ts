@@ -54,6 +54,22 @@ export const segmentCommands: readonly CliCommand[] = [
     },
   },
   {
+    path: ['features'],
+    summary:
+      "write an image's encoder outputs (float32, the app's own preprocessing) as a NumPy .npz: summary, features, and the bundle's other outputs",
+    usage: 'features <image> --model <id> --out <file.npz>',
+    options: { model: { type: 'string' }, out: { type: 'string' } },
+    fields: { path: '<image>', modelId: '--model', out: '--out' },
+    run(args, cli) {
+      const out = stringFlag(args, 'out');
+      return cli.api.inference.featuresFile({
+        path: path.resolve(positional(args, 0, 'image')),
+        modelId: checkedByContract(stringFlag(args, 'model')),
+        out: checkedByContract(out === undefined ? undefined : path.resolve(out)),
+      });
+    },
+  },
+  {
     path: ['tag'],
     summary: 'zero-shot tags: scores of each label for one image (best first)',
     usage: 'tag <image> --labels a,b,c [--model id]',

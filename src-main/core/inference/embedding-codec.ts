@@ -14,6 +14,38 @@ export interface EngineImageEmbedding extends ImageEmbedding {
   readonly textSummary?: Float32Array;
 }
 
+/** Rows, columns and channels of a grid output, checked against the input's patch grid. */
+export function gridShape(
+  outDims: readonly number[],
+  layout: GridOutputSpec['layout'],
+  mapping: PixelPatchMapping,
+  what: string,
+): { gridH: number; gridW: number; dims: number } {
+  const baseH = mapping.inputHeightPx / mapping.patchPx;
+  const baseW = mapping.inputWidthPx / mapping.patchPx;
+  switch (layout) {
+    case 'NLC': {
+      const [batch, tokens, dims] = outDims;
+      if (outDims.length !== 3 || batch !== 1 || tokens === undefined || dims === undefined) {
+        throw new Error(`${what}: expected [1, N, C], got [${outDims.join(', ')}]`);
+      }
+      // FeatSharp-style heads emit an u×-denser grid: N = (h·u)(w·u).
+      const u = Math.round(Math.sqrt(tokens / (baseH * baseW)));
+      if (u < 1 || baseH * u * baseW * u !== tokens) {
+        throw new Error(`${what}: ${tokens} tokens do not fit the ${baseW}×${baseH} patch grid of the input`);
+      }
+      return { gridH: baseH * u, gridW: baseW * u, dims };
+    }
+    case 'NCHW': {
+      const [batch, c, h, w] = outDims;
+      if (outDims.length !== 4 || batch !== 1 || c === undefined || h === undefined || w === undefined) {
+        throw new Error(`${what}: expected [1, C, H, W], got [${outDims.join(', ')}]`);
+      }
+      return { gridH: h, gridW: w, dims: c };
+    }
+  }
+}
+
 /** Turns an encoder output into a row-major H×W×C grid, checking its size against the input size. */
 export function outputToGrid(
   out: OutputTensor,
@@ -21,26 +53,11 @@ export function outputToGrid(
   mapping: PixelPatchMapping,
   what: string,
 ): DenseGrid {
-  const baseH = mapping.inputHeightPx / mapping.patchPx;
-  const baseW = mapping.inputWidthPx / mapping.patchPx;
+  const { gridH: h, gridW: w, dims: c } = gridShape(out.dims, spec.layout, mapping, what);
   switch (spec.layout) {
-    case 'NLC': {
-      const [batch, tokens, dims] = out.dims;
-      if (out.dims.length !== 3 || batch !== 1 || tokens === undefined || dims === undefined) {
-        throw new Error(`${what}: expected [1, N, C], got [${out.dims.join(', ')}]`);
-      }
-      // FeatSharp-style heads emit an u×-denser grid: N = (h·u)(w·u).
-      const u = Math.round(Math.sqrt(tokens / (baseH * baseW)));
-      if (u < 1 || baseH * u * baseW * u !== tokens) {
-        throw new Error(`${what}: ${tokens} tokens do not fit the ${baseW}×${baseH} patch grid of the input`);
-      }
-      return { data: out.data, gridH: baseH * u, gridW: baseW * u, dims };
-    }
+    case 'NLC':
+      return { data: out.data, gridH: h, gridW: w, dims: c };
     case 'NCHW': {
-      const [batch, c, h, w] = out.dims;
-      if (out.dims.length !== 4 || batch !== 1 || c === undefined || h === undefined || w === undefined) {
-        throw new Error(`${what}: expected [1, C, H, W], got [${out.dims.join(', ')}]`);
-      }
       const data = new Float32Array(c * h * w);
       const plane = h * w;
       for (let ch = 0; ch < c; ch++) {

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import type { EmbeddingCacheStore, EmbeddingKey, MaskDecoderStage } from '../embedding-types';
+import type {
+  DenseGrid,
+  EmbeddingCacheStore,
+  EmbeddingKey,
+  MaskDecoderStage,
+  PixelPatchMapping,
+} from '../embedding-types';
 import {
   checkEncoderGraph,
   checkMaskDecoderGraph,
@@ -33,6 +39,18 @@ export interface EmbedImageOptions {
   readonly signal?: AbortSignal;
 }
 
+/** One encoder pass as the graph gave it: each manifest output (summary, features, …) by its role. */
+export interface EncoderRun {
+  readonly manifest: BundleManifest;
+  readonly mapping: PixelPatchMapping;
+  readonly outputs: Readonly<Partial<Record<EncoderOutputRole, OutputTensor>>> & {
+    readonly summary: OutputTensor;
+    readonly features: OutputTensor;
+  };
+}
+
+export type EncoderOutputRole = 'summary' | 'features' | 'text_dense' | 'text_summary' | 'sam_features';
+
 export interface InferenceEngine {
   /** Active provider + why a requested one fell back (never silent). */
   readonly provider: ProviderReport;
@@ -40,6 +58,12 @@ export interface InferenceEngine {
   getManifest(modelId: string): Promise<BundleManifest>;
   /** Encoder pass on an image file (EXIF-oriented, resized per the manifest policy). Uses the cache when given. */
   embedImageFile(imagePath: string, modelId: string, opts?: EmbedImageOptions): Promise<EngineImageEmbedding>;
+  /** The encoder outputs exactly as the graph returns them (float32, graph shapes), never cached. */
+  encodeImageFile(
+    imagePath: string,
+    modelId: string,
+    opts?: Omit<EmbedImageOptions, 'cacheKey'>,
+  ): Promise<EncoderRun>;
   /** Canonicalise → tokenise → text tower → template average → L2-normalise; cached. */
   embedTexts(modelId: string, texts: readonly string[]): Promise<Float32Array[]>;
   /**
@@ -152,6 +176,38 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     return { lb, tok: await lb.text };
   }
 
+  async function encodeImageFile(
+    imagePath: string,
+    modelId: string,
+    o: Omit<EmbedImageOptions, 'cacheKey'> = {},
+  ): Promise<EncoderRun> {
+    const { bundle } = await loadBundle(modelId);
+    const m = bundle.manifest;
+    const pre = await preprocessImageFile(imagePath, m, o.resolution, {
+      applyIccProfile: opts.applyIccProfile?.() ?? false,
+    });
+    const roles = (Object.keys(m.encoder.outputs) as EncoderOutputRole[]).filter(
+      (r) => m.encoder.outputs[r] !== undefined,
+    );
+    const result = await client.run(
+      path.join(bundle.dir, m.encoder.file),
+      { [m.encoder.input.name]: { type: 'float32', dims: [...pre.dims], data: pre.pixels } },
+      roles.map((r) => m.encoder.outputs[r]!.name),
+      { signal: o.signal },
+    );
+    const outputs: Partial<Record<EncoderOutputRole, OutputTensor>> = {};
+    for (const role of roles) {
+      const name = m.encoder.outputs[role]!.name;
+      const t = result[name];
+      if (!t) throw new BundleError(m.id, 'encoder.outputs', `the encoder returned no output "${name}"`);
+      outputs[role] = t;
+    }
+    const { summary, features } = outputs;
+    if (!summary || !features)
+      throw new BundleError(m.id, 'encoder.outputs', 'summary and features are required');
+    return { manifest: m, mapping: pre.mapping, outputs: { ...outputs, summary, features } };
+  }
+
   async function embedImageFile(
     imagePath: string,
     modelId: string,
@@ -161,56 +217,27 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
       const hit = opts.cache.get(o.cacheKey);
       if (hit) return fromStored(modelId, hit);
     }
-    const { bundle } = await loadBundle(modelId);
-    const m = bundle.manifest;
-    const pre = await preprocessImageFile(imagePath, m, o.resolution, {
-      applyIccProfile: opts.applyIccProfile?.() ?? false,
+    const run = await encodeImageFile(imagePath, modelId, {
+      ...(o.resolution !== undefined ? { resolution: o.resolution } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
-    const outs = m.encoder.outputs;
-    const names = [outs.summary.name, outs.features.name];
-    if (outs.text_dense) names.push(outs.text_dense.name);
-    if (outs.sam_features) names.push(outs.sam_features.name);
-    if (outs.text_summary) names.push(outs.text_summary.name);
-    const result = await client.run(
-      path.join(bundle.dir, m.encoder.file),
-      { [m.encoder.input.name]: { type: 'float32', dims: [...pre.dims], data: pre.pixels } },
-      names,
-      { signal: o.signal },
-    );
-    const get = (name: string): OutputTensor => {
-      const t = result[name];
-      if (!t) throw new BundleError(m.id, 'encoder.outputs', `the encoder returned no output "${name}"`);
-      return t;
+    const { manifest: m, mapping, outputs } = run;
+    const specs = m.encoder.outputs;
+    const grid = (role: 'features' | 'text_dense' | 'sam_features'): DenseGrid | undefined => {
+      const spec = specs[role];
+      const out = outputs[role];
+      return spec && out
+        ? outputToGrid(out, spec, mapping, `model "${m.id}" encoder.outputs.${role} ("${spec.name}")`)
+        : undefined;
     };
-    const what = (field: string, name: string): string =>
-      `model "${m.id}" encoder.outputs.${field} ("${name}")`;
     const embedding: EngineImageEmbedding = {
       modelId: m.id,
-      mapping: pre.mapping,
-      summary: get(outs.summary.name).data,
-      features: outputToGrid(
-        get(outs.features.name),
-        outs.features,
-        pre.mapping,
-        what('features', outs.features.name),
-      ),
-      textDense: outs.text_dense
-        ? outputToGrid(
-            get(outs.text_dense.name),
-            outs.text_dense,
-            pre.mapping,
-            what('text_dense', outs.text_dense.name),
-          )
-        : undefined,
-      samFeatures: outs.sam_features
-        ? outputToGrid(
-            get(outs.sam_features.name),
-            outs.sam_features,
-            pre.mapping,
-            what('sam_features', outs.sam_features.name),
-          )
-        : undefined,
-      textSummary: outs.text_summary ? get(outs.text_summary.name).data : undefined,
+      mapping,
+      summary: outputs.summary.data,
+      features: grid('features')!,
+      textDense: grid('text_dense'),
+      samFeatures: grid('sam_features'),
+      textSummary: outputs.text_summary?.data,
     };
     if (o.cacheKey && opts.cache) opts.cache.put(o.cacheKey, toStored(embedding));
     return embedding;
@@ -336,6 +363,7 @@ export function createInferenceEngine(opts: CreateInferenceEngineOptions): Infer
     listModels: () => registry.list(),
     getManifest: async (modelId) => (await registry.get(modelId)).manifest,
     embedImageFile,
+    encodeImageFile,
     embedTexts,
     runMaskDecoder,
     async verifyModel(idOrDir) {

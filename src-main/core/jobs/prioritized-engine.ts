@@ -25,6 +25,8 @@ export function prioritizedEngine(
   const overrides: Partial<InferenceEngine> = {
     embedImageFile: (imagePath, modelId, opts) =>
       gate(() => engine.embedImageFile(imagePath, modelId, { ...opts, ...(signal ? { signal } : {}) })),
+    encodeImageFile: (imagePath, modelId, opts) =>
+      gate(() => engine.encodeImageFile(imagePath, modelId, { ...opts, ...(signal ? { signal } : {}) })),
     embedTexts: (modelId, texts) => gate(() => engine.embedTexts(modelId, texts)),
     runMaskDecoder: (modelId, feeds, stage) => gate(() => engine.runMaskDecoder(modelId, feeds, stage)),
   };

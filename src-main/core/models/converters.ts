@@ -1,29 +1,17 @@
-import { convertRadioCheckpoint } from './convert/convert-radio';
-import { convertSamDecoder } from './convert/sam/convert-sam';
+import { type ConvertProgress } from './convert/convert-radio';
+import { type ConvertSamOptions } from './convert/sam/convert-sam';
+import { convertRadioInWorker, convertSamInWorker } from './convert-worker';
 import { type WeightDtype } from './memory';
 
 /**
  * The converters the install pipeline runs, injected so that the pipeline does not depend on which
  * converters a build carries (tests pass small ones). The shapes follow the converters in
- * core/models/convert (`convertRadioCheckpoint`) and core/models/convert/sam (`convertSamDecoder`), so
- * wiring them is `builtInConverters = { convertRadioCheckpoint, convertSamDecoder }`. What they return is
- * validated with the manifest schema before anything is trusted.
+ * core/models/convert (`convertRadioCheckpoint`) and core/models/convert/sam (`convertSamDecoder`); the
+ * built-in ones run them in a worker thread (convert-worker.ts). What they return is validated with the
+ * manifest schema before anything is trusted.
  */
 
-/** Progress of a checkpoint conversion: stages, blocks/layers done, notes. */
-export type ConvertProgress =
-  | {
-      readonly kind: 'stage';
-      readonly stage: 'inspect' | 'encoder' | 'text' | 'manifest';
-      readonly message: string;
-    }
-  | {
-      readonly kind: 'layer';
-      readonly part: 'encoder' | 'text';
-      readonly done: number;
-      readonly total: number;
-    }
-  | { readonly kind: 'note'; readonly message: string };
+export type { ConvertProgress, ConvertSamOptions };
 
 export interface ConvertCheckpointOptions {
   /** `config.json` + `model.safetensors` (or an index and its shards), as on the hub. */
@@ -48,19 +36,6 @@ export interface ConvertCheckpointOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface ConvertSamOptions {
-  /** SAM weights (`config.json` + `model.safetensors`) as on the hub. */
-  readonly samDir: string;
-  readonly outDir: string;
-  /** The encoder's `sam_features` grid (largest, for the converted resolution) and its channels. */
-  readonly encoderGrid: {
-    readonly heightPatches: number;
-    readonly widthPatches: number;
-    readonly patchSizePx: number;
-    readonly channels: number;
-  };
-}
-
 export interface ModelConverters {
   /** Writes the encoder (and the text tower) into `outDir` and returns the bundle manifest. */
   readonly convertRadioCheckpoint?: (o: ConvertCheckpointOptions) => Promise<unknown>;
@@ -71,7 +46,10 @@ export interface ModelConverters {
 }
 
 /**
- * The converters this build carries. Without `convertRadioCheckpoint` (core/models/convert), catalogue
- * installs stop before downloading with a sentence that says so.
+ * The converters this build carries, each run in a worker thread of its own. Without
+ * `convertRadioCheckpoint`, catalogue installs stop before downloading with a sentence that says so.
  */
-export const builtInConverters: ModelConverters = { convertRadioCheckpoint, convertSamDecoder };
+export const builtInConverters: ModelConverters = {
+  convertRadioCheckpoint: convertRadioInWorker,
+  convertSamDecoder: convertSamInWorker,
+};

@@ -10,6 +10,7 @@ import {
 } from './catalogue';
 import { readCheckpointAdaptors, resolveAdaptorName } from './checkpoint-config';
 import { type ModelConverters } from './converters';
+import { parseSamConfig, samDims } from './convert/sam/sam-config';
 import { type HubClient } from './hub';
 import { estimateEncoderMemory, type MemoryEstimate, type WeightDtype } from './memory';
 import {
@@ -19,6 +20,7 @@ import {
   type PlannedFile,
   type RepoSource,
 } from './repo-files';
+import { formatBytes } from '@shared/format/bytes';
 import { AppError } from '../errors';
 
 /**
@@ -75,12 +77,15 @@ export interface InstallPlan {
   /** Downloads plus the converted bundle (its encoder weights at the chosen width), plus a margin. */
   readonly requiredDiskBytes: number;
   readonly provides: Provides;
+  /**
+   * The input side at which the encoder's patch grid fills SAM's whole embedding grid (SAM ViT-H: 64
+   * patches, 1024 px at 16-px patches), when the install includes the click decoder; else null.
+   */
+  readonly clickDecoderResolutionPx: number | null;
   readonly notes: readonly string[];
 }
 
 const DISK_MARGIN_BYTES = 64 * 2 ** 20;
-/** SAM's image embedding grid is 64×64 (1024-px input, 16-px patches): a larger encoder grid does not fit. */
-const SAM_GRID_MAX = 64;
 const MAX_CONFIG_BYTES = 2 ** 20;
 
 export function bundleIdFor(checkpointId: string, resolutionPx: number, dtype: WeightDtype): string {
@@ -219,14 +224,34 @@ export interface PlanOptions {
   readonly signal?: AbortSignal;
 }
 
+/** SAM's embedding grid side, read from the SAM repository's config.json (SamConfig). */
+async function samGridSide(source: RepoSource, repo: string): Promise<number> {
+  const label = `${repo}/config.json`;
+  try {
+    const text = (await source.read('config.json', MAX_CONFIG_BYTES)).toString('utf8');
+    return samDims(parseSamConfig(text, label), label).embedSide;
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new InstallRefused('model_error', (e as Error).message);
+  }
+}
+
+/**
+ * The encoder side for the click decoder: RADSeg's recipe (and SAM's own) runs the encoder so that its
+ * patch grid fills SAM's embedding grid (64 patches: 1024 px at 16-px patches); capped by the checkpoint.
+ */
+function samFrameResolution(cp: CatalogueCheckpoint, gridSide: number): number {
+  const full = gridSide * cp.patchSize;
+  return full <= cp.maxResolutionPx ? full : Math.floor(cp.maxResolutionPx / cp.patchSize) * cp.patchSize;
+}
+
 export async function planInstall(o: PlanOptions): Promise<InstallPlan> {
   const c = o.catalogue;
   const cp = findCheckpoint(c, o.checkpointId);
   const blocker = installBlocker(cp, c, o.converters);
   if (blocker) throw new InstallRefused('invalid_input', `${cp.name} cannot be installed: ${blocker}`);
-  const resolutionPx = o.resolutionPx ?? cp.preferredResolutionPx;
   const dtype = o.dtype ?? 'fp32';
-  checkResolution(cp, resolutionPx);
+  if (o.resolutionPx !== undefined) checkResolution(cp, o.resolutionPx);
   const { provides, notes } = providesOf(c, cp, o.converters);
 
   const cpRef = { repo: cp.repo, revision: cp.revision };
@@ -270,34 +295,42 @@ export async function planInstall(o: PlanOptions): Promise<InstallPlan> {
       });
     }
   }
+  let resolutionPx = o.resolutionPx ?? cp.preferredResolutionPx;
+  let clickDecoderResolutionPx: number | null = null;
   const sam = provides.clickDecoder ? samAdaptor(c, cp) : undefined;
   if (sam) {
     const name = resolveAdaptorName(sam.adaptor, config.names);
     const channels = name ? config.featureDims.get(name) : undefined;
-    const grid = resolutionPx / cp.patchSize;
     if (!name) {
       notes.push(`Clicks use feature similarity: ${cp.repo} carries no ${sam.adaptor} adaptor.`);
-    } else if (grid > SAM_GRID_MAX) {
-      notes.push(
-        `Clicks use feature similarity: SAM's decoder takes at most a ${SAM_GRID_MAX}×${SAM_GRID_MAX} patch grid (${SAM_GRID_MAX * cp.patchSize} px); install at that size or less for the click decoder.`,
-      );
     } else if (channels === undefined) {
       notes.push(
         `Clicks use feature similarity: ${cp.repo}/config.json does not state the ${name} adaptor's width.`,
       );
     } else {
-      adaptors.sam = { name, channels };
       const ref = { repo: sam.weights.repo, revision: sam.weights.revision };
       const s = await sourceFor(o.source, ref, 'sam', o.signal);
-      repos.push({
-        role: 'sam',
-        ...ref,
-        licence: sam.weights.licence,
-        files: await selectRepoFiles(sam.weights, s.source),
-        ...(s.localDir ? { localDir: s.localDir } : {}),
-      });
+      const gridSide = await samGridSide(s.source, sam.weights.repo);
+      const fullPx = samFrameResolution(cp, gridSide);
+      resolutionPx = o.resolutionPx ?? fullPx;
+      if (resolutionPx / cp.patchSize > gridSide) {
+        notes.push(
+          `Clicks use feature similarity: SAM's decoder takes at most a ${gridSide}×${gridSide} patch grid (${gridSide * cp.patchSize} px); install at that size or less for the click decoder.`,
+        );
+      } else {
+        adaptors.sam = { name, channels };
+        clickDecoderResolutionPx = fullPx;
+        repos.push({
+          role: 'sam',
+          ...ref,
+          licence: sam.weights.licence,
+          files: await selectRepoFiles(sam.weights, s.source),
+          ...(s.localDir ? { localDir: s.localDir } : {}),
+        });
+      }
     }
   }
+  checkResolution(cp, resolutionPx);
 
   const memory = encoderMemory(
     c,
@@ -307,6 +340,17 @@ export async function planInstall(o: PlanOptions): Promise<InstallPlan> {
     (adaptors.language ? 1 : 0) + (adaptors.sam ? 1 : 0),
   );
   if (!memory) throw new InstallRefused('invalid_input', `${cp.name} is not a ViT.`);
+  if (clickDecoderResolutionPx !== null) {
+    notes.push(
+      samResolutionNote(c, cp, {
+        dtype,
+        denseOutputs: adaptors.language ? 2 : 1,
+        resolutionPx,
+        fullPx: clickDecoderResolutionPx,
+        chosenByPlan: o.resolutionPx === undefined,
+      }),
+    );
+  }
   const downloadBytes = repos
     .filter((r) => !r.localDir)
     .flatMap((r) => r.files)
@@ -329,6 +373,40 @@ export async function planInstall(o: PlanOptions): Promise<InstallPlan> {
       textPrompts: adaptors.language !== undefined,
       clickDecoder: adaptors.sam !== undefined,
     },
+    clickDecoderResolutionPx,
     notes,
   };
+}
+
+/**
+ * Why the plan took (or did not take) SAM's full input size, and what the other choice costs: the
+ * decoder was trained on 1024-px frames, while text prompts are as good at the preferred size and the
+ * encoder's time grows with the square of the side (more for attention).
+ */
+function samResolutionNote(
+  c: Catalogue,
+  cp: CatalogueCheckpoint,
+  o: {
+    readonly dtype: WeightDtype;
+    readonly denseOutputs: number;
+    readonly resolutionPx: number;
+    readonly fullPx: number;
+    readonly chosenByPlan: boolean;
+  },
+): string {
+  const { resolutionPx, fullPx } = o;
+  const mem = (px: number): string =>
+    formatBytes(encoderMemory(c, cp, px, o.dtype, o.denseOutputs)?.totalBytes ?? 0);
+  if (resolutionPx === fullPx) {
+    const smaller = cp.preferredResolutionPx < fullPx ? cp.preferredResolutionPx : undefined;
+    return (
+      `Click decoder: the encoder is built at ${fullPx} × ${fullPx} px, SAM's own input size, so clicks and boxes get full-resolution SAM masks` +
+      (o.chosenByPlan ? ' (chosen because the SAM adaptor is included)' : '') +
+      (smaller
+        ? `; the checkpoint's preferred ${smaller} px (--resolution ${smaller}) runs the encoder on ${Math.round((fullPx / smaller) ** 2)}× fewer patches (memory ≈ ${mem(smaller)} instead of ${mem(fullPx)}) and gives coarser click masks.`
+        : '.')
+    );
+  }
+  const grid = (px: number): string => `${px / cp.patchSize}×${px / cp.patchSize}`;
+  return `Click decoder: at ${resolutionPx} × ${resolutionPx} px the image fills ${grid(resolutionPx)} of SAM's ${grid(fullPx)} embedding grid, so click masks are coarser than SAM's; ${fullPx} px (--resolution ${fullPx}) is SAM's own input size (memory ≈ ${mem(fullPx)}).`;
 }

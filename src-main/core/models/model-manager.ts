@@ -273,6 +273,7 @@ export class ModelManager {
         freeDiskBytes: await freeDiskBytes(this.modelsDir),
         memory: plan.memory,
         provides: plan.provides,
+        clickDecoderResolutionPx: plan.clickDecoderResolutionPx,
         notes: [...plan.notes],
         alreadyInstalled: installed,
       };

@@ -46,6 +46,7 @@ export function createInferenceHandlers(
         return scores.map((s) => ({ label: s.label, score: s.score }));
       },
       segmentFile: (input) => files.segment(input),
+      featuresFile: (input) => files.features(input),
       tagFile: (input) => files.tag(input),
     },
   };

@@ -38,7 +38,8 @@ export class SegmentService {
         ...(input.threshold === undefined ? {} : { thresholdProb: input.threshold }),
       },
     );
-    return { instances: result.instances };
+    if (result.method === 'text') throw new Error('a click request came back as a text segmentation');
+    return { method: result.method, instances: result.instances };
   }
 }
 

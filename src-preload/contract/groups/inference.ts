@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageIdSchema } from '../ids';
+import { FilePathSchema, ImageIdSchema } from '../ids';
 import { CocoRleSchema } from '../geometry';
 import { method } from './method';
 
@@ -110,7 +110,11 @@ export const inferenceGroup = {
       threshold,
       refine: z.boolean().default(true),
     }),
-    z.object({ instances: z.array(InstanceSchema) }),
+    z.object({
+      /** The bundle's mask decoder, or patch similarity when it has none. */
+      method: z.enum(['decoder', 'similarity']),
+      instances: z.array(InstanceSchema),
+    }),
   ),
   tags: method(
     z.object({ imageId: ImageIdSchema, labels: z.array(z.string().min(1).max(200)).max(256).optional() }),
@@ -123,7 +127,37 @@ export const inferenceGroup = {
       width: z.number().int().positive(),
       height: z.number().int().positive(),
       model: z.string(),
+      /** Which path made the instances: text prompts, the bundle's mask decoder, or patch similarity. */
+      method: z.enum(['text', 'decoder', 'similarity']),
       instances: z.array(InstanceSchema),
+    }),
+  ),
+  /**
+   * The encoder outputs of an image file (the app's own preprocessing, float32, exactly as the graph gives
+   * them) written as a NumPy .npz with one array per manifest output: summary, features, and text_dense /
+   * text_summary / sam_features where the bundle has them.
+   */
+  featuresFile: method(
+    z.object({
+      path: filePath,
+      modelId,
+      out: FilePathSchema.refine((p) => p.toLowerCase().endsWith('.npz'), 'the output file must end in .npz'),
+    }),
+    z.object({
+      image: z.string(),
+      model: z.string(),
+      out: z.string(),
+      input: z.object({ widthPx: z.number().int().positive(), heightPx: z.number().int().positive() }),
+      patchSizePx: z.number().int().positive(),
+      arrays: z.array(
+        z.object({
+          name: z.string(),
+          dtype: z.literal('float32'),
+          shape: z.array(z.number().int().nonnegative()),
+          /** Patch grid rows × columns of a grid output (features, text_dense, sam_features). */
+          grid: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+        }),
+      ),
     }),
   ),
   /** Zero-shot tags of an image file with no project: each label's score, best first. */

@@ -122,6 +122,8 @@ export const InstallPlanSchema = z.object({
   freeDiskBytes: bytes,
   memory: MemoryEstimateSchema,
   provides: ProvidesSchema,
+  /** The input side at which the encoder fills SAM's whole embedding grid; null without a click decoder. */
+  clickDecoderResolutionPx: z.number().int().positive().nullable(),
   notes: z.array(z.string()),
   alreadyInstalled: z.boolean(),
 });

@@ -24,13 +24,15 @@ export function InstallPanel({
   readonly onStarted: (installId: string, done: Promise<void>) => void;
   readonly onClose: () => void;
 }): React.JSX.Element {
-  const [resolutionPx, setResolution] = useState(entry.preferredResolutionPx);
+  // null: the plan's choice (SAM's input size when the click decoder comes with it, else the preferred size).
+  const [chosenPx, setResolution] = useState<number | null>(null);
   const [dtype, setDtype] = useState<WeightDtype>('fp32');
   const [fromDir, setFromDir] = useState('');
   const [memory, setMemory] = useState<MemoryEstimate | null>(null);
   const [plan, setPlan] = useState<InstallPlan | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [accepted, setAccepted] = useState<ReadonlySet<string>>(new Set());
+  const resolutionPx = chosenPx ?? plan?.resolutionPx ?? entry.preferredResolutionPx;
 
   useEffect(() => {
     void api()
@@ -43,7 +45,12 @@ export function InstallPanel({
     setPlan(null);
     setPlanError(null);
     void api()
-      .models.installPlan({ catalogueId: entry.id, resolutionPx, dtype, ...(fromDir ? { fromDir } : {}) })
+      .models.installPlan({
+        catalogueId: entry.id,
+        ...(chosenPx !== null ? { resolutionPx: chosenPx } : {}),
+        dtype,
+        ...(fromDir ? { fromDir } : {}),
+      })
       .then((r) => {
         if (!live) return;
         if (r.ok) setPlan(r.value);
@@ -52,7 +59,7 @@ export function InstallPanel({
     return () => {
       live = false;
     };
-  }, [entry.id, resolutionPx, dtype, fromDir]);
+  }, [entry.id, chosenPx, dtype, fromDir]);
 
   const licences = plan?.licences ?? [entry.licence];
   const allAccepted = licences.every((l) => accepted.has(l.id));
@@ -88,10 +95,11 @@ export function InstallPanel({
             value={resolutionPx}
             onChange={(e) => setResolution(Number(e.target.value))}
           >
-            {resolutionChoices(entry).map((px) => (
+            {resolutionChoices(entry, plan?.clickDecoderResolutionPx).map((px) => (
               <option key={px} value={px}>
                 {px} × {px}
                 {px === entry.preferredResolutionPx ? ' (preferred)' : ''}
+                {px === plan?.clickDecoderResolutionPx ? ' (SAM decoder input)' : ''}
               </option>
             ))}
           </select>

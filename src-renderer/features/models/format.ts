@@ -38,10 +38,13 @@ const COMMON_SIDES = [224, 256, 384, 432, 448, 512, 640, 768, 896, 1024, 1280, 1
 /** Input sides offered for a checkpoint: multiples of its patch, from 4 patches to its maximum. */
 export function resolutionChoices(
   e: Pick<CatalogueEntry, 'patchSize' | 'preferredResolutionPx' | 'maxResolutionPx'>,
+  /** SAM's input size from the install plan, offered too when known. */
+  clickDecoderPx?: number | null,
 ): number[] {
   const ok = (px: number): boolean =>
     px % e.patchSize === 0 && px >= 4 * e.patchSize && px <= e.maxResolutionPx;
-  return [...new Set([...COMMON_SIDES.filter(ok), e.preferredResolutionPx])].sort((a, b) => a - b);
+  const extra = clickDecoderPx ? [clickDecoderPx] : [];
+  return [...new Set([...COMMON_SIDES.filter(ok), e.preferredResolutionPx, ...extra])].sort((a, b) => a - b);
 }
 
 /** A new install id (the service keys progress and cancel on it). */

@@ -286,13 +286,14 @@ describe('catalogue install from a hub', () => {
     }
   });
 
-  it('leaves the SAM decoder out above the 64×64 grid SAM takes, and says so', async () => {
+  it('leaves the SAM decoder out above the grid SAM takes (its config.json), and says so', async () => {
     const { m } = manager();
-    const plan = await m.plan({ catalogueId: 'tiny-radio', resolutionPx: 1040 });
+    const plan = await m.plan({ catalogueId: 'tiny-radio', resolutionPx: 80 });
     expect(plan.provides).toEqual({ textPrompts: true, clickDecoder: false, similarity: true });
+    expect(plan.clickDecoderResolutionPx).toBeNull();
     expect(plan.repos.map((r) => r.role)).toEqual(['checkpoint', 'text']);
     expect(plan.notes).toContain(
-      "Clicks use feature similarity: SAM's decoder takes at most a 64×64 patch grid (1024 px); install at that size or less for the click decoder.",
+      "Clicks use feature similarity: SAM's decoder takes at most a 4×4 patch grid (64 px); install at that size or less for the click decoder.",
     );
     await expect(m.plan({ catalogueId: 'tiny-radio', resolutionPx: 1000 })).rejects.toThrow(
       "The resolution must be a multiple of Tiny RADIO (test)'s 16-pixel patch, got 1000.",

@@ -178,9 +178,15 @@ describe('radiolabel segment (through the CLI runner)', () => {
       '--json',
     );
     expect(code).toBe(0);
-    const res = out as { width: number; height: number; model: string; instances: Record<string, unknown>[] };
-    expect(Object.keys(res)).toEqual(['width', 'height', 'model', 'instances']);
-    expect([res.width, res.height, res.model]).toEqual([W, H, 'starter']);
+    const res = out as {
+      width: number;
+      height: number;
+      model: string;
+      method: string;
+      instances: Record<string, unknown>[];
+    };
+    expect(Object.keys(res)).toEqual(['width', 'height', 'model', 'method', 'instances']);
+    expect([res.width, res.height, res.model, res.method]).toEqual([W, H, 'starter', 'text']);
     expect(Object.keys(res.instances[0]!)).toEqual(['label', 'score', 'area', 'bbox', 'rle', 'polygons']);
     expect(res.instances.map((i) => i.label)).toEqual(['red', 'red']);
   });

@@ -1,14 +1,6 @@
 import { attr, GraphBuilder } from '../../onnx/graph-builder';
-import {
-  constFloats,
-  constInts,
-  conv2d,
-  convTranspose2d,
-  gelu,
-  layerNorm2d,
-  linear,
-} from '../../onnx/layers';
-import { LAYER_NORM_2D_EPS } from './neck-graph';
+import { Constants, conv2d, convTranspose2d, geluErf, linear } from '../../onnx/layers';
+import { samLayerNorm2d } from './neck-graph';
 import { type SamDims } from './sam-config';
 import { type Affine, type SamWeights } from './sam-weights';
 import { twoWayTransformer } from './two-way-transformer';
@@ -68,6 +60,30 @@ function mlp(
   return y;
 }
 
+/** A Conv2d of the checkpoint (weight [out, in, k, k], bias [out]) stored in the graph. */
+function samConv(
+  g: GraphBuilder,
+  x: string,
+  name: string,
+  a: Affine,
+  s: { outC: number; inC: number; kernel: number; stride?: number },
+): string {
+  const w = g.init(`${name}.weight`, a.weight, [s.outC, s.inC, s.kernel, s.kernel]);
+  return conv2d(g, x, w, g.init(`${name}.bias`, a.bias, [s.outC]), s);
+}
+
+/** A ConvTranspose2d of the checkpoint (weight [in, out, k, k], bias [out]) stored in the graph. */
+function samConvTranspose(
+  g: GraphBuilder,
+  x: string,
+  name: string,
+  a: Affine,
+  s: { inC: number; outC: number; kernel: number; stride: number },
+): string {
+  const w = g.init(`${name}.weight`, a.weight, [s.inC, s.outC, s.kernel, s.kernel]);
+  return convTranspose2d(g, x, w, g.init(`${name}.bias`, a.bias, [s.outC]), s);
+}
+
 const mlpNames = (depth: number): string[] => [
   'proj_in',
   ...Array.from({ length: depth - 2 }, (_, j) => `layers.${j}`),
@@ -91,6 +107,7 @@ export function buildDecoderGraph(d: SamDims, w: SamWeights): Uint8Array {
   const M = d.numMaskTokens;
   const F = d.numPosFeats;
   const g = new GraphBuilder('sam_mask_decoder');
+  const c = new Constants(g);
   const emb = g.input(DECODER_IO.imageEmbeddings, 'float', [1, h, S, S]);
   const coords = g.input(DECODER_IO.pointCoords, 'float', [1, 'num_points', 2]);
   const labels = g.input(DECODER_IO.pointLabels, 'float', [1, 'num_points']);
@@ -100,24 +117,18 @@ export function buildDecoderGraph(d: SamDims, w: SamWeights): Uint8Array {
 
   // Sparse prompts (SamOnnxModel._embed_points): random-Fourier PE of the pixel centres in the frame,
   // zeroed for padding points, plus one learned embedding per label.
-  const unit = g.node('Div', [
-    g.node('Add', [coords, constFloats(g, 'half_px', [0.5])]),
-    constFloats(g, 'frame_px', [d.frameSidePx]),
-  ]);
-  const centred = g.node('Sub', [
-    g.node('Mul', [unit, constFloats(g, 'two', [2])]),
-    constFloats(g, 'one', [1]),
-  ]);
+  const unit = g.node('Div', [g.node('Add', [coords, c.scalar(0.5)]), c.scalar(d.frameSidePx)]);
+  const centred = g.node('Sub', [g.node('Mul', [unit, c.scalar(2)]), c.scalar(1)]);
   const phase = g.node('Mul', [
     g.node('MatMul', [centred, g.init('shared_image_embedding.positional_embedding', p.gaussian, [2, F])]),
-    constFloats(g, 'two_pi', [2 * Math.PI]),
+    c.scalar(2 * Math.PI),
   ]);
   const pe = g.node('Concat', [g.node('Sin', [phase]), g.node('Cos', [phase])], { axis: attr.int(-1) });
-  const lab = g.node('Unsqueeze', [labels, constInts(g, 'last_axis', [2])]); // [1, N, 1]
-  const oneHot = g.node('Cast', [g.node('Equal', [lab, constFloats(g, 'label_values', [-1, 0, 1, 2, 3])])], {
+  const lab = g.node('Unsqueeze', [labels, c.ints([2])]); // [1, N, 1]
+  const oneHot = g.node('Cast', [g.node('Equal', [lab, c.floats([-1, 0, 1, 2, 3])])], {
     to: attr.int(1),
   }); // [1, N, 5]
-  const keep = g.node('Cast', [g.node('Not', [g.node('Equal', [lab, constFloats(g, 'pad_label', [-1])])])], {
+  const keep = g.node('Cast', [g.node('Not', [g.node('Equal', [lab, c.scalar(-1)])])], {
     to: attr.int(1),
   });
   const labelTable = new Float32Array(5 * h);
@@ -129,41 +140,21 @@ export function buildDecoderGraph(d: SamDims, w: SamWeights): Uint8Array {
 
   // Dense prompt (SamOnnxModel._embed_masks): the downscaled mask when has_mask_input, else no_mask_embed.
   const mc = d.maskInChans;
-  let m = conv2d(g, maskIn, 'prompt_encoder.mask_embed.conv1', p.maskConv1.weight, p.maskConv1.bias, {
+  let m = samConv(g, maskIn, 'prompt_encoder.mask_embed.conv1', p.maskConv1, {
     outC: mc / 4,
     inC: 1,
     kernel: 2,
     stride: 2,
   });
-  m = gelu(
-    g,
-    layerNorm2d(
-      g,
-      m,
-      'prompt_encoder.mask_embed.layer_norm1',
-      p.maskNorm1.weight,
-      p.maskNorm1.bias,
-      LAYER_NORM_2D_EPS,
-    ),
-  );
-  m = conv2d(g, m, 'prompt_encoder.mask_embed.conv2', p.maskConv2.weight, p.maskConv2.bias, {
+  m = geluErf(g, c, samLayerNorm2d(g, c, m, 'prompt_encoder.mask_embed.layer_norm1', p.maskNorm1));
+  m = samConv(g, m, 'prompt_encoder.mask_embed.conv2', p.maskConv2, {
     outC: mc,
     inC: mc / 4,
     kernel: 2,
     stride: 2,
   });
-  m = gelu(
-    g,
-    layerNorm2d(
-      g,
-      m,
-      'prompt_encoder.mask_embed.layer_norm2',
-      p.maskNorm2.weight,
-      p.maskNorm2.bias,
-      LAYER_NORM_2D_EPS,
-    ),
-  );
-  m = conv2d(g, m, 'prompt_encoder.mask_embed.conv3', p.maskConv3.weight, p.maskConv3.bias, {
+  m = geluErf(g, c, samLayerNorm2d(g, c, m, 'prompt_encoder.mask_embed.layer_norm2', p.maskNorm2));
+  m = samConv(g, m, 'prompt_encoder.mask_embed.conv3', p.maskConv3, {
     outC: h,
     inC: mc,
     kernel: 1,
@@ -171,7 +162,7 @@ export function buildDecoderGraph(d: SamDims, w: SamWeights): Uint8Array {
   const noMask = g.init('prompt_encoder.no_mask_embed.weight', p.noMask, [1, h, 1, 1]);
   const dense = g.node('Add', [
     g.node('Mul', [m, hasMask]),
-    g.node('Mul', [noMask, g.node('Sub', [constFloats(g, 'one', [1]), hasMask])]),
+    g.node('Mul', [noMask, g.node('Sub', [c.scalar(1), hasMask])]),
   ]);
 
   // MaskDecoder.predict_masks: [iou token, mask tokens, prompts] attend to image + dense prompt.
@@ -183,44 +174,34 @@ export function buildDecoderGraph(d: SamDims, w: SamWeights): Uint8Array {
     axis: attr.int(1),
   });
   const src = g.node('Add', [emb, dense]);
-  const flat = g.node('Transpose', [g.node('Reshape', [src, constInts(g, 'flat_shape', [1, h, S * S])])], {
+  const flat = g.node('Transpose', [g.node('Reshape', [src, c.ints([1, h, S * S])])], {
     perm: attr.ints([0, 2, 1]),
   });
   const keyPe = g.init('prompt_encoder.dense_pe', densePositionalEncoding(p.gaussian, F, S), [1, S * S, h]);
-  const [hs, keys] = twoWayTransformer(g, d, dec, tokens, flat, keyPe);
+  const [hs, keys] = twoWayTransformer(g, c, d, dec, tokens, flat, keyPe);
 
   const grid = g.node('Reshape', [
     g.node('Transpose', [keys], { perm: attr.ints([0, 2, 1]) }),
-    constInts(g, 'grid_shape', [1, h, S, S]),
+    c.ints([1, h, S, S]),
   ]);
-  let up = convTranspose2d(g, grid, 'mask_decoder.upscale_conv1', dec.upConv1.weight, dec.upConv1.bias, {
+  let up = samConvTranspose(g, grid, 'mask_decoder.upscale_conv1', dec.upConv1, {
     inC: h,
     outC: h / 4,
     kernel: 2,
     stride: 2,
   });
-  up = gelu(
+  up = geluErf(g, c, samLayerNorm2d(g, c, up, 'mask_decoder.upscale_layer_norm', dec.upNorm));
+  up = geluErf(
     g,
-    layerNorm2d(
-      g,
-      up,
-      'mask_decoder.upscale_layer_norm',
-      dec.upNorm.weight,
-      dec.upNorm.bias,
-      LAYER_NORM_2D_EPS,
-    ),
-  );
-  up = gelu(
-    g,
-    convTranspose2d(g, up, 'mask_decoder.upscale_conv2', dec.upConv2.weight, dec.upConv2.bias, {
+    c,
+    samConvTranspose(g, up, 'mask_decoder.upscale_conv2', dec.upConv2, {
       inC: h / 4,
       outC: h / 8,
       kernel: 2,
       stride: 2,
     }),
   );
-  const token = (i: number): string =>
-    g.node('Gather', [hs, constInts(g, 'token_index', [i])], { axis: attr.int(1) }); // [1, 1, h]
+  const token = (i: number): string => g.node('Gather', [hs, c.ints([i])], { axis: attr.int(1) }); // [1, 1, h]
   const hyper = g.node(
     'Concat',
     dec.hyper.map((layers, i) =>
@@ -228,15 +209,10 @@ export function buildDecoderGraph(d: SamDims, w: SamWeights): Uint8Array {
     ),
     { axis: attr.int(1) },
   ); // [1, M, h/8]
-  const upFlat = g.node('Reshape', [up, constInts(g, 'up_flat', [1, h / 8, 16 * S * S])]);
-  g.node(
-    'Reshape',
-    [g.node('MatMul', [hyper, upFlat]), constInts(g, 'masks_shape', [1, M, 4 * S, 4 * S])],
-    {},
-    DECODER_IO.masks,
-  );
+  const upFlat = g.node('Reshape', [up, c.ints([1, h / 8, 16 * S * S])]);
+  g.node('Reshape', [g.node('MatMul', [hyper, upFlat]), c.ints([1, M, 4 * S, 4 * S])], {}, DECODER_IO.masks);
   const iou = mlp(g, token(0), 'mask_decoder.iou_prediction_head', dec.iouHead, mlpNames(dec.iouHead.length));
-  g.node('Reshape', [iou, constInts(g, 'iou_shape', [1, M])], {}, DECODER_IO.scores);
+  g.node('Reshape', [iou, c.ints([1, M])], {}, DECODER_IO.scores);
   g.output(DECODER_IO.masks, 'float', [1, M, 4 * S, 4 * S]);
   g.output(DECODER_IO.scores, 'float', [1, M]);
   return g.toBytes({

@@ -1,13 +1,20 @@
 import { attr, GraphBuilder } from '../../onnx/graph-builder';
-import { constInts, conv2d, layerNorm2d, transposeMatrix } from '../../onnx/layers';
+import { Constants, conv2d, layerNorm2d, transposeMatrix } from '../../onnx/layers';
 import { type SamDims } from './sam-config';
-import { type SamWeights } from './sam-weights';
+import { type Norm, type SamWeights } from './sam-weights';
 
 /** Tensor names of the neck graph. */
 export const NECK_IO = { input: 'sam_features', output: 'image_embeddings' } as const;
 
 /** segment-anything's LayerNorm2d default (common.py), used by the neck and the decoder's upscaling. */
 export const LAYER_NORM_2D_EPS = 1e-6;
+
+/** segment-anything's LayerNorm2d with the checkpoint's weight and bias ([C]) stored in the graph. */
+export function samLayerNorm2d(g: GraphBuilder, c: Constants, x: string, name: string, n: Norm): string {
+  const ch = n.weight.length;
+  const w = g.init(`${name}.weight`, n.weight, [ch, 1, 1]);
+  return layerNorm2d(g, c, x, w, g.init(`${name}.bias`, n.bias, [ch, 1, 1]), LAYER_NORM_2D_EPS);
+}
 
 /**
  * SAM's image-encoder neck on RADIO's `sam` adaptor features, RADSeg's recipe (encoders/radseg.py):
@@ -22,6 +29,7 @@ export function buildNeckGraph(d: SamDims, w: SamWeights['neck']): Uint8Array {
   const h = d.hidden;
   const S = d.embedSide;
   const g = new GraphBuilder('sam_neck');
+  const c = new Constants(g);
   const x = g.input(NECK_IO.input, 'float', [1, 'grid_h', 'grid_w', d.encoderDims]);
   const w1 = transposeMatrix(w.conv1, h, d.encoderDims);
   const projected = g.node('MatMul', [
@@ -29,39 +37,17 @@ export function buildNeckGraph(d: SamDims, w: SamWeights['neck']): Uint8Array {
     g.init('vision_encoder.neck.conv1.weight.T', w1, [d.encoderDims, h]),
   ]);
   const nchw = g.node('Transpose', [projected], { perm: attr.ints([0, 3, 1, 2]) });
-  const hw = g.node('Slice', [
-    g.node('Shape', [nchw]),
-    constInts(g, 'hw_start', [2]),
-    constInts(g, 'hw_end', [4]),
-  ]);
-  const pads = g.node(
-    'Concat',
-    [constInts(g, 'pad_begin', [0, 0, 0, 0, 0, 0]), g.node('Sub', [constInts(g, 'embed_side', [S, S]), hw])],
-    { axis: attr.int(0) },
-  );
+  const hw = g.node('Slice', [g.node('Shape', [nchw]), c.ints([2]), c.ints([4])]);
+  const pads = g.node('Concat', [c.ints([0, 0, 0, 0, 0, 0]), g.node('Sub', [c.ints([S, S]), hw])], {
+    axis: attr.int(0),
+  });
   const padded = g.node('Pad', [nchw, pads], { mode: attr.string('constant') });
-  const n1 = layerNorm2d(
-    g,
-    padded,
-    'vision_encoder.neck.layer_norm1',
-    w.norm1.weight,
-    w.norm1.bias,
-    LAYER_NORM_2D_EPS,
-  );
-  const c2 = conv2d(g, n1, 'vision_encoder.neck.conv2', w.conv2, undefined, {
-    outC: h,
-    inC: h,
+  const n1 = samLayerNorm2d(g, c, padded, 'vision_encoder.neck.layer_norm1', w.norm1);
+  const c2 = conv2d(g, n1, g.init('vision_encoder.neck.conv2.weight', w.conv2, [h, h, 3, 3]), undefined, {
     kernel: 3,
     pad: 1,
   });
-  const out = layerNorm2d(
-    g,
-    c2,
-    'vision_encoder.neck.layer_norm2',
-    w.norm2.weight,
-    w.norm2.bias,
-    LAYER_NORM_2D_EPS,
-  );
+  const out = samLayerNorm2d(g, c, c2, 'vision_encoder.neck.layer_norm2', w.norm2);
   g.node('Identity', [out], {}, NECK_IO.output);
   g.output(NECK_IO.output, 'float', [1, h, S, S]);
   return g.toBytes({

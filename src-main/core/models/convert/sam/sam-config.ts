@@ -82,9 +82,20 @@ export class SamConvertError extends Error {
 }
 
 export function readSamConfig(file: string): SamConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SamConvertError(file, `cannot read the SAM config (${(e as Error).message})`);
+  }
+  return parseSamConfig(text, file);
+}
+
+/** A SamConfig from the text of its config.json; `file` names it in errors. */
+export function parseSamConfig(text: string, file: string): SamConfig {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     throw new SamConvertError(file, `cannot read the SAM config (${(e as Error).message})`);
   }
