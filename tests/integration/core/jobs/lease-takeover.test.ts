@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asJobId, type ImageId } from '@contract';
+import { createRadioLabelService } from '../../../../src-main/core/api';
 import { JOB_HEARTBEAT_MS } from '../../../../src-main/core/jobs/job-lease';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { builtChild, removeBuiltChildren } from '../../../fixtures/child/built-child';
@@ -10,6 +11,7 @@ import { projectOverDb } from '../../../fixtures/db/project-db';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
 import { ManualClock } from '../../../fixtures/jobs/manual-clock';
 import { firstEvent } from '../../../fixtures/wait';
+import { ROOT } from '../service/service-fixture';
 import { createResultsTable, LEASED_JOB, resultRows, resultsHandler } from './fixtures/results-handler';
 
 const CHILD = path.join(import.meta.dirname, 'fixtures', 'lease-child.ts');
@@ -86,6 +88,32 @@ describe('job leases across processes', () => {
         expect(held.holding).toBe(ids[HOLD_AT]);
         // This process's clock starts where the child last was seen at work.
         const clock = new ManualClock(held.nowMs);
+
+        // The app or the server opening the project, and a second CLI asking for the same job: the live
+        // child's job is shown as running there, and not run here.
+        for (const mode of ['browser', 'cli'] as const) {
+          const service = createRadioLabelService({
+            dataDir: path.join(path.dirname(dir), `data-${mode}`),
+            mode,
+            version: 't',
+            appRoot: ROOT,
+            jobClock: clock,
+          });
+          try {
+            expect((await service.call('projects', 'open', { dir })).ok).toBe(true);
+            expect(await service.call('jobs', 'list', {})).toMatchObject({
+              ok: true,
+              value: [{ id: jobId, state: 'running', runningElsewhere: { pid: first.proc.pid } }],
+            });
+            const run = await service.call('jobs', 'run', { kind: 'embed', params: { images: 'uncached' } });
+            expect(run).toMatchObject({ ok: false, error: { code: 'conflict' } });
+            expect(!run.ok && run.error.message).toContain(
+              `job ${jobId} (embed) is running in another process (pid ${first.proc.pid} on`,
+            );
+          } finally {
+            await service.dispose();
+          }
+        }
         const started: number[] = [];
         const second = new JobRunner({
           project,
