@@ -165,6 +165,8 @@ export class JobRunner {
    * runners that go later. Jobs a live process holds are left to it. Returns how many were taken over.
    */
   resumeInterrupted(): number {
+    // A project open read-only runs no jobs: nothing to take over, no lease to write.
+    if (this.#project.readOnly) return 0;
     this.#adopting = true;
     const n = this.store.releaseExpired(this.#clock.nowMs());
     this.#startHeartbeat();
@@ -213,6 +215,7 @@ export class JobRunner {
     this.#stopHeartbeat?.();
     this.#stopHeartbeat = null;
     this.#reserve.release();
+    if (this.#project.readOnly) return;
     try {
       this.store.letGo(this.owner);
     } catch (e) {
