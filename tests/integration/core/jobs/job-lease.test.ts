@@ -7,6 +7,7 @@ import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { type Project } from '../../../../src-main/core/project';
 import { projectOverDb } from '../../../fixtures/db/project-db';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { fakeImages, gate } from '../../../fixtures/jobs/job-fixtures';
 import { ManualClock } from '../../../fixtures/jobs/manual-clock';
 import { createResultsTable, LEASED_JOB, resultRows, resultsHandler } from './fixtures/results-handler';
 
@@ -17,19 +18,7 @@ let ids: ImageId[];
 
 beforeEach(() => {
   ({ project, db } = projectOverDb(path.join(temp.make(), 'p'), { create: true }));
-  ids = Array.from(
-    { length: 4 },
-    (_, i) =>
-      project.images.insert({
-        path: `img-${i}.png`,
-        name: `img-${i}.png`,
-        sha256: `sha-${i}`,
-        format: 'png',
-        bytes: 10,
-        widthPx: 8,
-        heightPx: 8,
-      }).id,
-  );
+  ids = fakeImages(project, 4);
   createResultsTable(db);
 });
 
@@ -38,31 +27,22 @@ afterEach(() => {
   temp.cleanup();
 });
 
-/** A point an item stops at until released; `reached` resolves once an item is waiting there. */
-function gate() {
-  let arrive!: () => void;
-  let release!: () => void;
-  const reached = new Promise<void>((r) => (arrive = r));
-  const released = new Promise<void>((r) => (release = r));
-  return {
-    reached,
-    release,
-    hold: () => {
-      arrive();
-      return released;
-    },
-  };
+/** A runner whose second item waits at a gate: its job stays running, held, until the gate opens. */
+function heldRunner(clock: ManualClock, log?: (message: string) => void) {
+  const g = gate();
+  const runner = new JobRunner({
+    project,
+    clock,
+    handlers: [resultsHandler(db, { holdAt: 1, hold: g.wait })],
+    ...(log ? { log } : {}),
+  });
+  return { runner, gate: g };
 }
 
 describe('job leases in one process', () => {
   it("the heartbeat keeps a running job's lease live for as long as its runner lives", async () => {
     const clock = new ManualClock();
-    const g = gate();
-    const holder = new JobRunner({
-      project,
-      clock,
-      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
-    });
+    const { runner: holder, gate: g } = heldRunner(clock);
     const job = holder.submit(LEASED_JOB, ids);
     await g.reached;
     const t0 = clock.nowMs();
@@ -98,14 +78,8 @@ describe('job leases in one process', () => {
     const t0 = Date.now();
     const stalledClock = new ManualClock(t0);
     const clock = new ManualClock(t0);
-    const g = gate();
     const log: string[] = [];
-    const stalled = new JobRunner({
-      project,
-      clock: stalledClock,
-      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
-      log: (m) => log.push(m),
-    });
+    const { runner: stalled, gate: g } = heldRunner(stalledClock, (m) => log.push(m));
     const job = stalled.submit(LEASED_JOB, ids);
     await g.reached;
 
@@ -131,12 +105,7 @@ describe('job leases in one process', () => {
 
   it('a job cancelled from another process stops at the running side’s next heartbeat', async () => {
     const clock = new ManualClock();
-    const g = gate();
-    const runner = new JobRunner({
-      project,
-      clock,
-      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
-    });
+    const { runner: runner, gate: g } = heldRunner(clock);
     const job = runner.submit(LEASED_JOB, ids);
     await g.reached;
     const other = new JobRunner({ project, clock, handlers: [] });
@@ -151,12 +120,7 @@ describe('job leases in one process', () => {
 
   it('closing lets go of every job the runner holds, so another process resumes them at once', async () => {
     const clock = new ManualClock();
-    const g = gate();
-    const closing = new JobRunner({
-      project,
-      clock,
-      handlers: [resultsHandler(db, { holdAt: 1, hold: g.hold })],
-    });
+    const { runner: closing, gate: g } = heldRunner(clock);
     const running = closing.submit(LEASED_JOB, ids);
     const queued = closing.submit({ kind: 'embed', params: { modelId: 'other' } }, ids);
     await g.reached;

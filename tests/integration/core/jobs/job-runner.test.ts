@@ -7,6 +7,7 @@ import { JOB_LEASE_MS } from '../../../../src-main/core/jobs/job-lease';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { type ItemOutcome, type JobHandler } from '../../../../src-main/core/jobs/job-types';
 import { Project } from '../../../../src-main/core/project';
+import { fakeImages, gate } from '../../../fixtures/jobs/job-fixtures';
 import { ManualClock } from '../../../fixtures/jobs/manual-clock';
 
 let dir: string;
@@ -16,19 +17,7 @@ let ids: ImageId[];
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'rl-jobs-'));
   project = Project.create(dir);
-  ids = Array.from(
-    { length: 6 },
-    (_, i) =>
-      project.images.insert({
-        path: `img-${i}.png`,
-        name: `img-${i}.png`,
-        sha256: `sha-${i}`,
-        format: 'png',
-        bytes: 10,
-        widthPx: 8,
-        heightPx: 8,
-      }).id,
-  );
+  ids = fakeImages(project, 6);
 });
 
 afterEach(() => {
@@ -63,22 +52,6 @@ const seen = (): number[] =>
     .list({ status: 'done', limit: 100 })
     .items.map((i) => i.id)
     .sort((a, b) => a - b);
-
-/** A point an item stops at until released, and a promise that resolves once the item has reached it. */
-function gate(): { reached: Promise<void>; wait: () => Promise<void>; release: () => void } {
-  let arrive!: () => void;
-  let release!: () => void;
-  const reached = new Promise<void>((r) => (arrive = r));
-  const released = new Promise<void>((r) => (release = r));
-  return {
-    reached,
-    release,
-    wait: () => {
-      arrive();
-      return released;
-    },
-  };
-}
 
 describe('JobRunner', () => {
   it('runs a job to the end with progress events carrying counts and an ETA', async () => {

@@ -9,6 +9,7 @@ import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { builtChild, removeBuiltChildren } from '../../../fixtures/child/built-child';
 import { projectOverDb } from '../../../fixtures/db/project-db';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
+import { fakeImages } from '../../../fixtures/jobs/job-fixtures';
 import { ManualClock } from '../../../fixtures/jobs/manual-clock';
 import { firstEvent } from '../../../fixtures/wait';
 import { ROOT } from '../service/service-fixture';
@@ -67,19 +68,7 @@ describe('job leases across processes', () => {
       const { project, db } = projectOverDb(dir, { create: true });
       let first: ReturnType<typeof startHolder> | undefined;
       try {
-        const ids = Array.from(
-          { length: IMAGES },
-          (_, i) =>
-            project.images.insert({
-              path: `img-${i}.png`,
-              name: `img-${i}.png`,
-              sha256: `sha-${i}`,
-              format: 'png',
-              bytes: 10,
-              widthPx: 8,
-              heightPx: 8,
-            }).id,
-        );
+        const ids = fakeImages(project, IMAGES);
         createResultsTable(db);
 
         first = startHolder(dir);
