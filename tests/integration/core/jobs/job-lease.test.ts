@@ -4,6 +4,7 @@ import { type ImageId } from '@contract';
 import { type Db } from '../../../../src-main/core/db/open-db';
 import { JOB_HEARTBEAT_MS, JOB_LEASE_MS } from '../../../../src-main/core/jobs/job-lease';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
+import { type ItemOutcome } from '../../../../src-main/core/jobs/job-types';
 import { type Project } from '../../../../src-main/core/project';
 import { projectOverDb } from '../../../fixtures/db/project-db';
 import { tempDirs } from '../../../fixtures/images/temp-dirs';
@@ -144,24 +145,20 @@ describe('job leases in one process', () => {
 });
 
 describe('a project that cannot take results', () => {
+  /** A runner of 'embed' jobs whose items do `process`. */
+  const runnerOf = (process: (imageId: ImageId) => Promise<ItemOutcome>) =>
+    new JobRunner({
+      project,
+      handlers: [{ kind: 'embed', start: () => Promise.resolve({ process }) }],
+    });
+
   it('a full disk stops the job at that image: failed with the reason, nothing half-written, the file intact', async () => {
     db.exec('CREATE TABLE blobs (image_id INTEGER NOT NULL, data BLOB NOT NULL)');
     const put = db.prepare('INSERT INTO blobs (image_id, data) VALUES (?, ?)');
-    const runner = new JobRunner({
-      project,
-      handlers: [
-        {
-          kind: 'embed',
-          start: () =>
-            Promise.resolve({
-              // Like the embedding cache: each image's result written straight to the project.
-              process(imageId: ImageId) {
-                put.run(imageId, Buffer.alloc(64 * 1024, imageId));
-                return Promise.resolve({ kind: 'done' as const });
-              },
-            }),
-        },
-      ],
+    // Like the embedding cache: each image's result written straight to the project.
+    const runner = runnerOf((imageId) => {
+      put.run(imageId, Buffer.alloc(64 * 1024, imageId));
+      return Promise.resolve({ kind: 'done' });
     });
     // SQLite's own quota: room for about two results; writes beyond it fail exactly like a full disk.
     const pages = db.pragma('page_count', { simple: true }) as number;
@@ -182,21 +179,9 @@ describe('a project that cannot take results', () => {
 
   it('failed images are recorded and named; the job finishes the rest', async () => {
     const bad = new Set([ids[1], ids[3]]);
-    const runner = new JobRunner({
-      project,
-      handlers: [
-        {
-          kind: 'embed',
-          start: () =>
-            Promise.resolve({
-              process: (id: ImageId) =>
-                bad.has(id)
-                  ? Promise.reject(new Error('unsupported image format'))
-                  : Promise.resolve({ kind: 'done' as const }),
-            }),
-        },
-      ],
-    });
+    const runner = runnerOf((id) =>
+      bad.has(id) ? Promise.reject(new Error('unsupported image format')) : Promise.resolve({ kind: 'done' }),
+    );
     const job = runner.submit(LEASED_JOB, ids);
     await runner.whenIdle();
     expect(runner.get(job.id)).toMatchObject({
