@@ -1,8 +1,9 @@
 import { type ImageId, type JobId, type Job, type JobKind } from '@contract';
-import { ConflictError, InvalidInputError, IoError, translateSqliteError } from '../db/errors';
+import { ConflictError, InvalidInputError, IoError } from '../db/errors';
 import { toContractJob, type JobOwner, type JobRecord, type JobsRepo } from '../db/jobs-repo';
 import { type Project } from '../project';
 import { DiskReserve, noRoomForJobs } from './disk-reserve';
+import { JobEnds } from './job-ends';
 import { EtaEstimator } from './eta';
 import {
   JOB_HEARTBEAT_MS,
@@ -73,8 +74,7 @@ export class JobRunner {
   #adopting = false;
   #loop: Promise<void> | null = null;
   #current: Running | null = null;
-  /** Ends this runner could not write to the project (full disk): reported from memory instead. */
-  readonly #unsaved = new Map<JobId, { state: 'done' | 'failed' | 'cancelled'; error: string }>();
+  readonly #ends: JobEnds;
   #closed = false;
 
   constructor(opts: JobRunnerOptions) {
@@ -88,6 +88,14 @@ export class JobRunner {
     this.#reserve = new DiskReserve(opts.project.dir);
     this.owner = opts.owner ?? newJobOwner();
     for (const h of opts.handlers) this.#handlers.set(h.kind, h);
+    this.#ends = new JobEnds(
+      this.store,
+      this.owner,
+      this.#reserve,
+      this.#clock,
+      this.#project.dbFile,
+      this.#log,
+    );
     this.#items = {
       project: this.#project,
       store: this.store,
@@ -217,6 +225,7 @@ export class JobRunner {
     this.#reserve.release();
     if (this.#project.readOnly) return;
     try {
+      for (const rec of this.#ends.saveUnsaved()) this.#emit(rec, true);
       this.store.letGo(this.owner);
     } catch (e) {
       // Unwritable now (full disk): the leases run out by themselves.
@@ -239,6 +248,7 @@ export class JobRunner {
   #heartbeat(): void {
     try {
       const nowMs = this.#clock.nowMs();
+      for (const rec of this.#ends.saveUnsaved()) this.#emit(rec, true);
       this.store.renewLeases(this.owner, nowMs + JOB_LEASE_MS);
       const rec = this.#current && this.store.get(this.#current.id);
       if (rec && rec.owner?.id !== this.owner.id)
@@ -257,7 +267,7 @@ export class JobRunner {
     return this.store.nextQueued(
       this.owner,
       this.#clock.nowMs(),
-      (j) => !this.#unsaved.has(j.id) && !passed?.has(j.id) && (this.#accept?.(j) ?? true),
+      (j) => !this.#ends.has(j.id) && !passed?.has(j.id) && (this.#accept?.(j) ?? true),
     );
   }
 
@@ -282,7 +292,7 @@ export class JobRunner {
         claimed = this.store.claim(job.id, this.owner, nowMs, nowMs + JOB_LEASE_MS);
       } catch (e) {
         // Unwritable project (full disk): the job cannot even start; it stays queued in the file.
-        this.#unsaved.set(job.id, { state: 'failed', error: `${messageOf(e)} (the job could not start)` });
+        this.#ends.couldNotStart(job.id, e);
         this.#emit(job, true);
         continue;
       }
@@ -341,30 +351,8 @@ export class JobRunner {
     }
   }
 
-  /**
-   * Writes how the run ended (if this runner still holds the job) and tells the listeners. When even that
-   * write fails (a disk so full that nothing fits), the end is kept here, so that this process still
-   * reports it; the job stays leased in the file, and is taken over once the lease runs out.
-   */
   #finish(jobId: JobId, state: 'done' | 'failed' | 'cancelled' | 'queued', error: string | null): void {
-    const write = () => this.store.finish(jobId, this.owner, state, error, this.#clock.nowMs());
-    let rec: JobRecord;
-    try {
-      try {
-        rec = write();
-      } catch (e) {
-        // The disk is full: the reserved space is for exactly this write.
-        if (!isDiskFull(e) || !this.#reserve.release()) throw e;
-        rec = write();
-      }
-    } catch (e) {
-      const why = messageOf(translateSqliteError(e, this.#project.dbFile));
-      this.#log(`job ${jobId}: how it ended could not be saved in the project: ${why}`);
-      if (state !== 'queued')
-        this.#unsaved.set(jobId, { state, error: `${error ?? state} (not saved in the project: ${why})` });
-      rec = this.store.get(jobId);
-    }
-    this.#emit(rec, true);
+    this.#emit(this.#ends.write(jobId, state, error), true);
   }
 
   #holds(jobId: JobId): boolean {
@@ -376,11 +364,7 @@ export class JobRunner {
   }
 
   #toJob(stored: JobRecord): Job {
-    const unsaved = this.#unsaved.get(stored.id);
-    const rec =
-      unsaved && (stored.state === 'queued' || stored.state === 'running')
-        ? { ...stored, ...unsaved }
-        : stored;
+    const rec = this.#ends.overlay(stored);
     const running = this.#current?.id === rec.id && rec.state === 'running' ? this.#current : null;
     const job = toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
     const holder = leaseHolder(rec.owner, rec.leaseExpiresAtMs, this.owner, this.#clock.nowMs());
@@ -403,8 +387,4 @@ export class JobRunner {
       }
     }
   }
-}
-
-function isDiskFull(e: unknown): boolean {
-  return e instanceof IoError && e.failure === 'disk_full';
 }

@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ImageId } from '@contract';
+import Database from 'better-sqlite3';
+import { JobsRepo } from '../../../../src-main/core/db/jobs-repo';
 import { type Db } from '../../../../src-main/core/db/open-db';
-import { JOB_HEARTBEAT_MS, JOB_LEASE_MS } from '../../../../src-main/core/jobs/job-lease';
+import { JOB_HEARTBEAT_MS, JOB_LEASE_MS, systemClock } from '../../../../src-main/core/jobs/job-lease';
+import { DiskReserve } from '../../../../src-main/core/jobs/disk-reserve';
+import { JobEnds } from '../../../../src-main/core/jobs/job-ends';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { type ItemOutcome } from '../../../../src-main/core/jobs/job-types';
 import { type Project } from '../../../../src-main/core/project';
@@ -191,5 +195,50 @@ describe('a project that cannot take results', () => {
         'done with 2 of 4 failed: img-1.png (unsupported image format), img-3.png (unsupported image format)',
     });
     expect(runner.store.failures(job.id).map((f) => f.name)).toEqual(['img-1.png', 'img-3.png']);
+  });
+
+  it('an end that cannot be written is reported from memory, and written later', () => {
+    const owner = { id: 'this-runner', pid: process.pid, host: 'here' };
+    const job = project.jobs.create('embed', LEASED_JOB.params, ids, {
+      owner,
+      untilMs: Date.now() + 1000,
+      nowMs: Date.now(),
+    });
+    // A second connection that cannot write, as the disk that has just filled up.
+    const readOnly = new Database(project.dbFile, { readonly: true, fileMustExist: true });
+    const log: string[] = [];
+    try {
+      const ends = new JobEnds(
+        new JobsRepo(readOnly),
+        owner,
+        new DiskReserve(temp.make()),
+        systemClock,
+        project.dbFile,
+        (m) => log.push(m),
+      );
+      const stored = ends.write(job.id, 'failed', 'the disk is full');
+      expect(stored.state).toBe('queued');
+      expect(ends.overlay(stored)).toMatchObject({ state: 'failed' });
+      expect(ends.overlay(stored).error).toMatch(/^the disk is full \(not saved in the project: .*read-only/);
+      expect(log).toHaveLength(1);
+      expect(() => ends.saveUnsaved()).toThrow(/read-only/);
+      expect(ends.has(job.id)).toBe(true);
+    } finally {
+      readOnly.close();
+    }
+    // Where it can be written, the same end is.
+    const ends = new JobEnds(
+      project.jobs,
+      owner,
+      new DiskReserve(temp.make()),
+      systemClock,
+      project.dbFile,
+      () => {},
+    );
+    ends.couldNotStart(job.id, new Error('no room'));
+    expect(ends.saveUnsaved().map((r) => [r.state, r.error])).toEqual([
+      ['failed', 'no room (the job could not start)'],
+    ]);
+    expect(ends.has(job.id)).toBe(false);
   });
 });
