@@ -45,14 +45,26 @@ export const systemClock: JobClock = {
   },
 };
 
-/** What a job's stored owner and lease mean to `self` at `nowMs`. */
-export function leaseHolder(
-  owner: JobOwner | null,
-  leaseExpiresAtMs: number | null,
-  self: JobOwner,
+/** The stored holder of a job and its lease, as a job record has them. */
+interface Held {
+  readonly owner: JobOwner | null;
+  readonly leaseExpiresAtMs: number | null;
+}
+
+/** What a job's stored owner and lease mean to `self` (null: a process that holds no jobs) at `nowMs`. */
+export function leaseHolder(job: Held, self: JobOwner | null, nowMs: number): 'none' | 'self' | 'elsewhere' {
+  if (!job.owner) return 'none';
+  if (job.owner.id === self?.id) return 'self';
+  return job.leaseExpiresAtMs !== null && job.leaseExpiresAtMs > nowMs ? 'elsewhere' : 'none';
+}
+
+/** The contract's `runningElsewhere` of a job: present when another live process holds it. */
+export function runningElsewhere(
+  job: Held,
+  self: JobOwner | null,
   nowMs: number,
-): 'none' | 'self' | 'elsewhere' {
-  if (!owner) return 'none';
-  if (owner.id === self.id) return 'self';
-  return leaseExpiresAtMs !== null && leaseExpiresAtMs > nowMs ? 'elsewhere' : 'none';
+): { runningElsewhere?: { pid: number; host: string } } {
+  return job.owner && leaseHolder(job, self, nowMs) === 'elsewhere'
+    ? { runningElsewhere: { pid: job.owner.pid, host: job.owner.host } }
+    : {};
 }

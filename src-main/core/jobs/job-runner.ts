@@ -9,6 +9,7 @@ import {
   JOB_HEARTBEAT_MS,
   JOB_LEASE_MS,
   leaseHolder,
+  runningElsewhere,
   newJobOwner,
   systemClock,
   type JobClock,
@@ -142,7 +143,7 @@ export class JobRunner {
     const existing = this.store.findUnfinished(start.kind, parseJobParams(start.kind, start.params));
     if (!existing) return { job: this.submit(start, imageIds), resumed: false };
     const nowMs = this.#clock.nowMs();
-    const holder = leaseHolder(existing.owner, existing.leaseExpiresAtMs, this.owner, nowMs);
+    const holder = leaseHolder(existing, this.owner, nowMs);
     if (holder === 'elsewhere') throw new ConflictError(heldElsewhere(existing), { jobId: existing.id });
     if (holder === 'none') this.store.releaseIfExpired(existing.id, nowMs);
     this.#startHeartbeat();
@@ -367,10 +368,7 @@ export class JobRunner {
     const rec = this.#ends.overlay(stored);
     const running = this.#current?.id === rec.id && rec.state === 'running' ? this.#current : null;
     const job = toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
-    const holder = leaseHolder(rec.owner, rec.leaseExpiresAtMs, this.owner, this.#clock.nowMs());
-    return holder === 'elsewhere' && rec.owner
-      ? { ...job, runningElsewhere: { pid: rec.owner.pid, host: rec.owner.host } }
-      : job;
+    return { ...job, ...runningElsewhere(rec, this.owner, this.#clock.nowMs()) };
   }
 
   #emit(rec: JobRecord, force: boolean): void {

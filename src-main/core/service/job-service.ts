@@ -1,7 +1,7 @@
 import { type Job, type JobFailure, type JobRunReport, type JobStart, type MethodOutput } from '@contract';
 import { AppError } from '../errors';
 import { JobRunner } from '../jobs';
-import { leaseHolder, systemClock, type JobClock } from '../jobs/job-lease';
+import { runningElsewhere, systemClock, type JobClock } from '../jobs/job-lease';
 import { parseJobParams } from '../jobs/job-params';
 import { type StoredJobStart } from '../jobs/job-types';
 import {
@@ -42,9 +42,6 @@ interface ForegroundRun {
   readonly failed: number;
   readonly failedImages: JobFailure[];
 }
-
-/** Compares lease holders when this process runs no job of the project (no runner yet). */
-const NOBODY = { id: '', pid: 0, host: '' };
 
 const claimKey = (kind: string, params: unknown): string => `${kind}:${JSON.stringify(params)}`;
 
@@ -159,9 +156,7 @@ export class JobService {
       items: store.itemCounts(r.id),
       createdAt: new Date(r.createdAtMs).toISOString(),
       finishedAt: r.finishedAtMs === null ? null : new Date(r.finishedAtMs).toISOString(),
-      ...(r.owner && leaseHolder(r.owner, r.leaseExpiresAtMs, self ?? NOBODY, nowMs) === 'elsewhere'
-        ? { runningElsewhere: { pid: r.owner.pid, host: r.owner.host } }
-        : {}),
+      ...runningElsewhere(r, self, nowMs),
     }));
   }
 
