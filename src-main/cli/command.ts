@@ -26,7 +26,18 @@ export interface CliCommand {
    */
   readonly fields?: Readonly<Record<string, string>>;
   run(args: CliArgs, cli: CliContext): Promise<unknown>;
+  /**
+   * Whether a result that was printed still means a failure (a job run that ended failed, or with failed
+   * images): then its message goes to stderr and the exit code says so. Default: every result is success.
+   */
+  verdict?(result: unknown): CliVerdict;
 }
+
+/** What a printed result means for the exit code: 0, 1 (failed) or 3 (finished, some items failed). */
+export type CliVerdict =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'some_failed'; readonly message: string };
 
 export interface CliArgs {
   readonly positionals: readonly string[];

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { InputIssueSchema, type ApiError, type InputIssue, type ProjectInfo } from '@contract';
 import { APP_VERSION, appRootFrom, createRadioLabelService, type ServiceOptions } from '../core/api';
 import { CliCallError, cliApi } from './cli-api';
-import { CliUsageError, type CliArgs, type CliCommand, type CliContext } from './command';
+import { CliUsageError, type CliArgs, type CliCommand, type CliContext, type CliVerdict } from './command';
 import { progressLines } from './progress';
 
 export interface CliOutput {
@@ -10,8 +10,11 @@ export interface CliOutput {
   stderr(text: string): void;
 }
 
-/** Exit codes: 0 done, 1 failed, 2 the input was refused (usage), 130 interrupted (Ctrl-C). */
-const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes: 0 done, 1 failed (also a job that ended failed, e.g. on a full disk), 2 the input was refused
+ * (usage), 3 a job finished but some of its images failed (listed), 130 interrupted (Ctrl-C).
+ */
+const EXIT = { ok: 0, failed: 1, usage: 2, someFailed: 3, interrupted: 130 } as const;
 
 /** Finds the command whose path is the longest prefix of argv. */
 export function matchCommand(
@@ -125,7 +128,9 @@ export async function runCli(
   try {
     const result = await command.run(args, cli);
     out.stdout(JSON.stringify(result, null, 2));
-    return EXIT.ok;
+    const verdict = command.verdict?.(result) ?? { kind: 'ok' };
+    if (verdict.kind !== 'ok') out.stderr(`${name}: ${verdict.message}`);
+    return exitCodeOf(verdict);
   } catch (e) {
     if (e instanceof CliUsageError) return usage(e.message);
     if (!(e instanceof CliCallError)) {
@@ -148,6 +153,17 @@ export async function runCli(
     interrupt?.removeEventListener('abort', onInterrupt);
     unsubscribe();
     await service.dispose();
+  }
+}
+
+function exitCodeOf(verdict: CliVerdict): number {
+  switch (verdict.kind) {
+    case 'ok':
+      return EXIT.ok;
+    case 'failed':
+      return EXIT.failed;
+    case 'some_failed':
+      return EXIT.someFailed;
   }
 }
 

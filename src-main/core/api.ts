@@ -11,6 +11,7 @@ import { ProjectSession } from './service/project-session';
 import { createBatchHandlers } from './service/batch-handlers';
 import { createExportHandlers } from './service/export-handlers';
 import { JobService } from './service/job-service';
+import { type JobClock } from './jobs/job-lease';
 import { createInferenceHandlers } from './service/inference-handlers';
 import { InferenceService } from './service/inference-service';
 import { SegmentService } from './service/segment-service';
@@ -41,6 +42,8 @@ export interface ServiceOptions {
   readonly modelConverters?: ModelConverters;
   /** Another model catalogue (tests); `models/catalogue.json` by default. */
   readonly cataloguePath?: string;
+  /** Time for job leases and their heartbeat (tests move a manual clock); the system's by default. */
+  readonly jobClock?: JobClock;
 }
 
 export type { MediaBody };
@@ -116,7 +119,10 @@ export function createRadioLabelService(options: ServiceOptions): RadioLabelServ
   });
   // Work folders of installs that a crash or kill -9 interrupted; live installs (any process) are kept.
   void models.sweep().catch(() => undefined);
-  const jobs = new JobService(session, inference, events, { ownJobsOnly: !interactive });
+  const jobs = new JobService(session, inference, events, {
+    ownJobsOnly: !interactive,
+    ...(options.jobClock ? { clock: options.jobClock } : {}),
+  });
   const downloads = new DownloadStore();
 
   const core: Omit<ServiceHandlers, 'dialogs'> = translateStoreErrors(

@@ -1,4 +1,4 @@
-import { type JobImages, type LabelId } from '@contract';
+import { type Job, type JobFailure, type JobImages, type LabelId } from '@contract';
 import { parseLabelPrompt } from '../arg-syntax';
 import {
   CliUsageError,
@@ -11,9 +11,32 @@ import {
   stringFlag,
   stringList,
   type CliCommand,
+  type CliVerdict,
 } from '../command';
 
 const SPEC_FIELDS = { 'params.modelId': '--model', 'params.resolution': '--resolution' };
+
+/** The part of every job run report that says how the job ended. */
+interface RunOutcome {
+  readonly job: Job;
+  readonly failed: number;
+  readonly failedImages: readonly JobFailure[];
+}
+
+/**
+ * A job that ended failed (full disk, …) fails the command; failed images are named one per line, never
+ * counted as processed, and make the exit code 3 when the rest went through.
+ */
+export function jobVerdict(result: unknown): CliVerdict {
+  const { job, failed, failedImages } = result as RunOutcome;
+  const lines = failedImages.map((f) => `  failed: ${f.name} (image ${f.imageId}): ${f.error}`);
+  if (failedImages.length < failed) lines.push(`  … and ${failed - failedImages.length} more`);
+  const list = lines.length > 0 ? `\n${lines.join('\n')}` : '';
+  if (job.state === 'failed')
+    return { kind: 'failed', message: `job ${job.id} failed: ${job.error ?? 'no reason given'}${list}` };
+  if (failed > 0) return { kind: 'some_failed', message: `${failed} of ${job.total} images failed:${list}` };
+  return { kind: 'ok' };
+}
 
 /** The batch jobs, run in the foreground (Ctrl-C leaves them resumable: the same command carries on). */
 export const jobCommands: readonly CliCommand[] = [
@@ -24,6 +47,7 @@ export const jobCommands: readonly CliCommand[] = [
     usage: 'embed <project> [--model id] [--resolution N]',
     options: SPEC_OPTIONS,
     fields: SPEC_FIELDS,
+    verdict: jobVerdict,
     run(args, cli) {
       return cli.inProject(positional(args, 0, 'project'), async () =>
         cli.api.jobs.run({ kind: 'embed', params: { ...(await modelSpec(args, cli)), images: 'uncached' } }),
@@ -49,6 +73,7 @@ export const jobCommands: readonly CliCommand[] = [
       'params.minScore': '--min-score',
       'params.minAreaPx': '--min-area',
     },
+    verdict: jobVerdict,
     run(args, cli) {
       const prompts = stringList(args, 'prompt').map(parseLabelPrompt);
       if (prompts.length === 0)
@@ -91,6 +116,7 @@ export const jobCommands: readonly CliCommand[] = [
       'params.threshold': '--threshold',
       'params.minScore': '--min-score',
     },
+    verdict: jobVerdict,
     run(args, cli) {
       const name = stringFlag(args, 'label');
       return cli.inProject(positional(args, 0, 'project'), async () => {

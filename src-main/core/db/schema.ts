@@ -235,5 +235,17 @@ ALTER TABLE labels ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
 CREATE UNIQUE INDEX labels_category_id ON labels (category_id) WHERE category_id IS NOT NULL;
 `;
 
-export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7];
+/**
+ * v8: job leases. A queued or running job is held by one runner (a random id, with its pid and host for
+ * people) until its lease expires; the runner's heartbeat renews it. Another process takes a job over only
+ * after the lease has run out, so a job a live CLI runs is never computed twice by the app.
+ */
+const v8 = `
+ALTER TABLE jobs ADD COLUMN owner_id TEXT;
+ALTER TABLE jobs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE jobs ADD COLUMN owner_host TEXT;
+ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+`;
+
+export const MIGRATIONS: readonly string[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,16 +1,23 @@
 import { type ImageId, type JobId, type Job, type JobKind } from '@contract';
-import { InvalidInputError } from '../db/errors';
+import { ConflictError, InvalidInputError, IoError } from '../db/errors';
+import { toContractJob, type JobOwner, type JobRecord, type JobsRepo } from '../db/jobs-repo';
 import { type Project } from '../project';
+import { DiskReserve, noRoomForJobs } from './disk-reserve';
+import { JobEnds } from './job-ends';
 import { EtaEstimator } from './eta';
-import { toContractJob, type JobRecord, type JobsRepo } from '../db/jobs-repo';
-import { parseJobParams, startHandler } from './job-params';
 import {
-  type AnyJobHandler,
-  type ItemOutcome,
-  type ItemProcessor,
-  type JobContext,
-  type StoredJobStart,
-} from './job-types';
+  JOB_HEARTBEAT_MS,
+  JOB_LEASE_MS,
+  leaseHolder,
+  runningElsewhere,
+  newJobOwner,
+  systemClock,
+  type JobClock,
+} from './job-lease';
+import { parseJobParams, startHandler } from './job-params';
+import { LeaseLostError, processItems, type ItemLoop } from './job-items';
+import { failureSummary, heldElsewhere, messageOf, takenOver, withFailures } from './job-report';
+import { type AnyJobHandler, type ItemProcessor, type JobContext, type StoredJobStart } from './job-types';
 import { PriorityScheduler } from './priority-scheduler';
 
 export interface JobRunnerOptions {
@@ -23,6 +30,10 @@ export interface JobRunnerOptions {
   readonly progressIntervalMs?: number;
   /** Which queued jobs this runner takes (the CLI runs only its own job); default all. */
   readonly accept?: (job: JobRecord) => boolean;
+  /** Time for leases and the heartbeat (default: the system's; tests move a manual clock). */
+  readonly clock?: JobClock;
+  /** This runner as the holder of its jobs (default: a fresh owner of this process). */
+  readonly owner?: JobOwner;
 }
 
 type ProgressListener = (job: Job) => void;
@@ -31,27 +42,40 @@ interface Running {
   readonly id: JobId;
   readonly controller: AbortController;
   readonly eta: EtaEstimator;
-  /** What an abort means: the user cancelled, or the app is closing (then the job resumes next time). */
-  abortAs: 'cancelled' | 'queued';
+  /**
+   * What an abort means: the user cancelled; the app is closing (the job is let go, to resume next time);
+   * or another process took the job over after this runner's lease ran out (nothing more is written).
+   */
+  abortAs: 'cancelled' | 'queued' | 'lost';
   lastEmitMs: number;
 }
 
 /**
- * Runs the persisted job queue, one job at a time, item by item. Progress goes to listeners as the
- * contract's Job (with an ETA), cancel aborts the running item, and `resumeInterrupted` puts jobs that a
- * crash or quit left `running` back in the queue: their finished items are skipped.
+ * Runs the persisted job queue, one job at a time, item by item. Each job it takes is leased to it (see
+ * job-lease.ts) and a heartbeat renews the lease while the runner lives, so a second process never
+ * computes the same job; `resumeInterrupted` takes over jobs whose runner died (lease run out), and a
+ * resumed job skips its finished items. Progress goes to listeners as the contract's Job (with an ETA);
+ * cancel aborts the running item.
  */
 export class JobRunner {
   readonly store: JobsRepo;
   readonly scheduler: PriorityScheduler;
+  readonly owner: JobOwner;
   readonly #project: Project;
   readonly #handlers = new Map<JobKind, AnyJobHandler>();
   readonly #listeners = new Set<ProgressListener>();
   readonly #log: (message: string) => void;
   readonly #intervalMs: number;
   readonly #accept: ((job: JobRecord) => boolean) | undefined;
+  readonly #clock: JobClock;
+  readonly #reserve: DiskReserve;
+  readonly #items: ItemLoop;
+  #stopHeartbeat: (() => void) | null = null;
+  /** Set by resumeInterrupted: each heartbeat also takes over jobs whose runner has gone since. */
+  #adopting = false;
   #loop: Promise<void> | null = null;
   #current: Running | null = null;
+  readonly #ends: JobEnds;
   #closed = false;
 
   constructor(opts: JobRunnerOptions) {
@@ -61,7 +85,25 @@ export class JobRunner {
     this.#log = opts.log ?? (() => {});
     this.#intervalMs = opts.progressIntervalMs ?? 100;
     this.#accept = opts.accept;
+    this.#clock = opts.clock ?? systemClock;
+    this.#reserve = new DiskReserve(opts.project.dir);
+    this.owner = opts.owner ?? newJobOwner();
     for (const h of opts.handlers) this.#handlers.set(h.kind, h);
+    this.#ends = new JobEnds(
+      this.store,
+      this.owner,
+      this.#reserve,
+      this.#clock,
+      this.#project.dbFile,
+      this.#log,
+    );
+    this.#items = {
+      project: this.#project,
+      store: this.store,
+      owner: this.owner,
+      scheduler: this.scheduler,
+      log: this.#log,
+    };
   }
 
   /** Subscribes to progress; returns the unsubscribe function. */
@@ -70,28 +112,41 @@ export class JobRunner {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Validates, persists and queues a job; it starts as soon as the jobs before it are finished. */
+  /** Validates, persists and queues a job, held by this runner; it starts when the jobs before it are done. */
   submit(start: StoredJobStart, imageIds: readonly ImageId[]): Job {
     if (this.#closed) throw new Error('the job runner is closed');
     const { kind } = start;
     if (!this.#handlers.has(kind))
       throw new InvalidInputError('kind', `no handler for job kind "${kind}" is registered`);
     const params = parseJobParams(kind, start.params);
-    const rec = this.store.create(kind, params, imageIds);
+    // No room for a job to record its end: refused before anything is written.
+    if (this.#reserve.ensure() === 'full')
+      throw new IoError('disk_full', noRoomForJobs(this.#project.dbFile));
+    const nowMs = this.#clock.nowMs();
+    const rec = this.store.create(kind, params, imageIds, {
+      owner: this.owner,
+      untilMs: nowMs + JOB_LEASE_MS,
+      nowMs,
+    });
+    this.#startHeartbeat();
     this.#emit(rec, true);
     this.kick();
-    return toContractJob(rec);
+    return this.#toJob(rec);
   }
 
   /**
    * Resumes the unfinished job of this kind with the same params if there is one (a command run again
-   * after a crash), else submits a new one. Returns the job and whether it was resumed.
+   * after a crash), else submits a new one. Returns the job and whether it was resumed. A job that another
+   * live process holds is refused (conflict): it runs there, and is not computed twice.
    */
   submitOrResume(start: StoredJobStart, imageIds: readonly ImageId[]): { job: Job; resumed: boolean } {
     const existing = this.store.findUnfinished(start.kind, parseJobParams(start.kind, start.params));
     if (!existing) return { job: this.submit(start, imageIds), resumed: false };
-    if (existing.state === 'running' && this.#current?.id !== existing.id)
-      this.store.setState(existing.id, 'queued');
+    const nowMs = this.#clock.nowMs();
+    const holder = leaseHolder(existing, this.owner, nowMs);
+    if (holder === 'elsewhere') throw new ConflictError(heldElsewhere(existing), { jobId: existing.id });
+    if (holder === 'none') this.store.releaseIfExpired(existing.id, nowMs);
+    this.#startHeartbeat();
     this.kick();
     return { job: this.get(existing.id), resumed: true };
   }
@@ -104,23 +159,26 @@ export class JobRunner {
     return this.store.list(limit).map((r) => this.#toJob(r));
   }
 
-  /** Cancels a queued or running job (a finished one is returned unchanged). */
+  /** Cancels a queued or running job, here or in another process (a finished one is returned unchanged). */
   cancel(jobId: JobId): Job {
-    const rec = this.store.get(jobId);
-    if (this.#current?.id === jobId) {
-      this.#current.abortAs = 'cancelled';
-      this.#current.controller.abort(new Error(`job ${jobId} was cancelled`));
-      return this.#toJob(this.store.setState(jobId, 'cancelled'));
-    }
-    if (rec.state !== 'queued' && rec.state !== 'running') return this.#toJob(rec);
-    const next = this.store.setState(jobId, 'cancelled');
-    this.#emit(next, true);
-    return this.#toJob(next);
+    const rec = this.store.cancel(jobId, this.#clock.nowMs());
+    // A run here ends it (and emits): the item in flight still commits, nothing after it runs.
+    if (this.#current?.id === jobId) this.#abortCurrent('cancelled', new Error(`job ${jobId} was cancelled`));
+    else if (rec.state === 'cancelled') this.#emit(rec, true);
+    return this.#toJob(rec);
   }
 
-  /** After an app start: jobs left running go back to the queue, and the queue starts. */
+  /**
+   * When a project opens in the app or the server: jobs whose runner has gone (its lease ran out, e.g. a
+   * killed CLI) go back to the queue and the queue starts; from now on each heartbeat does the same for
+   * runners that go later. Jobs a live process holds are left to it. Returns how many were taken over.
+   */
   resumeInterrupted(): number {
-    const n = this.store.requeueInterrupted();
+    // A project open read-only runs no jobs: nothing to take over, no lease to write.
+    if (this.#project.readOnly) return 0;
+    this.#adopting = true;
+    const n = this.store.releaseExpired(this.#clock.nowMs());
+    this.#startHeartbeat();
     this.kick();
     return n;
   }
@@ -128,13 +186,18 @@ export class JobRunner {
   /** Starts the queue if it is idle. */
   kick(): void {
     if (this.#closed || this.#loop) return;
+    let stopped = false;
     this.#loop = this.#drain()
-      .catch((e: unknown) => this.#log(`the job queue stopped: ${messageOf(e)}`))
+      .catch((e: unknown) => {
+        stopped = true;
+        this.#log(`the job queue stopped: ${messageOf(e)}`);
+      })
       .finally(() => {
         this.#loop = null;
+        if (stopped || this.#closed) return;
         // A job submitted while the loop was finishing must not wait for the next kick.
         try {
-          if (!this.#closed && this.store.nextQueued(this.#accept)) this.kick();
+          if (this.#nextQueued()) this.kick();
         } catch (e) {
           this.#log(`the job queue stopped: ${messageOf(e)}`);
         }
@@ -153,29 +216,98 @@ export class JobRunner {
     return this.get(jobId);
   }
 
-  /** Stops the running job so that it resumes on the next start, and waits for it. */
+  /** Stops the running job and lets go of this runner's jobs, so that they resume on the next start. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#current) {
-      this.#current.abortAs = 'queued';
-      this.#current.controller.abort(new Error('the app is closing'));
-    }
+    this.#abortCurrent('queued', new Error('the app is closing'));
     await this.whenIdle();
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = null;
+    this.#reserve.release();
+    if (this.#project.readOnly) return;
+    try {
+      for (const rec of this.#ends.saveUnsaved()) this.#emit(rec, true);
+      this.store.letGo(this.owner);
+    } catch (e) {
+      // Unwritable now (full disk): the leases run out by themselves.
+      this.#log(`could not let go of this process's jobs: ${messageOf(e)}`);
+    }
+  }
+
+  #abortCurrent(as: Running['abortAs'], reason: Error): void {
+    if (!this.#current) return;
+    this.#current.abortAs = as;
+    this.#current.controller.abort(reason);
+  }
+
+  #startHeartbeat(): void {
+    if (this.#stopHeartbeat || this.#closed) return;
+    this.#stopHeartbeat = this.#clock.every(JOB_HEARTBEAT_MS, () => this.#heartbeat());
+  }
+
+  /** Renews this runner's leases, stops a run whose job was cancelled or taken over elsewhere, adopts orphans. */
+  #heartbeat(): void {
+    try {
+      const nowMs = this.#clock.nowMs();
+      for (const rec of this.#ends.saveUnsaved()) this.#emit(rec, true);
+      this.store.renewLeases(this.owner, nowMs + JOB_LEASE_MS);
+      const rec = this.#current && this.store.get(this.#current.id);
+      if (rec && rec.owner?.id !== this.owner.id)
+        this.#abortCurrent('lost', new LeaseLostError(takenOver(rec)));
+      else if (rec?.state === 'cancelled')
+        this.#abortCurrent('cancelled', new Error(`job ${rec.id} was cancelled`));
+      if (this.#adopting && !this.#closed && this.store.releaseExpired(nowMs) > 0) this.kick();
+    } catch (e) {
+      // A full disk or a lock: the next beat tries again (the lease outlasts several beats).
+      this.#log(`job leases could not be renewed: ${messageOf(e)}`);
+    }
+  }
+
+  /** The next queued job this runner may take, other than those it could not start (and `passed`). */
+  #nextQueued(passed?: ReadonlySet<JobId>): JobRecord | undefined {
+    return this.store.nextQueued(
+      this.owner,
+      this.#clock.nowMs(),
+      (j) => !this.#ends.has(j.id) && !passed?.has(j.id) && (this.#accept?.(j) ?? true),
+    );
   }
 
   async #drain(): Promise<void> {
+    const passed = new Set<JobId>();
     for (;;) {
       if (this.#closed) return;
-      const job = this.store.nextQueued(this.#accept);
+      const job = this.#nextQueued(passed);
       if (!job) return;
-      await this.#run(job);
+      passed.add(job.id);
+      const nowMs = this.#clock.nowMs();
+      let claimed: boolean;
+      try {
+        // A job that could not record its end must not start: it would stay 'running' with no reason.
+        if (this.#reserve.ensure() === 'full') {
+          this.#emit(
+            this.store.failQueued(job.id, this.owner, noRoomForJobs(this.#project.dbFile), nowMs),
+            true,
+          );
+          continue;
+        }
+        claimed = this.store.claim(job.id, this.owner, nowMs, nowMs + JOB_LEASE_MS);
+      } catch (e) {
+        // Unwritable project (full disk): the job cannot even start; it stays queued in the file.
+        this.#ends.couldNotStart(job.id, e);
+        this.#emit(job, true);
+        continue;
+      }
+      // Another process may claim it between the read and here: then it is theirs.
+      if (!claimed) continue;
+      this.#startHeartbeat();
+      await this.#run(this.store.get(job.id));
     }
   }
 
   async #run(job: JobRecord): Promise<void> {
     const handler = this.#handlers.get(job.kind);
     if (!handler) {
-      this.#emit(this.store.setState(job.id, 'failed', `no handler for job kind "${job.kind}"`), true);
+      this.#finish(job.id, 'failed', `no handler for job kind "${job.kind}"`);
       return;
     }
     const running: Running = {
@@ -187,7 +319,7 @@ export class JobRunner {
     };
     this.#current = running;
     const { signal } = running.controller;
-    this.#emit(this.store.setState(job.id, 'running'), true);
+    this.#emit(job, true);
     const ctx: JobContext = {
       jobId: job.id,
       project: this.#project,
@@ -202,66 +334,45 @@ export class JobRunner {
     let processor: ItemProcessor | undefined;
     try {
       processor = await startHandler(handler, job.params, ctx);
-      const stopReason = await this.#processItems(job.id, processor, running);
+      const stopReason = await processItems(this.#items, job.id, processor, signal, () => {
+        running.eta.tick();
+        this.#emit(this.store.get(job.id), false);
+      });
       const rec = this.store.get(job.id);
-      const failure = rec.failed > 0 ? this.store.firstFailure(job.id) : undefined;
-      const error =
-        stopReason ??
-        (failure
-          ? `${rec.failed} of ${rec.total} images failed; image ${failure.imageId}: ${failure.error}`
-          : null);
-      this.#emit(this.store.setState(job.id, 'done', error), true);
+      const failures = rec.failed > 0 ? this.store.failures(job.id, 5) : [];
+      this.#finish(job.id, 'done', withFailures(stopReason, failureSummary(rec, failures)));
     } catch (e) {
-      const state = signal.aborted ? running.abortAs : 'failed';
-      this.#emit(this.store.setState(job.id, state, state === 'failed' ? messageOf(e) : null), true);
+      if (e instanceof LeaseLostError || running.abortAs === 'lost' || !this.#holds(job.id)) {
+        this.#log(e instanceof LeaseLostError ? e.message : takenOver(this.store.get(job.id)));
+        this.#emit(this.store.get(job.id), true);
+      } else if (signal.aborted) {
+        this.#finish(job.id, running.abortAs, null);
+      } else {
+        this.#finish(job.id, 'failed', messageOf(e));
+      }
     } finally {
       processor?.close?.();
       this.#current = null;
     }
   }
 
-  /** Returns the stop reason when a processor stopped the job early. */
-  async #processItems(jobId: JobId, processor: ItemProcessor, running: Running): Promise<string | undefined> {
-    const { signal } = running.controller;
-    let after = 0;
-    for (;;) {
-      const page = this.store.pendingItems(jobId, after);
-      if (page.length === 0) return undefined;
-      for (const imageId of page) {
-        after = imageId;
-        signal.throwIfAborted();
-        await this.scheduler.yieldToInteractive(signal);
-        const outcome = await this.#processOne(processor, imageId, signal);
-        switch (outcome.kind) {
-          case 'done':
-            this.store.completeItem(jobId, imageId, outcome.commit);
-            break;
-          case 'failed':
-            this.store.failItem(jobId, imageId, outcome.error);
-            this.#log(`job ${jobId}: image ${imageId} failed: ${outcome.error}`);
-            break;
-          case 'stop':
-            this.store.skipPending(jobId, outcome.reason);
-            return outcome.reason;
-        }
-        running.eta.tick();
-        this.#emit(this.store.get(jobId), false);
-      }
-    }
+  #finish(jobId: JobId, state: 'done' | 'failed' | 'cancelled' | 'queued', error: string | null): void {
+    this.#emit(this.#ends.write(jobId, state, error), true);
   }
 
-  async #processOne(processor: ItemProcessor, imageId: ImageId, signal: AbortSignal): Promise<ItemOutcome> {
+  #holds(jobId: JobId): boolean {
     try {
-      return await processor.process(imageId);
-    } catch (e) {
-      if (signal.aborted) throw e;
-      return { kind: 'failed', error: messageOf(e) };
+      return this.store.get(jobId).owner?.id === this.owner.id;
+    } catch {
+      return true;
     }
   }
 
-  #toJob(rec: JobRecord): Job {
+  #toJob(stored: JobRecord): Job {
+    const rec = this.#ends.overlay(stored);
     const running = this.#current?.id === rec.id && rec.state === 'running' ? this.#current : null;
-    return toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
+    const job = toContractJob(rec, running ? running.eta.etaMs(rec.total - rec.done) : null);
+    return { ...job, ...runningElsewhere(rec, this.owner, this.#clock.nowMs()) };
   }
 
   #emit(rec: JobRecord, force: boolean): void {
@@ -278,8 +389,4 @@ export class JobRunner {
       }
     }
   }
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

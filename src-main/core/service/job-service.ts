@@ -1,6 +1,7 @@
-import { type Job, type JobRunReport, type JobStart, type MethodOutput } from '@contract';
+import { type Job, type JobFailure, type JobRunReport, type JobStart, type MethodOutput } from '@contract';
 import { AppError } from '../errors';
 import { JobRunner } from '../jobs';
+import { runningElsewhere, systemClock, type JobClock } from '../jobs/job-lease';
 import { parseJobParams } from '../jobs/job-params';
 import { type StoredJobStart } from '../jobs/job-types';
 import {
@@ -16,6 +17,8 @@ import { type InferenceService } from './inference-service';
 import { type ProjectSession } from './project-session';
 
 export interface JobServiceOptions {
+  /** Time for job leases (tests move a manual clock); the system's by default. */
+  readonly clock?: JobClock;
   /**
    * Run only the jobs this process asked for, and leave interrupted ones alone (the CLI: jobs the app
    * queued in the project stay for the app). Otherwise the runner takes the whole queue and resumes
@@ -30,6 +33,14 @@ interface ProjectRunner {
   /** kind + params of the jobs this process asked for (ownJobsOnly). */
   readonly claimed: Set<string>;
   readonly unsubscribe: () => void;
+}
+
+/** How a foreground job ended, with the images it could not process (for the run reports). */
+interface ForegroundRun {
+  readonly job: Job;
+  readonly resumed: boolean;
+  readonly failed: number;
+  readonly failedImages: JobFailure[];
 }
 
 const claimKey = (kind: string, params: unknown): string => `${kind}:${JSON.stringify(params)}`;
@@ -85,27 +96,25 @@ export class JobService {
           `embedding with model "${spec.modelId}" on ${p.active}${p.fallbackReason ? ` (fallback from ${p.requested}: ${p.fallbackReason})` : ''}`,
         );
         const alreadyCached = cacheStatus(project, spec).cached.length;
-        const { job, resumed } = await this.#runToEnd(project, stored);
+        const ran = await this.#runToEnd(project, stored);
         return {
           model: spec.modelId,
           provider: this.inference.providerStatus(),
           resolution: spec.resolution === undefined ? 'default' : String(spec.resolution),
           images: project.images.count(),
-          embedded: job.done,
+          embedded: ran.job.done - ran.failed,
           cached: alreadyCached,
-          job,
-          resumed,
+          ...ran,
           seconds: Math.round(performance.now() - t0) / 1000,
         };
       }
       case 'auto_label': {
         const { proposals } = project;
         const before = proposals.counts().pending;
-        const { job, resumed } = await this.#runToEnd(project, stored);
+        const ran = await this.#runToEnd(project, stored);
         const queue = proposals.reviewQueue();
         return {
-          job,
-          resumed,
+          ...ran,
           model: stored.params.modelId,
           proposalsAdded: proposals.counts().pending - before,
           review: { images: queue.length, proposals: queue.reduce((n, q) => n + q.pending, 0) },
@@ -117,10 +126,9 @@ export class JobService {
         const { exemplars, targets } = propagationSplit(project, label.id);
         const { proposals } = project;
         const before = proposals.counts().pending;
-        const { job, resumed } = await this.#runToEnd(project, stored);
+        const ran = await this.#runToEnd(project, stored);
         return {
-          job,
-          resumed,
+          ...ran,
           label: { id: label.id, name: label.name },
           exemplarImages: exemplars.length,
           targetImages: targets.length,
@@ -132,7 +140,10 @@ export class JobService {
 
   /** Stored jobs, newest first, with their params and item counts (no runner needed). */
   history(limit: number): MethodOutput<'jobs', 'history'> {
-    const store = this.session.require().jobs;
+    const project = this.session.require();
+    const store = project.jobs;
+    const self = this.#current?.project === project ? this.#current.runner.owner : null;
+    const nowMs = (this.options.clock ?? systemClock).nowMs();
     return store.list(limit).map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -145,10 +156,11 @@ export class JobService {
       items: store.itemCounts(r.id),
       createdAt: new Date(r.createdAtMs).toISOString(),
       finishedAt: r.finishedAtMs === null ? null : new Date(r.finishedAtMs).toISOString(),
+      ...runningElsewhere(r, self, nowMs),
     }));
   }
 
-  async #runToEnd(project: Project, stored: StoredJobStart): Promise<{ job: Job; resumed: boolean }> {
+  async #runToEnd(project: Project, stored: StoredJobStart): Promise<ForegroundRun> {
     const { runner, claimed } = this.#projectRunner();
     claimed.add(claimKey(stored.kind, stored.params));
     const { job, resumed } = runner.submitOrResume(stored, resolveJobImages(project, stored));
@@ -156,13 +168,21 @@ export class JobService {
     const ended = await runner.runToEnd(job.id);
     // The runner stopped before the job ended (the project is closing: Ctrl-C in the CLI, another project
     // opened): the job stays queued and resumes when the same job is asked for again.
+    if (ended.runningElsewhere) {
+      const { pid, host } = ended.runningElsewhere;
+      throw new AppError(
+        'conflict',
+        `job ${ended.id} (${ended.kind}) was taken over by another process (pid ${pid} on ${host}) at ${ended.done}/${ended.total}: it finishes there`,
+      );
+    }
     if (ended.state === 'queued' || ended.state === 'running') {
       throw new AppError(
         'cancelled',
         `job ${ended.id} (${ended.kind}) was interrupted at ${ended.done}/${ended.total}: run it again to resume`,
       );
     }
-    return { job: ended, resumed };
+    const { failed } = project.jobs.get(ended.id);
+    return { job: ended, resumed, failed, failedImages: failed > 0 ? project.jobs.failures(ended.id) : [] };
   }
 
   /**
@@ -202,6 +222,7 @@ export class JobService {
       handlers: intelligenceJobHandlers(this.inference.rawEngine()),
       scheduler: this.inference.scheduler,
       log: (message) => this.#log(message),
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
       ...(this.options.ownJobsOnly ? { accept: (job) => claimed.has(claimKey(job.kind, job.params)) } : {}),
     });
     const unsubscribe = runner.onProgress((job) => this.events.emit({ kind: 'job_progress', job }));

@@ -18,6 +18,11 @@ export const JobSchema = z.object({
   error: z.string().nullable(),
   /** What the job skipped but went on without (e.g. a label whose prompt the model cannot embed). */
   warnings: z.array(z.string()),
+  /**
+   * Present when another live process (a CLI run, a second app) holds the job: it runs there and is not
+   * computed here; if that process dies, the job is taken over once its lease runs out.
+   */
+  runningElsewhere: z.object({ pid: z.number().int(), host: z.string() }).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
@@ -107,7 +112,16 @@ export const JOB_PARAMS_SCHEMAS = {
 } as const satisfies { readonly [K in JobKind]: z.ZodType<JobParams<K>> };
 
 const count = z.number().int().nonnegative();
-const run = { job: JobSchema, resumed: z.boolean() };
+/** An image the job could not process, with its file name and why. */
+export const JobFailureSchema = z.object({ imageId: ImageIdSchema, name: z.string(), error: z.string() });
+export type JobFailure = z.infer<typeof JobFailureSchema>;
+const run = {
+  job: JobSchema,
+  resumed: z.boolean(),
+  /** Images that failed (not processed); the first 1000 are listed in failedImages. */
+  failed: count,
+  failedImages: z.array(JobFailureSchema),
+};
 
 /** What a foreground run (`jobs.run`) reports, by kind. */
 export const EmbedRunSchema = z.object({
@@ -116,6 +130,7 @@ export const EmbedRunSchema = z.object({
   /** "default", or the short side in pixels. */
   resolution: z.string(),
   images: count,
+  /** Images embedded by this run (failed ones are not counted: they are in failed/failedImages). */
   embedded: count,
   /** Already cached before the run. */
   cached: count,
@@ -152,6 +167,7 @@ export const JobRecordSchema = z.object({
   items: z.object({ pending: count, done: count, failed: count, skipped: count }),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  runningElsewhere: JobSchema.shape.runningElsewhere,
 });
 
 export const jobsGroup = {

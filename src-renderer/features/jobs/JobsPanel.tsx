@@ -75,7 +75,11 @@ export function JobsPanel(): React.JSX.Element {
           <li key={j.id} className="job">
             <span className="small">
               {KIND_NAMES[j.kind]} · {j.state} · {j.done}/{j.total}{' '}
-              {j.state === 'running' ? eta(j.etaMs) : ''}
+              {j.runningElsewhere
+                ? `in another process (pid ${j.runningElsewhere.pid})`
+                : j.state === 'running'
+                  ? eta(j.etaMs)
+                  : ''}
             </span>
             <progress max={Math.max(1, j.total)} value={j.done} />
             {(j.state === 'running' || j.state === 'queued') && (

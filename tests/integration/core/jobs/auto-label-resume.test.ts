@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../../../../src-main/core/db/open-db';
+import { JOB_LEASE_MS } from '../../../../src-main/core/jobs/job-lease';
 import { builtChild, removeBuiltChildren } from '../../../fixtures/child/built-child';
 import { firstEvent } from '../../../fixtures/wait';
 import { createSyntheticProject, randomScene } from '../intelligence/helpers/synthetic-project';
@@ -46,8 +47,9 @@ interface Child {
   readonly reached: (done: number) => Promise<void>;
 }
 
-function startChild(): Child {
-  const proc = spawn(process.execPath, [child, projectDir, path.join(root, 'data')], {
+/** `lateByMs`: the child's lease time runs that far ahead (a start after the killed run's lease ran out). */
+function startChild(lateByMs = 0): Child {
+  const proc = spawn(process.execPath, [child, projectDir, path.join(root, 'data'), String(lateByMs)], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RADIOLABEL_INFERENCE_WORKER: worker },
@@ -96,7 +98,8 @@ describe('auto-label resume after SIGKILL', () => {
       expect(atKill, first.stderr()).toBeGreaterThan(0);
       expect(atKill).toBeLessThan(IMAGES);
 
-      const second = startChild();
+      // The killed child's job stays leased to it until the lease runs out; the second starts after that.
+      const second = startChild(JOB_LEASE_MS);
       expect(await second.exited, second.stderr()).toBe(0);
 
       const db = new Database(path.join(projectDir, PROJECT_DB_FILE), { readonly: true });

@@ -3,9 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ImageId, type Job } from '@contract';
+import { JOB_LEASE_MS } from '../../../../src-main/core/jobs/job-lease';
 import { JobRunner } from '../../../../src-main/core/jobs/job-runner';
 import { type ItemOutcome, type JobHandler } from '../../../../src-main/core/jobs/job-types';
 import { Project } from '../../../../src-main/core/project';
+import { fakeImages, gate } from '../../../fixtures/jobs/job-fixtures';
+import { ManualClock } from '../../../fixtures/jobs/manual-clock';
 
 let dir: string;
 let project: Project;
@@ -14,19 +17,7 @@ let ids: ImageId[];
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'rl-jobs-'));
   project = Project.create(dir);
-  ids = Array.from(
-    { length: 6 },
-    (_, i) =>
-      project.images.insert({
-        path: `img-${i}.png`,
-        name: `img-${i}.png`,
-        sha256: `sha-${i}`,
-        format: 'png',
-        bytes: 10,
-        widthPx: 8,
-        heightPx: 8,
-      }).id,
-  );
+  ids = fakeImages(project, 6);
 });
 
 afterEach(() => {
@@ -61,22 +52,6 @@ const seen = (): number[] =>
     .list({ status: 'done', limit: 100 })
     .items.map((i) => i.id)
     .sort((a, b) => a - b);
-
-/** A point an item stops at until released, and a promise that resolves once the item has reached it. */
-function gate(): { reached: Promise<void>; wait: () => Promise<void>; release: () => void } {
-  let arrive!: () => void;
-  let release!: () => void;
-  const reached = new Promise<void>((r) => (arrive = r));
-  const released = new Promise<void>((r) => (release = r));
-  return {
-    reached,
-    release,
-    wait: () => {
-      arrive();
-      return released;
-    },
-  };
-}
 
 describe('JobRunner', () => {
   it('runs a job to the end with progress events carrying counts and an ETA', async () => {
@@ -129,8 +104,11 @@ describe('JobRunner', () => {
     expect(runner.get(job.id)).toMatchObject({
       state: 'done',
       done: 6,
-      error: `1 of 6 images failed; image ${bad}: cannot decode`,
+      error: 'done with 1 of 6 failed: img-2.png (cannot decode)',
     });
+    expect(runner.store.failures(job.id)).toEqual([
+      { imageId: bad, name: 'img-2.png', error: 'cannot decode' },
+    ]);
     expect(seen()).toEqual(ids.filter((i) => i !== bad));
   });
 
@@ -188,8 +166,9 @@ describe('JobRunner', () => {
     fourth.release();
     await closing;
     expect(first.store.get(job.id).state).toBe('queued');
-    // A crash leaves it 'running': the next start puts it back in the queue.
-    first.store.setState(job.id, 'running');
+    // A crash leaves it 'running', held by a runner whose lease then runs out: the next start takes it.
+    const now = Date.now();
+    expect(first.store.claim(job.id, { id: 'crashed', pid: 1, host: 'h' }, now, now - 1)).toBe(true);
     const processed: ImageId[] = [];
     const second = new JobRunner({
       project,
@@ -208,26 +187,41 @@ describe('JobRunner', () => {
   });
 
   it('a runner with an accept filter leaves other queued jobs alone (the CLI runs only its own job)', async () => {
-    const other = new JobRunner({ project, handlers: [recordingHandler()], accept: () => false });
+    // `other` stands for a process that queued a job and then died: its clock (and heartbeat) stops.
+    const t0 = Date.now();
+    const otherClock = new ManualClock(t0);
+    const clock = new ManualClock(t0);
+    const other = new JobRunner({
+      project,
+      handlers: [recordingHandler()],
+      accept: () => false,
+      clock: otherClock,
+    });
     const foreign = other.submit(embedJob('app'), ids.slice(0, 2));
     const cli = new JobRunner({
       project,
       handlers: [recordingHandler()],
       accept: (j) => JSON.stringify(j.params) === JSON.stringify(embedJob('mine').params),
+      clock,
     });
     const { job, resumed } = cli.submitOrResume(embedJob('mine'), ids.slice(2, 4));
     expect(resumed).toBe(false);
     await cli.whenIdle();
     expect(cli.get(job.id).state).toBe('done');
-    expect(cli.get(foreign.id).state).toBe('queued');
+    expect(cli.get(foreign.id)).toMatchObject({ state: 'queued', runningElsewhere: { pid: process.pid } });
     expect(seen()).toEqual(ids.slice(2, 4));
-    // Run again with the same params after a crash: the unfinished job is resumed, not duplicated.
-    cli.store.setState(foreign.id, 'running');
-    const appRunner = new JobRunner({ project, handlers: [recordingHandler()] });
+    // The same command again while the other process's lease is live: refused, not computed twice.
+    const appRunner = new JobRunner({ project, handlers: [recordingHandler()], clock });
+    expect(() => appRunner.submitOrResume(embedJob('app'), [])).toThrow(
+      `job ${foreign.id} (embed) is queued in another process (pid ${process.pid} on ${other.owner.host}), 0/2 done`,
+    );
+    // Once its lease has run out, the unfinished job is resumed, not duplicated.
+    clock.advance(JOB_LEASE_MS);
     const again = appRunner.submitOrResume(embedJob('app'), []);
     expect(again).toMatchObject({ resumed: true, job: { id: foreign.id } });
     await appRunner.whenIdle();
     expect(appRunner.get(foreign.id)).toMatchObject({ state: 'done', done: 2 });
+    expect(appRunner.list().map((j) => j.id)).toEqual([job.id, foreign.id]);
   });
 
   it('runs one job at a time, in submission order', async () => {

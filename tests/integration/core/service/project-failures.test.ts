@@ -83,6 +83,9 @@ describe('a read-only project', () => {
       expect(out.current).toMatchObject({ ok: true, value: { readOnly: true } });
       expect(out.list).toMatchObject({ ok: true, value: { total: 1 } });
       expect(out.labels).toMatchObject({ ok: true, value: [{ name: 'thing' }] });
+      // Viewing the jobs writes nothing (no lease to take or renew in a file that cannot be written).
+      expect(out.jobs).toEqual({ ok: true, value: [] });
+      expect(out.jobHistory).toEqual({ ok: true, value: [] });
       expect(out.export).toMatchObject({ ok: true, value: { images: 1 } });
       expect(readdirSync(exportDir).length).toBeGreaterThan(0);
       for (const edit of [out.createLabel, out.setStatus]) {

@@ -18,6 +18,8 @@ outcomes.open = await call('projects', 'open', { dir });
 outcomes.current = await call('projects', 'current', {});
 outcomes.list = await call('images', 'list', {});
 outcomes.labels = await call('labels', 'list', {});
+outcomes.jobs = await call('jobs', 'list', {});
+outcomes.jobHistory = await call('jobs', 'history', {});
 outcomes.export = await call('exports', 'run', {
   format: 'coco',
   outDir: exportDir,
