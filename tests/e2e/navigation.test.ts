@@ -73,6 +73,20 @@ describe('where am I: position, a list that follows, thumbnails that keep up', (
     const pending = [...started].filter((u) => !aborted.has(u));
     expect(started.size).toBeLessThan(IMAGES);
     expect(pending.length).toBeLessThanOrEqual(4);
+    // The virtual list renders the rows in view on a later frame under load: wait for them (bounded).
+    await page.waitForFunction(
+      () => {
+        const box = document.querySelector('.image-list .scroller')!.getBoundingClientRect();
+        return (
+          [...document.querySelectorAll<HTMLElement>('.image-row')].filter((r) => {
+            const b = r.getBoundingClientRect();
+            return b.bottom > box.top && b.top < box.bottom;
+          }).length > 3
+        );
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     const visibleIds = await page.evaluate(() => {
       const box = document.querySelector('.image-list .scroller')!.getBoundingClientRect();
       return [...document.querySelectorAll<HTMLElement>('.image-row')]
