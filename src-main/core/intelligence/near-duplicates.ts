@@ -1,22 +1,28 @@
 import { randomProjection } from './patch-index';
+import {
+  allPairsTs,
+  NORM_BINS,
+  PairCollector,
+  type PairList,
+  PROJECTED_DIMS,
+  scanPairsTs,
+  SKETCH_WORDS,
+} from './pair-scan';
 
-/** Pairs (i < j) of vectors whose cosine reaches the threshold, as parallel typed arrays. */
-export interface PairList {
-  readonly a: Int32Array;
-  readonly b: Int32Array;
-  readonly score: Float32Array;
-  readonly length: number;
+export { type PairList } from './pair-scan';
+
+/** Vectors as the rows of one matrix. */
+export interface VectorMatrix {
+  readonly count: number;
+  readonly dims: number;
+  /** count × dims, row-major. */
+  readonly data: Float32Array;
 }
 
 /** Below this many vectors (or dims) the exact all-pairs pass is cheap enough on its own. */
 const SKETCH_MIN_ITEMS = 512;
 const EXACT_MAX_DIMS = 32;
-const SKETCH_WORDS = 4;
 const SKETCH_BITS = SKETCH_WORDS * 32;
-/** The second filter compares this many projected dims (the sketch's first ones, as floats). */
-const PROJECTED_DIMS = 64;
-/** Norm bins for the per-pair Hamming cutoff (see `hammingCutoffs`). */
-const NORM_BINS = 8;
 /** How many standard deviations of the Hamming distance a true pair may stray (misses ~1e-7). */
 const SIGMAS = 5.5;
 /**
@@ -24,6 +30,14 @@ const SIGMAS = 5.5;
  * pair is dropped: 64 projected dims estimate it with a relative deviation near 0.2 (> 6 deviations).
  */
 const PROJECTED_SLACK = 2.3;
+
+/** Separate vectors (of one length) as one matrix. */
+export function packRows(vectors: readonly Float32Array[]): VectorMatrix {
+  const dims = vectors[0]?.length ?? 0;
+  const data = new Float32Array(vectors.length * dims);
+  vectors.forEach((v, i) => data.set(v, i * dims));
+  return { count: vectors.length, dims, data };
+}
 
 /**
  * Every pair of unit vectors with cosine ≥ threshold, fast on tens of thousands of vectors.
@@ -35,74 +49,56 @@ const PROJECTED_SLACK = 2.3;
  * sketch bits a true pair may differ in depends on the two vectors' distances from the mean (short
  * centred vectors can differ in angle while close), so the cutoff comes from a table over norm bins.
  */
-export function nearDuplicatePairs(vectors: readonly Float32Array[], threshold: number): PairList {
-  const n = vectors.length;
-  const dims = vectors[0]?.length ?? 0;
-  const out = new PairCollector();
-  if (n < SKETCH_MIN_ITEMS || dims <= EXACT_MAX_DIMS) {
-    for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) {
-        const s = dot(vectors[i]!, vectors[j]!, dims);
-        if (s >= threshold) out.push(i, j, s);
-      }
-    return out.finish();
-  }
-
-  const { norms, sketch, projected } = sketchAll(vectors, dims);
+export function nearDuplicatePairs(vectors: VectorMatrix, threshold: number): PairList {
+  const { count: n, dims, data } = vectors;
+  if (n < SKETCH_MIN_ITEMS || dims <= EXACT_MAX_DIMS) return allPairsTs(data, n, dims, threshold);
+  const { norms, sketch, projected } = sketchAll(vectors);
   const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
   const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
-  for (let i = 0; i < n; i++) {
-    const w = i * SKETCH_WORDS;
-    const s0 = sketch[w]!;
-    const s1 = sketch[w + 1]!;
-    const s2 = sketch[w + 2]!;
-    const s3 = sketch[w + 3]!;
-    const row = binOf[i]! * NORM_BINS;
-    const pi = i * PROJECTED_DIMS;
-    for (let j = i + 1; j < n; j++) {
-      const v = j * SKETCH_WORDS;
-      const cell = row + binOf[j]!;
-      // The first half of the sketch alone rules out most pairs: half the work for them.
-      const half = popcount(s0 ^ sketch[v]!) + popcount(s1 ^ sketch[v + 1]!);
-      if (half > halfCutoff[cell]!) continue;
-      const bits = half + popcount(s2 ^ sketch[v + 2]!) + popcount(s3 ^ sketch[v + 3]!);
-      if (bits > cutoff[cell]!) continue;
-      let d2 = 0;
-      for (let b = 0, pj = j * PROJECTED_DIMS; b < PROJECTED_DIMS; b++) {
-        const e = projected[pi + b]! - projected[pj + b]!;
-        d2 += e * e;
-      }
-      if (d2 > maxProjected2) continue;
-      const s = dot(vectors[i]!, vectors[j]!, dims);
-      if (s >= threshold) out.push(i, j, s);
-    }
-  }
+  const out = new PairCollector();
+  scanPairsTs(
+    { count: n, dims, data, sketch, binOf, projected, cutoff, halfCutoff, maxProjected2, threshold },
+    out,
+  );
   return out.finish();
 }
 
-/** Per vector: its distance from the mean, its sign sketch, and its first projected dims (as distances). */
-function sketchAll(vectors: readonly Float32Array[], dims: number) {
-  const n = vectors.length;
+/**
+ * Per vector: its distance from the mean, its sign sketch, and its first projected dims (as distances).
+ * One pass over the matrix, no array per vector.
+ */
+function sketchAll({ count: n, dims, data }: VectorMatrix) {
   const sum = new Float64Array(dims);
-  for (const v of vectors) for (let d = 0; d < dims; d++) sum[d]! += v[d]!;
+  for (let i = 0; i < n; i++) for (let d = 0, at = i * dims; d < dims; d++) sum[d]! += data[at + d]!;
   const mean = Float32Array.from(sum, (x) => x / n);
   const { indices, signs } = randomProjection(dims, SKETCH_BITS);
   // Each output sums the inputs of its ~√dims non-zero entries: E[(w·x)²] = ‖x‖² · entries / dims.
   const entries = indices.reduce((s, idx) => s + idx.length, 0) / SKETCH_BITS;
   const scale = 1 / Math.sqrt((PROJECTED_DIMS * entries) / dims);
-  const projectedMean = project(mean, indices, signs);
+  // The projection flattened: output b reads flatIndex[start[b] .. start[b + 1]).
+  const start = new Int32Array(SKETCH_BITS + 1);
+  indices.forEach((idx, b) => (start[b + 1] = start[b]! + idx.length));
+  const flatIndex = new Int32Array(start[SKETCH_BITS]!);
+  const flatSign = new Float32Array(start[SKETCH_BITS]!);
+  indices.forEach((idx, b) => {
+    flatIndex.set(idx, start[b]);
+    flatSign.set(signs[b]!, start[b]);
+  });
+  const projectedMean = new Float32Array(SKETCH_BITS);
+  projectRow(mean, 0, flatIndex, flatSign, start, projectedMean);
   const norms = new Float32Array(n);
   const sketch = new Int32Array(n * SKETCH_WORDS);
   const projected = new Float32Array(n * PROJECTED_DIMS);
+  const p = new Float32Array(SKETCH_BITS);
   for (let i = 0; i < n; i++) {
-    const v = vectors[i]!;
+    const at = i * dims;
     let s = 0;
     for (let d = 0; d < dims; d++) {
-      const e = v[d]! - mean[d]!;
+      const e = data[at + d]! - mean[d]!;
       s += e * e;
     }
     norms[i] = Math.sqrt(s);
-    const p = project(v, indices, signs);
+    projectRow(data, at, flatIndex, flatSign, start, p);
     for (let b = 0; b < SKETCH_BITS; b++) {
       const c = p[b]! - projectedMean[b]!;
       if (b < PROJECTED_DIMS) projected[i * PROJECTED_DIMS + b] = c * scale;
@@ -149,67 +145,18 @@ function hammingCutoffs(
   return { binOf, cutoff, halfCutoff };
 }
 
-function project(
-  v: Float32Array,
-  indices: readonly Int32Array[],
-  signs: readonly Float32Array[],
-): Float32Array {
-  const out = new Float32Array(indices.length);
-  for (let p = 0; p < indices.length; p++) {
-    const idx = indices[p]!;
-    const sg = signs[p]!;
+/** One row projected (sums over each output's non-zero entries, into a Float32Array like before). */
+function projectRow(
+  data: Float32Array,
+  at: number,
+  flatIndex: Int32Array,
+  flatSign: Float32Array,
+  start: Int32Array,
+  out: Float32Array,
+): void {
+  for (let b = 0; b < out.length; b++) {
     let s = 0;
-    for (let k = 0; k < idx.length; k++) s += sg[k]! * v[idx[k]!]!;
-    out[p] = s;
-  }
-  return out;
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-function dot(a: Float32Array, b: Float32Array, dims: number): number {
-  let s = 0;
-  for (let d = 0; d < dims; d++) s += a[d]! * b[d]!;
-  return s;
-}
-
-/** Grows typed arrays as pairs arrive (a big group of near-identical images has many pairs). */
-class PairCollector {
-  #a = new Int32Array(1024);
-  #b = new Int32Array(1024);
-  #s = new Float32Array(1024);
-  #n = 0;
-
-  push(i: number, j: number, score: number): void {
-    if (this.#n === this.#a.length) {
-      const a = new Int32Array(this.#n * 2);
-      const b = new Int32Array(this.#n * 2);
-      const s = new Float32Array(this.#n * 2);
-      a.set(this.#a);
-      b.set(this.#b);
-      s.set(this.#s);
-      this.#a = a;
-      this.#b = b;
-      this.#s = s;
-    }
-    this.#a[this.#n] = i;
-    this.#b[this.#n] = j;
-    this.#s[this.#n] = score;
-    this.#n++;
-  }
-
-  finish(): PairList {
-    const n = this.#n;
-    return {
-      a: this.#a.subarray(0, n),
-      b: this.#b.subarray(0, n),
-      score: this.#s.subarray(0, n),
-      length: n,
-    };
+    for (let k = start[b]!, end = start[b + 1]!; k < end; k++) s += flatSign[k]! * data[at + flatIndex[k]!]!;
+    out[b] = s;
   }
 }

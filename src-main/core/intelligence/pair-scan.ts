@@ -1,0 +1,165 @@
+/**
+ * The inner loop of the near-duplicate search, as a kernel over flat typed arrays: the TypeScript twin of
+ * `scanPairs` in wasm/mask-kernels (same inputs, same pairs, same scores bit for bit — see `dotUnit`).
+ */
+
+export const SKETCH_WORDS = 4;
+/** The second filter compares this many projected dims per vector. */
+export const PROJECTED_DIMS = 64;
+/** Norm bins for the per-pair Hamming cutoff (cells of the cutoff tables: NORM_BINS²). */
+export const NORM_BINS = 8;
+
+/** Everything the scan reads: n vectors, their sketches, norm bins, projected dims and the cutoff tables. */
+export interface ScanInput {
+  readonly count: number;
+  readonly dims: number;
+  /** count × dims, unit rows. */
+  readonly data: Float32Array;
+  /** count × SKETCH_WORDS sign bits. */
+  readonly sketch: Int32Array;
+  readonly binOf: Uint8Array;
+  /** count × PROJECTED_DIMS. */
+  readonly projected: Float32Array;
+  /** NORM_BINS², the largest Hamming distance (all bits, and first half) a true pair may show. */
+  readonly cutoff: Int32Array;
+  readonly halfCutoff: Int32Array;
+  readonly maxProjected2: number;
+  readonly threshold: number;
+}
+
+/** Pairs (i < j) of vectors whose cosine reaches the threshold, as parallel typed arrays. */
+export interface PairList {
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly score: Float32Array;
+  readonly length: number;
+}
+
+/** Every pair that passes the sketch filters and reaches the threshold, rows in order, j ascending. */
+export function scanPairsTs(input: ScanInput, out: PairCollector): void {
+  const {
+    count: n,
+    dims,
+    data,
+    sketch,
+    binOf,
+    projected,
+    cutoff,
+    halfCutoff,
+    maxProjected2,
+    threshold,
+  } = input;
+  for (let i = 0; i < n; i++) {
+    const w = i * SKETCH_WORDS;
+    const s0 = sketch[w]!;
+    const s1 = sketch[w + 1]!;
+    const s2 = sketch[w + 2]!;
+    const s3 = sketch[w + 3]!;
+    const row = binOf[i]! * NORM_BINS;
+    const pi = i * PROJECTED_DIMS;
+    for (let j = i + 1; j < n; j++) {
+      const v = j * SKETCH_WORDS;
+      const cell = row + binOf[j]!;
+      // The first half of the sketch alone rules out most pairs: half the work for them.
+      const half = popcount(s0 ^ sketch[v]!) + popcount(s1 ^ sketch[v + 1]!);
+      if (half > halfCutoff[cell]!) continue;
+      const bits = half + popcount(s2 ^ sketch[v + 2]!) + popcount(s3 ^ sketch[v + 3]!);
+      if (bits > cutoff[cell]!) continue;
+      let d2 = 0;
+      for (let b = 0, pj = j * PROJECTED_DIMS; b < PROJECTED_DIMS; b++) {
+        const e = projected[pi + b]! - projected[pj + b]!;
+        d2 += e * e;
+      }
+      if (d2 > maxProjected2) continue;
+      const s = dotUnit(data, i * dims, j * dims, dims);
+      if (s >= threshold) out.push(i, j, s);
+    }
+  }
+}
+
+/** Exact all-pairs (small sets, short vectors): the same dot product as the filtered scan. */
+export function allPairsTs(data: Float32Array, count: number, dims: number, threshold: number): PairList {
+  const out = new PairCollector();
+  for (let i = 0; i < count; i++)
+    for (let j = i + 1; j < count; j++) {
+      const s = dotUnit(data, i * dims, j * dims, dims);
+      if (s >= threshold) out.push(i, j, s);
+    }
+  return out.finish();
+}
+
+/**
+ * The dot product of two rows in double precision with four running sums (d mod 4), added as
+ * (s0 + s2) + (s1 + s3), then the tail: the order of the Wasm kernel's two f64x2 lanes, so both builds
+ * give the same bits (f32 × f32 is exact in f64; only the order of the additions could differ).
+ */
+export function dotUnit(data: Float32Array, a: number, b: number, dims: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const end = dims & ~3;
+  for (let d = 0; d < end; d += 4) {
+    s0 += data[a + d]! * data[b + d]!;
+    s1 += data[a + d + 1]! * data[b + d + 1]!;
+    s2 += data[a + d + 2]! * data[b + d + 2]!;
+    s3 += data[a + d + 3]! * data[b + d + 3]!;
+  }
+  let s = s0 + s2 + (s1 + s3);
+  for (let d = end; d < dims; d++) s += data[a + d]! * data[b + d]!;
+  return s;
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** Grows typed arrays as pairs arrive (a big group of near-identical images has many pairs). */
+export class PairCollector {
+  #a = new Int32Array(1024);
+  #b = new Int32Array(1024);
+  #s = new Float32Array(1024);
+  #n = 0;
+
+  push(i: number, j: number, score: number): void {
+    if (this.#n === this.#a.length) this.#grow(this.#n * 2);
+    this.#a[this.#n] = i;
+    this.#b[this.#n] = j;
+    this.#s[this.#n] = score;
+    this.#n++;
+  }
+
+  /** Appends pairs a kernel wrote (parallel arrays of `count` entries). */
+  pushAll(a: Int32Array, b: Int32Array, score: Float32Array, count: number): void {
+    if (this.#n + count > this.#a.length) this.#grow(Math.max(this.#a.length * 2, this.#n + count));
+    this.#a.set(a.subarray(0, count), this.#n);
+    this.#b.set(b.subarray(0, count), this.#n);
+    this.#s.set(score.subarray(0, count), this.#n);
+    this.#n += count;
+  }
+
+  #grow(size: number): void {
+    const a = new Int32Array(size);
+    const b = new Int32Array(size);
+    const s = new Float32Array(size);
+    a.set(this.#a.subarray(0, this.#n));
+    b.set(this.#b.subarray(0, this.#n));
+    s.set(this.#s.subarray(0, this.#n));
+    this.#a = a;
+    this.#b = b;
+    this.#s = s;
+  }
+
+  finish(): PairList {
+    const n = this.#n;
+    return {
+      a: this.#a.subarray(0, n),
+      b: this.#b.subarray(0, n),
+      score: this.#s.subarray(0, n),
+      length: n,
+    };
+  }
+}
