@@ -1,28 +1,25 @@
 import { randomProjection } from './patch-index';
 import {
   allPairsTs,
+  type FlatProjection,
+  meanRowTs,
   NORM_BINS,
   PairCollector,
   type PairList,
+  projectRow,
   PROJECTED_DIMS,
   scanPairsTs,
-  SKETCH_WORDS,
+  SKETCH_BITS,
+  sketchRowsTs,
+  type VectorMatrix,
 } from './pair-scan';
+import { WasmVectors } from './wasm/vector-kernels';
 
-export { type PairList } from './pair-scan';
-
-/** Vectors as the rows of one matrix. */
-export interface VectorMatrix {
-  readonly count: number;
-  readonly dims: number;
-  /** count × dims, row-major. */
-  readonly data: Float32Array;
-}
+export { type PairList, type VectorMatrix } from './pair-scan';
 
 /** Below this many vectors (or dims) the exact all-pairs pass is cheap enough on its own. */
 const SKETCH_MIN_ITEMS = 512;
 const EXACT_MAX_DIMS = 32;
-const SKETCH_BITS = SKETCH_WORDS * 32;
 /** How many standard deviations of the Hamming distance a true pair may stray (misses ~1e-7). */
 const SIGMAS = 5.5;
 /**
@@ -52,60 +49,45 @@ export function packRows(vectors: readonly Float32Array[]): VectorMatrix {
 export function nearDuplicatePairs(vectors: VectorMatrix, threshold: number): PairList {
   const { count: n, dims, data } = vectors;
   if (n < SKETCH_MIN_ITEMS || dims <= EXACT_MAX_DIMS) return allPairsTs(data, n, dims, threshold);
-  const { norms, sketch, projected } = sketchAll(vectors);
-  const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
-  const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
-  const out = new PairCollector();
-  scanPairsTs(
-    { count: n, dims, data, sketch, binOf, projected, cutoff, halfCutoff, maxProjected2, threshold },
-    out,
-  );
-  return out.finish();
+  const wasm = WasmVectors.open(vectors);
+  try {
+    const mean = wasm?.meanRow() ?? meanRowTs(vectors);
+    const proj = flatProjection(dims, mean);
+    const { norms, sketch, projected } = wasm?.sketchRows(proj, mean) ?? sketchRowsTs(vectors, mean, proj);
+    const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
+    const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
+    const out = new PairCollector();
+    const input = { ...vectors, sketch, binOf, projected, cutoff, halfCutoff, maxProjected2, threshold };
+    if (wasm) wasm.scanPairs(input, out);
+    else scanPairsTs(input, out);
+    return out.finish();
+  } finally {
+    wasm?.close();
+  }
 }
 
-/**
- * Per vector: its distance from the mean, its sign sketch, and its first projected dims (as distances).
- * One pass over the matrix, no array per vector.
- */
-function sketchAll({ count: n, dims, data }: VectorMatrix) {
-  const sum = new Float64Array(dims);
-  for (let i = 0; i < n; i++) for (let d = 0, at = i * dims; d < dims; d++) sum[d]! += data[at + d]!;
-  const mean = Float32Array.from(sum, (x) => x / n);
+/** The sketch projection for `dims`, flattened, with the mean projected and the distance scale. */
+function flatProjection(dims: number, mean: Float32Array): FlatProjection {
   const { indices, signs } = randomProjection(dims, SKETCH_BITS);
   // Each output sums the inputs of its ~√dims non-zero entries: E[(w·x)²] = ‖x‖² · entries / dims.
   const entries = indices.reduce((s, idx) => s + idx.length, 0) / SKETCH_BITS;
-  const scale = 1 / Math.sqrt((PROJECTED_DIMS * entries) / dims);
-  // The projection flattened: output b reads flatIndex[start[b] .. start[b + 1]).
   const start = new Int32Array(SKETCH_BITS + 1);
   indices.forEach((idx, b) => (start[b + 1] = start[b]! + idx.length));
-  const flatIndex = new Int32Array(start[SKETCH_BITS]!);
-  const flatSign = new Float32Array(start[SKETCH_BITS]!);
+  const index = new Int32Array(start[SKETCH_BITS]!);
+  const sign = new Float32Array(start[SKETCH_BITS]!);
   indices.forEach((idx, b) => {
-    flatIndex.set(idx, start[b]);
-    flatSign.set(signs[b]!, start[b]);
+    index.set(idx, start[b]);
+    sign.set(signs[b]!, start[b]);
   });
-  const projectedMean = new Float32Array(SKETCH_BITS);
-  projectRow(mean, 0, flatIndex, flatSign, start, projectedMean);
-  const norms = new Float32Array(n);
-  const sketch = new Int32Array(n * SKETCH_WORDS);
-  const projected = new Float32Array(n * PROJECTED_DIMS);
-  const p = new Float32Array(SKETCH_BITS);
-  for (let i = 0; i < n; i++) {
-    const at = i * dims;
-    let s = 0;
-    for (let d = 0; d < dims; d++) {
-      const e = data[at + d]! - mean[d]!;
-      s += e * e;
-    }
-    norms[i] = Math.sqrt(s);
-    projectRow(data, at, flatIndex, flatSign, start, p);
-    for (let b = 0; b < SKETCH_BITS; b++) {
-      const c = p[b]! - projectedMean[b]!;
-      if (b < PROJECTED_DIMS) projected[i * PROJECTED_DIMS + b] = c * scale;
-      if (c > 0) sketch[i * SKETCH_WORDS + (b >> 5)]! |= 1 << (b & 31);
-    }
-  }
-  return { norms, sketch, projected };
+  const proj = {
+    start,
+    index,
+    sign,
+    projectedMean: new Float32Array(SKETCH_BITS),
+    scale: 1 / Math.sqrt((PROJECTED_DIMS * entries) / dims),
+  };
+  projectRow(mean, 0, proj, proj.projectedMean);
+  return proj;
 }
 
 /**
@@ -143,20 +125,4 @@ function hammingCutoffs(
       halfCutoff[x * NORM_BINS + y] = limit(SKETCH_BITS / 2, f);
     }
   return { binOf, cutoff, halfCutoff };
-}
-
-/** One row projected (sums over each output's non-zero entries, into a Float32Array like before). */
-function projectRow(
-  data: Float32Array,
-  at: number,
-  flatIndex: Int32Array,
-  flatSign: Float32Array,
-  start: Int32Array,
-  out: Float32Array,
-): void {
-  for (let b = 0; b < out.length; b++) {
-    let s = 0;
-    for (let k = start[b]!, end = start[b + 1]!; k < end; k++) s += flatSign[k]! * data[at + flatIndex[k]!]!;
-    out[b] = s;
-  }
 }

@@ -1,13 +1,84 @@
 /**
- * The inner loop of the near-duplicate search, as a kernel over flat typed arrays: the TypeScript twin of
- * `scanPairs` in wasm/mask-kernels (same inputs, same pairs, same scores bit for bit — see `dotUnit`).
+ * The near-duplicate search's kernels over flat typed arrays: the TypeScript twins of wasm/vector-kernels
+ * (same inputs, same outputs bit for bit: every sum in f64 in the same order, every store rounded to f32
+ * at the same point — see `dotUnit`).
  */
 
 export const SKETCH_WORDS = 4;
+export const SKETCH_BITS = SKETCH_WORDS * 32;
 /** The second filter compares this many projected dims per vector. */
 export const PROJECTED_DIMS = 64;
 /** Norm bins for the per-pair Hamming cutoff (cells of the cutoff tables: NORM_BINS²). */
 export const NORM_BINS = 8;
+
+/** Vectors as the rows of one matrix. */
+export interface VectorMatrix {
+  readonly count: number;
+  readonly dims: number;
+  /** count × dims, row-major. */
+  readonly data: Float32Array;
+}
+
+/** A sparse ±1 projection to SKETCH_BITS outputs, flattened, with what the sketches subtract and scale. */
+export interface FlatProjection {
+  /** Output b sums index[start[b] .. start[b + 1]) times sign. */
+  readonly start: Int32Array;
+  readonly index: Int32Array;
+  readonly sign: Float32Array;
+  /** The mean row projected (subtracted from every projected row). */
+  readonly projectedMean: Float32Array;
+  /** Makes projected squared distances estimate real ones. */
+  readonly scale: number;
+}
+
+/** Per row: distance from the mean, sign sketch, first PROJECTED_DIMS projected dims (scaled). */
+export interface Sketches {
+  readonly norms: Float32Array;
+  readonly sketch: Int32Array;
+  readonly projected: Float32Array;
+}
+
+/** The mean row, summed per dim in f64 in row order. */
+export function meanRowTs({ count: n, dims, data }: VectorMatrix): Float32Array {
+  const sum = new Float64Array(dims);
+  for (let i = 0; i < n; i++) for (let d = 0, at = i * dims; d < dims; d++) sum[d]! += data[at + d]!;
+  return Float32Array.from(sum, (x) => x / n);
+}
+
+/** One row projected (f64 sums stored as f32). */
+export function projectRow(data: Float32Array, at: number, proj: FlatProjection, out: Float32Array): void {
+  const { start, index, sign } = proj;
+  for (let b = 0; b < SKETCH_BITS; b++) {
+    let s = 0;
+    for (let k = start[b]!, end = start[b + 1]!; k < end; k++) s += sign[k]! * data[at + index[k]!]!;
+    out[b] = s;
+  }
+}
+
+/** Sketches of every row: one pass over the matrix, no array per row. */
+export function sketchRowsTs(m: VectorMatrix, mean: Float32Array, proj: FlatProjection): Sketches {
+  const { count: n, dims, data } = m;
+  const norms = new Float32Array(n);
+  const sketch = new Int32Array(n * SKETCH_WORDS);
+  const projected = new Float32Array(n * PROJECTED_DIMS);
+  const p = new Float32Array(SKETCH_BITS);
+  for (let i = 0; i < n; i++) {
+    const at = i * dims;
+    let s = 0;
+    for (let d = 0; d < dims; d++) {
+      const e = data[at + d]! - mean[d]!;
+      s += e * e;
+    }
+    norms[i] = Math.sqrt(s);
+    projectRow(data, at, proj, p);
+    for (let b = 0; b < SKETCH_BITS; b++) {
+      const c = p[b]! - proj.projectedMean[b]!;
+      if (b < PROJECTED_DIMS) projected[i * PROJECTED_DIMS + b] = c * proj.scale;
+      if (c > 0) sketch[i * SKETCH_WORDS + (b >> 5)]! |= 1 << (b & 31);
+    }
+  }
+  return { norms, sketch, projected };
+}
 
 /** Everything the scan reads: n vectors, their sketches, norm bins, projected dims and the cutoff tables. */
 export interface ScanInput {

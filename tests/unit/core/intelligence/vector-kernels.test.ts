@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  allPairsTs,
+  dotUnit,
+  meanRowTs,
+  PairCollector,
+  scanPairsTs,
+  sketchRowsTs,
+} from '../../../../src-main/core/intelligence/pair-scan';
+import { nearDuplicatePairs, packRows } from '../../../../src-main/core/intelligence/near-duplicates';
+import { setVectorWasm, WasmVectors } from '../../../../src-main/core/intelligence/wasm/vector-kernels';
+import { seededRandom } from '../../../../src-main/core/random';
+import { blended, jittered, seededUnit } from '../../../fixtures/inference/synthetic-embeddings';
+
+/**
+ * The Wasm vector kernels against their TypeScript twins, bit for bit (sketch bits, projected dims,
+ * norms, pair scores), and the whole search in both builds against exact all-pairs.
+ */
+
+afterEach(() => setVectorWasm(true));
+
+/** Correlated sets with near copies at distances around the threshold; odd dims exercise SIMD tails. */
+function dataset(n: number, dims: number, seed: number): Float32Array[] {
+  const common = seededUnit(dims, seed);
+  const scenes = Array.from({ length: 9 }, (_, s) => seededUnit(dims, seed + 100 + s));
+  const out: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 5 === 1) out.push(jittered(out[i - 1]!, 0.05 + (i % 7) * 0.03, seed + 1000 + i));
+    else out.push(blended(blended(seededUnit(dims, seed + 5000 + i), scenes[i % 9]!, 0.45), common, 0.5));
+  }
+  return out;
+}
+
+function exactPairs(vectors: readonly Float32Array[], threshold: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < vectors.length; i++)
+    for (let j = i + 1; j < vectors.length; j++) {
+      let s = 0;
+      for (let d = 0; d < vectors[i]!.length; d++) s += vectors[i]![d]! * vectors[j]![d]!;
+      if (s >= threshold) out.push(`${i},${j}`);
+    }
+  return out;
+}
+
+const listOf = (p: { a: Int32Array; b: Int32Array; score: Float32Array; length: number }) =>
+  Array.from({ length: p.length }, (_, k) => `${p.a[k]},${p.b[k]},${p.score[k]}`);
+
+describe('vector kernels: Wasm = TypeScript', () => {
+  it('mean, sketches and scan give the same bits', () => {
+    for (const [n, dims] of [
+      [40, 67],
+      [90, 256],
+      [33, 1],
+    ] as const) {
+      const m = packRows(dataset(n, dims, n));
+      const wasm = WasmVectors.open(m);
+      expect(wasm).toBeDefined();
+      try {
+        const mean = wasm!.meanRow();
+        expect(Array.from(mean)).toEqual(Array.from(meanRowTs(m)));
+        // A projection over every dim with signs and a made-up projected mean and scale.
+        const r = seededRandom(dims);
+        const start = Int32Array.from({ length: 129 }, (_, b) => Math.floor((b * dims) / 4));
+        const total = start[128]!;
+        const proj = {
+          start,
+          index: Int32Array.from({ length: total }, (_, k) => k % dims),
+          sign: Float32Array.from({ length: total }, () => (r() < 0.5 ? -1 : 1)),
+          projectedMean: Float32Array.from({ length: 128 }, () => r() - 0.5),
+          scale: 0.37,
+        };
+        const viaWasm = wasm!.sketchRows(proj, mean);
+        const ts = sketchRowsTs(m, mean, proj);
+        expect(viaWasm).toBeDefined();
+        expect(Array.from(viaWasm!.norms)).toEqual(Array.from(ts.norms));
+        expect(Array.from(viaWasm!.sketch)).toEqual(Array.from(ts.sketch));
+        expect(Array.from(viaWasm!.projected)).toEqual(Array.from(ts.projected));
+        // Loose cutoffs so that many pairs reach the exact cosine.
+        const input = {
+          ...m,
+          ...ts,
+          binOf: Uint8Array.from({ length: n }, (_, i) => i % 8),
+          cutoff: Int32Array.from({ length: 64 }, (_, c) => 50 + (c % 5) * 10),
+          halfCutoff: Int32Array.from({ length: 64 }, (_, c) => 25 + (c % 3) * 10),
+          maxProjected2: 40,
+          threshold: 0.3,
+        };
+        const a = new PairCollector();
+        const b = new PairCollector();
+        wasm!.scanPairs(input, a);
+        scanPairsTs(input, b);
+        expect(b.finish().length).toBeGreaterThan(10);
+        expect(listOf(a.finish())).toEqual(listOf(b.finish()));
+      } finally {
+        wasm!.close();
+      }
+    }
+  });
+
+  it('hands pairs back across calls when they outgrow one call', () => {
+    // 700 identical vectors: 244,650 pairs, several scan calls of 65,536.
+    const v = seededUnit(64, 3);
+    const vectors = Array.from({ length: 700 }, () => v);
+    const found = nearDuplicatePairs(packRows(vectors), 0.97);
+    expect(found.length).toBe((700 * 699) / 2);
+    expect(found.a[found.length - 1]).toBe(698);
+    expect(found.b[found.length - 1]).toBe(699);
+    setVectorWasm(false);
+    expect(listOf(nearDuplicatePairs(packRows(vectors), 0.97))).toEqual(listOf(found));
+  });
+
+  it('dotUnit is the f64 dot product (up to the order of additions)', () => {
+    const a = seededUnit(13, 1);
+    const b = seededUnit(13, 2);
+    const m = packRows([a, b]);
+    let s = 0;
+    for (let d = 0; d < 13; d++) s += a[d]! * b[d]!;
+    expect(dotUnit(m.data, 0, 13, 13)).toBeCloseTo(s, 14);
+    expect(listOf(allPairsTs(m.data, 2, 13, -1))).toEqual([`0,1,${Math.fround(dotUnit(m.data, 0, 13, 13))}`]);
+  });
+});
+
+describe('near-duplicate pairs = exact all-pairs, in both builds', () => {
+  for (const wasm of [true, false]) {
+    it(`on seeded synthetic sets [${wasm ? 'Wasm' : 'TypeScript'}]`, () => {
+      setVectorWasm(wasm);
+      for (const [n, dims, seed] of [
+        [700, 192, 1],
+        [600, 385, 2],
+      ] as const) {
+        const vectors = dataset(n, dims, seed);
+        for (const threshold of [0.97, 0.93]) {
+          const expected = exactPairs(vectors, threshold);
+          const found = nearDuplicatePairs(packRows(vectors), threshold);
+          expect(expected.length).toBeGreaterThan(30);
+          expect(Array.from({ length: found.length }, (_, k) => `${found.a[k]},${found.b[k]}`)).toEqual(
+            expected,
+          );
+        }
+      }
+    });
+  }
+});

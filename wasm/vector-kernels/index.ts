@@ -1,0 +1,161 @@
+/**
+ * Vector kernels in WebAssembly (AssemblyScript) for the near-duplicate search in
+ * src-main/core/intelligence: built by `npm run build:wasm` into
+ * src-main/core/intelligence/wasm/vector-kernels-binary.ts. Each kernel has a TypeScript twin
+ * (pair-scan.ts) with the same output bit for bit, which the tests compare.
+ */
+
+/** The row `scanPairs` stopped before (n when it finished). */
+export let nextRow: i32 = 0;
+
+/**
+ * Twin of scanPairsTs: for rows from `from` on, every pair (i, j > i) that passes the two sketch
+ * cutoffs and the projected distance and whose cosine reaches the threshold, written to outA/outB/outS.
+ * A row is started only while its every pair still fits in `capacity`; returns the pairs written.
+ */
+export function scanPairs(
+  n: i32,
+  dims: i32,
+  data: usize,
+  sketch: usize,
+  binOf: usize,
+  projected: usize,
+  cutoff: usize,
+  halfCutoff: usize,
+  maxProjected2: f64,
+  threshold: f64,
+  from: i32,
+  outA: usize,
+  outB: usize,
+  outS: usize,
+  capacity: i32,
+): i32 {
+  let count: i32 = 0;
+  let i = from;
+  for (; i < n; i++) {
+    if (count + (n - i - 1) > capacity) break;
+    const w = sketch + ((<usize>i) << 4);
+    // Words 0 and 1 (little-endian) are the sketch's first half.
+    const lo = load<u64>(w);
+    const hi = load<u64>(w, 8);
+    const row = (<usize>load<u8>(binOf + <usize>i)) << 3;
+    const pi = projected + ((<usize>i) << 8);
+    const rowAt = data + ((<usize>i * <usize>dims) << 2);
+    for (let j = i + 1; j < n; j++) {
+      const v = sketch + ((<usize>j) << 4);
+      const cell = (row + <usize>load<u8>(binOf + <usize>j)) << 2;
+      const half = <i32>popcnt<u64>(lo ^ load<u64>(v));
+      if (half > load<i32>(halfCutoff + cell)) continue;
+      const bits = half + <i32>popcnt<u64>(hi ^ load<u64>(v, 8));
+      if (bits > load<i32>(cutoff + cell)) continue;
+      // Scalar, in order, in f64: the same sum as the twin's, so the same pairs pass.
+      const pj = projected + ((<usize>j) << 8);
+      let d2: f64 = 0;
+      for (let b: usize = 0; b < 256; b += 4) {
+        const e = <f64>load<f32>(pi + b) - <f64>load<f32>(pj + b);
+        d2 += e * e;
+      }
+      if (d2 > maxProjected2) continue;
+      const s = dotUnit(rowAt, data + ((<usize>j * <usize>dims) << 2), dims);
+      if (s >= threshold) {
+        const at = (<usize>count) << 2;
+        store<i32>(outA + at, i);
+        store<i32>(outB + at, j);
+        store<f32>(outS + at, <f32>s);
+        count++;
+      }
+    }
+  }
+  nextRow = i;
+  return count;
+}
+
+/**
+ * Twin of dotUnit: products in f64 (exact for f32 inputs), lanes d mod 4 summed apart, added as
+ * (s0 + s2) + (s1 + s3), then the tail in order.
+ */
+function dotUnit(a: usize, b: usize, dims: i32): f64 {
+  let acc01 = f64x2.splat(0);
+  let acc23 = f64x2.splat(0);
+  const end = dims & ~3;
+  let d: i32 = 0;
+  for (; d < end; d += 4) {
+    const off = (<usize>d) << 2;
+    const x = v128.load(a + off);
+    const y = v128.load(b + off);
+    acc01 = f64x2.add(acc01, f64x2.mul(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)));
+    const xh = i32x4.shuffle(x, x, 2, 3, 0, 1);
+    const yh = i32x4.shuffle(y, y, 2, 3, 0, 1);
+    acc23 = f64x2.add(acc23, f64x2.mul(f64x2.promote_low_f32x4(xh), f64x2.promote_low_f32x4(yh)));
+  }
+  const sum = f64x2.add(acc01, acc23);
+  let s = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+  for (; d < dims; d++) {
+    const off = (<usize>d) << 2;
+    s += <f64>load<f32>(a + off) * <f64>load<f32>(b + off);
+  }
+  return s;
+}
+
+/** Twin of meanRowTs: the mean row, summed per dim in f64 in row order (`sum`: dims f64 of scratch). */
+export function meanRows(n: i32, dims: i32, data: usize, sum: usize, mean: usize): void {
+  const width = (<usize>dims) << 3;
+  memory.fill(sum, 0, width);
+  for (let i = 0; i < n; i++) {
+    const at = data + ((<usize>i * <usize>dims) << 2);
+    for (let d: usize = 0; d < <usize>dims; d++) {
+      const p = sum + (d << 3);
+      store<f64>(p, load<f64>(p) + <f64>load<f32>(at + (d << 2)));
+    }
+  }
+  for (let d: usize = 0; d < <usize>dims; d++)
+    store<f32>(mean + (d << 2), <f32>(load<f64>(sum + (d << 3)) / <f64>n));
+}
+
+/**
+ * Twin of sketchRowsTs: per row, its distance from the mean, 128 sign bits of its sparse projection
+ * minus the projected mean (output b sums index[start[b]..start[b + 1]) times sign), and the first 64
+ * projected dims scaled; every sum in f64 in the twin's order, every store rounded to f32 like its.
+ */
+export function sketchRows(
+  n: i32,
+  dims: i32,
+  data: usize,
+  mean: usize,
+  start: usize,
+  index: usize,
+  sign: usize,
+  projectedMean: usize,
+  scale: f64,
+  norms: usize,
+  sketch: usize,
+  projected: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const at = data + ((<usize>i * <usize>dims) << 2);
+    let s: f64 = 0;
+    for (let d: usize = 0; d < <usize>dims; d++) {
+      const e = <f64>load<f32>(at + (d << 2)) - <f64>load<f32>(mean + (d << 2));
+      s += e * e;
+    }
+    store<f32>(norms + ((<usize>i) << 2), <f32>Math.sqrt(s));
+    const w = sketch + ((<usize>i) << 4);
+    const pi = projected + ((<usize>i) << 8);
+    let word: i32 = 0;
+    for (let b: i32 = 0; b < 128; b++) {
+      let acc: f64 = 0;
+      const end = load<i32>(start + ((<usize>(b + 1)) << 2));
+      for (let k = load<i32>(start + ((<usize>b) << 2)); k < end; k++) {
+        const kk = (<usize>k) << 2;
+        acc += <f64>load<f32>(sign + kk) * <f64>load<f32>(at + ((<usize>load<i32>(index + kk)) << 2));
+      }
+      const c = <f64>(<f32>acc) - <f64>load<f32>(projectedMean + ((<usize>b) << 2));
+      if (b < 64) store<f32>(pi + ((<usize>b) << 2), <f32>(c * scale));
+      if (c > 0) word |= 1 << (b & 31);
+      if ((b & 31) === 31) {
+        store<i32>(w + ((<usize>(b >> 5)) << 2), word);
+        word = 0;
+      }
+    }
+  }
+}
