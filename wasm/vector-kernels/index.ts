@@ -5,11 +5,17 @@
  * (pair-scan.ts) with the same output bit for bit, which the tests compare.
  */
 
-/** The row `scanPairs` stopped before (n when it finished). */
+/**
+ * Every kernel works on a range of rows [from, to), and JS calls it block by block: V8 runs a Wasm call
+ * to its end in the code it started with, and the first calls run in its baseline compiler (several
+ * times slower); later blocks get the optimised code.
+ */
+
+/** The row `scanPairs` stopped before (`to` when it finished its range). */
 export let nextRow: i32 = 0;
 
 /**
- * Twin of scanPairsTs: for rows from `from` on, every pair (i, j > i) that passes the two sketch
+ * Twin of scanPairsTs: for rows from `from` to `to`, every pair (i, j > i) that passes the two sketch
  * cutoffs and the projected distance and whose cosine reaches the threshold, written to outA/outB/outS.
  * A row is started only while its every pair still fits in `capacity`; returns the pairs written.
  */
@@ -25,6 +31,7 @@ export function scanPairs(
   maxProjected2: f64,
   threshold: f64,
   from: i32,
+  to: i32,
   outA: usize,
   outB: usize,
   outS: usize,
@@ -32,7 +39,7 @@ export function scanPairs(
 ): i32 {
   let count: i32 = 0;
   let i = from;
-  for (; i < n; i++) {
+  for (; i < to; i++) {
     if (count + (n - i - 1) > capacity) break;
     const w = sketch + ((<usize>i) << 4);
     // Words 0 and 1 (little-endian) are the sketch's first half.
@@ -97,19 +104,22 @@ function dotUnit(a: usize, b: usize, dims: i32): f64 {
   return s;
 }
 
-/** Twin of meanRowTs: the mean row, summed per dim in f64 in row order (`sum`: dims f64 of scratch). */
-export function meanRows(n: i32, dims: i32, data: usize, sum: usize, mean: usize): void {
-  const width = (<usize>dims) << 3;
-  memory.fill(sum, 0, width);
-  for (let i = 0; i < n; i++) {
+/**
+ * Twin of meanRowTs: rows [from, to) added to `sum` (dims f64, zeroed by the first block) per dim in
+ * row order; the last block (to = n) writes the mean.
+ */
+export function meanRows(n: i32, dims: i32, data: usize, sum: usize, mean: usize, from: i32, to: i32): void {
+  if (from === 0) memory.fill(sum, 0, (<usize>dims) << 3);
+  for (let i = from; i < to; i++) {
     const at = data + ((<usize>i * <usize>dims) << 2);
     for (let d: usize = 0; d < <usize>dims; d++) {
       const p = sum + (d << 3);
       store<f64>(p, load<f64>(p) + <f64>load<f32>(at + (d << 2)));
     }
   }
-  for (let d: usize = 0; d < <usize>dims; d++)
-    store<f32>(mean + (d << 2), <f32>(load<f64>(sum + (d << 3)) / <f64>n));
+  if (to === n)
+    for (let d: usize = 0; d < <usize>dims; d++)
+      store<f32>(mean + (d << 2), <f32>(load<f64>(sum + (d << 3)) / <f64>n));
 }
 
 /**
@@ -118,7 +128,8 @@ export function meanRows(n: i32, dims: i32, data: usize, sum: usize, mean: usize
  * projected dims scaled; every sum in f64 in the twin's order, every store rounded to f32 like its.
  */
 export function sketchRows(
-  n: i32,
+  from: i32,
+  to: i32,
   dims: i32,
   data: usize,
   mean: usize,
@@ -131,7 +142,7 @@ export function sketchRows(
   sketch: usize,
   projected: usize,
 ): void {
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const at = data + ((<usize>i * <usize>dims) << 2);
     let s: f64 = 0;
     for (let d: usize = 0; d < <usize>dims; d++) {
@@ -158,4 +169,40 @@ export function sketchRows(
       }
     }
   }
+}
+
+/**
+ * Twin of decodeUnitRowsTs: n rows of fp16 bits decoded (like decodeHalfInto) and each scaled to unit
+ * length like l2Normalize (sum of squares in f64 in order, then × 1/√sum, stored as f32).
+ */
+export function decodeUnitRows(from: i32, to: i32, dims: i32, bits: usize, out: usize): void {
+  for (let i = from; i < to; i++) {
+    const src = bits + ((<usize>i * <usize>dims) << 1);
+    const dst = out + ((<usize>i * <usize>dims) << 2);
+    let s: f64 = 0;
+    for (let d: usize = 0; d < <usize>dims; d++) {
+      const f = halfToFloat(<u32>load<u16>(src + (d << 1)));
+      store<f32>(dst + (d << 2), f);
+      s += <f64>f * <f64>f;
+    }
+    const inv: f64 = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let d: usize = 0; d < <usize>dims; d++) {
+      const p = dst + (d << 2);
+      store<f32>(p, <f32>(<f64>load<f32>(p) * inv));
+    }
+  }
+}
+
+function halfToFloat(h: u32): f32 {
+  const e = h & 0x7c00;
+  // Normal: exponent bias 15 → 127, mantissa widened by 13 bits.
+  if (e !== 0 && e !== 0x7c00)
+    return reinterpret<f32>(((h & 0x8000) << 16) | (((h & 0x7fff) + 0x1c000) << 13));
+  const negative = (h & 0x8000) !== 0;
+  if (e === 0) {
+    const v = <f32>(h & 0x3ff) * <f32>5.9604644775390625e-8; // 2^-24, exact
+    return negative ? -v : v;
+  }
+  if ((h & 0x3ff) !== 0) return NaN;
+  return negative ? -Infinity : Infinity;
 }

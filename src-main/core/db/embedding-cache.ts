@@ -166,8 +166,11 @@ export class SqliteEmbeddingCache implements EmbeddingCacheStore {
     const rows = this.#tensorSlices.all(modelId, resolution, tensorName) as [number, Buffer | null, number][];
     for (const [imageId, buf, length] of rows) {
       if (!buf || buf.byteLength !== length * 2) continue;
-      const bits = new Uint16Array(length);
-      new Uint8Array(bits.buffer).set(buf);
+      // A view when aligned (the Buffer is this row's own), else a copy.
+      const bits =
+        buf.byteOffset % 2 === 0
+          ? new Uint16Array(buf.buffer, buf.byteOffset, length)
+          : copyBits(buf, length);
       yield { imageId: asImageId(imageId), bits };
     }
   }
@@ -295,4 +298,10 @@ function viewAs<T extends Uint16Array | Float32Array>(
   const copy = new Ctor(length);
   new Uint8Array(copy.buffer).set(buf.subarray(offsetBytes, offsetBytes + length * Ctor.BYTES_PER_ELEMENT));
   return copy;
+}
+
+function copyBits(buf: Buffer, length: number): Uint16Array {
+  const bits = new Uint16Array(length);
+  new Uint8Array(bits.buffer).set(buf);
+  return bits;
 }

@@ -1,6 +1,6 @@
 import { type ImageId } from '@contract';
 import { type Project } from '../project';
-import { cachedImageIds, cachedSummaryMatrix, type EmbeddingSpec } from './embeddings';
+import { cachedImageIds, cachedSummaryRows, type EmbeddingSpec } from './embeddings';
 import { nearDuplicatePairs } from './near-duplicates';
 
 /** One group of near-duplicates: its members, best-connected first. */
@@ -117,9 +117,10 @@ export class DuplicateFinder {
       this.#cache = next;
       return next;
     }
-    const summaries = cachedSummaryMatrix(project, spec);
-    const found = nearDuplicatePairs(summaries, threshold);
-    const next = { key, ids, pairs: { ...found, imageIds: summaries.imageIds } };
+    // fp16 as cached: the rows are decoded and normalised where the search runs (in Wasm when it can).
+    const { imageIds, rows } = cachedSummaryRows(project, spec);
+    const found = nearDuplicatePairs(rows, threshold);
+    const next = { key, ids, pairs: { ...found, imageIds } };
     this.#cache = next;
     return next;
   }

@@ -2,7 +2,6 @@ import { decodeRgb as decodeRgbFile } from '../images/open-image';
 import { asImageId, type ImageId } from '@contract';
 import { type EmbeddingKey } from '../embedding-types';
 import {
-  decodeHalfInto,
   fromHalf,
   fromStored,
   toStored,
@@ -12,6 +11,7 @@ import {
 import { fromStoredPath } from '../images/paths';
 import { type Project } from '../project';
 import { type RgbImage } from '../segment/upsample';
+import { type HalfMatrix } from './pair-scan';
 
 /** Which encoder pass: the model, and optionally a short side replacing the manifest's resolution. */
 export interface EmbeddingSpec {
@@ -109,41 +109,25 @@ export function* cachedSummaries(
   }
 }
 
-/** Summary vectors as the rows of one matrix, each L2-normalised (unit rows: dot products are cosines). */
-export interface SummaryMatrix {
-  /** The image of each row, ascending. */
-  readonly imageIds: Int32Array;
-  readonly count: number;
-  readonly dims: number;
-  /** count × dims, row-major. */
-  readonly data: Float32Array;
-}
-
-/**
- * Every cached summary for `spec` decoded into one contiguous matrix and normalised in place: no array per
- * image, which on 10,000 images cost more than the decoding itself.
- */
-export function cachedSummaryMatrix(project: Project, spec: EmbeddingSpec): SummaryMatrix {
+/** Every cached summary for `spec` as fp16 rows of one matrix (no array per image), with their images. */
+export function cachedSummaryRows(
+  project: Project,
+  spec: EmbeddingSpec,
+): { readonly imageIds: Int32Array; readonly rows: HalfMatrix } {
   const key = embeddingKey(asImageId(1), spec);
-  const rows = [...project.embeddings.tensorOfEach(key.modelId, key.resolution, 'summary')];
-  const dims = rows[0]?.bits.length ?? 0;
-  const data = new Float32Array(rows.length * dims);
-  const imageIds = new Int32Array(rows.length);
-  rows.forEach(({ imageId, bits }, r) => {
-    if (bits.length !== dims)
+  const each = [...project.embeddings.tensorOfEach(key.modelId, key.resolution, 'summary')];
+  const dims = each[0]?.bits.length ?? 0;
+  const bits = new Uint16Array(each.length * dims);
+  const imageIds = new Int32Array(each.length);
+  each.forEach((row, r) => {
+    if (row.bits.length !== dims)
       throw new Error(
-        `the cached summary of image ${imageId} has ${bits.length} dims, image ${rows[0]!.imageId}'s has ${dims}: re-run Precompute for model ${spec.modelId}`,
+        `the cached summary of image ${row.imageId} has ${row.bits.length} dims, image ${each[0]!.imageId}'s has ${dims}: run Precompute again for model ${spec.modelId}`,
       );
-    imageIds[r] = imageId;
-    const at = r * dims;
-    decodeHalfInto(bits, data, at);
-    // The same arithmetic as l2Normalize (one vector at a time), so scores do not move.
-    let s = 0;
-    for (let d = at; d < at + dims; d++) s += data[d]! * data[d]!;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let d = at; d < at + dims; d++) data[d]! *= inv;
+    imageIds[r] = row.imageId;
+    bits.set(row.bits, r * dims);
   });
-  return { imageIds, count: rows.length, dims, data };
+  return { imageIds, rows: { kind: 'fp16', count: each.length, dims, bits } };
 }
 
 /**

@@ -2,20 +2,21 @@ import { randomProjection } from './patch-index';
 import {
   allPairsTs,
   type FlatProjection,
-  meanRowTs,
   NORM_BINS,
   PairCollector,
   type PairList,
   projectRow,
   PROJECTED_DIMS,
-  scanPairsTs,
+  type Rows,
   SKETCH_BITS,
-  sketchRowsTs,
+  TsVectors,
+  unitRowsTs,
+  type VectorKernels,
   type VectorMatrix,
 } from './pair-scan';
 import { WasmVectors } from './wasm/vector-kernels';
 
-export { type PairList, type VectorMatrix } from './pair-scan';
+export { type HalfMatrix, type PairList, type Rows, type VectorMatrix } from './pair-scan';
 
 /** Below this many vectors (or dims) the exact all-pairs pass is cheap enough on its own. */
 const SKETCH_MIN_ITEMS = 512;
@@ -33,7 +34,7 @@ export function packRows(vectors: readonly Float32Array[]): VectorMatrix {
   const dims = vectors[0]?.length ?? 0;
   const data = new Float32Array(vectors.length * dims);
   vectors.forEach((v, i) => data.set(v, i * dims));
-  return { count: vectors.length, dims, data };
+  return { kind: 'f32', count: vectors.length, dims, data };
 }
 
 /**
@@ -46,24 +47,30 @@ export function packRows(vectors: readonly Float32Array[]): VectorMatrix {
  * sketch bits a true pair may differ in depends on the two vectors' distances from the mean (short
  * centred vectors can differ in angle while close), so the cutoff comes from a table over norm bins.
  */
-export function nearDuplicatePairs(vectors: VectorMatrix, threshold: number): PairList {
-  const { count: n, dims, data } = vectors;
-  if (n < SKETCH_MIN_ITEMS || dims <= EXACT_MAX_DIMS) return allPairsTs(data, n, dims, threshold);
-  const wasm = WasmVectors.open(vectors);
-  try {
-    const mean = wasm?.meanRow() ?? meanRowTs(vectors);
-    const proj = flatProjection(dims, mean);
-    const { norms, sketch, projected } = wasm?.sketchRows(proj, mean) ?? sketchRowsTs(vectors, mean, proj);
-    const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
-    const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
-    const out = new PairCollector();
-    const input = { ...vectors, sketch, binOf, projected, cutoff, halfCutoff, maxProjected2, threshold };
-    if (wasm) wasm.scanPairs(input, out);
-    else scanPairsTs(input, out);
-    return out.finish();
-  } finally {
-    wasm?.close();
+export function nearDuplicatePairs(rows: Rows, threshold: number): PairList {
+  const { count: n, dims } = rows;
+  if (n < SKETCH_MIN_ITEMS || dims <= EXACT_MAX_DIMS) {
+    const m = unitRowsTs(rows);
+    return allPairsTs(m.data, n, dims, threshold);
   }
+  const wasm = WasmVectors.open(rows);
+  if (!wasm) return search(new TsVectors(unitRowsTs(rows)), dims, threshold);
+  try {
+    return search(wasm, dims, threshold);
+  } finally {
+    wasm.close();
+  }
+}
+
+function search(kernels: VectorKernels, dims: number, threshold: number): PairList {
+  const mean = kernels.meanRow();
+  const proj = flatProjection(dims, mean);
+  const { norms, sketch, projected } = kernels.sketchRows(proj, mean);
+  const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
+  const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
+  const out = new PairCollector();
+  kernels.scanPairs({ sketch, binOf, projected, cutoff, halfCutoff, maxProjected2, threshold }, out);
+  return out.finish();
 }
 
 /** The sketch projection for `dims`, flattened, with the mean projected and the distance scale. */

@@ -1,3 +1,5 @@
+import { decodeHalfInto } from '../inference';
+
 /**
  * The near-duplicate search's kernels over flat typed arrays: the TypeScript twins of wasm/vector-kernels
  * (same inputs, same outputs bit for bit: every sum in f64 in the same order, every store rounded to f32
@@ -13,10 +15,66 @@ export const NORM_BINS = 8;
 
 /** Vectors as the rows of one matrix. */
 export interface VectorMatrix {
+  readonly kind: 'f32';
   readonly count: number;
   readonly dims: number;
   /** count × dims, row-major. */
   readonly data: Float32Array;
+}
+
+/** Vectors as fp16 bits (the embedding cache's form), scaled to unit length once decoded. */
+export interface HalfMatrix {
+  readonly kind: 'fp16';
+  readonly count: number;
+  readonly dims: number;
+  /** count × dims, row-major. */
+  readonly bits: Uint16Array;
+}
+
+export type Rows = VectorMatrix | HalfMatrix;
+
+/** The rows as f32; fp16 rows decoded and scaled to unit length (like l2Normalize, row by row). */
+export function unitRowsTs(rows: Rows): VectorMatrix {
+  switch (rows.kind) {
+    case 'f32':
+      return rows;
+    case 'fp16': {
+      const { count, dims, bits } = rows;
+      const data = new Float32Array(count * dims);
+      decodeHalfInto(bits, data, 0);
+      for (let at = 0; at < data.length; at += dims) {
+        let s = 0;
+        for (let d = at; d < at + dims; d++) s += data[d]! * data[d]!;
+        const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+        for (let d = at; d < at + dims; d++) data[d]! *= inv;
+      }
+      return { kind: 'f32', count, dims, data };
+    }
+  }
+}
+
+/** The three passes of the search over one set of rows, in Wasm or in TypeScript. */
+export interface VectorKernels {
+  meanRow(): Float32Array;
+  sketchRows(proj: FlatProjection, mean: Float32Array): Sketches;
+  scanPairs(tables: ScanTables, out: PairCollector): void;
+}
+
+/** The TypeScript twins over a matrix. */
+export class TsVectors implements VectorKernels {
+  readonly #m: VectorMatrix;
+  constructor(m: VectorMatrix) {
+    this.#m = m;
+  }
+  meanRow(): Float32Array {
+    return meanRowTs(this.#m);
+  }
+  sketchRows(proj: FlatProjection, mean: Float32Array): Sketches {
+    return sketchRowsTs(this.#m, mean, proj);
+  }
+  scanPairs(tables: ScanTables, out: PairCollector): void {
+    scanPairsTs({ ...this.#m, ...tables }, out);
+  }
 }
 
 /** A sparse ±1 projection to SKETCH_BITS outputs, flattened, with what the sketches subtract and scale. */
@@ -39,7 +97,7 @@ export interface Sketches {
 }
 
 /** The mean row, summed per dim in f64 in row order. */
-export function meanRowTs({ count: n, dims, data }: VectorMatrix): Float32Array {
+export function meanRowTs({ count: n, dims, data }: Omit<VectorMatrix, 'kind'>): Float32Array {
   const sum = new Float64Array(dims);
   for (let i = 0; i < n; i++) for (let d = 0, at = i * dims; d < dims; d++) sum[d]! += data[at + d]!;
   return Float32Array.from(sum, (x) => x / n);
@@ -81,11 +139,7 @@ export function sketchRowsTs(m: VectorMatrix, mean: Float32Array, proj: FlatProj
 }
 
 /** Everything the scan reads: n vectors, their sketches, norm bins, projected dims and the cutoff tables. */
-export interface ScanInput {
-  readonly count: number;
-  readonly dims: number;
-  /** count × dims, unit rows. */
-  readonly data: Float32Array;
+export interface ScanTables {
   /** count × SKETCH_WORDS sign bits. */
   readonly sketch: Int32Array;
   readonly binOf: Uint8Array;
@@ -97,6 +151,8 @@ export interface ScanInput {
   readonly maxProjected2: number;
   readonly threshold: number;
 }
+
+export type ScanInput = ScanTables & Omit<VectorMatrix, 'kind'>;
 
 /** Pairs (i < j) of vectors whose cosine reaches the threshold, as parallel typed arrays. */
 export interface PairList {

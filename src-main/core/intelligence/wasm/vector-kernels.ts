@@ -4,11 +4,12 @@ import {
   NORM_BINS,
   type PairCollector,
   PROJECTED_DIMS,
-  type ScanInput,
+  type Rows,
+  type ScanTables,
   SKETCH_BITS,
   type Sketches,
   SKETCH_WORDS,
-  type VectorMatrix,
+  type VectorKernels,
 } from '../pair-scan';
 import { VECTOR_KERNELS_WASM_BASE64 } from './vector-kernels-binary';
 
@@ -27,9 +28,11 @@ interface WasmGlobal {
 interface VectorExports {
   readonly memory: WasmMemory;
   readonly nextRow: WasmGlobal;
-  meanRows(n: number, dims: number, data: number, sum: number, mean: number): void;
+  decodeUnitRows(from: number, to: number, dims: number, bits: number, out: number): void;
+  meanRows(n: number, dims: number, data: number, sum: number, mean: number, from: number, to: number): void;
   sketchRows(
-    n: number,
+    from: number,
+    to: number,
     dims: number,
     data: number,
     mean: number,
@@ -54,6 +57,7 @@ interface VectorExports {
     maxProjected2: number,
     threshold: number,
     from: number,
+    to: number,
     outA: number,
     outB: number,
     outS: number,
@@ -69,6 +73,16 @@ const KEEP_BYTES = 16 * 2 ** 20;
 const MAX_BYTES = 2 ** 31;
 /** Pairs handed back per scan call (a call stops before a row whose pairs might not fit). */
 const PAIRS_PER_CALL = 1 << 16;
+/**
+ * Rows per kernel call. V8 runs a Wasm call to its end in the code it began with, and the first calls run
+ * in its baseline compiler, several times slower: in blocks, the later ones get the optimised code.
+ */
+const ROWS_PER_CALL = 256;
+
+function* blocks(n: number): Generator<[number, number]> {
+  for (let from = 0; from < n; from += ROWS_PER_CALL) yield [from, Math.min(n, from + ROWS_PER_CALL)];
+}
+
 /** Upper bound of the projection's non-zero entries (≈ √dims per output, 128 outputs). */
 const projectionEntries = (dims: number): number => SKETCH_BITS * dims;
 
@@ -87,6 +101,8 @@ export function vectorWasmActive(): boolean {
 /** Byte offsets of every array in the module's memory, laid out once per search. */
 interface Layout {
   readonly data: number;
+  /** fp16 input (decoded into data), or 0. */
+  readonly bits: number;
   readonly sum: number;
   readonly mean: number;
   readonly start: number;
@@ -107,7 +123,7 @@ interface Layout {
   readonly end: number;
 }
 
-function layout(n: number, dims: number): Layout {
+function layout(n: number, dims: number, halfInput: boolean): Layout {
   let end = INPUT_BASE;
   const place = (bytes: number): number => {
     const p = end;
@@ -117,6 +133,7 @@ function layout(n: number, dims: number): Layout {
   const capacity = Math.max(n, PAIRS_PER_CALL);
   return {
     data: place(4 * n * dims),
+    bits: halfInput ? place(2 * n * dims) : 0,
     sum: place(8 * dims),
     mean: place(4 * dims),
     start: place(4 * (SKETCH_BITS + 1)),
@@ -137,60 +154,80 @@ function layout(n: number, dims: number): Layout {
   };
 }
 
-/** One search's matrix in Wasm memory; `close` when done. */
-export class WasmVectors {
+/** One search's rows in Wasm memory (fp16 rows decoded there); `close` when done. */
+export class WasmVectors implements VectorKernels {
   readonly #k: VectorExports;
-  readonly #m: VectorMatrix;
+  readonly #count: number;
+  readonly #dims: number;
   readonly #at: Layout;
 
-  private constructor(k: VectorExports, m: VectorMatrix, at: Layout) {
+  private constructor(k: VectorExports, rows: Rows, at: Layout) {
     this.#k = k;
-    this.#m = m;
+    this.#count = rows.count;
+    this.#dims = rows.dims;
     this.#at = at;
   }
 
-  /** The matrix copied into the module, or undefined (Wasm off, unavailable or too large). */
-  static open(m: VectorMatrix): WasmVectors | undefined {
+  /** The rows copied into the module, or undefined (Wasm off, unavailable or too large). */
+  static open(rows: Rows): WasmVectors | undefined {
     const k = kernels.load();
-    if (!k || m.data.length !== m.count * m.dims) return undefined;
-    const at = layout(m.count, m.dims);
+    const { count: n, dims } = rows;
+    const values = rows.kind === 'f32' ? rows.data.length : rows.bits.length;
+    if (!k || values !== n * dims) return undefined;
+    const at = layout(n, dims, rows.kind === 'fp16');
     if (at.end > MAX_BYTES || !kernels.reserve(k, at.end)) return undefined;
-    new Float32Array(k.memory.buffer, at.data, m.data.length).set(m.data);
-    return new WasmVectors(k, m, at);
+    switch (rows.kind) {
+      case 'f32':
+        new Float32Array(k.memory.buffer, at.data, values).set(rows.data);
+        break;
+      case 'fp16':
+        new Uint16Array(k.memory.buffer, at.bits, values).set(rows.bits);
+        for (const [from, to] of blocks(n)) k.decodeUnitRows(from, to, dims, at.bits, at.data);
+        break;
+    }
+    return new WasmVectors(k, rows, at);
+  }
+
+  /** The rows as the kernels see them (unit length; a copy), for tests. */
+  unitRows(): Float32Array {
+    return new Float32Array(this.#k.memory.buffer, this.#at.data, this.#count * this.#dims).slice();
   }
 
   meanRow(): Float32Array {
-    const { count, dims } = this.#m;
-    this.#k.meanRows(count, dims, this.#at.data, this.#at.sum, this.#at.mean);
+    const [count, dims] = [this.#count, this.#dims];
+    for (const [from, to] of blocks(count))
+      this.#k.meanRows(count, dims, this.#at.data, this.#at.sum, this.#at.mean, from, to);
     return new Float32Array(this.#k.memory.buffer, this.#at.mean, dims).slice();
   }
 
   /** Sketches of every row for `proj` (its mean: the one meanRow gave). */
-  sketchRows(proj: FlatProjection, mean: Float32Array): Sketches | undefined {
-    const { count: n, dims } = this.#m;
+  sketchRows(proj: FlatProjection, mean: Float32Array): Sketches {
+    const [n, dims] = [this.#count, this.#dims];
     const at = this.#at;
     if (proj.index.length > projectionEntries(dims) || proj.start.length !== SKETCH_BITS + 1)
-      return undefined;
+      throw new Error(`a sketch projection of ${dims} dims has at most ${projectionEntries(dims)} entries`);
     const buf = this.#k.memory.buffer;
     new Float32Array(buf, at.mean, dims).set(mean);
     new Int32Array(buf, at.start, proj.start.length).set(proj.start);
     new Int32Array(buf, at.index, proj.index.length).set(proj.index);
     new Float32Array(buf, at.sign, proj.sign.length).set(proj.sign);
     new Float32Array(buf, at.projectedMean, SKETCH_BITS).set(proj.projectedMean);
-    this.#k.sketchRows(
-      n,
-      dims,
-      at.data,
-      at.mean,
-      at.start,
-      at.index,
-      at.sign,
-      at.projectedMean,
-      proj.scale,
-      at.norms,
-      at.sketch,
-      at.projected,
-    );
+    for (const [from, to] of blocks(n))
+      this.#k.sketchRows(
+        from,
+        to,
+        dims,
+        at.data,
+        at.mean,
+        at.start,
+        at.index,
+        at.sign,
+        at.projectedMean,
+        proj.scale,
+        at.norms,
+        at.sketch,
+        at.projected,
+      );
     return {
       norms: new Float32Array(buf, at.norms, n).slice(),
       sketch: new Int32Array(buf, at.sketch, SKETCH_WORDS * n).slice(),
@@ -199,8 +236,8 @@ export class WasmVectors {
   }
 
   /** scanPairsTs over the matrix opened (the input's sketches and tables are copied in). */
-  scanPairs(input: ScanInput, out: PairCollector): void {
-    const { count: n, dims } = this.#m;
+  scanPairs(input: ScanTables, out: PairCollector): void {
+    const [n, dims] = [this.#count, this.#dims];
     const at = this.#at;
     const buf = this.#k.memory.buffer;
     new Int32Array(buf, at.sketch, SKETCH_WORDS * n).set(input.sketch);
@@ -211,25 +248,28 @@ export class WasmVectors {
     const a = new Int32Array(buf, at.a, at.capacity);
     const b = new Int32Array(buf, at.b, at.capacity);
     const s = new Float32Array(buf, at.s, at.capacity);
-    for (let row = 0; row < n; row = this.#k.nextRow.value) {
-      const found = this.#k.scanPairs(
-        n,
-        dims,
-        at.data,
-        at.sketch,
-        at.binOf,
-        at.projected,
-        at.cutoff,
-        at.halfCutoff,
-        input.maxProjected2,
-        input.threshold,
-        row,
-        at.a,
-        at.b,
-        at.s,
-        at.capacity,
-      );
-      out.pushAll(a, b, s, found);
+    for (const [from, to] of blocks(n)) {
+      for (let row = from; row < to; row = this.#k.nextRow.value) {
+        const found = this.#k.scanPairs(
+          n,
+          dims,
+          at.data,
+          at.sketch,
+          at.binOf,
+          at.projected,
+          at.cutoff,
+          at.halfCutoff,
+          input.maxProjected2,
+          input.threshold,
+          row,
+          to,
+          at.a,
+          at.b,
+          at.s,
+          at.capacity,
+        );
+        out.pushAll(a, b, s, found);
+      }
     }
   }
 

@@ -6,7 +6,10 @@ import {
   PairCollector,
   scanPairsTs,
   sketchRowsTs,
+  unitRowsTs,
 } from '../../../../src-main/core/intelligence/pair-scan';
+import { toHalf } from '../../../../src-main/core/inference/half';
+import { l2Normalize } from '../../../../src-main/core/segment/grid-ops';
 import { nearDuplicatePairs, packRows } from '../../../../src-main/core/intelligence/near-duplicates';
 import { setVectorWasm, WasmVectors } from '../../../../src-main/core/intelligence/wasm/vector-kernels';
 import { seededRandom } from '../../../../src-main/core/random';
@@ -72,9 +75,9 @@ describe('vector kernels: Wasm = TypeScript', () => {
         const viaWasm = wasm!.sketchRows(proj, mean);
         const ts = sketchRowsTs(m, mean, proj);
         expect(viaWasm).toBeDefined();
-        expect(Array.from(viaWasm!.norms)).toEqual(Array.from(ts.norms));
-        expect(Array.from(viaWasm!.sketch)).toEqual(Array.from(ts.sketch));
-        expect(Array.from(viaWasm!.projected)).toEqual(Array.from(ts.projected));
+        expect(Array.from(viaWasm.norms)).toEqual(Array.from(ts.norms));
+        expect(Array.from(viaWasm.sketch)).toEqual(Array.from(ts.sketch));
+        expect(Array.from(viaWasm.projected)).toEqual(Array.from(ts.projected));
         // Loose cutoffs so that many pairs reach the exact cosine.
         const input = {
           ...m,
@@ -95,6 +98,51 @@ describe('vector kernels: Wasm = TypeScript', () => {
         wasm!.close();
       }
     }
+  });
+
+  it('fp16 rows: decoded and normalised like decodeHalfInto + l2Normalize, special values too', () => {
+    const dims = 37;
+    const r = seededRandom(5);
+    const count = 300; // more than one block of rows
+    const bits = Uint16Array.from({ length: count * dims }, () => Math.floor(r() * 65536));
+    // Rows of small and special values: subnormals, ±0, infinities, NaN, an all-zero row.
+    bits.set(
+      Uint16Array.from({ length: dims }, (_, d) => d % 0x400),
+      0,
+    );
+    bits.set(
+      Uint16Array.from({ length: dims }, (_, d) => [0x8000, 0x7c00, 0xfc00, 0x7e01, 3][d % 5]!),
+      dims,
+    );
+    bits.fill(0, 2 * dims, 3 * dims);
+    bits.set(toHalf(seededUnit(dims, 9)), 3 * dims);
+    const rows = { kind: 'fp16' as const, count, dims, bits };
+    const ts = unitRowsTs(rows);
+    const wasm = WasmVectors.open(rows);
+    expect(wasm).toBeDefined();
+    try {
+      const viaWasm = wasm!.unitRows();
+      const differ = [...ts.data.keys()].filter((k) => !Object.is(viaWasm[k], ts.data[k]));
+      expect(differ).toEqual([]);
+    } finally {
+      wasm!.close();
+    }
+    // Row 3 is l2Normalize of the decoded vector, bit for bit.
+    const decoded = ts.data.subarray(3 * dims, 4 * dims);
+    const again = unitRowsTs({ kind: 'fp16', count: 1, dims, bits: bits.subarray(3 * dims, 4 * dims) });
+    expect(Array.from(decoded)).toEqual(Array.from(l2Normalize(again.data)));
+    expect(Array.from(ts.data.subarray(2 * dims, 3 * dims))).toEqual(new Array<number>(dims).fill(0));
+  });
+
+  it('fp16 rows find the pairs of their decoded f32 rows, in both builds', () => {
+    const vectors = dataset(600, 96, 4);
+    const rows = { kind: 'fp16' as const, count: 600, dims: 96, bits: new Uint16Array(600 * 96) };
+    vectors.forEach((v, i) => rows.bits.set(toHalf(v), i * 96));
+    const expected = listOf(nearDuplicatePairs(unitRowsTs(rows), 0.95));
+    expect(expected.length).toBeGreaterThan(30);
+    expect(listOf(nearDuplicatePairs(rows, 0.95))).toEqual(expected);
+    setVectorWasm(false);
+    expect(listOf(nearDuplicatePairs(rows, 0.95))).toEqual(expected);
   });
 
   it('hands pairs back across calls when they outgrow one call', () => {
