@@ -103,7 +103,7 @@ describe('vector kernels: Wasm = TypeScript', () => {
   it('fp16 rows: decoded and normalised like decodeHalfInto + l2Normalize, special values too', () => {
     const dims = 37;
     const r = seededRandom(5);
-    const count = 300; // more than one block of rows
+    const count = 301; // more than one block of rows, and an odd last one
     const bits = Uint16Array.from({ length: count * dims }, () => Math.floor(r() * 65536));
     // Rows of small and special values: subnormals, ±0, infinities, NaN, an all-zero row.
     bits.set(
