@@ -88,12 +88,13 @@ function dotUnit(a: usize, b: usize, dims: i32): f64 {
   let d: i32 = 0;
   for (; d < end; d += 4) {
     const off = (<usize>d) << 2;
-    const x = v128.load(a + off);
-    const y = v128.load(b + off);
-    acc01 = f64x2.add(acc01, f64x2.mul(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)));
-    const xh = i32x4.shuffle(x, x, 2, 3, 0, 1);
-    const yh = i32x4.shuffle(y, y, 2, 3, 0, 1);
-    acc23 = f64x2.add(acc23, f64x2.mul(f64x2.promote_low_f32x4(xh), f64x2.promote_low_f32x4(yh)));
+    // Two floats per 64-bit load, promoted: no shuffles.
+    const x01 = f64x2.promote_low_f32x4(v128.load64_zero(a + off));
+    const y01 = f64x2.promote_low_f32x4(v128.load64_zero(b + off));
+    const x23 = f64x2.promote_low_f32x4(v128.load64_zero(a + off + 8));
+    const y23 = f64x2.promote_low_f32x4(v128.load64_zero(b + off + 8));
+    acc01 = f64x2.add(acc01, f64x2.mul(x01, y01));
+    acc23 = f64x2.add(acc23, f64x2.mul(x23, y23));
   }
   const sum = f64x2.add(acc01, acc23);
   let s = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
