@@ -109,7 +109,7 @@ export function* cachedSummaries(
   }
 }
 
-/** Every cached summary for `spec` as fp16 rows of one matrix (no array per image), with their images. */
+/** Every cached summary for `spec` as fp16 rows (as the cache hands them), with their images. */
 export function cachedSummaryRows(
   project: Project,
   spec: EmbeddingSpec,
@@ -117,17 +117,16 @@ export function cachedSummaryRows(
   const key = embeddingKey(asImageId(1), spec);
   const each = [...project.embeddings.tensorOfEach(key.modelId, key.resolution, 'summary')];
   const dims = each[0]?.bits.length ?? 0;
-  const bits = new Uint16Array(each.length * dims);
   const imageIds = new Int32Array(each.length);
-  each.forEach((row, r) => {
+  const rowBits = each.map((row, r) => {
     if (row.bits.length !== dims)
       throw new Error(
         `the cached summary of image ${row.imageId} has ${row.bits.length} dims, image ${each[0]!.imageId}'s has ${dims}: run Precompute again for model ${spec.modelId}`,
       );
     imageIds[r] = row.imageId;
-    bits.set(row.bits, r * dims);
+    return row.bits;
   });
-  return { imageIds, rows: { kind: 'fp16', count: each.length, dims, bits } };
+  return { imageIds, rows: { kind: 'fp16', count: each.length, dims, rowBits } };
 }
 
 /**

@@ -27,8 +27,8 @@ export interface HalfMatrix {
   readonly kind: 'fp16';
   readonly count: number;
   readonly dims: number;
-  /** count × dims, row-major. */
-  readonly bits: Uint16Array;
+  /** One array of dims per row (as read from the cache: no copy into one array first). */
+  readonly rowBits: readonly Uint16Array[];
 }
 
 export type Rows = VectorMatrix | HalfMatrix;
@@ -39,9 +39,9 @@ export function unitRowsTs(rows: Rows): VectorMatrix {
     case 'f32':
       return rows;
     case 'fp16': {
-      const { count, dims, bits } = rows;
+      const { count, dims, rowBits } = rows;
       const data = new Float32Array(count * dims);
-      decodeHalfInto(bits, data, 0);
+      rowBits.forEach((bits, r) => decodeHalfInto(bits, data, r * dims));
       for (let at = 0; at < data.length; at += dims) {
         let s = 0;
         for (let d = at; d < at + dims; d++) s += data[d]! * data[d]!;

@@ -172,16 +172,22 @@ export class WasmVectors implements VectorKernels {
   static open(rows: Rows): WasmVectors | undefined {
     const k = kernels.load();
     const { count: n, dims } = rows;
-    const values = rows.kind === 'f32' ? rows.data.length : rows.bits.length;
-    if (!k || values !== n * dims) return undefined;
+    const fits =
+      rows.kind === 'f32'
+        ? rows.data.length === n * dims
+        : rows.rowBits.length === n && rows.rowBits.every((r) => r.length === dims);
+    if (!k || !fits) return undefined;
     const at = layout(n, dims, rows.kind === 'fp16');
     if (at.end > MAX_BYTES || !kernels.reserve(k, at.end)) return undefined;
     switch (rows.kind) {
       case 'f32':
-        new Float32Array(k.memory.buffer, at.data, values).set(rows.data);
+        new Float32Array(k.memory.buffer, at.data, n * dims).set(rows.data);
         break;
       case 'fp16':
-        new Uint16Array(k.memory.buffer, at.bits, values).set(rows.bits);
+        {
+          const bits = new Uint16Array(k.memory.buffer, at.bits, n * dims);
+          rows.rowBits.forEach((row, r) => bits.set(row, r * dims));
+        }
         for (const [from, to] of blocks(n)) k.decodeUnitRows(from, to, dims, at.bits, at.data);
         break;
     }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   allPairsTs,
   dotUnit,
+  type HalfMatrix,
   meanRowTs,
   PairCollector,
   scanPairsTs,
@@ -43,6 +44,12 @@ function exactPairs(vectors: readonly Float32Array[], threshold: number): string
       if (s >= threshold) out.push(`${i},${j}`);
     }
   return out;
+}
+
+/** Contiguous fp16 bits as the rows a HalfMatrix holds. */
+function halfRows(bits: Uint16Array, count: number, dims: number): HalfMatrix {
+  const rowBits = Array.from({ length: count }, (_, r) => bits.subarray(r * dims, (r + 1) * dims));
+  return { kind: 'fp16', count, dims, rowBits };
 }
 
 const listOf = (p: { a: Int32Array; b: Int32Array; score: Float32Array; length: number }) =>
@@ -116,7 +123,7 @@ describe('vector kernels: Wasm = TypeScript', () => {
     );
     bits.fill(0, 2 * dims, 3 * dims);
     bits.set(toHalf(seededUnit(dims, 9)), 3 * dims);
-    const rows = { kind: 'fp16' as const, count, dims, bits };
+    const rows = halfRows(bits, count, dims);
     const ts = unitRowsTs(rows);
     const wasm = WasmVectors.open(rows);
     expect(wasm).toBeDefined();
@@ -129,15 +136,14 @@ describe('vector kernels: Wasm = TypeScript', () => {
     }
     // Row 3 is l2Normalize of the decoded vector, bit for bit.
     const decoded = ts.data.subarray(3 * dims, 4 * dims);
-    const again = unitRowsTs({ kind: 'fp16', count: 1, dims, bits: bits.subarray(3 * dims, 4 * dims) });
+    const again = unitRowsTs(halfRows(bits.subarray(3 * dims, 4 * dims), 1, dims));
     expect(Array.from(decoded)).toEqual(Array.from(l2Normalize(again.data)));
     expect(Array.from(ts.data.subarray(2 * dims, 3 * dims))).toEqual(new Array<number>(dims).fill(0));
   });
 
   it('fp16 rows find the pairs of their decoded f32 rows, in both builds', () => {
     const vectors = dataset(600, 96, 4);
-    const rows = { kind: 'fp16' as const, count: 600, dims: 96, bits: new Uint16Array(600 * 96) };
-    vectors.forEach((v, i) => rows.bits.set(toHalf(v), i * 96));
+    const rows = { kind: 'fp16' as const, count: 600, dims: 96, rowBits: vectors.map((v) => toHalf(v)) };
     const expected = listOf(nearDuplicatePairs(unitRowsTs(rows), 0.95));
     expect(expected.length).toBeGreaterThan(30);
     expect(listOf(nearDuplicatePairs(rows, 0.95))).toEqual(expected);
