@@ -131,11 +131,15 @@ export async function scanTopLevelMembers(
   }
 }
 
+/** The first byte of the JSON text, after white space and a UTF-8 byte-order mark (Windows tools write one). */
 async function firstNonSpace(
   fh: fs.FileHandle,
   buf: Buffer,
 ): Promise<{ at: number; byte: number } | undefined> {
-  for (let pos = 0; ;) {
+  const bom = Buffer.alloc(3);
+  const { bytesRead: head } = await fh.read(bom, 0, 3, 0);
+  const start = head === 3 && bom[0] === 0xef && bom[1] === 0xbb && bom[2] === 0xbf ? 3 : 0;
+  for (let pos = start; ;) {
     const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
     if (bytesRead === 0) return undefined;
     for (let i = 0; i < bytesRead; i++) if (!isSpace(buf[i]!)) return { at: pos + i, byte: buf[i]! };
