@@ -14,12 +14,11 @@ import type {
   ImportSink,
   ProjectImageRef,
 } from '../src-main/core/formats/source';
-import { Project } from '../src-main/core/project';
 import { polygonsToMask } from '../src-main/core/segment/contours';
 import { encodeMask } from '../src-main/core/segment/rle';
 import type { BenchRow } from './bench-kit';
 import { seededRandom } from '../src-main/core/random';
-import { BIG_H, BIG_W, imageName, writeBigCoco } from './formats/big-coco';
+import { bigCocoProject, child, type ChildFigures, writeBigCoco } from './formats/big-coco';
 
 const W = 640;
 const H = 480;
@@ -131,23 +130,6 @@ async function measured<T>(fn: () => Promise<T>): Promise<[number, number, T, nu
   }
 }
 
-interface ChildFigures {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly peakRssMiB: number;
-  readonly [k: string]: unknown;
-}
-
-function child(args: readonly string[]): ChildFigures {
-  const script = path.join(import.meta.dirname, 'formats', 'coco-import-child.ts');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`coco-import-child ${args[0]} failed: ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
-}
-
 /** Python's json.load of the same file (the baseline most COCO tools start from), with its peak RSS. */
 function pythonJsonLoad(file: string): ChildFigures | string {
   const script =
@@ -196,19 +178,7 @@ async function bigCocoRows(dir: string): Promise<BenchRow[]> {
     `; ${String(read.annotations)} annotations read`,
   );
   const projectDir = path.join(dir, 'project');
-  const project = Project.create(projectDir);
-  project.images.insertMany(
-    Array.from({ length: made.images }, (_, k) => ({
-      path: `images/${imageName(k + 1)}`,
-      name: imageName(k + 1),
-      sha256: (k + 1).toString(16).padStart(64, '0'),
-      format: 'jpeg',
-      bytes: 1,
-      widthPx: BIG_W,
-      heightPx: BIG_H,
-    })),
-  );
-  project.close();
+  bigCocoProject(projectDir, made.images);
   const imported = child(['import', projectDir, file]);
   push(
     'COCO big file, our import into a SQLite project',

@@ -7,6 +7,7 @@ import * as oldContours from '../tests/fixtures/segment/oracle/contours';
 import * as oldOps from '../tests/fixtures/segment/oracle/mask-ops';
 import * as oldRle from '../tests/fixtures/segment/oracle/rle';
 import { type BenchRow } from './bench-kit';
+import { cocoImportFigures } from './peers/coco-import';
 import { embeddingFigures } from './peers/embedding-read';
 import { makeCases, type MaskCase } from './peers/masks';
 import { findPython, PythonPeer, type PeerInfo } from './peers/python-peer';
@@ -19,7 +20,8 @@ import { interleaved, type Timed } from './peers/timing';
  * this replaced (tests/fixtures/segment/oracle), timed in the same rounds; "ts-only" is our TypeScript path
  * where ours runs a WebAssembly kernel (MASK_WASM=0 turns Wasm off). The Python side times itself
  * (bench/peers/peer.py), so interpreter start-up and IPC are not in its figures. PEERS_ONLY=<regex>
- * keeps only matching "op case" names; PEERS_PYTHON picks the interpreter.
+ * keeps only matching "op case" names ("coco" for the COCO import, "embedding" for the cache read);
+ * PEERS_PYTHON picks the interpreter, PEERS_COCO_MB the COCO file's size.
  */
 
 type Peer = 'cv2' | 'numpy' | 'pycocotools';
@@ -222,6 +224,8 @@ export default async function peersBench(): Promise<BenchRow[]> {
         });
       }
     }
+    if (!only || only.test('coco'))
+      rows.push(...(await cocoImportFigures(dir, peer, missing('pycocotools'), log)));
     peer?.close();
     if (!only || only.test('embedding')) rows.push(...(await embeddingFigures(dir)));
   } finally {

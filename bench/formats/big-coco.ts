@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { Project } from '../../src-main/core/project';
 import { seededRandom } from '../../src-main/core/random';
 
 export const BIG_W = 640;
@@ -66,4 +69,42 @@ export async function writeBigCoco(
   out.end();
   await once(out, 'close');
   return { images, annotations: id };
+}
+
+/** A project holding the images a big COCO file names (no files: the import matches by name). */
+export function bigCocoProject(dir: string, images: number): void {
+  const project = Project.create(dir);
+  try {
+    project.images.insertMany(
+      Array.from({ length: images }, (_, k) => ({
+        path: `images/${imageName(k + 1)}`,
+        name: imageName(k + 1),
+        sha256: (k + 1).toString(16).padStart(64, '0'),
+        format: 'jpeg',
+        bytes: 1,
+        widthPx: BIG_W,
+        heightPx: BIG_H,
+      })),
+    );
+  } finally {
+    project.close();
+  }
+}
+
+export interface ChildFigures {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+  readonly [k: string]: unknown;
+}
+
+/** bench/formats/coco-import-child.ts in a process of its own (its peak RSS is the import's). */
+export function child(args: readonly string[]): ChildFigures {
+  const script = path.join(import.meta.dirname, 'coco-import-child.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`coco-import-child ${args[0]} failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
 }

@@ -2,9 +2,12 @@
 masks and RLEs that the Node side wrote, inside this process (no start-up or IPC in the figures).
 
 Protocol on stdin/stdout, one line each: `load <manifest.json>` -> `ok <json of what is available>`,
-`time <op> <case> <reps>` -> `ok <wall s per call> <cpu s per call>` (or `err <message>`), `quit`.
+`time <op> <case> <reps>` -> `ok <wall s per call> <cpu s per call>` (or `err <message>`),
+`coco <file>` -> the same for one `pycocotools.coco.COCO(file)` (load and index), `quit`.
 Only library calls.
 """
+import contextlib
+import io
 import json
 import sys
 import time
@@ -18,6 +21,7 @@ except Exception as e:  # noqa: BLE001 - report why, the Node side prints it
     CV2_WHY = f"{type(e).__name__}: {e}"
 try:
     from pycocotools import mask as coco
+    from pycocotools.coco import COCO
 except Exception as e:  # noqa: BLE001
     coco = None
     COCO_WHY = f"{type(e).__name__}: {e}"
@@ -100,6 +104,15 @@ def main():
                     fn()
                 wall = (time.perf_counter() - t0) / reps
                 cpu = (time.process_time() - c0) / reps
+                print(f"ok {wall} {cpu}", flush=True)
+            elif parts[0] == "coco":
+                # COCO() prints progress lines: keep them off the protocol.
+                with contextlib.redirect_stdout(io.StringIO()):
+                    c0 = time.process_time()
+                    t0 = time.perf_counter()
+                    COCO(line.strip().split(" ", 1)[1])
+                    wall = time.perf_counter() - t0
+                    cpu = time.process_time() - c0
                 print(f"ok {wall} {cpu}", flush=True)
             else:
                 print(f"err unknown command {parts[0]}", flush=True)

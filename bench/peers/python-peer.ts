@@ -77,6 +77,12 @@ export class PythonPeer {
     return { wallMs: wall! * 1000, cpuMs: cpu! * 1000 };
   }
 
+  /** One `pycocotools.coco.COCO(file)`: load and index, timed inside Python. */
+  async cocoLoad(file: string): Promise<{ wallMs: number; cpuMs: number }> {
+    const [wall, cpu] = (await this.#ask(`coco ${file}`)).split(' ').map(Number);
+    return { wallMs: wall! * 1000, cpuMs: cpu! * 1000 };
+  }
+
   close(): void {
     this.#proc.stdin.end('quit\n');
     this.#lines.close();

@@ -77,6 +77,14 @@ const COLUMNS = 'id, image_id, label_id, geometry, score, source, iscrowd, attri
 
 const SOURCES = new Set(['manual', 'click', 'text', 'propagated', 'imported']);
 
+/** An image touched by an import batch: its next revision, and the shapes seen when it had none before. */
+interface BatchImage {
+  readonly revision: number;
+  readonly width: number;
+  readonly height: number;
+  readonly seen: Set<string> | null;
+}
+
 /**
  * Annotations with a per-image revision counter. Every change goes through `applyPatch`, one IMMEDIATE
  * transaction, so that a patch is either wholly visible or not at all (also across kill -9).
@@ -84,6 +92,7 @@ const SOURCES = new Set(['manual', 'click', 'text', 'propagated', 'imported']);
 export class AnnotationsRepo {
   readonly #db: Db;
   readonly #imageRev: Statement;
+  readonly #hasAny: Statement;
   readonly #list: Statement;
   readonly #labelExists: Statement;
   readonly #insert: Statement;
@@ -102,6 +111,7 @@ export class AnnotationsRepo {
   constructor(db: Db) {
     this.#db = db;
     this.#imageRev = db.prepare('SELECT revision, width, height FROM images WHERE id = ?');
+    this.#hasAny = db.prepare('SELECT 1 FROM annotations WHERE image_id = ? LIMIT 1').pluck();
     this.#list = db.prepare(`SELECT ${COLUMNS} FROM annotations WHERE image_id = ? ORDER BY id`);
     this.#labelExists = db.prepare('SELECT attributes FROM labels WHERE id = ?').pluck();
     this.#insert = db.prepare(
@@ -272,7 +282,7 @@ export class AnnotationsRepo {
     return writeTx(this.#db, () => {
       const now = Date.now();
       const specsOf = this.#specCache();
-      const images = new Map<number, { revision: number; width: number; height: number }>();
+      const images = new Map<number, BatchImage>();
       let added = 0;
       let duplicates = 0;
       items.forEach((a, i) => {
@@ -280,14 +290,27 @@ export class AnnotationsRepo {
         let image = images.get(a.imageId);
         if (image === undefined) {
           const current = this.#image(a.imageId);
-          image = { ...current, revision: current.revision + 1 };
+          // An image without annotations yet (the usual import) needs no query per shape: only shapes of
+          // this batch can repeat, and a set of them answers.
+          const seen = this.#hasAny.get(a.imageId) === undefined ? new Set<string>() : null;
+          image = { ...current, revision: current.revision + 1, seen };
           images.set(a.imageId, image);
         }
         const geometry = checkGeometry(a.geometry, image, `${field}.geometry`);
         const json = JSON.stringify(geometry);
-        if (this.#same.get(a.labelId, a.imageId, geometry.kind, json) !== undefined) {
-          duplicates++;
-          return;
+        if (image.seen === null) {
+          if (this.#same.get(a.labelId, a.imageId, geometry.kind, json) !== undefined) {
+            duplicates++;
+            return;
+          }
+        } else {
+          // The JSON text holds the kind, so equal texts are equal shapes of one kind.
+          const key = `${a.labelId}|${json}`;
+          if (image.seen.has(key)) {
+            duplicates++;
+            return;
+          }
+          image.seen.add(key);
         }
         checkScore(a.score, `${field}.score`);
         checkGroup(a.groupId, `${field}.groupId`);

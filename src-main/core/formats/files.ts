@@ -9,14 +9,19 @@ export const DEFAULT_MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
 const mib = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 
-/** Reads a UTF-8 file, refusing files over `maxBytes` with a message that names the file and its size. */
+/**
+ * Reads a UTF-8 file, refusing files over `maxBytes` with a message that names the file and its size. A
+ * leading byte-order mark (Windows tools write one) is not text: left in, it would glue itself to the
+ * first YOLO class id or make JSON.parse refuse the file.
+ */
 export async function readTextLimited(file: string, maxBytes: number, display = file): Promise<string> {
   const st = await fs.stat(file);
   if (!st.isFile()) throw new Error(`${display}: not a file`);
   if (st.size > maxBytes) {
     throw new Error(`${display}: file is ${mib(st.size)}, over the ${mib(maxBytes)} limit for this format`);
   }
-  return fs.readFile(file, 'utf8');
+  const text = await fs.readFile(file, 'utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Parses JSON, turning a syntax error into `file: invalid JSON: …`. */

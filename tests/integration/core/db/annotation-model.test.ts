@@ -149,6 +149,32 @@ describe('the annotation model carries what the formats carry', () => {
     ).toThrow('file.json: annotations[0].attributes.color: "color" is one of "red", "green", got 7');
   });
 
+  it('skips a shape repeated within one batch on an image without annotations, per label and kind', () => {
+    const bus = project.labels.create({ name: 'bus' }).id;
+    const box = { kind: 'box' as const, x: 1, y: 2, widthPx: 3, heightPx: 4 };
+    const one = { labelId: car, geometry: box, score: null, iscrowd: false, attributes: {}, groupId: null };
+    const ring = [1, 2, 4, 2, 4, 6, 1, 6];
+    const r = project.annotations.importBatch([
+      { ...one, imageId: img },
+      { ...one, imageId: img },
+      { ...one, imageId: img, labelId: bus },
+      { ...one, imageId: img, geometry: { kind: 'polygon', rings: [ring] } },
+      { ...one, imageId: img, geometry: { kind: 'polygon', rings: [ring] } },
+      { ...one, imageId: other },
+    ]);
+    expect(r).toEqual({ added: 4, duplicates: 2 });
+    expect(project.annotations.list(img).items.map((a) => [a.labelId, a.geometry.kind])).toEqual([
+      [car, 'box'],
+      [bus, 'box'],
+      [car, 'polygon'],
+    ]);
+    // The image has annotations now: the next batch is checked against the store.
+    expect(project.annotations.importBatch([{ ...one, imageId: img, labelId: bus }])).toEqual({
+      added: 0,
+      duplicates: 1,
+    });
+  });
+
   it('keeps category ids unique, merges declared attributes, and checks one-of defaults', () => {
     expect(() => project.labels.create({ name: 'bus', categoryId: 3 })).toThrow(ConflictError);
     const bus = project.labels.create({ name: 'bus', categoryId: 0 });

@@ -365,3 +365,53 @@ describe('labelme import of hostile input', () => {
     expect(p.annotations.get(1)![1]!.geometry).toEqual({ kind: 'box', x: 2, y: 3, widthPx: 4, heightPx: 3 });
   });
 });
+
+describe('files written with a UTF-8 byte-order mark (Windows tools)', () => {
+  const BOM = '\uFEFF';
+
+  it('imports COCO, YOLO (data.yaml and label rows) and labelme files that start with one', async () => {
+    const coco = await write(
+      'bom/coco.json',
+      BOM + cocoDoc([{ id: 1, image_id: 1, category_id: 1, bbox: [1, 2, 3, 4] }]),
+    );
+    const c = project();
+    expect(await importAnnotations(c, { format: 'coco', path: coco })).toMatchObject({
+      errors: [],
+      imported: 1,
+    });
+
+    await write('bom/yolo/data.yaml', `${BOM}names:\n  0: cat\n`);
+    await write('bom/yolo/labels/a.txt', `${BOM}0 0.5 0.5 0.2 0.2\n`);
+    const y = project();
+    const r = await importAnnotations(y, { format: 'yolo', path: path.join(dir, 'bom/yolo') });
+    expect(r).toMatchObject({ errors: [], imported: 1 });
+    expect(y.labelList.map((l) => l.name)).toEqual(['cat']);
+
+    await write(
+      'bom/lm/a.json',
+      BOM +
+        JSON.stringify({
+          version: '5.0.1',
+          imagePath: 'a.jpg',
+          imageHeight: 10,
+          imageWidth: 20,
+          shapes: [
+            {
+              label: 'cat',
+              points: [
+                [1, 1],
+                [5, 5],
+              ],
+              shape_type: 'rectangle',
+            },
+          ],
+        }),
+    );
+    const l = project();
+    expect(await importAnnotations(l, { format: 'labelme', path: path.join(dir, 'bom/lm') })).toMatchObject({
+      errors: [],
+      imported: 1,
+    });
+    expect(l.annotations.get(1)![0]!.geometry).toEqual({ kind: 'box', x: 1, y: 1, widthPx: 4, heightPx: 4 });
+  });
+});
