@@ -46,6 +46,9 @@ export function packRows(vectors: readonly Float32Array[]): VectorMatrix {
  * survivors are checked on 64 projected dims (distance), and only then get the exact cosine. How many
  * sketch bits a true pair may differ in depends on the two vectors' distances from the mean (short
  * centred vectors can differ in angle while close), so the cutoff comes from a table over norm bins.
+ * f32 rows must have unit length; fp16 rows (the cache's) are scaled to it as they are decoded. The
+ * passes run in Wasm where it is available (wasm/vector-kernels), else in their TypeScript twins: the
+ * same pairs and scores either way.
  */
 export function nearDuplicatePairs(rows: Rows, threshold: number): PairList {
   const { count: n, dims } = rows;
