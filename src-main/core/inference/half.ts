@@ -46,11 +46,28 @@ export function toHalf(data: Float32Array): Uint16Array {
 /** Lookup table: 65536 entries, so decoding a cached 64×64×1536 grid is one pass of array reads. */
 let table: Float32Array | undefined;
 export function fromHalf(data: Uint16Array): Float32Array {
+  const out = new Float32Array(data.length);
+  decodeHalfInto(data, out, 0);
+  return out;
+}
+
+/**
+ * Decodes `data` into `out` from index `at` (many vectors into one contiguous array, no copies). Normal
+ * numbers are re-biased bit for bit (no table reads: 15 million lookups missed the cache); zeros,
+ * subnormals, infinities and NaN come from the table.
+ */
+export function decodeHalfInto(data: Uint16Array, out: Float32Array, at: number): void {
   if (!table) {
     table = new Float32Array(65536);
     for (let i = 0; i < 65536; i++) table[i] = halfBitsToFloat(i);
   }
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = table[data[i] ?? 0] ?? 0;
-  return out;
+  const t = table;
+  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < data.length; i++) {
+    const h = data[i]!;
+    const e = h & 0x7c00;
+    // Exponent bias 15 → 127: add 112 to the exponent field, widen the mantissa by 13 bits.
+    if (e !== 0 && e !== 0x7c00) bits[at + i] = ((h & 0x8000) << 16) | (((h & 0x7fff) + 0x1c000) << 13);
+    else out[at + i] = t[h]!;
+  }
 }

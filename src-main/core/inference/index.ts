@@ -8,4 +8,4 @@ export { UnknownProviderError } from './providers';
 export { InferenceAbortedError, InferenceClient, WorkerCrashedError } from './inference-client';
 export { OutOfVocabularyError } from './tokenizer';
 export { tagImage, scoreTags, imageTextVector, type TagScore } from './tags';
-export { fromHalf } from './half';
+export { decodeHalfInto, fromHalf } from './half';

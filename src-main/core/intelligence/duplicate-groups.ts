@@ -1,7 +1,6 @@
 import { type ImageId } from '@contract';
 import { type Project } from '../project';
-import { l2Normalize } from '../segment/grid-ops';
-import { cachedImageIds, cachedSummaries, type EmbeddingSpec } from './embeddings';
+import { cachedImageIds, cachedSummaryRows, type EmbeddingSpec } from './embeddings';
 import { nearDuplicatePairs } from './near-duplicates';
 
 /** One group of near-duplicates: its members, best-connected first. */
@@ -13,65 +12,66 @@ export interface DuplicateCluster {
   readonly members: readonly { readonly imageId: ImageId; readonly score: number }[];
 }
 
-/** Pairs as image ids (i < j in id order), with their cosines. */
-interface IdPairs {
+/** Pairs of row indices (i < j) with their cosines, and the image of each row (ascending). */
+export interface RowPairs {
   readonly a: Int32Array;
   readonly b: Int32Array;
   readonly score: Float32Array;
+  readonly imageIds: Int32Array;
 }
 
 /**
  * Near-duplicate groups: the connected components of the pairs at or above the threshold, leaving out
  * pairs the user dismissed (two images sharing a dismissal set). Largest score first, then by key.
+ * Union-find over row indices in typed arrays (rows are in id order, so the smallest index of a group is
+ * its smallest id).
  */
 export function groupPairs(
-  pairs: IdPairs,
+  pairs: RowPairs,
   dismissed: ReadonlyMap<ImageId, readonly number[]>,
 ): DuplicateCluster[] {
-  const parent = new Map<number, number>();
+  const n = pairs.imageIds.length;
+  const ids = pairs.imageIds;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (x: number): number => {
     let root = x;
-    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    while (parent[root] !== root) root = parent[root]!;
     // Path compression keeps a group of thousands of near-identical images linear.
     while (x !== root) {
-      const next = parent.get(x)!;
-      parent.set(x, root);
+      const next = parent[x]!;
+      parent[x] = root;
       x = next;
     }
     return root;
   };
-  const best = new Map<number, number>();
-  const kept: number[] = [];
+  const best = new Float32Array(n).fill(-Infinity);
+  const checkDismissed = dismissed.size > 0;
   for (let p = 0; p < pairs.a.length; p++) {
     const a = pairs.a[p]!;
     const b = pairs.b[p]!;
-    if (shareSet(dismissed.get(a as ImageId), dismissed.get(b as ImageId))) continue;
-    kept.push(p);
-    if (!parent.has(a)) parent.set(a, a);
-    if (!parent.has(b)) parent.set(b, b);
+    if (checkDismissed && shareSet(dismissed.get(ids[a]! as ImageId), dismissed.get(ids[b]! as ImageId)))
+      continue;
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
     const s = pairs.score[p]!;
-    if (s > (best.get(a) ?? -Infinity)) best.set(a, s);
-    if (s > (best.get(b) ?? -Infinity)) best.set(b, s);
+    if (s > best[a]!) best[a] = s;
+    if (s > best[b]!) best[b] = s;
   }
   const groups = new Map<number, { imageId: ImageId; score: number }[]>();
-  for (const [id, score] of best) {
-    const root = find(id);
+  for (let i = 0; i < n; i++) {
+    if (best[i] === -Infinity) continue;
+    const root = find(i);
     const list = groups.get(root);
-    const member = { imageId: id as ImageId, score: round4(score) };
+    const member = { imageId: ids[i]! as ImageId, score: round4(best[i]!) };
     if (list) list.push(member);
     else groups.set(root, [member]);
   }
-  return [...groups.values()]
-    .map((members) => {
+  return [...groups]
+    .map(([root, members]) => {
       members.sort((x, y) => y.score - x.score || x.imageId - y.imageId);
-      return {
-        key: Math.min(...members.map((m) => m.imageId)) as ImageId,
-        maxScore: members[0]?.score ?? 0,
-        members,
-      };
+      return { key: ids[root]! as ImageId, maxScore: members[0]?.score ?? 0, members };
     })
     .sort((x, y) => y.maxScore - x.maxScore || x.key - y.key);
 }
@@ -85,7 +85,7 @@ interface CachedPairs {
   readonly key: string;
   /** The cached images the pairs were computed over, ascending. */
   readonly ids: readonly ImageId[];
-  readonly pairs: IdPairs;
+  readonly pairs: RowPairs;
 }
 
 /**
@@ -117,18 +117,10 @@ export class DuplicateFinder {
       this.#cache = next;
       return next;
     }
-    const summaries = [...cachedSummaries(project, spec)];
-    const found = nearDuplicatePairs(
-      summaries.map((s) => l2Normalize(s.vector)),
-      threshold,
-    );
-    const a = new Int32Array(found.length);
-    const b = new Int32Array(found.length);
-    for (let p = 0; p < found.length; p++) {
-      a[p] = summaries[found.a[p]!]!.imageId;
-      b[p] = summaries[found.b[p]!]!.imageId;
-    }
-    const next = { key, ids, pairs: { a, b, score: found.score } };
+    // fp16 as cached: the rows are decoded and normalised where the search runs (in Wasm when it can).
+    const { imageIds, rows } = cachedSummaryRows(project, spec);
+    const found = nearDuplicatePairs(rows, threshold);
+    const next = { key, ids, pairs: { ...found, imageIds } };
     this.#cache = next;
     return next;
   }
@@ -144,13 +136,16 @@ function isSubset(small: readonly ImageId[], big: readonly ImageId[]): boolean {
   return true;
 }
 
-function keepPairsOf(pairs: IdPairs, ids: ReadonlySet<number>): IdPairs {
+/** The pairs whose two images are both still in `ids` (rows stay as they were). */
+function keepPairsOf(pairs: RowPairs, ids: ReadonlySet<number>): RowPairs {
   const keep: number[] = [];
-  for (let p = 0; p < pairs.a.length; p++) if (ids.has(pairs.a[p]!) && ids.has(pairs.b[p]!)) keep.push(p);
+  const { a, b, imageIds } = pairs;
+  for (let p = 0; p < a.length; p++) if (ids.has(imageIds[a[p]!]!) && ids.has(imageIds[b[p]!]!)) keep.push(p);
   return {
-    a: Int32Array.from(keep, (p) => pairs.a[p]!),
-    b: Int32Array.from(keep, (p) => pairs.b[p]!),
+    a: Int32Array.from(keep, (p) => a[p]!),
+    b: Int32Array.from(keep, (p) => b[p]!),
     score: Float32Array.from(keep, (p) => pairs.score[p]!),
+    imageIds,
   };
 }
 

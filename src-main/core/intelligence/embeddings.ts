@@ -11,6 +11,7 @@ import {
 import { fromStoredPath } from '../images/paths';
 import { type Project } from '../project';
 import { type RgbImage } from '../segment/upsample';
+import { type HalfMatrix } from './pair-scan';
 
 /** Which encoder pass: the model, and optionally a short side replacing the manifest's resolution. */
 export interface EmbeddingSpec {
@@ -106,6 +107,26 @@ export function* cachedSummaries(
   for (const { imageId, bits } of project.embeddings.tensorOfEach(key.modelId, key.resolution, tensorName)) {
     yield { imageId, vector: fromHalf(bits) };
   }
+}
+
+/** Every cached summary for `spec` as fp16 rows (as the cache hands them), with their images. */
+export function cachedSummaryRows(
+  project: Project,
+  spec: EmbeddingSpec,
+): { readonly imageIds: Int32Array; readonly rows: HalfMatrix } {
+  const key = embeddingKey(asImageId(1), spec);
+  const each = [...project.embeddings.tensorOfEach(key.modelId, key.resolution, 'summary')];
+  const dims = each[0]?.bits.length ?? 0;
+  const imageIds = new Int32Array(each.length);
+  const rowBits = each.map((row, r) => {
+    if (row.bits.length !== dims)
+      throw new Error(
+        `the cached summary of image ${row.imageId} has ${row.bits.length} dims, image ${each[0]!.imageId}'s has ${dims}: run Precompute again for model ${spec.modelId}`,
+      );
+    imageIds[r] = row.imageId;
+    return row.bits;
+  });
+  return { imageIds, rows: { kind: 'fp16', count: each.length, dims, rowBits } };
 }
 
 /**

@@ -1,22 +1,26 @@
 import { randomProjection } from './patch-index';
+import {
+  allPairsTs,
+  type FlatProjection,
+  NORM_BINS,
+  PairCollector,
+  type PairList,
+  projectRow,
+  PROJECTED_DIMS,
+  type Rows,
+  SKETCH_BITS,
+  TsVectors,
+  unitRowsTs,
+  type VectorKernels,
+  type VectorMatrix,
+} from './pair-scan';
+import { WasmVectors } from './wasm/vector-kernels';
 
-/** Pairs (i < j) of vectors whose cosine reaches the threshold, as parallel typed arrays. */
-export interface PairList {
-  readonly a: Int32Array;
-  readonly b: Int32Array;
-  readonly score: Float32Array;
-  readonly length: number;
-}
+export { type HalfMatrix, type PairList, type Rows, type VectorMatrix } from './pair-scan';
 
 /** Below this many vectors (or dims) the exact all-pairs pass is cheap enough on its own. */
 const SKETCH_MIN_ITEMS = 512;
 const EXACT_MAX_DIMS = 32;
-const SKETCH_WORDS = 4;
-const SKETCH_BITS = SKETCH_WORDS * 32;
-/** The second filter compares this many projected dims (the sketch's first ones, as floats). */
-const PROJECTED_DIMS = 64;
-/** Norm bins for the per-pair Hamming cutoff (see `hammingCutoffs`). */
-const NORM_BINS = 8;
 /** How many standard deviations of the Hamming distance a true pair may stray (misses ~1e-7). */
 const SIGMAS = 5.5;
 /**
@@ -24,6 +28,14 @@ const SIGMAS = 5.5;
  * pair is dropped: 64 projected dims estimate it with a relative deviation near 0.2 (> 6 deviations).
  */
 const PROJECTED_SLACK = 2.3;
+
+/** Separate vectors (of one length) as one matrix. */
+export function packRows(vectors: readonly Float32Array[]): VectorMatrix {
+  const dims = vectors[0]?.length ?? 0;
+  const data = new Float32Array(vectors.length * dims);
+  vectors.forEach((v, i) => data.set(v, i * dims));
+  return { kind: 'f32', count: vectors.length, dims, data };
+}
 
 /**
  * Every pair of unit vectors with cosine ≥ threshold, fast on tens of thousands of vectors.
@@ -34,82 +46,58 @@ const PROJECTED_SLACK = 2.3;
  * survivors are checked on 64 projected dims (distance), and only then get the exact cosine. How many
  * sketch bits a true pair may differ in depends on the two vectors' distances from the mean (short
  * centred vectors can differ in angle while close), so the cutoff comes from a table over norm bins.
+ * f32 rows must have unit length; fp16 rows (the cache's) are scaled to it as they are decoded. The
+ * passes run in Wasm where it is available (wasm/vector-kernels), else in their TypeScript twins: the
+ * same pairs and scores either way.
  */
-export function nearDuplicatePairs(vectors: readonly Float32Array[], threshold: number): PairList {
-  const n = vectors.length;
-  const dims = vectors[0]?.length ?? 0;
-  const out = new PairCollector();
+export function nearDuplicatePairs(rows: Rows, threshold: number): PairList {
+  const { count: n, dims } = rows;
   if (n < SKETCH_MIN_ITEMS || dims <= EXACT_MAX_DIMS) {
-    for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) {
-        const s = dot(vectors[i]!, vectors[j]!, dims);
-        if (s >= threshold) out.push(i, j, s);
-      }
-    return out.finish();
+    const m = unitRowsTs(rows);
+    return allPairsTs(m.data, n, dims, threshold);
   }
+  const wasm = WasmVectors.open(rows);
+  if (!wasm) return search(new TsVectors(unitRowsTs(rows)), dims, threshold);
+  try {
+    return search(wasm, dims, threshold);
+  } finally {
+    wasm.close();
+  }
+}
 
-  const { norms, sketch, projected } = sketchAll(vectors, dims);
+function search(kernels: VectorKernels, dims: number, threshold: number): PairList {
+  const mean = kernels.meanRow();
+  const proj = flatProjection(dims, mean);
+  const { norms, sketch, projected } = kernels.sketchRows(proj, mean);
   const { binOf, cutoff, halfCutoff } = hammingCutoffs(norms, threshold);
   const maxProjected2 = PROJECTED_SLACK * Math.max(0, 2 - 2 * threshold);
-  for (let i = 0; i < n; i++) {
-    const w = i * SKETCH_WORDS;
-    const s0 = sketch[w]!;
-    const s1 = sketch[w + 1]!;
-    const s2 = sketch[w + 2]!;
-    const s3 = sketch[w + 3]!;
-    const row = binOf[i]! * NORM_BINS;
-    const pi = i * PROJECTED_DIMS;
-    for (let j = i + 1; j < n; j++) {
-      const v = j * SKETCH_WORDS;
-      const cell = row + binOf[j]!;
-      // The first half of the sketch alone rules out most pairs: half the work for them.
-      const half = popcount(s0 ^ sketch[v]!) + popcount(s1 ^ sketch[v + 1]!);
-      if (half > halfCutoff[cell]!) continue;
-      const bits = half + popcount(s2 ^ sketch[v + 2]!) + popcount(s3 ^ sketch[v + 3]!);
-      if (bits > cutoff[cell]!) continue;
-      let d2 = 0;
-      for (let b = 0, pj = j * PROJECTED_DIMS; b < PROJECTED_DIMS; b++) {
-        const e = projected[pi + b]! - projected[pj + b]!;
-        d2 += e * e;
-      }
-      if (d2 > maxProjected2) continue;
-      const s = dot(vectors[i]!, vectors[j]!, dims);
-      if (s >= threshold) out.push(i, j, s);
-    }
-  }
+  const out = new PairCollector();
+  kernels.scanPairs({ sketch, binOf, projected, cutoff, halfCutoff, maxProjected2, threshold }, out);
   return out.finish();
 }
 
-/** Per vector: its distance from the mean, its sign sketch, and its first projected dims (as distances). */
-function sketchAll(vectors: readonly Float32Array[], dims: number) {
-  const n = vectors.length;
-  const sum = new Float64Array(dims);
-  for (const v of vectors) for (let d = 0; d < dims; d++) sum[d]! += v[d]!;
-  const mean = Float32Array.from(sum, (x) => x / n);
+/** The sketch projection for `dims`, flattened, with the mean projected and the distance scale. */
+function flatProjection(dims: number, mean: Float32Array): FlatProjection {
   const { indices, signs } = randomProjection(dims, SKETCH_BITS);
   // Each output sums the inputs of its ~√dims non-zero entries: E[(w·x)²] = ‖x‖² · entries / dims.
   const entries = indices.reduce((s, idx) => s + idx.length, 0) / SKETCH_BITS;
-  const scale = 1 / Math.sqrt((PROJECTED_DIMS * entries) / dims);
-  const projectedMean = project(mean, indices, signs);
-  const norms = new Float32Array(n);
-  const sketch = new Int32Array(n * SKETCH_WORDS);
-  const projected = new Float32Array(n * PROJECTED_DIMS);
-  for (let i = 0; i < n; i++) {
-    const v = vectors[i]!;
-    let s = 0;
-    for (let d = 0; d < dims; d++) {
-      const e = v[d]! - mean[d]!;
-      s += e * e;
-    }
-    norms[i] = Math.sqrt(s);
-    const p = project(v, indices, signs);
-    for (let b = 0; b < SKETCH_BITS; b++) {
-      const c = p[b]! - projectedMean[b]!;
-      if (b < PROJECTED_DIMS) projected[i * PROJECTED_DIMS + b] = c * scale;
-      if (c > 0) sketch[i * SKETCH_WORDS + (b >> 5)]! |= 1 << (b & 31);
-    }
-  }
-  return { norms, sketch, projected };
+  const start = new Int32Array(SKETCH_BITS + 1);
+  indices.forEach((idx, b) => (start[b + 1] = start[b]! + idx.length));
+  const index = new Int32Array(start[SKETCH_BITS]!);
+  const sign = new Float32Array(start[SKETCH_BITS]!);
+  indices.forEach((idx, b) => {
+    index.set(idx, start[b]);
+    sign.set(signs[b]!, start[b]);
+  });
+  const proj = {
+    start,
+    index,
+    sign,
+    projectedMean: new Float32Array(SKETCH_BITS),
+    scale: 1 / Math.sqrt((PROJECTED_DIMS * entries) / dims),
+  };
+  projectRow(mean, 0, proj, proj.projectedMean);
+  return proj;
 }
 
 /**
@@ -147,69 +135,4 @@ function hammingCutoffs(
       halfCutoff[x * NORM_BINS + y] = limit(SKETCH_BITS / 2, f);
     }
   return { binOf, cutoff, halfCutoff };
-}
-
-function project(
-  v: Float32Array,
-  indices: readonly Int32Array[],
-  signs: readonly Float32Array[],
-): Float32Array {
-  const out = new Float32Array(indices.length);
-  for (let p = 0; p < indices.length; p++) {
-    const idx = indices[p]!;
-    const sg = signs[p]!;
-    let s = 0;
-    for (let k = 0; k < idx.length; k++) s += sg[k]! * v[idx[k]!]!;
-    out[p] = s;
-  }
-  return out;
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-function dot(a: Float32Array, b: Float32Array, dims: number): number {
-  let s = 0;
-  for (let d = 0; d < dims; d++) s += a[d]! * b[d]!;
-  return s;
-}
-
-/** Grows typed arrays as pairs arrive (a big group of near-identical images has many pairs). */
-class PairCollector {
-  #a = new Int32Array(1024);
-  #b = new Int32Array(1024);
-  #s = new Float32Array(1024);
-  #n = 0;
-
-  push(i: number, j: number, score: number): void {
-    if (this.#n === this.#a.length) {
-      const a = new Int32Array(this.#n * 2);
-      const b = new Int32Array(this.#n * 2);
-      const s = new Float32Array(this.#n * 2);
-      a.set(this.#a);
-      b.set(this.#b);
-      s.set(this.#s);
-      this.#a = a;
-      this.#b = b;
-      this.#s = s;
-    }
-    this.#a[this.#n] = i;
-    this.#b[this.#n] = j;
-    this.#s[this.#n] = score;
-    this.#n++;
-  }
-
-  finish(): PairList {
-    const n = this.#n;
-    return {
-      a: this.#a.subarray(0, n),
-      b: this.#b.subarray(0, n),
-      score: this.#s.subarray(0, n),
-      length: n,
-    };
-  }
 }

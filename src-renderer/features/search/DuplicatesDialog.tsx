@@ -141,7 +141,7 @@ export function DuplicatesDialog({ onClose }: { readonly onClose: () => void }):
         </p>
       )}
       <ol className="dup-groups" start={page * GROUPS_PER_PAGE + 1}>
-        {data?.groups.map((g) => {
+        {data?.groups.map((g, groupIndex) => {
           const showAll = expanded.has(g.key);
           const shown = showAll ? g.members : g.members.slice(0, MEMBERS_SHOWN);
           return (
@@ -158,7 +158,14 @@ export function DuplicatesDialog({ onClose }: { readonly onClose: () => void }):
                 {shown.map((m) => (
                   <figure key={m.imageId} className="dup-member">
                     <button className="thumb" title={`Open ${m.fileName}`} onClick={() => open(m)}>
-                      <img src={mediaUrl(m, 'thumbnail')} alt={m.fileName} loading="lazy" decoding="async" />
+                      {/* The first group's thumbnails first: the others queue behind them (6 connections). */}
+                      <img
+                        src={mediaUrl(m, 'thumbnail')}
+                        alt={m.fileName}
+                        loading={groupIndex === 0 ? 'eager' : 'lazy'}
+                        fetchPriority={groupIndex === 0 ? 'high' : 'low'}
+                        decoding="async"
+                      />
                     </button>
                     <figcaption className="small">
                       <span className="name" title={m.fileName}>

@@ -1,4 +1,5 @@
 import { asciiInto, asciiString } from '../ascii';
+import { align16, type WasmMemory, WasmKernels } from '../../wasm/wasm-kernels';
 import { MASK_KERNELS_WASM_BASE64 } from './kernels-binary';
 
 /**
@@ -16,7 +17,7 @@ interface WasmGlobal {
 }
 
 interface KernelExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly resultPtr: WasmGlobal;
   readonly resultLen: WasmGlobal;
   readonly countsPtr: WasmGlobal;
@@ -29,13 +30,6 @@ interface KernelExports {
   rowRuns(src: number, widthPx: number, heightPx: number, heap: number): number;
 }
 
-/** The part of the WebAssembly API used here (the shared code is compiled without DOM or Node types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const platform = globalThis as unknown as { WebAssembly?: WasmApi; atob(b64: string): string };
-
 /** Inputs start here; the module has no static data below it. */
 const INPUT_BASE = 64;
 /** Inputs larger than this stay in TypeScript (the module's memory would have to grow past it). */
@@ -43,69 +37,24 @@ const MAX_INPUT_BYTES = 256 * 2 ** 20;
 /** Memory a call leaves behind above this is released (the instance is dropped; a new one is cheap). */
 const KEEP_BYTES = 128 * 2 ** 20;
 
-let compiled: object | null | undefined;
-let instance: KernelExports | undefined;
-let enabled = true;
-
-function load(): KernelExports | undefined {
-  if (!enabled) return undefined;
-  if (instance) return instance;
-  if (compiled === null) return undefined;
-  try {
-    const api = platform.WebAssembly;
-    if (!api) throw new Error('no WebAssembly');
-    if (compiled === undefined) {
-      const bin = platform.atob(MASK_KERNELS_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      compiled = new api.Module(bytes);
-    }
-    instance = new api.Instance(compiled, {}).exports as KernelExports;
-  } catch {
-    compiled = null; // refused here (no WebAssembly, or a CSP): TypeScript from now on
-  }
-  return instance;
-}
+const kernels = new WasmKernels<KernelExports>(MASK_KERNELS_WASM_BASE64, KEEP_BYTES);
+const load = (): KernelExports | undefined => kernels.load();
+const reserve = (k: KernelExports, bytes: number): boolean => kernels.reserve(k, bytes);
+const release = (k: KernelExports): void => kernels.release(k);
 
 /** Whether the Wasm kernels are used (true by default where WebAssembly runs); for tests and benches. */
 export function setMaskWasm(on: boolean): void {
-  enabled = on;
+  kernels.setEnabled(on);
 }
 
 /** Runs `fn` with the TypeScript kernels only (for comparisons in tests and benches). */
 export function withoutMaskWasm<T>(fn: () => T): T {
-  const was = enabled;
-  enabled = false;
-  try {
-    return fn();
-  } finally {
-    enabled = was;
-  }
+  return kernels.without(fn);
 }
 
 /** Whether the Wasm kernels are in use here. */
 export function maskWasmActive(): boolean {
   return load() !== undefined;
-}
-
-function align16(n: number): number {
-  return (n + 15) & ~15;
-}
-
-/** The module's memory grown to `bytes` at least; false when it cannot grow. */
-function reserve(k: KernelExports, bytes: number): boolean {
-  const have = k.memory.buffer.byteLength;
-  if (bytes <= have) return true;
-  try {
-    k.memory.grow(Math.ceil((bytes - have) / 65536));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function release(k: KernelExports): void {
-  if (k.memory.buffer.byteLength > KEEP_BYTES && instance === k) instance = undefined;
 }
 
 function copyIn(k: KernelExports, data: Uint8Array): number | undefined {

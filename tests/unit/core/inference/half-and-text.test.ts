@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { floatToHalfBits, fromHalf, halfBitsToFloat, toHalf } from '../../../../src-main/core/inference/half';
+import {
+  decodeHalfInto,
+  floatToHalfBits,
+  fromHalf,
+  halfBitsToFloat,
+  toHalf,
+} from '../../../../src-main/core/inference/half';
 import { scoreTags } from '../../../../src-main/core/inference/tags';
 import { canonicalize } from '../../../../src-main/core/inference/tokenizer';
 
@@ -19,6 +25,15 @@ describe('fp16', () => {
     const xs = Float32Array.from([0, -0.5, 3.14159, 1e-5, -123.456, 0.999]);
     const back = fromHalf(toHalf(xs));
     xs.forEach((x, i) => expect(Math.abs(back[i]! - x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -11 + 6e-8));
+  });
+
+  it('decodes every one of the 65,536 bit patterns like halfBitsToFloat, at an offset', () => {
+    const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const out = new Float32Array(65536 + 3).fill(7);
+    decodeHalfInto(all, out, 3);
+    expect(out.subarray(0, 3)).toEqual(Float32Array.from([7, 7, 7]));
+    const wrong = [...all].filter((h) => !Object.is(out[3 + h], Math.fround(halfBitsToFloat(h))));
+    expect(wrong).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { asImageId, type ImageId } from '@contract';
 import { groupPairs } from '../../../../src-main/core/intelligence/duplicate-groups';
-import { nearDuplicatePairs } from '../../../../src-main/core/intelligence/near-duplicates';
+import { nearDuplicatePairs, packRows } from '../../../../src-main/core/intelligence/near-duplicates';
+import { setVectorWasm } from '../../../../src-main/core/intelligence/wasm/vector-kernels';
 import { blended, jittered, seededUnit } from '../../../fixtures/inference/synthetic-embeddings';
 
 function bruteForce(vectors: readonly Float32Array[], threshold: number): Set<string> {
@@ -34,21 +35,32 @@ function dataset(n: number, dims: number): Float32Array[] {
 }
 
 describe('near-duplicate pairs', () => {
-  it('finds exactly the pairs brute force finds, on correlated data near the threshold', () => {
-    const vectors = dataset(600, 256);
-    for (const threshold of [0.97, 0.95, 0.9]) {
-      const expected = bruteForce(vectors, threshold);
-      const found = nearDuplicatePairs(vectors, threshold);
-      const got = new Set(Array.from(found.a, (a, p) => `${a},${found.b[p]}`));
-      expect(expected.size).toBeGreaterThan(20);
-      expect([...got].sort()).toEqual([...expected].sort());
-      for (let p = 0; p < found.length; p++) expect(found.score[p]).toBeGreaterThanOrEqual(threshold);
-    }
-  });
+  afterEach(() => setVectorWasm(true));
+
+  for (const wasm of [true, false]) {
+    it(`finds exactly the pairs brute force finds, on correlated data near the threshold [${wasm ? 'Wasm' : 'TypeScript'}]`, () => {
+      setVectorWasm(wasm);
+      // 385 dims: the SIMD loops' tails.
+      for (const [n, dims] of [
+        [600, 256],
+        [520, 385],
+      ] as const) {
+        const vectors = dataset(n, dims);
+        for (const threshold of [0.97, 0.95, 0.9]) {
+          const expected = bruteForce(vectors, threshold);
+          const found = nearDuplicatePairs(packRows(vectors), threshold);
+          const got = new Set(Array.from(found.a, (a, p) => `${a},${found.b[p]}`));
+          expect(expected.size).toBeGreaterThan(20);
+          expect([...got].sort()).toEqual([...expected].sort());
+          for (let p = 0; p < found.length; p++) expect(found.score[p]).toBeGreaterThanOrEqual(threshold);
+        }
+      }
+    });
+  }
 
   it('uses the exact pass for small sets and short vectors', () => {
     const vectors = [seededUnit(8, 1), seededUnit(8, 1), seededUnit(8, 2)];
-    const found = nearDuplicatePairs(vectors, 0.99);
+    const found = nearDuplicatePairs(packRows(vectors), 0.99);
     expect(Array.from(found.a)).toEqual([0]);
     expect(Array.from(found.b)).toEqual([1]);
   });
@@ -56,10 +68,12 @@ describe('near-duplicate pairs', () => {
 
 describe('duplicate groups', () => {
   const id = (n: number): ImageId => asImageId(n);
+  /** Rows 0…9 are images 0…9 (rows are in id order). */
   const pairs = (list: [number, number, number][]) => ({
     a: Int32Array.from(list.map((p) => p[0])),
     b: Int32Array.from(list.map((p) => p[1])),
     score: Float32Array.from(list.map((p) => p[2])),
+    imageIds: Int32Array.from({ length: 10 }, (_, i) => i),
   });
 
   it('are connected components, best score first, members by their best score', () => {
