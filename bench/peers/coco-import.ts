@@ -3,13 +3,9 @@ import path from 'node:path';
 import { type BenchRow } from '../bench-kit';
 import { bigCocoProject, child, writeBigCoco } from '../formats/big-coco';
 import { type PythonPeer } from './python-peer';
+import { median } from './timing';
 
 const ROUNDS = 7;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
 
 /**
  * COCO import against `pycocotools.coco.COCO(file)` on one generated file of PEERS_COCO_MB MiB (default

@@ -72,14 +72,18 @@ export class PythonPeer {
   }
 
   /** Milliseconds per call (wall and CPU), timed inside Python over `reps` calls. */
-  async time(op: string, caseId: string, reps: number): Promise<{ wallMs: number; cpuMs: number }> {
-    const [wall, cpu] = (await this.#ask(`time ${op} ${caseId} ${reps}`)).split(' ').map(Number);
-    return { wallMs: wall! * 1000, cpuMs: cpu! * 1000 };
+  time(op: string, caseId: string, reps: number): Promise<{ wallMs: number; cpuMs: number }> {
+    return this.#timed(`time ${op} ${caseId} ${reps}`);
   }
 
   /** One `pycocotools.coco.COCO(file)`: load and index, timed inside Python. */
-  async cocoLoad(file: string): Promise<{ wallMs: number; cpuMs: number }> {
-    const [wall, cpu] = (await this.#ask(`coco ${file}`)).split(' ').map(Number);
+  cocoLoad(file: string): Promise<{ wallMs: number; cpuMs: number }> {
+    return this.#timed(`coco ${file}`);
+  }
+
+  /** A command answered with `ok <wall s> <cpu s>`, as milliseconds. */
+  async #timed(command: string): Promise<{ wallMs: number; cpuMs: number }> {
+    const [wall, cpu] = (await this.#ask(command)).split(' ').map(Number);
     return { wallMs: wall! * 1000, cpuMs: cpu! * 1000 };
   }
 

@@ -31,7 +31,7 @@ async function sample(t: Timed, reps: number): Promise<Timing> {
   return { wallMs, cpuMs: (c.user + c.system) / 1000 / reps };
 }
 
-function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
